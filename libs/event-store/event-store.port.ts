@@ -1,0 +1,104 @@
+import type { Position } from './position.js';
+
+export type Role = 'CUSTOMER' | 'ENGINEER' | 'TAM' | 'AUDITOR' | 'ADMIN';
+
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export interface EventMetadata {
+  occurredAt: string;
+  actor: Actor;
+  reason?: string;
+  correlationId: string;
+  causationId: string | null;
+  schemaVersion: number;
+}
+
+/** An event as a handler proposes it: the store adds stream, revision, position and the hash chain. */
+export interface NewEvent<Data = unknown> {
+  id: string;
+  type: string;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Data = unknown> extends NewEvent<Data> {
+  stream: string;
+  revision: number;
+  position: Position;
+  recordedAt: string;
+  hash: string;
+  previousHash: string | null;
+}
+
+/** `no_stream`: the stream must not exist; `any`: no check; a number: the stream's last revision must equal it. */
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append. */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended (or found, when the append was an idempotent repeat). */
+  position: Position;
+  /** True when every event id was already recorded in this stream, so nothing was written. */
+  alreadyRecorded: boolean;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive. Defaults to the first (forwards) or last (backwards) revision. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Omit to read from the start. */
+  after?: Position | null;
+  maxCount?: number;
+}
+
+export interface SubscriptionFilter {
+  streamPrefixes?: string[];
+  eventTypes?: string[];
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint: delivery starts strictly after it. */
+  after?: Position | null;
+  filter?: SubscriptionFilter;
+  /** Events read per catch-up round trip. */
+  batchSize?: number;
+}
+
+/** Catch-up then live. Iterate it; `close()` (or breaking out of the loop) ends it. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface StreamIntegrity {
+  stream: string;
+  valid: boolean;
+  eventsChecked: number;
+  headHash: string | null;
+  brokenAtRevision: number | null;
+  problem: string | null;
+}
+
+export interface EventStore {
+  readonly kind: 'pglite' | 'postgres' | 'kurrentdb';
+  append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribe(options?: SubscribeOptions): Subscription;
+  verifyStream(stream: string): Promise<StreamIntegrity>;
+  /** Position of the last event readers can see now (null when the log is empty). */
+  headPosition(): Promise<Position | null>;
+  /** Is the backing store reachable? Used by GET /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Largest accepted `data` + `metadata` of one event, serialized as JSON. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+export const MAX_EVENTS_PER_APPEND = 10_000;
