@@ -1,0 +1,35 @@
+import type { Position, SqlClient, SqlExecutor } from '#event-store';
+
+export async function setupCheckpoints(sql: SqlClient): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('ledgerdesk:projections:setup'))`);
+    await tx.query('CREATE SCHEMA IF NOT EXISTS projections');
+    await tx.query(`CREATE TABLE IF NOT EXISTS projections.checkpoints (
+      name text PRIMARY KEY,
+      commit_position bigint NOT NULL,
+      prepare_position bigint NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  });
+}
+
+export async function readCheckpoint(sql: SqlExecutor, name: string): Promise<Position | null> {
+  const [row] = await sql.query<{ commit_position: string; prepare_position: string }>(
+    'SELECT commit_position::text AS commit_position, prepare_position::text AS prepare_position FROM projections.checkpoints WHERE name = $1',
+    [name],
+  );
+  return row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : null;
+}
+
+export async function writeCheckpoint(tx: SqlExecutor, name: string, position: Position): Promise<void> {
+  await tx.query(
+    `INSERT INTO projections.checkpoints (name, commit_position, prepare_position) VALUES ($1, $2, $3)
+     ON CONFLICT (name) DO UPDATE SET commit_position = EXCLUDED.commit_position,
+       prepare_position = EXCLUDED.prepare_position, updated_at = now()`,
+    [name, position.commit.toString(), position.prepare.toString()],
+  );
+}
+
+export async function deleteCheckpoint(tx: SqlExecutor, name: string): Promise<void> {
+  await tx.query('DELETE FROM projections.checkpoints WHERE name = $1', [name]);
+}

@@ -1,0 +1,168 @@
+import { comparePositions, type EventStore, type Position, type SqlClient } from '#event-store';
+import { deleteCheckpoint, readCheckpoint, setupCheckpoints, writeCheckpoint } from './checkpoints.js';
+import { EventBuffer } from './event-buffer.js';
+import type { Projection } from './projection.js';
+
+export interface ProjectionRunnerOptions {
+  batchSize?: number;
+  /** Called when a batch fails; the projection retries it after a growing pause. */
+  onError?: (projection: string, error: unknown) => void;
+  /** How long `waitFor` waits before giving up (read-your-writes is bounded). */
+  waitTimeoutMs?: number;
+}
+
+export class ProjectionWaitTimeout extends Error {
+  override readonly name = 'ProjectionWaitTimeout';
+}
+
+interface Waiter {
+  position: Position;
+  resolve: () => void;
+}
+
+/** One projection's catch-up loop: subscription → batches → one transaction per batch with its checkpoint. */
+class ProjectionLoop {
+  position: Position | null = null;
+  private buffer: EventBuffer | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly waiters = new Set<Waiter>();
+  private readonly handled: Set<string>;
+
+  constructor(
+    readonly projection: Projection,
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    private readonly options: Required<Omit<ProjectionRunnerOptions, 'onError'>> & Pick<ProjectionRunnerOptions, 'onError'>,
+  ) {
+    this.handled = new Set(projection.eventTypes);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.position = await readCheckpoint(this.sql, this.projection.name);
+    this.running = this.run();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      this.buffer = new EventBuffer(this.store.subscribe({ after: this.position, batchSize: this.options.batchSize }), this.options.batchSize * 2);
+      try {
+        for (;;) {
+          const batch = await this.buffer.take(this.options.batchSize);
+          if (!batch || this.stopped) break;
+          const last = batch[batch.length - 1]!.position;
+          const relevant = batch.filter((event) => this.handled.has(event.type));
+          await this.sql.transaction(async (tx) => {
+            if (relevant.length > 0) await this.projection.apply(relevant, tx);
+            await writeCheckpoint(tx, this.projection.name, last);
+          });
+          this.advance(last);
+          failures = 0;
+        }
+      } catch (error) {
+        failures += 1;
+        this.options.onError?.(this.projection.name, error);
+      } finally {
+        await this.buffer.close().catch(() => undefined);
+      }
+      // A failed batch was rolled back: resume from the last committed checkpoint after a pause.
+      if (!this.stopped && failures > 0) {
+        this.position = await readCheckpoint(this.sql, this.projection.name).catch(() => this.position);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 100 * 2 ** failures)));
+      }
+    }
+  }
+
+  private advance(position: Position): void {
+    this.position = position;
+    for (const waiter of this.waiters) {
+      if (comparePositions(position, waiter.position) >= 0) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  reached(position: Position): boolean {
+    return this.position !== null && comparePositions(this.position, position) >= 0;
+  }
+
+  waitFor(position: Position): Promise<void> {
+    if (this.reached(position)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add({ position, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.buffer?.close().catch(() => undefined);
+    await this.running;
+    this.running = null;
+  }
+}
+
+/**
+ * Runs every projection of the process. Read-your-writes: a mutation awaits `waitFor(position)` of what
+ * it appended, so the next query sees it.
+ */
+export class ProjectionRunner {
+  private readonly loops = new Map<string, ProjectionLoop>();
+  private readonly options: Required<Omit<ProjectionRunnerOptions, 'onError'>> & Pick<ProjectionRunnerOptions, 'onError'>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    projections: readonly Projection[],
+    options: ProjectionRunnerOptions = {},
+  ) {
+    this.options = { batchSize: options.batchSize ?? 500, waitTimeoutMs: options.waitTimeoutMs ?? 10_000, onError: options.onError };
+    for (const projection of projections) {
+      if (this.loops.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
+      this.loops.set(projection.name, new ProjectionLoop(projection, store, sql, this.options));
+    }
+  }
+
+  get names(): string[] {
+    return [...this.loops.keys()];
+  }
+
+  async start(): Promise<void> {
+    await setupCheckpoints(this.sql);
+    for (const loop of this.loops.values()) await loop.projection.setup(this.sql);
+    for (const loop of this.loops.values()) await loop.start();
+  }
+
+  /** Resolves once every projection has processed `position`; rejects after the bounded wait. */
+  async waitFor(position: Position, timeoutMs = this.options.waitTimeoutMs): Promise<void> {
+    const pending = [...this.loops.values()].filter((loop) => !loop.reached(position));
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ProjectionWaitTimeout(`Read models did not reach the write within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([Promise.all(pending.map((loop) => loop.waitFor(position))), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Drops a projection's rows and checkpoint and replays it from the start of the log. */
+  async rebuild(name: string): Promise<void> {
+    const loop = this.loops.get(name);
+    if (!loop) throw new Error(`No projection named ${name}; known: ${this.names.join(', ')}`);
+    await loop.stop();
+    await this.sql.transaction(async (tx) => {
+      await loop.projection.reset(tx);
+      await deleteCheckpoint(tx, name);
+    });
+    await loop.start();
+    const head = await this.store.headPosition();
+    if (head) await loop.waitFor(head);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+  }
+}
