@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded store, port 4000 and the system clock', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, eventStore: 'pglite', clock: 'system', databaseUrl: null });
+    expect(config.dataDir).toMatch(/\.ledgerdesk$/);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ LEDGERDESK_EVENT_STORE: 'mysql' }, /^LEDGERDESK_EVENT_STORE: must be one of pglite, postgres, kurrentdb/],
+    [{ LEDGERDESK_EVENT_STORE: 'postgres' }, /^DATABASE_URL: is required/],
+    [{ LEDGERDESK_EVENT_STORE: 'kurrentdb', DATABASE_URL: 'postgres://x' }, /^EVENTSTORE_URL: is required/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: /],
+    [{ LEDGERDESK_CLOCK: 'fast' }, /^LEDGERDESK_CLOCK: /],
+    [{ LEDGERDESK_CLOCK: 'manual', LEDGERDESK_CLOCK_START: '2026-02-13 09:50' }, /^LEDGERDESK_CLOCK_START: /],
+    [{ LEDGERDESK_CLOCK_START: '2026-02-13T09:50:00Z' }, /^LEDGERDESK_CLOCK_START: only applies/],
+    [{ LEDGERDESK_JWT_SECRET: 'short' }, /^LEDGERDESK_JWT_SECRET: /],
+  ])('refuses %o with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads a manual clock start', () => {
+    const config = loadConfig({ LEDGERDESK_CLOCK: 'manual', LEDGERDESK_CLOCK_START: '2026-02-13T17:50:00+08:00' });
+    expect(config.clockStart?.toISOString()).toBe('2026-02-13T09:50:00.000Z');
+  });
+});

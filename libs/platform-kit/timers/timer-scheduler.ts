@@ -1,0 +1,126 @@
+import type { AppendResult, SqlClient } from '#event-store';
+import type { ProjectionRunner } from '#projections';
+import { ManualClock, type Clock } from '../clock/clock.js';
+import { badUserInput } from '../errors/app-error.js';
+import { markTimerFired, nextPendingTimer, setupTimers, TIMERS_CHANNEL, type Timer } from './timer-store.js';
+
+/**
+ * Fires a timer: appends what its due time means (a warning, a breach, a missed check) with event ids
+ * derived from the timer, so firing twice records once. Returns the append, or null when nothing applies.
+ */
+export type TimerHandler = (timer: Timer, firedAt: Date) => Promise<AppendResult | null>;
+
+const MAX_SLEEP_MS = 60_000;
+
+export class TimerScheduler {
+  private readonly handlers = new Map<string, TimerHandler>();
+  private stopped = true;
+  private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
+  /** Set by a wake that found nobody asleep, so a schedule change made mid-iteration is not missed. */
+  private woken = false;
+  private loop: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private advancing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly clock: Clock,
+    private readonly projections: ProjectionRunner,
+    private readonly onError: (timer: Timer, error: unknown) => void = () => undefined,
+  ) {}
+
+  register(kind: string, handler: TimerHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`A handler for timer kind ${kind} is already registered`);
+    this.handlers.set(kind, handler);
+  }
+
+  async setup(): Promise<void> {
+    await setupTimers(this.sql);
+  }
+
+  /** On the system clock, fires timers as they fall due (within a second); a manual clock waits for advanceTo. */
+  async start(): Promise<void> {
+    await this.setup();
+    if (this.clock.kind === 'manual') return;
+    this.stopped = false;
+    this.unlisten = await this.sql.listen(TIMERS_CHANNEL, () => this.wake());
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      this.woken = false;
+      try {
+        const now = this.clock.now();
+        const next = await nextPendingTimer(this.sql);
+        if (next && next.dueAt <= now) {
+          await this.fire(next, now);
+          continue;
+        }
+        await this.sleep(next ? Math.min(next.dueAt.getTime() - now.getTime(), MAX_SLEEP_MS) : MAX_SLEEP_MS);
+      } catch {
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  /**
+   * Manual clock: moves to `to`, firing every timer due on the way in time order — including timers that
+   * firing schedules at or before `to` — and returns once the read models reflect it all.
+   */
+  advanceTo(to: Date): Promise<Date> {
+    const run = this.advancing.then(() => this.advanceSerially(to));
+    this.advancing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async advanceSerially(to: Date): Promise<Date> {
+    const clock = this.clock;
+    if (!(clock instanceof ManualClock)) throw badUserInput('advanceClock needs LEDGERDESK_CLOCK=manual', 'to');
+    if (to < clock.now()) throw badUserInput(`The clock is at ${clock.now().toISOString()}; it cannot move back`, 'to');
+    for (;;) {
+      const next = await nextPendingTimer(this.sql, to);
+      if (!next) break;
+      if (next.dueAt > clock.now()) clock.set(next.dueAt);
+      await this.fire(next, clock.now());
+    }
+    clock.set(to);
+    return clock.now();
+  }
+
+  private async fire(timer: Timer, now: Date): Promise<void> {
+    const handler = this.handlers.get(timer.kind);
+    try {
+      const appended = handler ? await handler(timer, now) : null;
+      // What firing appended may schedule further timers: let the projections record them first.
+      if (appended) await this.projections.waitFor(appended.position);
+    } catch (error) {
+      this.onError(timer, error);
+    }
+    await markTimerFired(this.sql, timer, now);
+  }
+
+  private wake(): void {
+    this.woken = true;
+    const sleeper = this.sleeper;
+    this.sleeper = null;
+    if (sleeper) {
+      clearTimeout(sleeper.timer);
+      sleeper.resolve();
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.sleeper = { timer: setTimeout(() => this.wake(), Math.max(0, ms)), resolve };
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+    await this.unlisten?.();
+  }
+}
