@@ -17,9 +17,9 @@ export interface LedgerdeskConfig {
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
 export const CONFIG_VARIABLES = {
-  PORT: 'HTTP port (default 4000)',
+  PORT: 'HTTP port (default 4000; 0 picks a free one)',
   LEDGERDESK_EVENT_STORE: 'pglite (default) | postgres | kurrentdb',
-  LEDGERDESK_DATA_DIR: 'PGlite data directory (default ./.ledgerdesk)',
+  LEDGERDESK_DATA_DIR: 'PGlite data directory (default ./.ledgerdesk; memory:// for a throwaway in-memory database)',
   DATABASE_URL: 'PostgreSQL connection string: the event store with postgres, the read models with postgres or kurrentdb',
   EVENTSTORE_URL: 'KurrentDB/EventStoreDB connection string (kurrentdb)',
   LEDGERDESK_JWT_SECRET: 'HS256 secret, at least 32 characters (default: generated and kept in the data directory)',
@@ -49,7 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
 
   const portText = value('PORT') ?? '4000';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new ConfigError('PORT', `must be a port number 1-65535 (got "${portText}")`);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError('PORT', `must be a port number 0-65535 (got "${portText}")`);
 
   const eventStore = oneOf('LEDGERDESK_EVENT_STORE', value('LEDGERDESK_EVENT_STORE') ?? 'pglite', ['pglite', 'postgres', 'kurrentdb']);
   const clock = oneOf('LEDGERDESK_CLOCK', value('LEDGERDESK_CLOCK') ?? 'system', ['system', 'manual']);
@@ -87,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   return {
     port,
     eventStore,
-    dataDir: resolve(value('LEDGERDESK_DATA_DIR') ?? './.ledgerdesk'),
+    dataDir: dataDirectory(value('LEDGERDESK_DATA_DIR')),
     databaseUrl,
     eventStoreUrl,
     jwtSecret,
@@ -95,6 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     clockStart,
     logLevel,
   };
+}
+
+/** `memory://` keeps PGlite in memory (tests, throwaway demos); anything else is a directory. */
+function dataDirectory(raw: string | null): string {
+  if (raw?.startsWith('memory://')) return raw;
+  return resolve(raw ?? './.ledgerdesk');
 }
 
 function oneOf<T extends string>(variable: keyof typeof CONFIG_VARIABLES, raw: string, allowed: readonly T[]): T {

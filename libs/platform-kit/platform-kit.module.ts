@@ -1,0 +1,96 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AuthGuard } from './auth/auth.guard.js';
+import type { RequestContext } from './auth/roles.decorator.js';
+import { resolveJwtSecret, TokenService } from './auth/token.service.js';
+import { ManualClock, SystemClock, type Clock } from './clock/clock.js';
+import type { LedgerdeskConfig } from './config/config.js';
+import { depthLimitRule } from './graphql/depth-limit.rule.js';
+import { formatGraphqlError } from './graphql/format-error.js';
+import { HealthController } from './health/health.controller.js';
+import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import type { Logger } from './logging/logger.js';
+import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
+import { TimeResolver } from './time/time.resolver.js';
+
+export const MAX_QUERY_DEPTH = 10;
+
+export interface PlatformKitOptions {
+  config: LedgerdeskConfig;
+  logger: Logger;
+}
+
+export function createClock(config: LedgerdeskConfig): Clock {
+  return config.clock === 'manual' ? new ManualClock(config.clockStart ?? new Date()) : new SystemClock();
+}
+
+/** What every app shares: configuration, clock, store, read models, auth, GraphQL, health. */
+@Global()
+@Module({})
+export class PlatformKitModule {
+  static forRoot({ config, logger }: PlatformKitOptions): DynamicModule {
+    const clock = createClock(config);
+    const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir.startsWith('memory://') ? '.ledgerdesk-memory' : config.dataDir).secret);
+    const graphqlLog = logger.child({ component: 'graphql' });
+    return {
+      module: PlatformKitModule,
+      imports: [
+        CqrsModule.forRoot(),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          graphiql: false,
+          introspection: true,
+          includeStacktraceInErrorResponses: false,
+          validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
+          formatError: formatGraphqlError((error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation')),
+          subscriptions: {
+            'graphql-ws': {
+              path: '/graphql',
+              // The token travels in connection_init's payload; the principal is kept on the socket's `extra`.
+              onConnect: async (context) => {
+                const header = context.connectionParams?.['authorization'] ?? context.connectionParams?.['Authorization'];
+                const auth = await authenticate(tokens, header);
+                if (!auth.principal) return false;
+                (context.extra as Record<string, unknown>)['ledgerdesk'] = auth;
+                return true;
+              },
+            },
+          },
+          context: async ({ req, extra }: { req?: { headers: Record<string, string | undefined> }; extra?: Record<string, unknown> }) => {
+            if (extra?.['ledgerdesk']) return extra['ledgerdesk'];
+            return authenticate(tokens, req?.headers['authorization']);
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: clock },
+        { provide: TokenService, useValue: tokens },
+        { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, clock) },
+        { provide: EVENT_STORE, useFactory: (infra: Infrastructure) => infra.store, inject: [INFRASTRUCTURE] },
+        { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
+        PlatformRuntime,
+        TimeResolver,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [CONFIG, LOGGER, CLOCK, TokenService, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
+    };
+  }
+}
+
+async function authenticate(tokens: TokenService, header: unknown): Promise<RequestContext> {
+  if (header === undefined || header === null || header === '') return { principal: null, authError: null };
+  try {
+    return { principal: await tokens.fromAuthorization(header), authError: null };
+  } catch (error) {
+    return { principal: null, authError: error as Error };
+  }
+}

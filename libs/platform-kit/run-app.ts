@@ -1,0 +1,50 @@
+import type { Type } from '@nestjs/common';
+import { TokenService } from './auth/token.service.js';
+import { startLedgerdesk } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createLogger } from './logging/logger.js';
+
+/**
+ * The `main` of every app: configuration (one clear line and exit 1 when invalid), start, an ADMIN token
+ * printed for the embedded default, and a clean close on SIGTERM/SIGINT (PGlite must flush and unlock).
+ */
+export async function runApp(name: string, contexts: Type[]): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ledgerdesk: invalid configuration: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  try {
+    const { app, port } = await startLedgerdesk(name, contexts, config, logger);
+    const token = await app.get(TokenService).sign({ id: 'admin', role: 'ADMIN', accountId: null }, '30d');
+    logger.info({ port, store: config.eventStore, clock: config.clock }, `${name} listening on http://localhost:${port}/graphql`);
+    if (!config.jwtSecret) {
+      process.stdout.write(`\nADMIN token (30 days; mint more with \`npm run token -- --role ADMIN\`):\n${token}\n\n`);
+    }
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      logger.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    process.stderr.write(`ledgerdesk: start-up failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

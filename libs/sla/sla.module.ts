@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** The sla bounded context. It talks to other contexts only through events in the store. */
+@Module({})
+export class SlaModule {}
