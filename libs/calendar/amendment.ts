@@ -15,8 +15,9 @@ export interface CalendarAmendment {
  * Throws CalendarDefinitionError on malformed dates (fields like "addHolidays[0]").
  */
 export function applyAmendment(def: CalendarDefinition, amendment: CalendarAmendment): CalendarDefinition {
-  const problems = Object.entries(amendment).flatMap(([field, dates]): CalendarProblem[] =>
-    (dates ?? []).flatMap((date: string, i: number) =>
+  const fields = ['addHolidays', 'removeHolidays', 'addWorkingDays', 'removeWorkingDays'] as const;
+  const problems = fields.flatMap((field): CalendarProblem[] =>
+    (amendment[field] ?? []).flatMap((date, i) =>
       parseIsoDate(date) === null ? [{ field: `${field}[${i}]`, message: `must be a real "YYYY-MM-DD" date, got ${JSON.stringify(date)}` }] : [],
     ),
   );

@@ -71,7 +71,7 @@ class DayWalkingCalendar implements BusinessCalendar {
     this.region = definition.holidayRegion ?? null;
     // Working days borrow Monday's periods, so with no weekly periods at all nothing can ever open.
     this.neverOpens = this.weekly.every((periods) => periods.length === 0);
-    this.lastListedDay = Math.max(-Infinity, ...this.listedHolidays, ...this.workingDays);
+    this.lastListedDay = [...this.listedHolidays, ...this.workingDays].reduce((max, day) => Math.max(max, day), -Infinity);
   }
 
   isOpenAt(at: Date): boolean {
