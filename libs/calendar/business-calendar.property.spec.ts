@@ -24,11 +24,6 @@ const ANCHORS: Record<string, string[]> = {
   'Asia/Kathmandu': ['1986-01-01', '2026-06-15'],
   'Asia/Shanghai': ['1986-05-04', '1986-09-14', '2026-02-16'],
   'America/Santiago': ['2026-04-05', '2026-09-06'],
-  'Australia/Lord_Howe': ['2026-04-05', '2026-10-04'],
-  'Pacific/Apia': ['2011-12-30'],
-  'America/Havana': ['2026-03-08', '2026-11-01'],
-  'Asia/Beirut': ['2026-03-29', '2026-10-25'],
-  'Europe/Dublin': ['2026-03-29'],
 };
 
 /** Every UTC minute of a window with its local wall-clock reading, as luxon reports it. */

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm start`: compiles when dist/ is missing or older than a source file, then runs apps/platform.
+// `npm run token -- --role ADMIN [--sub id] [--account id] [--ttl 12h]`: mints a token with the same secret.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const entry = join(root, 'dist/apps/platform/main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    if (name.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (name.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const sources = ['apps', 'libs', 'scripts'].map((dir) => join(root, dir)).filter(existsSync);
+const stale = !existsSync(entry) || Math.max(...sources.map(newestSource)) > statSync(entry).mtimeMs;
+if (stale) {
+  process.stderr.write('ledgerdesk: compiling (npm run build)…\n');
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const tokenMode = process.argv.includes('--token');
+const target = tokenMode ? join(root, 'dist/scripts/token.cli.js') : entry;
+const args = process.argv.slice(2).filter((arg) => arg !== '--token');
+const run = spawnSync(process.execPath, ['--enable-source-maps', target, ...args], { stdio: 'inherit' });
+process.exit(run.status ?? 1);
