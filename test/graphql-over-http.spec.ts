@@ -10,7 +10,7 @@ describe('GraphQL-over-HTTP spec (graphql-http audit)', () => {
     const token = await platform.token('ADMIN');
     audits = serverAudits({
       url: `${platform.url}/graphql`,
-      fetchFn: (input: RequestInfo | URL, init?: RequestInit) => {
+      fetchFn: (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
         const headers = new Headers(init?.headers);
         headers.set('authorization', `Bearer ${token}`);
         return fetch(input, { ...init, headers });

@@ -10,3 +10,4 @@ export * from './sql/pglite-client.js';
 export * from './sql/data-directory-lock.js';
 export * from './sql/sql-event-store.js';
 export * from './sql/schema.js';
+export * from './kurrentdb/kurrentdb-event-store.js';

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Module, type Type } from '@nestjs/common';
 import type { LedgerdeskConfig } from './config/config.js';
 import { createLogger, NestPinoLogger, type Logger } from './logging/logger.js';
+import type { InfrastructureOptions } from './infrastructure.js';
 import { PlatformKitModule } from './platform-kit.module.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -22,8 +23,9 @@ export async function startLedgerdesk(
   contexts: Type[],
   config: LedgerdeskConfig,
   logger: Logger = createLogger(config.logLevel),
+  options: InfrastructureOptions = {},
 ): Promise<LedgerdeskApp> {
-  @Module({ imports: [PlatformKitModule.forRoot({ config, logger }), ...contexts] })
+  @Module({ imports: [PlatformKitModule.forRoot({ config, logger, ...options }), ...contexts] })
   class RootModule {}
   Object.defineProperty(RootModule, 'name', { value: `${name}RootModule` });
 

@@ -21,9 +21,19 @@ export interface Infrastructure {
  * database (read models commit with their checkpoints); with KurrentDB the read models go to DATABASE_URL,
  * or to an embedded PGlite when none is given.
  */
-export async function openInfrastructure(config: LedgerdeskConfig, clock: Clock): Promise<Infrastructure> {
+export interface InfrastructureOptions {
+  /** Opens the embedded database instead of the default (tests start from a snapshot). */
+  openEmbedded?: () => Promise<PgliteClient>;
+}
+
+export async function openInfrastructure(
+  config: LedgerdeskConfig,
+  clock: Clock,
+  options: InfrastructureOptions = {},
+): Promise<Infrastructure> {
   const now = () => clock.now();
-  const embedded = () => PgliteClient.open(config.dataDir.startsWith('memory://') ? {} : { dataDir: config.dataDir });
+  const embedded = () =>
+    options.openEmbedded?.() ?? PgliteClient.open(config.dataDir.startsWith('memory://') ? {} : { dataDir: config.dataDir });
   if (config.eventStore === 'pglite') {
     const sql = await embedded();
     const store = await SqlEventStore.open(sql, { now, ownsClient: false });

@@ -11,14 +11,14 @@ import type { LedgerdeskConfig } from './config/config.js';
 import { depthLimitRule } from './graphql/depth-limit.rule.js';
 import { formatGraphqlError } from './graphql/format-error.js';
 import { HealthController } from './health/health.controller.js';
-import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import type { Logger } from './logging/logger.js';
 import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
 import { TimeResolver } from './time/time.resolver.js';
 
 export const MAX_QUERY_DEPTH = 10;
 
-export interface PlatformKitOptions {
+export interface PlatformKitOptions extends InfrastructureOptions {
   config: LedgerdeskConfig;
   logger: Logger;
 }
@@ -31,7 +31,7 @@ export function createClock(config: LedgerdeskConfig): Clock {
 @Global()
 @Module({})
 export class PlatformKitModule {
-  static forRoot({ config, logger }: PlatformKitOptions): DynamicModule {
+  static forRoot({ config, logger, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
     const clock = createClock(config);
     const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir.startsWith('memory://') ? '.ledgerdesk-memory' : config.dataDir).secret);
     const graphqlLog = logger.child({ component: 'graphql' });
@@ -74,7 +74,7 @@ export class PlatformKitModule {
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: clock },
         { provide: TokenService, useValue: tokens },
-        { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, clock) },
+        { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, clock, infrastructureOptions) },
         { provide: EVENT_STORE, useFactory: (infra: Infrastructure) => infra.store, inject: [INFRASTRUCTURE] },
         { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
         PlatformRuntime,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PgliteClient, SqlEventStore, type RecordedEvent, type SqlExecutor } from '#event-store';
+import { type PgliteClient, SqlEventStore, type RecordedEvent, type SqlExecutor } from '#event-store';
 import { testEvent } from '../event-store/testing/event-fixtures.js';
+import { openTestPglite } from '../event-store/testing/test-pglite.js';
 import { ProjectionRunner } from './projection-runner.js';
 import type { Projection } from './projection.js';
 
@@ -41,7 +42,7 @@ describe('projection runner', () => {
   let sql: PgliteClient;
   let store: SqlEventStore;
   beforeEach(async () => {
-    sql = await PgliteClient.open();
+    sql = await openTestPglite();
     store = await SqlEventStore.open(sql, { ownsClient: false });
   });
   afterEach(async () => {

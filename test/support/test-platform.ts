@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { PLATFORM_CONTEXTS } from '../../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type Principal } from '#platform-kit';
 import type { Role } from '#event-store';
+import { openTestPglite } from '../../libs/event-store/testing/test-pglite.js';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 
@@ -37,7 +38,7 @@ export async function startTestPlatform(
     ...options.env,
   });
   const logger = createLogger(process.env.LEDGERDESK_TEST_LOG ?? 'silent');
-  const { app, port } = await startLedgerdesk('test', options.contexts ?? PLATFORM_CONTEXTS, config, logger);
+  const { app, port } = await startLedgerdesk('test', options.contexts ?? PLATFORM_CONTEXTS, config, logger, { openEmbedded: openTestPglite });
   const url = `http://127.0.0.1:${port}`;
   const tokens = app.get(TokenService);
   return {

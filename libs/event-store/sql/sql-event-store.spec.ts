@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { describeEventStoreContract } from '../testing/event-store.contract.js';
-import { PgliteClient } from './pglite-client.js';
+import { openTestPglite } from '../testing/test-pglite.js';
 import { PostgresClient } from './postgres-client.js';
 import { SqlEventStore } from './sql-event-store.js';
 import type { SqlClient } from './sql-client.js';
@@ -13,7 +13,7 @@ const tamperWith = (sql: SqlClient) => async (stream: string, revision: number) 
 };
 
 describeEventStoreContract('PGlite', async () => {
-  const sql = await PgliteClient.open();
+  const sql = await openTestPglite();
   const store = await SqlEventStore.open(sql);
   return { store, tamper: tamperWith(sql), dispose: () => store.close() };
 });

@@ -1,8 +1,9 @@
 import { v5 as uuidv5 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PgliteClient, SqlEventStore, type RecordedEvent } from '#event-store';
+import { type PgliteClient, SqlEventStore, type RecordedEvent } from '#event-store';
 import { ProjectionRunner, type Projection } from '#projections';
 import { testEvent } from '../../event-store/testing/event-fixtures.js';
+import { openTestPglite } from '../../event-store/testing/test-pglite.js';
 import { ManualClock } from '../clock/clock.js';
 import { TimerScheduler } from './timer-scheduler.js';
 import { scheduleTimer } from './timer-store.js';
@@ -36,7 +37,7 @@ describe('timers on a manual clock', () => {
   const until = new Date('2026-02-13T10:00:00Z');
 
   beforeEach(async () => {
-    sql = await PgliteClient.open();
+    sql = await openTestPglite();
     clock = new ManualClock(start);
     store = await SqlEventStore.open(sql, { ownsClient: false, now: () => clock.now() });
     runner = new ProjectionRunner(store, sql, [pingScheduler(15, until)]);
