@@ -1,6 +1,6 @@
 export * from './config/config.js';
 export * from './clock/clock.js';
-export * from './errors/app-error.js';
+export { AppError, badUserInput, notFound, forbidden, unauthenticated, conflict, type ErrorCode } from '#contracts';
 export * from './auth/principal.js';
 export * from './auth/token.service.js';
 export * from './auth/roles.decorator.js';
@@ -14,3 +14,6 @@ export * from './platform-kit.module.js';
 export * from './bootstrap.js';
 export * from './time/time.resolver.js';
 export * from './run-app.js';
+export * from './commands/decider.js';
+export * from './graphql/shared-enums.js';
+export * from './graphql/pagination.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '#event-store';
-import { forbidden, unauthenticated } from '../errors/app-error.js';
+import { forbidden, unauthenticated } from '#contracts';
 import { PUBLIC_KEY, requestContextOf, ROLES_KEY } from './roles.decorator.js';
 
 /** Global guard: every operation needs a valid token unless marked @Public; @Roles narrows who. */

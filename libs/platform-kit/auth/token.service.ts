@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Role } from '#event-store';
-import { unauthenticated } from '../errors/app-error.js';
+import { unauthenticated } from '#contracts';
 import { ROLES, type Principal } from './principal.js';
 
 const ISSUER = 'ledgerdesk';

@@ -1,7 +1,7 @@
 import type { AppendResult, SqlClient } from '#event-store';
 import type { ProjectionRunner } from '#projections';
 import { ManualClock, type Clock } from '../clock/clock.js';
-import { badUserInput } from '../errors/app-error.js';
+import { badUserInput } from '#contracts';
 import { markTimerFired, nextPendingTimer, setupTimers, TIMERS_CHANNEL, type Timer } from './timer-store.js';
 
 /**

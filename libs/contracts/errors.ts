@@ -1,7 +1,10 @@
 /** The error codes of the public contract; anything else reaches a client as INTERNAL_SERVER_ERROR. */
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
 
-/** An error meant for the client: its message and code are shown; nothing else is. */
+/**
+ * A refusal meant for the client — from a domain decision or an input check. Its message and code are
+ * shown; nothing else is. Pure domain code throws it too (it carries no I/O).
+ */
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(

@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CalendarDefinition } from '#calendar';
+import type { ContractSigned, ImChannelRef } from '#contracts';
+import type { SqlClient } from '#event-store';
+import { READ_DB } from '#platform-kit';
+
+export interface AccountRow {
+  id: string;
+  name: string;
+  region: string;
+  timeZone: string;
+  tamId: string | null;
+  emailDomains: string[];
+  imChannels: ImChannelRef[];
+  registeredAt: Date;
+}
+export interface TamAssignmentRow {
+  tamId: string;
+  from: Date;
+  to: Date | null;
+  handoverNotes: string | null;
+}
+export interface StaffRow {
+  id: string;
+  name: string;
+  role: 'ENGINEER' | 'TAM';
+  regions: string[];
+  skills: string[];
+  calendarId: string | null;
+}
+export interface CalendarRow {
+  id: string;
+  name: string;
+  version: number;
+  definition: CalendarDefinition;
+}
+export type ContractRow = ContractSigned['data'];
+
+/** Reads of the accounts context's read model (schema `accounts`). */
+@Injectable()
+export class AccountsQueries {
+  constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
+
+  async account(id: string): Promise<AccountRow | null> {
+    const [row] = await this.db.query<Record<string, any>>('SELECT * FROM accounts.accounts WHERE id = $1', [id]);
+    return row ? toAccount(row) : null;
+  }
+
+  /** A page ordered by registration; `after` is the last row of the previous page. */
+  async accountsPage(first: number, after: { registeredAt: string; id: string } | null): Promise<{ rows: AccountRow[]; hasNextPage: boolean; totalCount: number }> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT * FROM accounts.accounts
+       WHERE $1::timestamptz IS NULL OR (registered_at, id) > ($1::timestamptz, $2::text)
+       ORDER BY registered_at, id LIMIT $3`,
+      [after?.registeredAt ?? null, after?.id ?? '', first + 1],
+    );
+    const [count] = await this.db.query<{ n: string }>('SELECT count(*)::text AS n FROM accounts.accounts');
+    return { rows: rows.slice(0, first).map(toAccount), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
+  }
+
+  async tamHistory(accountId: string): Promise<TamAssignmentRow[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      'SELECT tam_id, from_at, to_at, handover_notes FROM accounts.tam_assignments WHERE account_id = $1 ORDER BY seq',
+      [accountId],
+    );
+    return rows.map((row) => ({ tamId: row.tam_id, from: new Date(row.from_at), to: row.to_at ? new Date(row.to_at) : null, handoverNotes: row.handover_notes }));
+  }
+
+  async staff(id: string): Promise<StaffRow | null> {
+    const [row] = await this.db.query<Record<string, any>>('SELECT * FROM accounts.staff WHERE id = $1', [id]);
+    return row ? { id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills, calendarId: row.calendar_id } : null;
+  }
+
+  async calendar(id: string): Promise<CalendarRow | null> {
+    const [row] = await this.db.query<Record<string, any>>('SELECT * FROM accounts.calendars WHERE id = $1', [id]);
+    return row ? { id: row.id, name: row.name, version: Number(row.version), definition: row.definition } : null;
+  }
+
+  /** A calendar as it was at version `version` (tickets pin one). */
+  async calendarVersion(id: string, version: number): Promise<CalendarRow | null> {
+    const [row] = await this.db.query<Record<string, any>>(
+      `SELECT c.id, c.name, v.version, v.definition FROM accounts.calendar_versions v JOIN accounts.calendars c ON c.id = v.calendar_id
+       WHERE v.calendar_id = $1 AND v.version = $2`,
+      [id, version],
+    );
+    return row ? { id: row.id, name: row.name, version: Number(row.version), definition: row.definition } : null;
+  }
+
+  async contracts(accountId: string): Promise<ContractRow[]> {
+    const rows = await this.db.query<{ terms: ContractRow }>('SELECT terms FROM accounts.contracts WHERE account_id = $1 ORDER BY version', [accountId]);
+    return rows.map((row) => row.terms);
+  }
+}
+
+function toAccount(row: Record<string, any>): AccountRow {
+  return {
+    id: row.id,
+    name: row.name,
+    region: row.region,
+    timeZone: row.time_zone,
+    tamId: row.tam_id,
+    emailDomains: row.email_domains,
+    imChannels: row.im_channels,
+    registeredAt: new Date(row.registered_at),
+  };
+}

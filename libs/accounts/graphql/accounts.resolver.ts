@@ -1,0 +1,115 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CLOCK, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Roles, STAFF_ROLES, type Clock, type Principal } from '#platform-kit';
+import { AccountsCommands } from '../application/accounts.commands.js';
+import { AccountsQueries } from '../application/accounts.queries.js';
+import { contractInForce } from '../domain/contract-terms.policy.js';
+import { AccountConnectionType, AccountType, ContractType, RegisterAccountInput, StaffMemberType, TamAssignmentType } from './accounts.types.js';
+import { toAccountType, toContractType, toStaffType } from './mappers.js';
+import { mustExist } from './must-exist.js';
+
+/** A customer sees only their own account: anything else reads as absent (null), never as the data. */
+export function visibleTo(principal: Principal, accountId: string): boolean {
+  return principal.role !== 'CUSTOMER' || principal.accountId === accountId;
+}
+
+@Resolver(() => AccountType)
+export class AccountsResolver {
+  constructor(
+    @Inject(AccountsCommands) private readonly commands: AccountsCommands,
+    @Inject(AccountsQueries) private readonly queries: AccountsQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Query(() => AccountType, { nullable: true })
+  async account(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<AccountType | null> {
+    if (!visibleTo(principal, id)) return null;
+    const row = await this.queries.account(id);
+    return row ? toAccountType(row) : null;
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => AccountConnectionType)
+  async accounts(
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<AccountConnectionType> {
+    const cursor = decodeCursor(after, 2) as [string, string] | null;
+    const page = await this.queries.accountsPage(checkPageSize(first), cursor ? { registeredAt: cursor[0], id: cursor[1] } : null);
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.registeredAt.toISOString(), row.id]), node: toAccountType(row) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => AccountType)
+  async registerAccount(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { type: () => RegisterAccountInput }) input: RegisterAccountInput,
+  ): Promise<AccountType> {
+    const id = await this.commands.registerAccount(principal, {
+      name: input.name,
+      region: input.region,
+      timeZone: input.timeZone,
+      emailDomains: input.emailDomains ?? [],
+      imChannels: (input.imChannels ?? []).map(({ workspaceId, channelId }) => ({ workspaceId, channelId })),
+    });
+    return toAccountType(mustExist(await this.queries.account(id)));
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => AccountType)
+  async assignTam(
+    @CurrentPrincipal() principal: Principal,
+    @Args('accountId', { type: () => ID }) accountId: string,
+    @Args('tamId', { type: () => ID }) tamId: string,
+  ): Promise<AccountType> {
+    await this.commands.assignTam(principal, accountId, tamId);
+    return toAccountType(mustExist(await this.queries.account(accountId)));
+  }
+
+  @Roles('ADMIN', 'TAM')
+  @Mutation(() => AccountType, { description: 'ADMIN or the account’s current TAM; the notes are kept with the new assignment' })
+  async handOverAccount(
+    @CurrentPrincipal() principal: Principal,
+    @Args('accountId', { type: () => ID }) accountId: string,
+    @Args('toTamId', { type: () => ID }) toTamId: string,
+    @Args('notes', { type: () => String }) notes: string,
+  ): Promise<AccountType> {
+    await this.commands.handOverAccount(principal, accountId, toTamId, notes);
+    return toAccountType(mustExist(await this.queries.account(accountId)));
+  }
+
+  @ResolveField(() => StaffMemberType, { nullable: true })
+  async tam(@Parent() account: AccountType): Promise<StaffMemberType | null> {
+    const row = account.tamId ? await this.queries.staff(account.tamId) : null;
+    return row ? toStaffType(row) : null;
+  }
+
+  @ResolveField(() => [TamAssignmentType])
+  async tamHistory(@CurrentPrincipal() principal: Principal, @Parent() account: AccountType): Promise<TamAssignmentType[]> {
+    const history = await this.queries.tamHistory(account.id);
+    // Handover notes are internal: a customer sees who and when, never what was said.
+    return history.map((row) => ({ ...row, handoverNotes: principal.role === 'CUSTOMER' ? null : row.handoverNotes }));
+  }
+
+  @ResolveField(() => ContractType, { nullable: true, description: 'the contract in force now' })
+  async contract(@Parent() account: AccountType): Promise<ContractType | null> {
+    const row = contractInForce(await this.queries.contracts(account.id), this.clock.now());
+    return row ? toContractType(row) : null;
+  }
+
+  @ResolveField(() => [ContractType])
+  async contracts(@Parent() account: AccountType): Promise<ContractType[]> {
+    return (await this.queries.contracts(account.id)).map(toContractType);
+  }
+}
+
+@Resolver(() => TamAssignmentType)
+export class TamAssignmentResolver {
+  constructor(@Inject(AccountsQueries) private readonly queries: AccountsQueries) {}
+
+  @ResolveField(() => StaffMemberType)
+  async tam(@Parent() assignment: TamAssignmentType): Promise<StaffMemberType> {
+    return toStaffType(mustExist(await this.queries.staff(assignment.tamId)));
+  }
+}

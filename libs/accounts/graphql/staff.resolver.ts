@@ -1,0 +1,39 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Roles, STAFF_ROLES, type Principal } from '#platform-kit';
+import { AccountsCommands } from '../application/accounts.commands.js';
+import { AccountsQueries } from '../application/accounts.queries.js';
+import { RegisterStaffInput, StaffMemberType } from './accounts.types.js';
+import { toStaffType } from './mappers.js';
+import { mustExist } from './must-exist.js';
+
+@Resolver(() => StaffMemberType)
+export class StaffResolver {
+  constructor(
+    @Inject(AccountsCommands) private readonly commands: AccountsCommands,
+    @Inject(AccountsQueries) private readonly queries: AccountsQueries,
+  ) {}
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => StaffMemberType, { nullable: true })
+  async staffMember(@Args('id', { type: () => ID }) id: string): Promise<StaffMemberType | null> {
+    const row = await this.queries.staff(id);
+    return row ? toStaffType(row) : null;
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => StaffMemberType)
+  async registerStaff(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { type: () => RegisterStaffInput }) input: RegisterStaffInput,
+  ): Promise<StaffMemberType> {
+    const id = await this.commands.registerStaff(principal, {
+      name: input.name,
+      role: input.role,
+      regions: input.regions,
+      skills: input.skills,
+      calendarId: input.calendarId ?? null,
+    });
+    return toStaffType(mustExist(await this.queries.staff(id)));
+  }
+}

@@ -1,0 +1,111 @@
+import type { CalendarDefinition, WeeklyPeriod } from '#calendar';
+import type { Actor } from '#event-store';
+import type { Channel, Coverage, Severity, SlaMetric } from './support-terms.js';
+
+// Events of the accounts context (schemaVersion 1). Other contexts read them from the log: triage routes by
+// staff and TAM, the SLA engine pins contract and calendar versions.
+
+export interface CalendarDefined {
+  type: 'CalendarDefined';
+  data: { calendarId: string; name: string; definition: CalendarDefinition; definedBy: Actor; definedAt: string };
+}
+export interface CalendarAmended {
+  type: 'CalendarAmended';
+  data: {
+    calendarId: string;
+    version: number;
+    addHolidays: string[];
+    removeHolidays: string[];
+    addWorkingDays: string[];
+    removeWorkingDays: string[];
+    /** The definition as it stands from this version on (so a pinned version is read without replaying). */
+    definition: CalendarDefinition;
+    amendedBy: Actor;
+    amendedAt: string;
+  };
+}
+export type CalendarEvent = CalendarDefined | CalendarAmended;
+
+export interface ImChannelRef {
+  workspaceId: string;
+  channelId: string;
+}
+export interface AccountRegistered {
+  type: 'AccountRegistered';
+  data: {
+    accountId: string;
+    name: string;
+    region: string;
+    timeZone: string;
+    emailDomains: string[];
+    imChannels: ImChannelRef[];
+    registeredBy: Actor;
+    registeredAt: string;
+  };
+}
+export interface TamAssigned {
+  type: 'TamAssigned';
+  data: { accountId: string; tamId: string; previousTamId: string | null; assignedBy: Actor; assignedAt: string };
+}
+export interface AccountHandedOver {
+  type: 'AccountHandedOver';
+  data: { accountId: string; fromTamId: string; toTamId: string; notes: string; handedOverBy: Actor; handedOverAt: string };
+}
+export type AccountEvent = AccountRegistered | TamAssigned | AccountHandedOver;
+
+export interface StaffRegistered {
+  type: 'StaffRegistered';
+  data: {
+    staffId: string;
+    name: string;
+    role: 'ENGINEER' | 'TAM';
+    regions: string[];
+    skills: string[];
+    calendarId: string | null;
+    registeredBy: Actor;
+    registeredAt: string;
+  };
+}
+export type StaffEvent = StaffRegistered;
+
+export interface SlaTargetTerms {
+  severity: Severity;
+  channel: Channel | null;
+  coverage: Coverage;
+  firstResponseMinutes: number;
+  nextUpdateMinutes: number | null;
+  resolutionMinutes: number | null;
+}
+export interface CreditRuleTerms {
+  severity: Severity;
+  metric: SlaMetric;
+  percentOfMonthlyFee: number;
+}
+export interface ContractTerms {
+  plan: string;
+  calendarId: string;
+  targets: SlaTargetTerms[];
+  channels: Channel[];
+  pauseWhenWaitingOnCustomer: boolean;
+  warningAtPercent: number;
+  monthlyFee: number;
+  currency: string;
+  credits: CreditRuleTerms[];
+  creditCapPercent: number;
+  proactiveChecks: boolean;
+  effectiveFrom: string;
+}
+export interface ContractSigned {
+  type: 'ContractSigned';
+  data: ContractTerms & { accountId: string; version: number; signedBy: Actor; signedAt: string };
+}
+export type ContractEvent = ContractSigned;
+
+export const streams = {
+  calendar: (id: string) => `calendar-${id}`,
+  account: (id: string) => `account-${id}`,
+  contract: (accountId: string) => `contract-${accountId}`,
+  staff: (id: string) => `staff-${id}`,
+} as const;
+
+export type { WeeklyPeriod };

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { conflict } from '#contracts';
+import { WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type NewEvent } from '#event-store';
+
+/** A domain event as deciders see it: the envelope (ids, metadata, hash) is the store's business. */
+export interface DomainEvent {
+  type: string;
+  data: object;
+}
+
+/** One stream type's write model: pure, with every command and event handled. */
+export interface Decider<Command, State, Event extends DomainEvent> {
+  initialState: State;
+  evolve(state: State, event: Event): State;
+  decide(command: Command, state: State): Event[];
+}
+
+export interface CommandContext {
+  actor: Actor;
+  /** The platform clock's instant, recorded as the events' occurredAt. */
+  now: Date;
+  /** A client's expected stream version: checked once and never retried (stale → CONFLICT). */
+  expectedVersion?: number | null;
+  correlationId?: string;
+  /** Event ids for appends a retry could repeat (timers): deterministic ids make them idempotent. */
+  eventIds?: (event: DomainEvent, index: number) => string;
+}
+
+export interface Decided<State> {
+  state: State;
+  /** The stream's revision after the command (-1: still no stream). */
+  version: number;
+  appended: AppendResult | null;
+}
+
+export function foldStream<State, Event extends DomainEvent>(
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+  events: readonly { type: string; data: unknown }[],
+): State {
+  return events.reduce((state, event) => decider.evolve(state, event as Event), decider.initialState);
+}
+
+/**
+ * Load → decide → append with the revision read. A concurrent writer's conflict is retried once on fresh
+ * state (the command is decided again, so it still has to be valid); a client's stale expectedVersion is not.
+ */
+export async function executeCommand<Command, State, Event extends DomainEvent>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<Command, State, Event>,
+  command: Command,
+  context: CommandContext,
+): Promise<Decided<State>> {
+  for (let attempt = 1; ; attempt += 1) {
+    const recorded = await store.readStream(stream);
+    const revision = recorded.length - 1;
+    if (context.expectedVersion != null && context.expectedVersion !== revision) {
+      throw conflict(`Expected version ${context.expectedVersion}, but it is at ${revision}; reload and try again`);
+    }
+    let state = foldStream(decider, recorded);
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { state, version: revision, appended: null };
+    try {
+      const appended = await store.append(
+        stream,
+        events.map((event, index) => toNewEvent(event, context, context.eventIds?.(event, index) ?? randomUUID())),
+        revision === -1 ? 'no_stream' : revision,
+      );
+      for (const event of events) state = decider.evolve(state, event);
+      return { state, version: appended.nextExpectedRevision, appended };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersion)) throw error;
+      if (context.expectedVersion != null || attempt >= 2) {
+        throw conflict('Someone else changed it at the same moment; reload and try again');
+      }
+    }
+  }
+}
+
+function toNewEvent(event: DomainEvent, context: CommandContext, id: string): NewEvent {
+  const data = event.data as { reason?: unknown };
+  return {
+    id,
+    type: event.type,
+    data: event.data,
+    metadata: {
+      occurredAt: context.now.toISOString(),
+      actor: context.actor,
+      ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
+      correlationId: context.correlationId ?? id,
+      causationId: null,
+      schemaVersion: 1,
+    },
+  };
+}
