@@ -145,9 +145,8 @@ export class KurrentDbEventStore implements EventStore {
           client.appendToStream(stream, eventData, { streamState: current === -1 ? NO_STREAM : BigInt(current), deadline }),
         );
         const nextExpectedRevision = Number(result.nextExpectedRevision);
-        const position = result.position
-          ? { commit: result.position.commit, prepare: result.position.prepare }
-          : await this.positionOf(stream, nextExpectedRevision);
+        const reported = toPosition(result.position);
+        const position = reported.commit >= 0n ? reported : await this.positionOf(stream, nextExpectedRevision);
         return { nextExpectedRevision, position, alreadyRecorded: false };
       } catch (error) {
         if (error instanceof MaxAppendSizeExceededError) {
@@ -590,11 +589,19 @@ export function fromKurrentDbEvent(record: KurrentDbRecord): RecordedEvent {
     type: record.type,
     data: record.data,
     metadata: metadata as unknown as EventMetadata,
-    position: record.position ? { commit: record.position.commit, prepare: record.position.prepare } : { commit: -1n, prepare: -1n },
+    position: toPosition(record.position),
     recordedAt: chain?.recordedAt ?? record.created.toISOString(),
     hash: chain?.hash ?? '',
     previousHash: chain ? chain.previousHash : null,
   };
+}
+
+/** Servers before 22.6 send no position with stream reads (or -1 as an unsigned number): -1/-1, "unknown". */
+const NO_POSITION = 2n ** 64n - 1n;
+
+function toPosition(position: { commit: bigint; prepare: bigint } | undefined): Position {
+  if (!position || position.commit === NO_POSITION || position.prepare === NO_POSITION) return { commit: -1n, prepare: -1n };
+  return { commit: position.commit, prepare: position.prepare };
 }
 
 /** "host:port[,host:port…]" from a connection string, without scheme, credentials or options. */
