@@ -49,6 +49,7 @@ if (eventStoreUrl) {
     await waitUntilWritable(store);
     return {
       store,
+      globallyUniqueEventIds: false,
       reopen: async () => openKurrentDbEventStore(eventStoreUrl),
       dispose: () => store.close(),
     };
@@ -76,6 +77,7 @@ if (eventStoreUrl) {
     }
     return {
       store,
+      globallyUniqueEventIds: false,
       reopen: async () => openKurrentDbEventStore(connectionString),
       dispose: async () => {
         await store.close();
