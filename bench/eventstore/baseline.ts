@@ -32,13 +32,16 @@ export interface BaselineReadRow {
 }
 
 export class BaselineTable {
-  constructor(private readonly sql: SqlClient) {}
+  constructor(
+    private readonly sql: SqlClient,
+    readonly schema: string = BASELINE_SCHEMA,
+  ) {}
 
   async create(): Promise<void> {
     await this.drop();
     await this.sql.exec(`
-      CREATE SCHEMA ${BASELINE_SCHEMA};
-      CREATE TABLE ${BASELINE_SCHEMA}.events (
+      CREATE SCHEMA ${this.schema};
+      CREATE TABLE ${this.schema}.events (
         seq           bigint GENERATED ALWAYS AS IDENTITY,
         id            uuid        NOT NULL,
         stream        text        NOT NULL,
@@ -54,12 +57,12 @@ export class BaselineTable {
       );
       -- The store keeps an index for its global order (transaction_id, seq); the baseline pages by seq,
       -- so it gets the matching one (same number of indexes to maintain on write, an index scan on read).
-      CREATE INDEX baseline_events_seq ON ${BASELINE_SCHEMA}.events (seq);
+      CREATE INDEX baseline_events_seq ON ${this.schema}.events (seq);
     `);
   }
 
   async drop(): Promise<void> {
-    await this.sql.exec(`DROP SCHEMA IF EXISTS ${BASELINE_SCHEMA} CASCADE`);
+    await this.sql.exec(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
   }
 
   /** BEGIN; one INSERT of one row; COMMIT. */
@@ -67,7 +70,7 @@ export class BaselineTable {
     const { event } = row;
     await this.sql.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO ${BASELINE_SCHEMA}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
+        `INSERT INTO ${this.schema}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           event.id,
@@ -104,7 +107,7 @@ export class BaselineTable {
     }
     await this.sql.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO ${BASELINE_SCHEMA}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
+        `INSERT INTO ${this.schema}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
          SELECT e.id, $1, e.revision, e.type, e.data, e.metadata, e.hash, e.previous_hash, $9
          FROM unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
            AS e(id, revision, type, data, metadata, hash, previous_hash)`,
@@ -117,13 +120,13 @@ export class BaselineTable {
   async readPage(afterSeq: string, limit: number): Promise<BaselineReadRow[]> {
     return this.sql.query<BaselineReadRow>(
       `SELECT id, stream, revision, type, data, metadata, hash, previous_hash, seq, recorded_at
-       FROM ${BASELINE_SCHEMA}.events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
+       FROM ${this.schema}.events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
       [afterSeq, limit],
     );
   }
 
   async count(): Promise<number> {
-    const [row] = await this.sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${BASELINE_SCHEMA}.events`);
+    const [row] = await this.sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${this.schema}.events`);
     return Number(row?.n ?? 0);
   }
 }

@@ -1,271 +1,277 @@
 /**
- * Where does a single-event append spend its time? Runs the store's own append SQL (copied verbatim from
- * libs/event-store/sql/sql-event-store.ts) and variants of it against a clone of the store's tables in the
- * schema `bench_diag` (created and dropped here), next to the baseline's one-INSERT transaction, timing
- * every statement. Not part of `npm run bench:eventstore`; run it by hand:
+ * Why the store misses its targets, and what the proposed change would buy. Not part of
+ * `npm run bench:eventstore`; run by hand after a build:
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/eventstore/diagnose.js [pglite|postgres]
- *   (postgres needs DATABASE_URL)
+ *   npx tsc -p tsconfig.build.json
+ *   node dist/bench/eventstore/diagnose.js pglite
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ledgerdesk_bench node dist/bench/eventstore/diagnose.js postgres
  *
- * Variants:
- *   baseline        BEGIN; INSERT one row; COMMIT
- *   baseline+notify BEGIN; INSERT one row; SELECT pg_notify; COMMIT            (the NOTIFY alone)
- *   store           BEGIN; upsert-lock head; INSERT…unnest + UPDATE head + pg_notify (CTE); COMMIT  (as shipped)
- *   store-no-notify the same without pg_notify
- *   store+async-notify  the store without pg_notify in the transaction, then pg_notify after COMMIT from a
- *                       session with synchronous_commit=off, at most one in flight (coalesced)
- *   one-statement   BEGIN; one CTE that locks the head, checks the revision and inserts; COMMIT
- *                   (previous hash passed in from a per-stream cache of the head, the proposed fast path)
- *   js-only         validateAppend + eventHash + JSON.stringify, no SQL
+ * 1. A ladder for ONE single-event append: the baseline's transaction, then the store's SQL built up a piece
+ *    at a time (copied from sql-event-store.ts, run against a clone of its tables in `bench_diag`), so each
+ *    piece's price shows.
+ * 2. On PostgreSQL, what 16 concurrent appenders wait on (pg_stat_activity / pg_locks sampled every few ms).
+ * 3. baseline vs today's SqlEventStore.append vs the PROTOTYPE in proposed-append.ts, in the bench's shapes.
+ * Rates are medians over alternating rounds (the machine is shared).
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import {
-  eventHash,
   PgliteClient,
   PostgresClient,
   SqlEventStore,
-  validateAppend,
+  verifyChain,
   type NewEvent,
+  type RecordedEvent,
   type SqlClient,
   type SqlExecutor,
 } from '#event-store';
-import { testEvent } from '../../libs/event-store/testing/event-fixtures.js';
+import { BaselineTable } from './baseline.js';
+import { baselineRows, makeEvent, median } from './fixtures.js';
+import { ProposedAppender } from './proposed-append.js';
 
 const SCHEMA = 'bench_diag';
-const WRITES = Number(process.env.LEDGERDESK_DIAG_WRITES ?? '600');
-const CONCURRENCY = [1, 16];
+const CHANNEL = 'bench_diag';
+const backend = process.argv[2] === 'postgres' ? 'postgres' : 'pglite';
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ledgerdesk_bench';
+const H = 'ab'.repeat(32);
 
-function makeEvent(n: number): NewEvent {
-  return testEvent('TicketCommentAdded', {
-    ticketId: `T-${100000 + (n % 5000)}`,
-    commentId: randomUUID(),
-    authorId: `user-${n % 97}`,
-    body: 'The SDK drops the audio track after a renegotiation when the remote side toggles simulcast layers.',
-    visibility: n % 3 === 0 ? 'INTERNAL' : 'PUBLIC',
-  });
-}
+type Step = (tx: SqlExecutor, stream: string, event: NewEvent, revision: number) => Promise<unknown>;
 
-/** Per-statement wall time, summed over all appends of one variant. */
-class Timings {
-  readonly totals = new Map<string, number>();
-  add(name: string, ms: number): void {
-    this.totals.set(name, (this.totals.get(name) ?? 0) + ms);
-  }
-}
-
-function timedExecutor(tx: SqlExecutor, timings: Timings): (name: string, text: string, params?: unknown[]) => Promise<any[]> {
-  return async (name, text, params = []) => {
-    const began = performance.now();
-    try {
-      return await tx.query(text, params);
-    } finally {
-      timings.add(name, performance.now() - began);
-    }
-  };
-}
-
-type Variant = (stream: string, event: NewEvent, revision: number, previousHash: string | null, timings: Timings) => Promise<string>;
-
-function prepareArrays(stream: string, event: NewEvent, current: number, previousHash: string | null) {
-  const revision = current + 1;
-  const hash = eventHash({ stream, revision, type: event.type, data: event.data, metadata: event.metadata, previousHash });
-  return {
-    hash,
-    revision,
-    params: [
-      [event.id],
-      [revision],
-      [event.type],
-      [JSON.stringify(event.data ?? null)],
-      [JSON.stringify(event.metadata)],
-      [hash],
-      [previousHash],
-    ],
-  };
-}
-
+const INSERT = `INSERT INTO ${SCHEMA}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)`;
+const UNNEST = `SELECT e.id, $1, e.revision, e.type, e.data, e.metadata, e.hash, e.previous_hash, $9
+         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
+           AS e(id, revision, type, data, metadata, hash, previous_hash)`;
 const UPSERT = `INSERT INTO ${SCHEMA}.streams AS s (stream, revision, last_hash) VALUES ($1, -1, NULL)
        ON CONFLICT (stream) DO UPDATE SET stream = EXCLUDED.stream
        RETURNING s.revision, s.last_hash`;
-
-const storeCte = (notify: boolean) => `WITH inserted AS (
-         INSERT INTO ${SCHEMA}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
-         SELECT e.id, $1, e.revision, e.type, e.data, e.metadata, e.hash, e.previous_hash, $9
-         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
-           AS e(id, revision, type, data, metadata, hash, previous_hash)
-         RETURNING transaction_id, seq
-       ), head AS (
-         UPDATE ${SCHEMA}.streams SET revision = $10, last_hash = $11 WHERE stream = $1
-       )
-       SELECT transaction_id::text AS commit_position, max(seq)::text AS prepare_position${notify ? `, pg_notify('bench_diag', '')` : ''}
+const cte = (update: boolean, notify: boolean) => `WITH inserted AS (${INSERT} ${UNNEST} RETURNING transaction_id, seq)
+       ${update ? `, head AS (UPDATE ${SCHEMA}.streams SET revision = $10, last_hash = $11 WHERE stream = $1)` : ''}
+       SELECT transaction_id::text AS commit_position, max(seq)::text AS prepare_position${notify ? `, pg_notify('${CHANNEL}', '')` : ''}
        FROM inserted GROUP BY transaction_id`;
+const values = (stream: string, e: NewEvent, revision: number) =>
+  [e.id, stream, revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), H, H, new Date()];
+const arrays = (stream: string, e: NewEvent, revision: number) =>
+  [stream, [e.id], [revision], [e.type], [JSON.stringify(e.data)], [JSON.stringify(e.metadata)], [H], [H], new Date()];
 
-/** One round trip: lock/create the head only if it is at the expected revision, insert, move the head. */
-const ONE_STATEMENT = `WITH head AS (
-         INSERT INTO ${SCHEMA}.streams AS s (stream, revision, last_hash) VALUES ($1, $10, $11)
-         ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision, last_hash = EXCLUDED.last_hash
-           WHERE s.revision = $12 AND s.last_hash IS NOT DISTINCT FROM $13
-         RETURNING s.revision
-       ), inserted AS (
-         INSERT INTO ${SCHEMA}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
-         SELECT e.id, $1, e.revision, e.type, e.data, e.metadata, e.hash, e.previous_hash, $9
-         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
-           AS e(id, revision, type, data, metadata, hash, previous_hash)
-         WHERE EXISTS (SELECT 1 FROM head)
-         RETURNING transaction_id, seq
-       )
-       SELECT transaction_id::text AS commit_position, max(seq)::text AS prepare_position
-       FROM inserted GROUP BY transaction_id`;
+const LADDER: Record<string, Step> = {
+  'baseline: INSERT … VALUES': (tx, s, e, r) => tx.query(`${INSERT} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, values(s, e, r)),
+  'baseline + SELECT pg_notify': async (tx, s, e, r) => {
+    await tx.query(`${INSERT} VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, values(s, e, r));
+    await tx.query(`SELECT pg_notify('${CHANNEL}', '')`);
+  },
+  'INSERT … unnest': (tx, s, e, r) => tx.query(`${INSERT} ${UNNEST}`, arrays(s, e, r)),
+  '+ RETURNING / GROUP BY (CTE)': (tx, s, e, r) => tx.query(cte(false, false), arrays(s, e, r)),
+  '+ UPDATE head in the CTE': (tx, s, e, r) => tx.query(cte(true, false), [...arrays(s, e, r), r, H]),
+  '+ pg_notify in the CTE': (tx, s, e, r) => tx.query(cte(true, true), [...arrays(s, e, r), r, H]),
+  '+ upsert-lock statement first = store SQL': async (tx, s, e, r) => {
+    await tx.query(UPSERT, [s]);
+    await tx.query(cte(true, true), [...arrays(s, e, r), r, H]);
+  },
+  'store SQL without pg_notify': async (tx, s, e, r) => {
+    await tx.query(UPSERT, [s]);
+    await tx.query(cte(true, false), [...arrays(s, e, r), r, H]);
+  },
+};
+
+interface Tally {
+  rates: number[];
+  cpuPerOp: number[];
+}
+
+/** Runs each variant `rounds` times, rotating the order, after one warm-up round; medians per variant. */
+async function compare(
+  variants: Record<string, (round: number) => Promise<number>>,
+  rounds: number,
+): Promise<Map<string, { rate: number; cpuUs: number }>> {
+  const names = Object.keys(variants);
+  const tallies = new Map<string, Tally>(names.map((name) => [name, { rates: [], cpuPerOp: [] }]));
+  for (let round = 0; round <= rounds; round++) {
+    const order = round % 2 ? [...names].reverse() : names;
+    for (const name of order) {
+      const cpu = process.cpuUsage();
+      const began = performance.now();
+      const ops = await variants[name]!(round);
+      const ms = performance.now() - began;
+      const used = process.cpuUsage(cpu);
+      if (round === 0) continue;
+      tallies.get(name)!.rates.push(ops / (ms / 1000));
+      tallies.get(name)!.cpuPerOp.push((used.user + used.system) / ops);
+    }
+  }
+  return new Map([...tallies].map(([name, t]) => [name, { rate: median(t.rates), cpuUs: median(t.cpuPerOp) }]));
+}
+
+function table(title: string, unit: string, results: Map<string, { rate: number; cpuUs: number }>): string {
+  const base = [...results.values()][0]!.rate;
+  return [
+    `#### ${title}`,
+    '',
+    `| variant | ${unit} (median) | vs first row | Node CPU µs per op |`,
+    '| --- | ---: | ---: | ---: |',
+    ...[...results].map(
+      ([name, r]) => `| ${name} | ${Math.round(r.rate).toLocaleString('en-US')} | ${(r.rate / base).toFixed(2)}× | ${Math.round(r.cpuUs)} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+async function writers(count: number, perWriter: number, op: (stream: string, i: number) => Promise<unknown>): Promise<number> {
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const stream = `diag-${randomUUID().slice(0, 13)}`;
+      for (let i = 0; i < perWriter; i++) await op(stream, i);
+    }),
+  );
+  return count * perWriter;
+}
+
+/** What the backends of `count` concurrent store appenders are waiting on, sampled while they run. */
+async function sampleWaits(sql: SqlClient, work: () => Promise<unknown>): Promise<string> {
+  const seen = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      const rows = await sql.query<{ what: string; n: number }>(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'running (CPU)') AS what, count(*)::int AS n
+         FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+         GROUP BY 1
+         UNION ALL
+         SELECT 'pg_locks: notify commit lock (object 0 of pg_database), ' || CASE WHEN granted THEN 'held' ELSE 'waited for' END, count(*)::int
+         FROM pg_locks WHERE locktype = 'object' AND classid = 'pg_database'::regclass AND objid = 0 GROUP BY granted`,
+      );
+      samples++;
+      for (const row of rows) seen.set(row.what, (seen.get(row.what) ?? 0) + row.n);
+    }
+  })();
+  await work();
+  running = false;
+  await sampler;
+  return [
+    `| backends, average over ${samples} samples | count |`,
+    '| --- | ---: |',
+    ...[...seen].sort((a, b) => b[1] - a[1]).map(([what, n]) => `| ${what} | ${(n / samples).toFixed(2)} |`),
+    '',
+  ].join('\n');
+}
 
 async function main(): Promise<void> {
-  const backend = process.argv[2] ?? 'pglite';
-  const sql: SqlClient =
-    backend === 'postgres'
-      ? new PostgresClient({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ledgerdesk_bench' })
-      : await PgliteClient.open();
+  const sql: SqlClient = backend === 'postgres' ? new PostgresClient({ connectionString: url }) : await PgliteClient.open();
   const store = await SqlEventStore.open(sql, { ownsClient: false });
   await sql.exec(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA};
     CREATE TABLE ${SCHEMA}.events (LIKE event_store.events INCLUDING ALL);
-    CREATE TABLE ${SCHEMA}.streams (LIKE event_store.streams INCLUDING ALL);
-    CREATE TABLE ${SCHEMA}.baseline (LIKE event_store.events INCLUDING ALL);`);
-  // A dedicated session for the after-commit wake-up: asynchronous commit, one NOTIFY in flight at a time.
-  const notifier: SqlClient =
-    backend === 'postgres' ? new PostgresClient({ connectionString: process.env.DATABASE_URL!, maxConnections: 1 }) : sql;
-  if (backend === 'postgres') await notifier.query('SET synchronous_commit = off');
-  let notifyInFlight: Promise<unknown> | null = null;
-  let notifyAgain = false;
-  const wakeListeners = (): void => {
-    if (notifyInFlight) {
-      notifyAgain = true;
-      return;
-    }
-    notifyInFlight = notifier
-      .query(`SELECT pg_notify('bench_diag', '')`)
-      .finally(() => {
-        notifyInFlight = null;
-        if (notifyAgain) {
-          notifyAgain = false;
-          wakeListeners();
-        }
-      });
-  };
-
-  const variants: Record<string, Variant> = {
-    'js-only': async (stream, event, current, previousHash) => {
-      validateAppend(stream, [event]);
-      return prepareArrays(stream, event, current, previousHash).hash;
-    },
-    baseline: async (stream, event, current, previousHash, timings) => {
-      const { hash, revision } = prepareArrays(stream, event, current, previousHash);
-      await tx(timings, async (q) => {
-        await q('insert', `INSERT INTO ${SCHEMA}.baseline (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [event.id, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), hash, previousHash, new Date()]);
-      });
-      return hash;
-    },
-    'baseline+notify': async (stream, event, current, previousHash, timings) => {
-      const { hash, revision } = prepareArrays(stream, event, current, previousHash);
-      await tx(timings, async (q) => {
-        await q('insert', `INSERT INTO ${SCHEMA}.baseline (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [event.id, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), hash, previousHash, new Date()]);
-        await q('notify', `SELECT pg_notify('bench_diag', '')`);
-      });
-      return hash;
-    },
-    store: (stream, event, current, previousHash, timings) => storeLike(stream, event, current, timings, true),
-    'store-no-notify': (stream, event, current, previousHash, timings) => storeLike(stream, event, current, timings, false),
-    'store+async-notify': async (stream, event, current, previousHash, timings) => {
-      const hash = await storeLike(stream, event, current, timings, false);
-      wakeListeners();
-      return hash;
-    },
-    'one-statement': async (stream, event, current, previousHash, timings) => {
-      const { hash, params } = prepareArrays(stream, event, current, previousHash);
-      await tx(timings, async (q) => {
-        const rows = await q('one-cte', ONE_STATEMENT, [stream, ...params, new Date(), current + 1, hash, current, previousHash]);
-        if (rows.length !== 1) throw new Error('fast path refused (stale cache): would fall back to the two-statement path');
-      });
-      return hash;
-    },
-  };
-
-  async function tx(timings: Timings, work: (q: ReturnType<typeof timedExecutor>) => Promise<void>): Promise<void> {
-    const began = performance.now();
-    let inner = 0;
-    await sql.transaction(async (t) => {
-      const innerBegan = performance.now();
-      await work(timedExecutor(t, timings));
-      inner = performance.now() - innerBegan;
-    });
-    timings.add('BEGIN+COMMIT+wrapper', performance.now() - began - inner);
-  }
-
-  async function storeLike(stream: string, event: NewEvent, current: number, timings: Timings, notify: boolean): Promise<string> {
-    let result = '';
-    const began = performance.now();
-    validateAppend(stream, [event]);
-    timings.add('validate (JS)', performance.now() - began);
-    await tx(timings, async (q) => {
-      const [head] = await q('upsert head', UPSERT, [stream]);
-      if (Number(head.revision) !== current) throw new Error('unexpected revision');
-      const hashBegan = performance.now();
-      const { hash, params } = prepareArrays(stream, event, current, head.last_hash);
-      timings.add('hash + arrays (JS)', performance.now() - hashBegan);
-      await q(notify ? 'insert CTE (+notify)' : 'insert CTE', storeCte(notify), [stream, ...params, new Date(), current + 1, hash]);
-      result = hash;
-    });
-    return result;
-  }
-
-  // Warm up every variant, then measure each in turn, twice, in alternating order.
-  const names = Object.keys(variants);
-  const results = new Map<string, { ops: number; ms: number; timings: Timings }>();
-  for (const writers of CONCURRENCY) {
-    for (const pass of [0, 1, 2]) {
-      const order = pass % 2 === 0 ? names : [...names].reverse();
-      for (const name of order) {
-        const perWriter = pass === 0 ? 10 : Math.ceil(WRITES / writers);
-        const timings = new Timings();
-        const began = performance.now();
-        await Promise.all(
-          Array.from({ length: writers }, async (_, w) => {
-            const stream = `diag-${randomUUID().slice(0, 8)}-${w}`;
-            let previous: string | null = null;
-            for (let i = 0; i < perWriter; i++) previous = await variants[name]!(stream, makeEvent(i), i - 1, previous, timings);
-          }),
-        );
-        const ms = performance.now() - began;
-        if (pass === 0) continue; // warm-up
-        const key = `${writers}|${name}`;
-        const sum = results.get(key) ?? { ops: 0, ms: 0, timings: new Timings() };
-        sum.ops += writers * perWriter;
-        sum.ms += ms;
-        for (const [k, v] of timings.totals) sum.timings.add(k, v);
-        results.set(key, sum);
-      }
-    }
-  }
-  await notifyInFlight;
-
+    CREATE TABLE ${SCHEMA}.streams (LIKE event_store.streams INCLUDING ALL);`);
+  const baseline = new BaselineTable(sql, `${SCHEMA}_baseline`);
+  await baseline.create();
+  const inStatement = new ProposedAppender(sql, { schema: SCHEMA, channel: CHANNEL, notify: 'statement' });
+  const afterCommit = new ProposedAppender(sql, { schema: SCHEMA, channel: CHANNEL, notify: 'after-commit' });
   const [version] = await sql.query<{ v: string }>('SELECT version() AS v');
-  console.log(`### Single-event append breakdown — ${backend} (${version?.v.split(' on ')[0]})\n`);
-  console.log('| writers | variant | appends/s | vs baseline | µs per append, by statement (summed over writers) |');
-  console.log('| ---: | --- | ---: | ---: | --- |');
-  for (const writers of CONCURRENCY) {
-    const base = results.get(`${writers}|baseline`)!;
-    for (const name of names) {
-      const r = results.get(`${writers}|${name}`)!;
-      const perSecond = r.ops / (r.ms / 1000);
-      const ratio = perSecond / (base.ops / (base.ms / 1000));
-      const parts = [...r.timings.totals].map(([k, v]) => `${k} ${Math.round((v * 1000) / r.ops)}`).join(', ');
-      console.log(`| ${writers} | ${name} | ${Math.round(perSecond).toLocaleString('en-US')} | ${ratio.toFixed(2)}× | ${parts} |`);
-    }
-  }
+  const out: string[] = [
+    `### Event store diagnosis — ${backend}: ${version?.v.split(' on ')[0]}`,
+    '',
+    `${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, Node ${process.version}; 1-min load average at start ${os.loadavg()[0]!.toFixed(1)}`,
+    '',
+  ];
+  try {
+    // 1. The ladder: one writer, single-event transactions.
+    const ladder = await compare(
+      Object.fromEntries(
+        Object.entries(LADDER).map(([name, step]) => [
+          name,
+          () => writers(1, 150, (stream, i) => sql.transaction((tx) => step(tx, stream, makeEvent(i), i))),
+        ]),
+      ),
+      9,
+    );
+    out.push(table('1. One single-event append, piece by piece (1 writer, BEGIN … COMMIT each)', 'tx/s', ladder));
 
-  await sql.exec(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await store.close();
-  if (notifier !== sql) await notifier.close();
-  await sql.close();
+    // 2. What concurrent appenders wait on (PostgreSQL only: PGlite has one connection).
+    if (backend === 'postgres') {
+      const append = (s: SqlEventStore | ProposedAppender) => (stream: string, i: number) =>
+        s.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1);
+      out.push('#### 2a. 16 writers on SqlEventStore.append (today): what their backends wait on', '');
+      out.push(await sampleWaits(sql, () => writers(16, 100, append(store))));
+      out.push('#### 2b. 16 writers on the proposed append (no NOTIFY in the transaction)', '');
+      out.push(await sampleWaits(sql, () => writers(16, 100, append(afterCommit))));
+    }
+
+    // 3. baseline vs today vs proposed, in the bench's shapes.
+    const proposed = backend === 'postgres' ? afterCommit : inStatement;
+    const proposedName = `proposed (1 statement, ${backend === 'postgres' ? 'NOTIFY after commit' : 'pg_notify in it'})`;
+    for (const [count, perWriter] of [
+      [1, 150],
+      [16, 15],
+    ] as const) {
+      const results = await compare(
+        {
+          'baseline: BEGIN; INSERT; COMMIT': () =>
+            writers(count, perWriter, async (stream, i) => {
+              const [row] = baselineRows(stream, i, 1, null);
+              await baseline.appendOne(row!, new Date());
+            }),
+          'SqlEventStore.append (today)': () =>
+            writers(count, perWriter, (stream, i) => store.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1)),
+          [proposedName]: () =>
+            writers(count, perWriter, (stream, i) => proposed.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1)),
+          ...(backend === 'postgres'
+            ? {
+                'proposed, pg_notify kept in the statement': () =>
+                  writers(count, perWriter, (stream, i) =>
+                    inStatement.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1),
+                  ),
+              }
+            : {}),
+        },
+        9,
+      );
+      out.push(table(`3. Single-event appends, ${count} writer${count > 1 ? 's' : ''}`, 'appends/s', results));
+    }
+    const batches = await compare(
+      {
+        'baseline: one INSERT … unnest of 100 rows': () =>
+          writers(1, 10, async (stream, b) => {
+            await baseline.appendBatch(stream, baselineRows(stream, b * 100, 100, null), new Date());
+          }),
+        'SqlEventStore.append (today)': () =>
+          writers(1, 10, (stream, b) =>
+            store.append(stream, Array.from({ length: 100 }, (_, i) => makeEvent(i)), b === 0 ? 'no_stream' : b * 100 - 1),
+          ),
+        [proposedName]: () =>
+          writers(1, 10, (stream, b) =>
+            proposed.append(stream, Array.from({ length: 100 }, (_, i) => makeEvent(i)), b === 0 ? 'no_stream' : b * 100 - 1),
+          ),
+      },
+      9,
+    );
+    // events/s: each op above is one batch of 100
+    for (const r of batches.values()) {
+      r.rate *= 100;
+      r.cpuUs /= 100;
+    }
+    out.push(table('3. 100-event batch appends, 1 writer', 'events/s', batches));
+
+    // The prototype must write the same hash chain as the store: verify one of its streams with verifyChain.
+    await afterCommit.flush();
+    const stream = `verify-${randomUUID()}`;
+    for (let b = 0; b < 3; b++) await proposed.append(stream, [makeEvent(b), makeEvent(b + 1)], b === 0 ? 'no_stream' : b * 2 - 1);
+    await proposed.append(stream, [makeEvent(9)], 5);
+    const rows = await sql.query<RecordedEvent & { previous_hash: string | null }>(
+      `SELECT stream, revision, type, data, metadata, hash, previous_hash FROM ${SCHEMA}.events WHERE stream = $1 ORDER BY revision`,
+      [stream],
+    );
+    const report = verifyChain(
+      stream,
+      rows.map((row) => ({ ...row, revision: Number(row.revision), previousHash: row.previous_hash })),
+    );
+    out.push(`Prototype's hash chain checked with verifyChain(): ${report.valid ? 'valid' : `BROKEN: ${report.problem}`} (${report.eventsChecked} events)`, '');
+  } finally {
+    await afterCommit.flush();
+    await baseline.drop();
+    await sql.exec(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    await store.close();
+    await sql.close();
+  }
+  process.stdout.write(out.join('\n') + '\n');
 }
 
 await main();

@@ -1,3 +1,5 @@
 export * from './accounts.module.js';
 export * from './application/accounts.queries.js';
-export { contractInForce } from './domain/contract-terms.policy.js';
+
+export { AccountType, StaffMemberType } from './graphql/accounts.types.js';
+export { toAccountType, toStaffType } from './graphql/mappers.js';

@@ -3,3 +3,7 @@ export type { Actor, Role } from '#event-store';
 export * from './errors.js';
 export * from './support-terms.js';
 export * from './accounts.events.js';
+export * from './tickets.events.js';
+export * from './principal.js';
+export * from './ticket.commands.js';
+export * from './contract-in-force.js';

@@ -17,3 +17,4 @@ export * from './run-app.js';
 export * from './commands/decider.js';
 export * from './graphql/shared-enums.js';
 export * from './graphql/pagination.js';
+export * from './graphql/request-loader.js';

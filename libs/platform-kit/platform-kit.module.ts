@@ -63,8 +63,8 @@ export class PlatformKitModule {
             },
           },
           context: async ({ req, extra }: { req?: { headers: Record<string, string | undefined> }; extra?: Record<string, unknown> }) => {
-            if (extra?.['ledgerdesk']) return extra['ledgerdesk'];
-            return authenticate(tokens, req?.headers['authorization']);
+            const auth = (extra?.['ledgerdesk'] as RequestContext | undefined) ?? (await authenticate(tokens, req?.headers['authorization']));
+            return { ...auth, loaders: new Map() };
           },
         }),
       ],

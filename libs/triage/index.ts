@@ -1,1 +1,4 @@
 export * from './triage.module.js';
+export { TicketsQueries, type TicketRow } from './application/tickets.queries.js';
+export { TicketType, DiagnosticsInput, OpenTicketInput } from './graphql/ticket.types.js';
+export { toTicketType } from './graphql/ticket.mapper.js';

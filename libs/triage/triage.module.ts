@@ -1,5 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '#accounts';
+import { PlatformRuntime } from '#platform-kit';
+import { AddChannelReplyHandler, RouteNewTicketHandler, TicketsCommands } from './application/tickets.commands.js';
+import { TicketsQueries } from './application/tickets.queries.js';
+import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
+import { triageDirectoryProjection } from './projections/directory.projection.js';
+import { ticketsProjection } from './projections/tickets.projection.js';
 
-/** The triage bounded context. It talks to other contexts only through events in the store. */
-@Module({})
-export class TriageModule {}
+/** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
+@Module({
+  imports: [AccountsModule],
+  providers: [TicketsCommands, TicketsQueries, TicketsResolver, AccountTicketsResolver, RouteNewTicketHandler, AddChannelReplyHandler],
+  exports: [TicketsQueries],
+})
+export class TriageModule implements OnModuleInit {
+  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+
+  onModuleInit(): void {
+    this.runtime.registerProjection(ticketsProjection);
+    this.runtime.registerProjection(triageDirectoryProjection);
+  }
+}

@@ -58,6 +58,16 @@ export class AccountsQueries {
     return { rows: rows.slice(0, first).map(toAccount), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
   }
 
+  async accountsByIds(ids: readonly string[]): Promise<AccountRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM accounts.accounts WHERE id = ANY($1)', [ids]);
+    return rows.map(toAccount);
+  }
+
+  async staffByIds(ids: readonly string[]): Promise<StaffRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM accounts.staff WHERE id = ANY($1)', [ids]);
+    return rows.map((row) => ({ id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills, calendarId: row.calendar_id }));
+  }
+
   async tamHistory(accountId: string): Promise<TamAssignmentRow[]> {
     const rows = await this.db.query<Record<string, any>>(
       'SELECT tam_id, from_at, to_at, handover_notes FROM accounts.tam_assignments WHERE account_id = $1 ORDER BY seq',

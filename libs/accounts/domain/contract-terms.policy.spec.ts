@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contractInForce } from './contract-terms.policy.js';
+import { contractInForce } from '#contracts';
 
 describe('contract in force', () => {
   const versions = [

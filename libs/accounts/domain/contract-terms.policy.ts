@@ -4,7 +4,6 @@ import {
   COVERAGES,
   SEVERITIES,
   SLA_METRICS,
-  type ContractSigned,
   type ContractTerms,
 } from '#contracts';
 
@@ -69,16 +68,4 @@ export function checkContractTerms(terms: ContractTerms): ContractTerms {
   percent(terms.creditCapPercent, 'input.creditCapPercent');
   if (Number.isNaN(Date.parse(terms.effectiveFrom))) fail('input.effectiveFrom', 'must be an instant');
   return { ...terms, plan, currency, channels: [...new Set(terms.channels)] };
-}
-
-/** The version in force at `at`: the highest version whose effectiveFrom is not after it. */
-export function contractInForce<T extends Pick<ContractSigned['data'], 'version' | 'effectiveFrom'>>(
-  versions: readonly T[],
-  at: Date,
-): T | null {
-  let inForce: T | null = null;
-  for (const version of versions) {
-    if (Date.parse(version.effectiveFrom) <= at.getTime() && (!inForce || version.version > inForce.version)) inForce = version;
-  }
-  return inForce;
 }

@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { contractInForce } from '#contracts';
 import { CLOCK, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Roles, STAFF_ROLES, type Clock, type Principal } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
-import { contractInForce } from '../domain/contract-terms.policy.js';
+
 import { AccountConnectionType, AccountType, ContractType, RegisterAccountInput, StaffMemberType, TamAssignmentType } from './accounts.types.js';
 import { toAccountType, toContractType, toStaffType } from './mappers.js';
 import { mustExist } from './must-exist.js';

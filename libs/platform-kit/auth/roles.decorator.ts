@@ -14,6 +14,8 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 export interface RequestContext {
   principal: Principal | null;
+  /** Per-request DataLoaders, so nested fields batch their reads (no N+1). */
+  loaders?: Map<string, unknown>;
   /** Why there is no principal (missing, forged, expired token), thrown when an operation needs one. */
   authError: Error | null;
 }

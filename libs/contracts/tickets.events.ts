@@ -1,0 +1,117 @@
+import type { Actor } from '#event-store';
+import type { Channel, Severity } from './support-terms.js';
+
+// Events of a ticket's stream (`ticket-<id>`), shared by intake (opening), triage (the rest of its life)
+// and the SLA context (which reads them to run the clocks). schemaVersion 1.
+
+export interface Diagnostics {
+  sdkName: string | null;
+  sdkVersion: string | null;
+  platform: string | null;
+  osVersion: string | null;
+  deviceModel: string | null;
+  networkType: string | null;
+  errorCode: string | null;
+  reproSteps: string | null;
+  logUrls: string[];
+}
+
+export type Visibility = 'PUBLIC' | 'INTERNAL';
+
+export interface TicketOpened {
+  type: 'TicketOpened';
+  data: {
+    ticketId: string;
+    accountId: string;
+    channel: Channel;
+    subject: string;
+    description: string;
+    claimedSeverity: Severity;
+    diagnostics: Diagnostics;
+    externalId: string | null;
+    receivedAt: string;
+    openedBy: Actor;
+    openedAt: string;
+  };
+}
+export interface DiagnosticsAdded {
+  type: 'DiagnosticsAdded';
+  data: { ticketId: string; diagnostics: Partial<Diagnostics>; addedBy: Actor; addedAt: string };
+}
+export interface TicketAssigned {
+  type: 'TicketAssigned';
+  data: { ticketId: string; assigneeId: string; previousAssigneeId: string | null; reason: string; automatic: boolean; assignedBy: Actor; assignedAt: string };
+}
+export interface SeverityAssessed {
+  type: 'SeverityAssessed';
+  data: { ticketId: string; severity: Severity; previousSeverity: Severity; reason: string; assessedBy: Actor; assessedAt: string };
+}
+export interface SeverityDisputed {
+  type: 'SeverityDisputed';
+  data: { ticketId: string; claimedSeverity: Severity; assessedSeverity: Severity; reason: string; disputedBy: Actor; disputedAt: string };
+}
+export interface SeverityDisputeResolved {
+  type: 'SeverityDisputeResolved';
+  data: { ticketId: string; outcome: 'UPHELD' | 'REJECTED'; reason: string; decidedBy: Actor; decidedAt: string };
+}
+export interface ReplyAdded {
+  type: 'ReplyAdded';
+  data: {
+    ticketId: string;
+    replyId: string;
+    body: string;
+    visibility: Visibility;
+    side: 'CUSTOMER' | 'STAFF';
+    /** A public staff reply asking for something: the ticket waits on the customer. */
+    requestsInformation: boolean;
+    /** The channel's own id for the message (e-mail Message-ID, IM event id), when it came through one. */
+    externalId: string | null;
+    author: Actor;
+    addedAt: string;
+  };
+}
+export interface TicketEscalated {
+  type: 'TicketEscalated';
+  data: { ticketId: string; level: number; reason: string; escalatedBy: Actor; escalatedAt: string };
+}
+export interface TicketResolved {
+  type: 'TicketResolved';
+  data: { ticketId: string; resolution: string; rootCause: string | null; resolvedBy: Actor; resolvedAt: string };
+}
+export interface TicketReopened {
+  type: 'TicketReopened';
+  data: { ticketId: string; reason: string; reopenedBy: Actor; reopenedAt: string };
+}
+export interface TicketClosed {
+  type: 'TicketClosed';
+  data: { ticketId: string; closedBy: Actor; closedAt: string };
+}
+
+export type TicketEvent =
+  | TicketOpened
+  | DiagnosticsAdded
+  | TicketAssigned
+  | SeverityAssessed
+  | SeverityDisputed
+  | SeverityDisputeResolved
+  | ReplyAdded
+  | TicketEscalated
+  | TicketResolved
+  | TicketReopened
+  | TicketClosed;
+
+export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
+  'TicketOpened',
+  'DiagnosticsAdded',
+  'TicketAssigned',
+  'SeverityAssessed',
+  'SeverityDisputed',
+  'SeverityDisputeResolved',
+  'ReplyAdded',
+  'TicketEscalated',
+  'TicketResolved',
+  'TicketReopened',
+  'TicketClosed',
+];
+
+export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;

@@ -1,0 +1,43 @@
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { notFound } from '#contracts';
+import { CurrentPrincipal, Roles, WORKING_STAFF_ROLES, type Principal } from '#platform-kit';
+import { OpenTicketInput, TicketsQueries, TicketType, toTicketType } from '#triage';
+import { OpenTicketHandler } from '../application/open-ticket.handler.js';
+
+@Resolver(() => TicketType)
+export class OpenTicketResolver {
+  constructor(
+    @Inject(OpenTicketHandler) private readonly handler: OpenTicketHandler,
+    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
+  ) {}
+
+  @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType, { description: 'Customers for their own account; staff on a customer’s behalf (phone and video calls)' })
+  async openTicket(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => OpenTicketInput }) input: OpenTicketInput): Promise<TicketType> {
+    const d = input.diagnostics ?? {};
+    const { ticketId } = await this.handler.execute(principal, {
+      accountId: input.accountId,
+      channel: input.channel,
+      subject: input.subject,
+      description: input.description,
+      claimedSeverity: input.claimedSeverity,
+      diagnostics: {
+        sdkName: d.sdkName ?? null,
+        sdkVersion: d.sdkVersion ?? null,
+        platform: d.platform ?? null,
+        osVersion: d.osVersion ?? null,
+        deviceModel: d.deviceModel ?? null,
+        networkType: d.networkType ?? null,
+        errorCode: d.errorCode ?? null,
+        reproSteps: d.reproSteps ?? null,
+        logUrls: d.logUrls ?? [],
+      },
+      externalId: input.externalId ?? null,
+      receivedAt: input.receivedAt ?? null,
+    });
+    const row = await this.tickets.ticket(ticketId);
+    if (!row) throw notFound('Ticket');
+    return toTicketType(row);
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { createCalendar } from '#calendar';
+import { AddChannelReply, RouteNewTicket, ticketStream, type Diagnostics, type Principal, type Severity, type Visibility } from '#contracts';
+import { CLOCK, executeCommand, PlatformRuntime, type Clock } from '#platform-kit';
+import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
+import { routeTicket } from '../domain/routing.policy.js';
+import { TicketsQueries } from './tickets.queries.js';
+
+type CommandBody = TicketCommand extends infer C ? (C extends TicketCommand ? Omit<C, 'ticketId' | 'actor' | 'customerAccountId' | 'now'> : never) : never;
+
+/**
+ * A ticket's life after opening. Each use case decides on the ticket's stream (a client's expectedVersion
+ * guards it) and returns once the read model shows the change.
+ */
+@Injectable()
+export class TicketsCommands {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TicketsQueries) private readonly queries: TicketsQueries,
+  ) {}
+
+  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null) {
+    const now = this.clock.now();
+    const actor = { id: principal.id, role: principal.role };
+    const command = {
+      ...body,
+      ticketId,
+      actor,
+      customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
+      now,
+    } as TicketCommand;
+    const result = await executeCommand(this.runtime.store, ticketStream(ticketId), ticketDecider, command, { actor, now, expectedVersion });
+    await this.runtime.settled(result.appended);
+    return result;
+  }
+
+  assess = (p: Principal, id: string, severity: Severity, reason: string, v: number | null) => this.execute(p, id, { type: 'AssessSeverity', severity, reason }, v);
+  resolveDispute = (p: Principal, id: string, outcome: 'UPHELD' | 'REJECTED', reason: string, v: number | null) =>
+    this.execute(p, id, { type: 'ResolveSeverityDispute', outcome, reason }, v);
+  escalate = (p: Principal, id: string, reason: string, v: number | null) => this.execute(p, id, { type: 'EscalateTicket', reason }, v);
+  resolve = (p: Principal, id: string, resolution: string, rootCause: string | null, v: number | null) =>
+    this.execute(p, id, { type: 'ResolveTicket', resolution, rootCause }, v);
+  reopen = (p: Principal, id: string, reason: string, v: number | null) => this.execute(p, id, { type: 'ReopenTicket', reason }, v);
+  close = (p: Principal, id: string, v: number | null) => this.execute(p, id, { type: 'CloseTicket' }, v);
+  addDiagnostics = (p: Principal, id: string, diagnostics: Partial<Diagnostics>, v: number | null) =>
+    this.execute(p, id, { type: 'AddDiagnostics', diagnostics }, v);
+
+  reply(p: Principal, id: string, body: string, visibility: Visibility, requestsInformation: boolean, v: number | null, externalId: string | null = null) {
+    return this.execute(p, id, { type: 'AddReply', replyId: randomUUID(), body, visibility, requestsInformation, externalId }, v);
+  }
+
+  async dispute(p: Principal, id: string, reason: string, v: number | null) {
+    const ticket = await this.queries.ticket(id);
+    const account = ticket ? await this.queries.accountRouting(ticket.accountId) : null;
+    const actorIsAccountTam = p.role === 'TAM' && account?.tamId === p.id;
+    return this.execute(p, id, { type: 'DisputeSeverity', reason, actorIsAccountTam }, v);
+  }
+
+  async assign(p: Principal, id: string, assigneeId: string, v: number | null) {
+    const staff = await this.queries.staffMember(assigneeId);
+    const assigneeIsStaff = staff !== null && (staff.role === 'ENGINEER' || staff.role === 'TAM');
+    return this.execute(p, id, { type: 'AssignTicket', assigneeId, assigneeIsStaff, reason: `assigned by ${p.id}`, automatic: false }, v);
+  }
+
+  /** Auto-routing on open: the pure policy chooses; the choice and its reason are recorded. */
+  async route(ticketId: string): Promise<void> {
+    const ticket = await this.queries.ticket(ticketId);
+    if (!ticket || ticket.assigneeId) return;
+    const account = await this.queries.accountRouting(ticket.accountId);
+    const now = this.clock.now();
+    const engineers = (await this.queries.engineersForRouting()).map((engineer) => ({
+      ...engineer,
+      onShift: engineer.calendar ? createCalendar(engineer.calendar).isOpenAt(now) : true,
+    }));
+    const decision = routeTicket({
+      severity: ticket.severity,
+      region: account?.region ?? '',
+      platform: ticket.diagnostics.platform,
+      engineers,
+      accountTamId: account?.tamId ?? null,
+    });
+    if (!decision) return;
+    await this.execute({ id: 'router', role: 'ADMIN', accountId: null }, ticketId, {
+      type: 'AssignTicket',
+      assigneeId: decision.assigneeId,
+      assigneeIsStaff: true,
+      reason: decision.reason,
+      automatic: true,
+    });
+  }
+}
+
+@CommandHandler(RouteNewTicket)
+export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, void> {
+  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
+  execute(command: RouteNewTicket): Promise<void> {
+    return this.tickets.route(command.ticketId);
+  }
+}
+
+@CommandHandler(AddChannelReply)
+export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, void> {
+  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
+  async execute(command: AddChannelReply): Promise<void> {
+    await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId);
+  }
+}

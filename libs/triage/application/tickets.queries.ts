@@ -1,0 +1,181 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CalendarDefinition } from '#calendar';
+import type { Channel, Diagnostics, Severity, Visibility } from '#contracts';
+import type { SqlClient } from '#event-store';
+import { READ_DB } from '#platform-kit';
+import type { TicketStatus } from '../domain/ticket.state.js';
+
+export interface TicketRow {
+  id: string;
+  accountId: string;
+  version: number;
+  channel: Channel;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  claimedSeverity: Severity;
+  assessedSeverity: Severity | null;
+  severity: Severity;
+  dispute: Record<string, any> | null;
+  assigneeId: string | null;
+  diagnostics: Diagnostics;
+  escalationLevel: number;
+  externalId: string | null;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export interface ReplyRow {
+  id: string;
+  ticketId: string;
+  authorId: string;
+  authorRole: string;
+  body: string;
+  visibility: Visibility;
+  at: Date;
+}
+
+export interface TicketFilterValues {
+  accountId?: string | null;
+  status?: string[] | null;
+  severity?: string[] | null;
+  assigneeId?: string | null;
+}
+
+export interface RoutingStaffRow {
+  id: string;
+  role: string;
+  regions: string[];
+  skills: string[];
+  calendar: CalendarDefinition | null;
+  openTickets: number;
+}
+
+/** Reads of triage's read model (schema `triage`). */
+@Injectable()
+export class TicketsQueries {
+  constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
+
+  async ticket(id: string): Promise<TicketRow | null> {
+    const [row] = await this.db.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE id = $1', [id]);
+    return row ? toTicket(row) : null;
+  }
+
+  async ticketsByIds(ids: readonly string[]): Promise<TicketRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE id = ANY($1)', [ids]);
+    return rows.map(toTicket);
+  }
+
+  /** One page by opening (oldest first), keyset-paginated on (opened_at, id). */
+  async ticketsPage(
+    filter: TicketFilterValues,
+    first: number,
+    after: { openedAt: string; id: string } | null,
+  ): Promise<{ rows: TicketRow[]; hasNextPage: boolean; totalCount: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.accountId) add((p) => `account_id = ${p}`, filter.accountId);
+    if (filter.status?.length) add((p) => `status = ANY(${p})`, filter.status);
+    if (filter.severity?.length) add((p) => `severity = ANY(${p})`, filter.severity);
+    if (filter.assigneeId) add((p) => `assignee_id = ${p}`, filter.assigneeId);
+    const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [count] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM triage.tickets ${base}`, params);
+    const pageParams = [...params];
+    let keyset = '';
+    if (after) {
+      pageParams.push(after.openedAt, after.id);
+      keyset = `${base ? ' AND' : 'WHERE'} (opened_at, id) > ($${pageParams.length - 1}::timestamptz, $${pageParams.length}::text)`;
+    }
+    pageParams.push(first + 1);
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT * FROM triage.tickets ${base}${keyset} ORDER BY opened_at, id LIMIT $${pageParams.length}`,
+      pageParams,
+    );
+    return { rows: rows.slice(0, first).map(toTicket), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
+  }
+
+  async replies(ticketIds: readonly string[]): Promise<ReplyRow[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      'SELECT * FROM triage.replies WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq',
+      [ticketIds],
+    );
+    return rows.map((row) => ({
+      id: row.reply_id,
+      ticketId: row.ticket_id,
+      authorId: row.author_id,
+      authorRole: row.author_role,
+      body: row.body,
+      visibility: row.visibility,
+      at: new Date(row.at),
+    }));
+  }
+
+  /** The ticket a channel message (e-mail Message-ID, IM event) belongs to, if any. */
+  async ticketByExternalMessage(accountId: string, externalIds: readonly string[]): Promise<string | null> {
+    if (externalIds.length === 0) return null;
+    const [row] = await this.db.query<{ id: string }>(
+      `SELECT id FROM triage.tickets WHERE account_id = $1 AND external_id = ANY($2)
+       UNION ALL
+       SELECT ticket_id FROM triage.replies WHERE account_id = $1 AND external_id = ANY($2)
+       LIMIT 1`,
+      [accountId, externalIds],
+    );
+    return row?.id ?? null;
+  }
+
+  async staffMember(id: string): Promise<{ id: string; role: string } | null> {
+    const [row] = await this.db.query<{ id: string; role: string }>('SELECT id, role FROM triage.staff WHERE id = $1', [id]);
+    return row ?? null;
+  }
+
+  async accountRouting(accountId: string): Promise<{ region: string; tamId: string | null } | null> {
+    const [row] = await this.db.query<{ region: string; tam_id: string | null }>('SELECT region, tam_id FROM triage.accounts WHERE id = $1', [accountId]);
+    return row ? { region: row.region, tamId: row.tam_id } : null;
+  }
+
+  /** Engineers with their shift calendar and how many unresolved tickets they hold. */
+  async engineersForRouting(): Promise<RoutingStaffRow[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT s.id, s.role, s.regions, s.skills, c.definition AS calendar,
+         (SELECT count(*) FROM triage.tickets t WHERE t.assignee_id = s.id AND t.status NOT IN ('RESOLVED', 'CLOSED'))::int AS open_tickets
+       FROM triage.staff s LEFT JOIN triage.shift_calendars c ON c.id = s.calendar_id
+       WHERE s.role = 'ENGINEER'`,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      role: row.role,
+      regions: row.regions,
+      skills: row.skills,
+      calendar: row.calendar ?? null,
+      openTickets: Number(row.open_tickets),
+    }));
+  }
+}
+
+export function toTicket(row: Record<string, any>): TicketRow {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    version: Number(row.version),
+    channel: row.channel,
+    subject: row.subject,
+    description: row.description,
+    status: row.status,
+    claimedSeverity: row.claimed_severity,
+    assessedSeverity: row.assessed_severity,
+    severity: row.severity,
+    dispute: row.dispute,
+    assigneeId: row.assignee_id,
+    diagnostics: row.diagnostics,
+    escalationLevel: Number(row.escalation_level),
+    externalId: row.external_id,
+    openedAt: new Date(row.opened_at),
+    resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
+    closedAt: row.closed_at ? new Date(row.closed_at) : null,
+  };
+}

@@ -1,0 +1,134 @@
+import { badUserInput, conflict, forbidden, notFound, type Actor, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
+import type { Decider } from '#platform-kit';
+import { evolveTicket, initialTicketState, severityInEffect, type TicketState } from './ticket.state.js';
+
+export const MAX_BODY_CHARS = 64 * 1024;
+export const REOPEN_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+
+interface Base {
+  ticketId: string;
+  actor: Actor;
+  /** The caller's account when the caller is a CUSTOMER: another account's ticket reads as absent. */
+  customerAccountId: string | null;
+  now: Date;
+}
+export type TicketCommand =
+  | (Base & { type: 'AssessSeverity'; severity: Severity; reason: string })
+  | (Base & { type: 'DisputeSeverity'; reason: string; actorIsAccountTam: boolean })
+  | (Base & { type: 'ResolveSeverityDispute'; outcome: 'UPHELD' | 'REJECTED'; reason: string })
+  | (Base & { type: 'AssignTicket'; assigneeId: string; assigneeIsStaff: boolean; reason: string; automatic: boolean })
+  | (Base & { type: 'AddReply'; replyId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
+  | (Base & { type: 'EscalateTicket'; reason: string })
+  | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null })
+  | (Base & { type: 'ReopenTicket'; reason: string })
+  | (Base & { type: 'CloseTicket' })
+  | (Base & { type: 'AddDiagnostics'; diagnostics: Partial<Diagnostics> });
+
+/** A ticket's life after it is opened: triage, replies, escalation, resolution. */
+export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
+  initialState: initialTicketState,
+  evolve: evolveTicket,
+
+  decide(command, state) {
+    if (!state.opened) throw notFound('Ticket');
+    if (command.customerAccountId !== null && command.customerAccountId !== state.accountId) throw notFound('Ticket');
+    if (state.status === 'CLOSED') throw badUserInput('The ticket is closed; open a new one', 'ticketId');
+    const by = command.actor;
+    const at = command.now.toISOString();
+    const ticketId = command.ticketId;
+    const isCustomer = by.role === 'CUSTOMER';
+
+    switch (command.type) {
+      case 'AssessSeverity': {
+        const reason = text(command.reason, 'reason', 2000);
+        if (state.assessedSeverity === command.severity) return [];
+        return [{ type: 'SeverityAssessed', data: { ticketId, severity: command.severity, previousSeverity: severityInEffect(state), reason, assessedBy: by, assessedAt: at } }];
+      }
+      case 'DisputeSeverity': {
+        if (!isCustomer && !command.actorIsAccountTam) throw forbidden('Only the account’s customer or its TAM can dispute a severity');
+        const reason = text(command.reason, 'reason', 2000);
+        if (state.assessedSeverity === null || state.assessedSeverity === state.claimedSeverity) {
+          throw badUserInput('There is nothing to dispute: the assessed severity is the claimed one', 'ticketId');
+        }
+        if (state.dispute?.status === 'OPEN') throw conflict('A dispute is already open on this ticket');
+        return [
+          {
+            type: 'SeverityDisputed',
+            data: { ticketId, claimedSeverity: state.claimedSeverity, assessedSeverity: state.assessedSeverity, reason, disputedBy: by, disputedAt: at },
+          },
+        ];
+      }
+      case 'ResolveSeverityDispute': {
+        if (state.dispute?.status !== 'OPEN') throw badUserInput('There is no open dispute on this ticket', 'ticketId');
+        const reason = text(command.reason, 'reason', 2000);
+        return [{ type: 'SeverityDisputeResolved', data: { ticketId, outcome: command.outcome, reason, decidedBy: by, decidedAt: at } }];
+      }
+      case 'AssignTicket': {
+        if (!command.assigneeIsStaff) throw badUserInput(`${command.assigneeId} is not a registered engineer or TAM`, 'assigneeId');
+        if (state.assigneeId === command.assigneeId) return [];
+        return [
+          {
+            type: 'TicketAssigned',
+            data: { ticketId, assigneeId: command.assigneeId, previousAssigneeId: state.assigneeId, reason: command.reason, automatic: command.automatic, assignedBy: by, assignedAt: at },
+          },
+        ];
+      }
+      case 'AddReply': {
+        const body = text(command.body, 'body', MAX_BODY_CHARS);
+        if (isCustomer && command.visibility !== 'PUBLIC') throw forbidden('Customers can only add public replies');
+        if (command.requestsInformation && (state.status === 'RESOLVED' || isCustomer)) {
+          throw badUserInput('Information can only be requested by staff on an unresolved ticket', 'ticketId');
+        }
+        return [
+          {
+            type: 'ReplyAdded',
+            data: {
+              ticketId,
+              replyId: command.replyId,
+              body,
+              visibility: command.visibility,
+              side: isCustomer ? 'CUSTOMER' : 'STAFF',
+              requestsInformation: command.requestsInformation,
+              externalId: command.externalId,
+              author: by,
+              addedAt: at,
+            },
+          },
+        ];
+      }
+      case 'EscalateTicket': {
+        const reason = text(command.reason, 'reason', 2000);
+        return [{ type: 'TicketEscalated', data: { ticketId, level: state.escalationLevel + 1, reason, escalatedBy: by, escalatedAt: at } }];
+      }
+      case 'ResolveTicket': {
+        if (state.status === 'RESOLVED') throw badUserInput('The ticket is already resolved', 'ticketId');
+        const resolution = text(command.resolution, 'resolution', MAX_BODY_CHARS);
+        const rootCause = command.rootCause === null ? null : text(command.rootCause, 'rootCause', MAX_BODY_CHARS);
+        return [{ type: 'TicketResolved', data: { ticketId, resolution, rootCause, resolvedBy: by, resolvedAt: at } }];
+      }
+      case 'ReopenTicket': {
+        if (state.status !== 'RESOLVED' || !state.resolvedAt) throw badUserInput('Only a resolved ticket can be reopened', 'ticketId');
+        if (command.now.getTime() - Date.parse(state.resolvedAt) > REOPEN_WINDOW_MS) {
+          throw badUserInput('A ticket can be reopened within 14 days of its resolution; open a new one', 'ticketId');
+        }
+        const reason = text(command.reason, 'reason', 2000);
+        return [{ type: 'TicketReopened', data: { ticketId, reason, reopenedBy: by, reopenedAt: at } }];
+      }
+      case 'CloseTicket':
+        return [{ type: 'TicketClosed', data: { ticketId, closedBy: by, closedAt: at } }];
+      case 'AddDiagnostics':
+        return [{ type: 'DiagnosticsAdded', data: { ticketId, diagnostics: command.diagnostics, addedBy: by, addedAt: at } }];
+      default: {
+        const unknown: never = command;
+        throw new Error(`Unhandled ticket command ${JSON.stringify(unknown)}`);
+      }
+    }
+  },
+};
+
+function text(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badUserInput(`${field} must not be blank`, field);
+  if (value.length > max) throw badUserInput(`${field} must be at most ${max} characters`, field);
+  return value;
+}

@@ -1,0 +1,125 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { Channel, Severity } from '#contracts';
+import { ChannelEnum, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum } from '#platform-kit';
+
+const enumOf = <T extends string>(...values: T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+export const TicketStatusEnum = enumOf('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'RESOLVED', 'CLOSED');
+registerEnumType(TicketStatusEnum, { name: 'TicketStatus' });
+export const VisibilityEnum = enumOf('PUBLIC', 'INTERNAL');
+registerEnumType(VisibilityEnum, { name: 'Visibility' });
+export const DisputeStatusEnum = enumOf('OPEN', 'UPHELD', 'REJECTED');
+registerEnumType(DisputeStatusEnum, { name: 'DisputeStatus', description: 'UPHELD: the customer’s claimed severity applies from the ticket’s opening' });
+export const DisputeOutcomeEnum = enumOf('UPHELD', 'REJECTED');
+registerEnumType(DisputeOutcomeEnum, { name: 'DisputeOutcome' });
+export const TicketOrderEnum = enumOf('SLA_DUE', 'OPENED_AT');
+registerEnumType(TicketOrderEnum, { name: 'TicketOrder', description: 'SLA_DUE: the support queue, soonest due first' });
+
+@InputType('DiagnosticsInput')
+export class DiagnosticsInput {
+  @Field(() => String, { nullable: true }) sdkName?: string | null;
+  @Field(() => String, { nullable: true }) sdkVersion?: string | null;
+  @Field(() => String, { nullable: true }) platform?: string | null;
+  @Field(() => String, { nullable: true }) osVersion?: string | null;
+  @Field(() => String, { nullable: true }) deviceModel?: string | null;
+  @Field(() => String, { nullable: true }) networkType?: string | null;
+  @Field(() => String, { nullable: true }) errorCode?: string | null;
+  @Field(() => String, { nullable: true }) reproSteps?: string | null;
+  @Field(() => [String], { nullable: true }) logUrls?: string[] | null;
+}
+
+@ObjectType('Diagnostics')
+export class DiagnosticsType {
+  @Field(() => String, { nullable: true }) sdkName!: string | null;
+  @Field(() => String, { nullable: true }) sdkVersion!: string | null;
+  @Field(() => String, { nullable: true }) platform!: string | null;
+  @Field(() => String, { nullable: true }) osVersion!: string | null;
+  @Field(() => String, { nullable: true }) deviceModel!: string | null;
+  @Field(() => String, { nullable: true }) networkType!: string | null;
+  @Field(() => String, { nullable: true }) errorCode!: string | null;
+  @Field(() => String, { nullable: true }) reproSteps!: string | null;
+  @Field(() => [String]) logUrls!: string[];
+  @Field(() => [String], { description: 'fields a good report still lacks for this severity' }) missing!: string[];
+}
+
+@InputType('OpenTicketInput')
+export class OpenTicketInput {
+  @Field(() => ID) accountId!: string;
+  @Field(() => ChannelEnum) channel!: Channel;
+  @Field(() => String) subject!: string;
+  @Field(() => String) description!: string;
+  @Field(() => SeverityEnum) claimedSeverity!: Severity;
+  @Field(() => DiagnosticsInput, { nullable: true }) diagnostics?: DiagnosticsInput | null;
+  @Field(() => String, { nullable: true, description: 'the channel’s own id: a retry returns the same ticket' }) externalId?: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'when the channel received it; default now; never in the future' })
+  receivedAt?: Date | null;
+}
+
+@ObjectType('Actor')
+export class ActorType {
+  @Field(() => ID) id!: string;
+  @Field(() => RoleEnum) role!: string;
+}
+
+@ObjectType('Reply')
+export class ReplyType {
+  @Field(() => ID) id!: string;
+  @Field(() => ActorType) author!: ActorType;
+  @Field(() => String) body!: string;
+  @Field(() => VisibilityEnum) visibility!: string;
+  @Field(() => DateTimeScalar) at!: Date;
+}
+
+@ObjectType('SeverityDispute')
+export class SeverityDisputeType {
+  @Field(() => DisputeStatusEnum) status!: string;
+  @Field(() => ActorType) raisedBy!: ActorType;
+  @Field(() => DateTimeScalar) raisedAt!: Date;
+  @Field(() => String) reason!: string;
+  @Field(() => ActorType, { nullable: true }) decidedBy!: ActorType | null;
+  @Field(() => DateTimeScalar, { nullable: true }) decidedAt!: Date | null;
+  @Field(() => String, { nullable: true }) decisionReason!: string | null;
+}
+
+@ObjectType('Ticket')
+export class TicketType {
+  @Field(() => ID) id!: string;
+  @Field(() => Int, { description: 'revision of the ticket’s stream; pass as expectedVersion' }) version!: number;
+  accountId!: string;
+  assigneeId!: string | null;
+  @Field(() => ChannelEnum) channel!: Channel;
+  @Field(() => String) subject!: string;
+  @Field(() => String) description!: string;
+  @Field(() => TicketStatusEnum) status!: string;
+  @Field(() => SeverityEnum) claimedSeverity!: Severity;
+  @Field(() => SeverityEnum, { nullable: true }) assessedSeverity!: Severity | null;
+  @Field(() => SeverityEnum, { description: 'the severity in effect for the SLA' }) severity!: Severity;
+  @Field(() => SeverityDisputeType, { nullable: true }) dispute!: SeverityDisputeType | null;
+  @Field(() => DiagnosticsType) diagnostics!: DiagnosticsType;
+  @Field(() => Int) escalationLevel!: number;
+  @Field(() => DateTimeScalar) openedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) closedAt!: Date | null;
+}
+
+@InputType('TicketFilter')
+export class TicketFilterInput {
+  @Field(() => ID, { nullable: true }) accountId?: string | null;
+  @Field(() => [TicketStatusEnum], { nullable: true }) status?: string[] | null;
+  @Field(() => [SeverityEnum], { nullable: true }) severity?: Severity[] | null;
+  @Field(() => ID, { nullable: true }) assigneeId?: string | null;
+  @Field(() => Boolean, { nullable: true }) breached?: boolean | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'some running SLA clock is due before this instant' }) dueBefore?: Date | null;
+}
+
+@ObjectType('TicketEdge')
+export class TicketEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => TicketType) node!: TicketType;
+}
+
+@ObjectType('TicketConnection')
+export class TicketConnectionType {
+  @Field(() => [TicketEdgeType]) edges!: TicketEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
+}

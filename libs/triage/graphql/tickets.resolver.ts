@@ -1,0 +1,277 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffType, type AccountRow, type StaffRow } from '#accounts';
+import { badUserInput, notFound, type Severity } from '#contracts';
+import {
+  byKey,
+  checkPageSize,
+  CurrentPrincipal,
+  decodeCursor,
+  encodeCursor,
+  Loaders,
+  Roles,
+  SeverityEnum,
+  WORKING_STAFF_ROLES,
+  type LoaderFactory,
+  type Principal,
+} from '#platform-kit';
+import { TicketsCommands } from '../application/tickets.commands.js';
+import { TicketsQueries, type ReplyRow, type TicketFilterValues } from '../application/tickets.queries.js';
+import { toTicketType } from './ticket.mapper.js';
+import {
+  DiagnosticsInput,
+  DisputeOutcomeEnum,
+  ReplyType,
+  TicketConnectionType,
+  TicketFilterInput,
+  TicketOrderEnum,
+  TicketType,
+  VisibilityEnum,
+} from './ticket.types.js';
+
+const expectedVersionArg = { type: () => Int, nullable: true } as const;
+
+/** Tickets over GraphQL. A customer reaches only their own account's tickets; others read as absent. */
+@Resolver(() => TicketType)
+export class TicketsResolver {
+  constructor(
+    @Inject(TicketsCommands) private readonly commands: TicketsCommands,
+    @Inject(TicketsQueries) private readonly queries: TicketsQueries,
+    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+  ) {}
+
+  @Query(() => TicketType, { nullable: true })
+  async ticket(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<TicketType | null> {
+    const row = await this.queries.ticket(id);
+    if (!row || (principal.role === 'CUSTOMER' && row.accountId !== principal.accountId)) return null;
+    return toTicketType(row);
+  }
+
+  @Query(() => TicketConnectionType)
+  async tickets(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter', { type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
+    @Args('orderBy', { type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<TicketConnectionType> {
+    return ticketConnection(this.queries, principal, filter ?? {}, orderBy, first, after);
+  }
+
+  private async reload(id: string): Promise<TicketType> {
+    const row = await this.queries.ticket(id);
+    if (!row) throw notFound('Ticket');
+    return toTicketType(row);
+  }
+
+  @Roles(...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType)
+  async assessSeverity(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('severity', { type: () => SeverityEnum }) severity: Severity,
+    @Args('reason', { type: () => String }) reason: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.assess(p, ticketId, severity, reason, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles('CUSTOMER', 'TAM')
+  @Mutation(() => TicketType, { description: 'the account’s customer, or its TAM on their behalf' })
+  async disputeSeverity(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('reason', { type: () => String }) reason: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.dispute(p, ticketId, reason, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => TicketType)
+  async resolveSeverityDispute(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('outcome', { type: () => DisputeOutcomeEnum }) outcome: 'UPHELD' | 'REJECTED',
+    @Args('reason', { type: () => String }) reason: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.resolveDispute(p, ticketId, outcome, reason, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles(...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType)
+  async assignTicket(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('assigneeId', { type: () => ID }) assigneeId: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.assign(p, ticketId, assigneeId, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType, { description: 'Author and side come from the token. A PUBLIC staff reply is a response to the customer.' })
+  async addReply(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('body', { type: () => String }) body: string,
+    @Args('visibility', { type: () => VisibilityEnum, nullable: true, defaultValue: 'PUBLIC' }) visibility: 'PUBLIC' | 'INTERNAL',
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.reply(p, ticketId, body, visibility, false, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles(...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType, { description: 'A public staff reply asking the customer for something: WAITING_ON_CUSTOMER until they reply' })
+  async requestInformation(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('body', { type: () => String }) body: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.reply(p, ticketId, body, 'PUBLIC', true, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType)
+  async escalateTicket(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('reason', { type: () => String }) reason: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.escalate(p, ticketId, reason, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles(...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType)
+  async resolveTicket(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('resolution', { type: () => String }) resolution: string,
+    @Args('rootCause', { type: () => String, nullable: true }) rootCause: string | null,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.resolve(p, ticketId, resolution, rootCause ?? null, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType, { description: 'within 14 days of resolution' })
+  async reopenTicket(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('reason', { type: () => String }) reason: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.reopen(p, ticketId, reason, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType)
+  async closeTicket(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    await this.commands.close(p, ticketId, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
+  @Mutation(() => TicketType, { description: 'Adds to a ticket’s diagnostics; `diagnostics.missing` shrinks accordingly' })
+  async addDiagnostics(
+    @CurrentPrincipal() p: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('diagnostics', { type: () => DiagnosticsInput }) diagnostics: DiagnosticsInput,
+    @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+  ) {
+    const given = Object.fromEntries(Object.entries(diagnostics).filter(([, value]) => value !== null && value !== undefined));
+    await this.commands.addDiagnostics(p, ticketId, given, expectedVersion);
+    return this.reload(ticketId);
+  }
+
+  @ResolveField(() => AccountType)
+  async account(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
+    const row = await loaders<string, AccountRow>('accountById', (ids) => this.accounts.accountsByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.accountId);
+    if (!row) throw notFound('Account');
+    return toAccountType(row);
+  }
+
+  @ResolveField(() => StaffMemberType, { nullable: true })
+  async assignee(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<StaffMemberType | null> {
+    if (!ticket.assigneeId) return null;
+    const row = await loaders<string, StaffRow>('staffById', (ids) => this.accounts.staffByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.assigneeId);
+    return row ? toStaffType(row) : null;
+  }
+
+  @ResolveField(() => [ReplyType])
+  async replies(
+    @CurrentPrincipal() principal: Principal,
+    @Parent() ticket: TicketType,
+    @Loaders() loaders: LoaderFactory,
+    @Args('visibility', { type: () => VisibilityEnum, nullable: true }) visibility: string | null,
+  ): Promise<ReplyType[]> {
+    const rows = await loaders<string, ReplyRow[]>('repliesByTicket', async (ids) => {
+      const all = await this.queries.replies(ids);
+      return ids.map((id) => all.filter((reply) => reply.ticketId === id));
+    }).load(ticket.id);
+    // Customers never see internal notes, whatever they ask for.
+    return (rows ?? [])
+      .filter((reply) => (principal.role === 'CUSTOMER' ? reply.visibility === 'PUBLIC' : true))
+      .filter((reply) => !visibility || reply.visibility === visibility)
+      .map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at }));
+  }
+}
+
+/** `tickets` and `Account.tickets`: filters, keyset pages, and a customer pinned to their own account. */
+export async function ticketConnection(
+  queries: TicketsQueries,
+  principal: Principal,
+  filter: TicketFilterInput,
+  orderBy: string,
+  first: number,
+  after: string | null,
+): Promise<TicketConnectionType> {
+  if (filter.breached != null || filter.dueBefore != null) {
+    throw badUserInput('The SLA filters (breached, dueBefore) arrive with the SLA engine', filter.breached != null ? 'filter.breached' : 'filter.dueBefore');
+  }
+  void orderBy; // SLA_DUE orders by opening until the SLA engine's read model exists.
+  const values: TicketFilterValues = { accountId: filter.accountId, status: filter.status, severity: filter.severity, assigneeId: filter.assigneeId };
+  if (principal.role === 'CUSTOMER') {
+    if (values.accountId && values.accountId !== principal.accountId) {
+      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+    }
+    values.accountId = principal.accountId;
+  }
+  const cursor = decodeCursor(after, 2) as [string, string] | null;
+  const page = await queries.ticketsPage(values, checkPageSize(first), cursor ? { openedAt: cursor[0], id: cursor[1] } : null);
+  const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.openedAt.toISOString(), row.id]), node: toTicketType(row) }));
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+}
+
+@Resolver(() => AccountType)
+export class AccountTicketsResolver {
+  constructor(@Inject(TicketsQueries) private readonly queries: TicketsQueries) {}
+
+  @ResolveField(() => TicketConnectionType)
+  async tickets(
+    @CurrentPrincipal() principal: Principal,
+    @Parent() account: AccountType,
+    @Args('filter', { type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
+    @Args('orderBy', { type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<TicketConnectionType> {
+    return ticketConnection(this.queries, principal, { ...(filter ?? {}), accountId: account.id }, orderBy, first, after);
+  }
+}
