@@ -37,11 +37,11 @@ const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
 const ROUNDS = 8; // write rounds per scenario and side: store first in even rounds, baseline first in odd ones
 const READ_PASSES = 6; // readAll / catch-up passes per side, alternating the same way
-const SINGLE_1W_PER_ROUND = scaled(250);
+const SINGLE_1W_PER_ROUND = scaled(300);
 const SINGLE_16W_WRITERS = 16;
-const SINGLE_16W_PER_WRITER = scaled(20); // 320 appends per round
+const SINGLE_16W_PER_WRITER = scaled(25); // 400 appends per round
 const BATCH_SIZE = 100;
-const BATCHES_PER_ROUND = scaled(20); // 2,000 events per round
+const BATCHES_PER_ROUND = scaled(25); // 2,500 events per round
 const READ_PAGE = 1000;
 const SUBSCRIBE_PAGE = 500; // PollingSubscription's default batchSize; subscribe() is called without one
 

@@ -80,7 +80,7 @@ interface Tally {
 
 /** Runs each variant `rounds` times, rotating the order, after one warm-up round; medians per variant. */
 async function compare(
-  variants: Record<string, (round: number) => Promise<number>>,
+  variants: Record<string, () => () => Promise<number>>,
   rounds: number,
 ): Promise<Map<string, { rate: number; cpuUs: number }>> {
   const names = Object.keys(variants);
@@ -88,9 +88,10 @@ async function compare(
   for (let round = 0; round <= rounds; round++) {
     const order = round % 2 ? [...names].reverse() : names;
     for (const name of order) {
+      const run = variants[name]!(); // inputs are made here, outside the timed part
       const cpu = process.cpuUsage();
       const began = performance.now();
-      const ops = await variants[name]!(round);
+      const ops = await run();
       const ms = performance.now() - began;
       const used = process.cpuUsage(cpu);
       if (round === 0) continue;
@@ -115,15 +116,31 @@ function table(title: string, unit: string, results: Map<string, { rate: number;
   ].join('\n');
 }
 
-async function writers(count: number, perWriter: number, op: (stream: string, i: number) => Promise<unknown>): Promise<number> {
-  await Promise.all(
-    Array.from({ length: count }, async () => {
-      const stream = `diag-${randomUUID().slice(0, 13)}`;
-      for (let i = 0; i < perWriter; i++) await op(stream, i);
-    }),
-  );
-  return count * perWriter;
+/**
+ * `count` concurrent writers, each `perWriter` sequential operations on its own new stream. `make` builds one
+ * operation's input beforehand (outside the timing); `op` runs it.
+ */
+function writers<Input>(
+  count: number,
+  perWriter: number,
+  make: (stream: string, i: number) => Input,
+  op: (stream: string, i: number, input: Input) => Promise<unknown>,
+): () => Promise<number> {
+  const streams = Array.from({ length: count }, () => `diag-${randomUUID().slice(0, 13)}`);
+  const inputs = streams.map((stream) => Array.from({ length: perWriter }, (_, i) => make(stream, i)));
+  return async () => {
+    await Promise.all(
+      streams.map(async (stream, w) => {
+        for (let i = 0; i < perWriter; i++) await op(stream, i, inputs[w]![i]!);
+      }),
+    );
+    return count * perWriter;
+  };
 }
+
+const oneEvent = (_: string, i: number): NewEvent[] => [makeEvent(i)];
+const hundredEvents = (_: string, b: number): NewEvent[] => Array.from({ length: 100 }, (_, i) => makeEvent(b * 100 + i));
+const exact = (perAppend: number) => (i: number) => (i === 0 ? ('no_stream' as const) : i * perAppend - 1);
 
 /** What the backends of `count` concurrent store appenders are waiting on, sampled while they run. */
 async function sampleWaits(sql: SqlClient, work: () => Promise<unknown>): Promise<string> {
@@ -178,7 +195,7 @@ async function main(): Promise<void> {
       Object.fromEntries(
         Object.entries(LADDER).map(([name, step]) => [
           name,
-          () => writers(1, 150, (stream, i) => sql.transaction((tx) => step(tx, stream, makeEvent(i), i))),
+          () => writers(1, 150, oneEvent, (stream, i, events) => sql.transaction((tx) => step(tx, stream, events[0]!, i))),
         ]),
       ),
       9,
@@ -187,12 +204,12 @@ async function main(): Promise<void> {
 
     // 2. What concurrent appenders wait on (PostgreSQL only: PGlite has one connection).
     if (backend === 'postgres') {
-      const append = (s: SqlEventStore | ProposedAppender) => (stream: string, i: number) =>
-        s.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1);
+      const append = (s: SqlEventStore | ProposedAppender) =>
+        writers(16, 100, oneEvent, (stream, i, events) => s.append(stream, events, exact(1)(i)));
       out.push('#### 2a. 16 writers on SqlEventStore.append (today): what their backends wait on', '');
-      out.push(await sampleWaits(sql, () => writers(16, 100, append(store))));
+      out.push(await sampleWaits(sql, append(store)));
       out.push('#### 2b. 16 writers on the proposed append (no NOTIFY in the transaction)', '');
-      out.push(await sampleWaits(sql, () => writers(16, 100, append(afterCommit))));
+      out.push(await sampleWaits(sql, append(afterCommit)));
     }
 
     // 3. baseline vs today vs proposed, in the bench's shapes.
@@ -205,20 +222,20 @@ async function main(): Promise<void> {
       const results = await compare(
         {
           'baseline: BEGIN; INSERT; COMMIT': () =>
-            writers(count, perWriter, async (stream, i) => {
-              const [row] = baselineRows(stream, i, 1, null);
-              await baseline.appendOne(row!, new Date());
-            }),
+            writers(
+              count,
+              perWriter,
+              (stream, i) => baselineRows(stream, i, 1, null)[0]!,
+              (_, __, row) => baseline.appendOne(row, new Date()),
+            ),
           'SqlEventStore.append (today)': () =>
-            writers(count, perWriter, (stream, i) => store.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1)),
+            writers(count, perWriter, oneEvent, (stream, i, events) => store.append(stream, events, exact(1)(i))),
           [proposedName]: () =>
-            writers(count, perWriter, (stream, i) => proposed.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1)),
+            writers(count, perWriter, oneEvent, (stream, i, events) => proposed.append(stream, events, exact(1)(i))),
           ...(backend === 'postgres'
             ? {
                 'proposed, pg_notify kept in the statement': () =>
-                  writers(count, perWriter, (stream, i) =>
-                    inStatement.append(stream, [makeEvent(i)], i === 0 ? 'no_stream' : i - 1),
-                  ),
+                  writers(count, perWriter, oneEvent, (stream, i, events) => inStatement.append(stream, events, exact(1)(i))),
               }
             : {}),
         },
@@ -229,17 +246,16 @@ async function main(): Promise<void> {
     const batches = await compare(
       {
         'baseline: one INSERT … unnest of 100 rows': () =>
-          writers(1, 10, async (stream, b) => {
-            await baseline.appendBatch(stream, baselineRows(stream, b * 100, 100, null), new Date());
-          }),
+          writers(
+            1,
+            15,
+            (stream, b) => baselineRows(stream, b * 100, 100, null),
+            (stream, _, rows) => baseline.appendBatch(stream, rows, new Date()),
+          ),
         'SqlEventStore.append (today)': () =>
-          writers(1, 10, (stream, b) =>
-            store.append(stream, Array.from({ length: 100 }, (_, i) => makeEvent(i)), b === 0 ? 'no_stream' : b * 100 - 1),
-          ),
+          writers(1, 15, hundredEvents, (stream, b, events) => store.append(stream, events, exact(100)(b))),
         [proposedName]: () =>
-          writers(1, 10, (stream, b) =>
-            proposed.append(stream, Array.from({ length: 100 }, (_, i) => makeEvent(i)), b === 0 ? 'no_stream' : b * 100 - 1),
-          ),
+          writers(1, 15, hundredEvents, (stream, b, events) => proposed.append(stream, events, exact(100)(b))),
       },
       9,
     );

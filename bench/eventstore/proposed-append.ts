@@ -17,6 +17,8 @@
  *      On PGlite (one connection, in-process) the pg_notify stays in the statement: it is cheap there.
  *   3. data and metadata are serialized once (canonical JSON) and that one string is used for the size
  *      check, the hash and the jsonb parameter.
+ *   4. One event: INSERT … SELECT of scalars (no unnest of 1-element arrays). Several: the position comes from
+ *      pg_current_xact_id() and max(seq) — every row carries this transaction's id — instead of GROUP BY.
  */
 import { createHash } from 'node:crypto';
 import { WrongExpectedVersion, type ExpectedRevision, type NewEvent, type SqlClient } from '#event-store';
@@ -104,10 +106,11 @@ export class ProposedAppender {
          FROM unnest($7::uuid[], $8::int[], $9::text[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[])
            AS e(id, revision, type, data, metadata, hash, previous_hash)
          WHERE EXISTS (SELECT 1 FROM head)
-         RETURNING transaction_id, seq
+         RETURNING seq
        )
-       SELECT transaction_id::text AS commit_position, max(seq)::text AS prepare_position${notify}
-       FROM inserted GROUP BY transaction_id`;
+       -- every row's transaction_id is this transaction's id: one aggregate, no GROUP BY (a hash aggregate per row)
+       SELECT pg_current_xact_id()::text AS commit_position, max(seq)::text AS prepare_position${notify}
+       FROM inserted HAVING count(*) > 0`;
   }
 
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<{ nextExpectedRevision: number }> {

@@ -29,6 +29,8 @@ export interface BusinessCalendar {
   addBusinessMinutes(from: Date, n: number): Date;
   /** Whole business minutes in [a, b): open milliseconds summed, then floored. 0 when b <= a. */
   businessMinutesBetween(a: Date, b: Date): number;
+  /** Open milliseconds in [a, b), unrounded (clocks sum spans before rounding). 0 when b <= a. */
+  openMsBetween(a: Date, b: Date): number;
   /** Inclusive "YYYY-MM-DD" range; the local dates with no open time at all. */
   closedDays(from: string, to: string): string[];
   /** The open intervals intersecting [from, to), clipped to it and merged across midnight. */
@@ -100,6 +102,10 @@ class DayWalkingCalendar implements BusinessCalendar {
   }
 
   businessMinutesBetween(a: Date, b: Date): number {
+    return Math.floor(this.openMsBetween(a, b) / MINUTE_MS);
+  }
+
+  openMsBetween(a: Date, b: Date): number {
     const from = instantMs(a, 'a');
     const to = instantMs(b, 'b');
     if (to <= from || this.neverOpens) return 0;
@@ -113,7 +119,7 @@ class DayWalkingCalendar implements BusinessCalendar {
         if (overlap > 0) openMs += overlap;
       }
     }
-    return Math.floor(openMs / MINUTE_MS);
+    return openMs;
   }
 
   closedDays(from: string, to: string): string[] {

@@ -7,3 +7,4 @@ export * from './tickets.events.js';
 export * from './principal.js';
 export * from './ticket.commands.js';
 export * from './contract-in-force.js';
+export * from './sla.events.js';

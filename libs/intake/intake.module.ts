@@ -3,13 +3,18 @@ import { PlatformRuntime } from '#platform-kit';
 import { TriageModule } from '#triage';
 import { IntakeQueries } from './application/intake.queries.js';
 import { OpenTicketHandler } from './application/open-ticket.handler.js';
+import { ChannelIntake } from './channels/channel-intake.service.js';
+import { EmailChannelController } from './channels/email-channel.controller.js';
+import { SlackChannelController } from './channels/slack-channel.controller.js';
+import { SlackThreads } from './channels/slack-threads.repository.js';
 import { OpenTicketResolver } from './graphql/open-ticket.resolver.js';
 import { intakeDirectoryProjection } from './projections/intake-directory.projection.js';
 
 /** Intake: tickets from every channel (GraphQL, e-mail, IM), once per channel message. */
 @Module({
   imports: [TriageModule],
-  providers: [IntakeQueries, OpenTicketHandler, OpenTicketResolver],
+  controllers: [EmailChannelController, SlackChannelController],
+  providers: [IntakeQueries, OpenTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
   exports: [OpenTicketHandler, IntakeQueries],
 })
 export class IntakeModule implements OnModuleInit {

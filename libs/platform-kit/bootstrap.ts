@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Module, type Type } from '@nestjs/common';
@@ -8,6 +9,12 @@ import type { InfrastructureOptions } from './infrastructure.js';
 import { PlatformKitModule } from './platform-kit.module.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** A raw e-mail (message/rfc822) posted to the e-mail channel, attachments included. */
+export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
+/** Paths whose JSON body is also kept as bytes on `req.rawBody` (webhooks verify a signature over them). */
+export const RAW_BODY_PATH_PREFIX = '/channels/';
+
+const pathOf = (req: IncomingMessage) => (req.url ?? '').split('?')[0]!;
 
 export interface LedgerdeskApp {
   app: NestExpressApplication;
@@ -34,7 +41,17 @@ export async function startLedgerdesk(
     bufferLogs: false,
     abortOnError: false,
   });
-  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  app.useBodyParser('json', {
+    limit: MAX_BODY_BYTES,
+    verify: (req: IncomingMessage, _res: unknown, buffer: Buffer) => {
+      if (pathOf(req).startsWith(RAW_BODY_PATH_PREFIX)) (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buffer;
+    },
+  });
+  // Only the e-mail channel takes raw messages (and the larger limit); elsewhere the type stays unparsed.
+  app.useBodyParser('raw', {
+    limit: MAX_EMAIL_BYTES,
+    type: (req: IncomingMessage) => pathOf(req) === '/channels/email' && /^message\/rfc822\s*(;|$)/i.test(String(req.headers['content-type'] ?? '')),
+  });
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
   const address = app.getHttpServer().address();

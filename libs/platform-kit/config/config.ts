@@ -13,6 +13,10 @@ export interface LedgerdeskConfig {
   clock: ClockKind;
   clockStart: Date | null;
   logLevel: string;
+  /** Bearer secret the mail relay presents on POST /channels/email; null leaves the endpoint off (503). */
+  emailChannelSecret: string | null;
+  /** Slack app signing secret for POST /channels/im; null leaves the endpoint off (503). */
+  slackSigningSecret: string | null;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -26,6 +30,8 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_CLOCK: 'system (default) | manual',
   LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339)",
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
+  LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
+  LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -82,6 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     if (clock !== 'manual') throw new ConfigError('LEDGERDESK_CLOCK_START', 'only applies with LEDGERDESK_CLOCK=manual');
   }
 
+  const emailChannelSecret = value('LEDGERDESK_EMAIL_CHANNEL_SECRET');
+  if (emailChannelSecret && emailChannelSecret.length < 32) {
+    throw new ConfigError('LEDGERDESK_EMAIL_CHANNEL_SECRET', 'must be at least 32 characters');
+  }
+  const slackSigningSecret = value('LEDGERDESK_SLACK_SIGNING_SECRET');
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -94,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     clock,
     clockStart,
     logLevel,
+    emailChannelSecret,
+    slackSigningSecret,
   };
 }
 

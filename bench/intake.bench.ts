@@ -1,0 +1,317 @@
+/**
+ * Ticket intake throughput: `openTicket` over HTTP/GraphQL against the whole platform, in process.
+ * A plain script that prints figures (a markdown table per backend), never a test.
+ *
+ *   npm run bench:intake                                   # PGlite (in-memory) only
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ledgerdesk_bench_intake npm run bench:intake
+ *                                                          # PGlite, then PostgreSQL
+ *
+ * Per backend: the platform starts in this process (PORT=0, system clock, silent logs, a fixed JWT secret),
+ * then over GraphQL as ADMIN: a calendar, an account, a contract covering PORTAL in force since 2026-01-01,
+ * three APAC engineers on an always-open shift calendar. Then autocannon (in a worker thread, so the load
+ * generator does not share the platform's event loop) sends openTicket mutations from BENCH_CONNECTIONS
+ * (default 32) connections for BENCH_WARMUP seconds (default 5, not counted) and then BENCH_DURATION seconds
+ * (default 30): each with a distinct subject and no externalId. Every response is checked; a ticket counts
+ * when the response is 2xx, has no GraphQL `errors` and returns the subject that was sent.
+ *
+ * Environment:
+ *   BENCH_DURATION=30  BENCH_WARMUP=5  BENCH_CONNECTIONS=32
+ *   BENCH_AS=ADMIN | CUSTOMER            who opens the tickets (CUSTOMER: the account's own customer)
+ *   BENCH_BACKENDS=pglite,postgres       which backends to run (postgres only when DATABASE_URL is set)
+ *   LEDGERDESK_BENCH_RESET=1             PostgreSQL: DROP SCHEMA event_store, projections, platform, accounts,
+ *                                        triage, intake CASCADE first (otherwise the bench adds to what is there)
+ *   BENCH_PHASES=1                       also time the pieces of each request (see bench/intake/phases.ts)
+ *
+ * Target (from the issue), on PostgreSQL: ≥ 300 tickets/s at p99 ≤ 100 ms.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
+import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type LedgerdeskApp } from '#platform-kit';
+import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
+import { Phases } from './intake/phases.js';
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
+const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? '32');
+const AS = (process.env.BENCH_AS ?? 'ADMIN').toUpperCase();
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',').map((s) => s.trim());
+const PHASES = process.env.BENCH_PHASES === '1';
+const TARGET = { ticketsPerSecond: 300, p99Ms: 100 };
+const JWT_SECRET = 'bench-intake-secret-0123456789-0123456789';
+const RESET_SCHEMAS = ['event_store', 'projections', 'platform', 'accounts', 'triage', 'intake'];
+
+if (!(DURATION_S > 0) || !(WARMUP_S >= 0) || !(CONNECTIONS >= 1)) throw new Error('BENCH_DURATION, BENCH_WARMUP and BENCH_CONNECTIONS must be positive numbers');
+if (AS !== 'ADMIN' && AS !== 'CUSTOMER') throw new Error('BENCH_AS must be ADMIN or CUSTOMER');
+
+const runId = randomUUID().slice(0, 8);
+const log = (message: string): void => void process.stderr.write(`[bench:intake ${runId}] ${message}\n`);
+
+const phases = PHASES ? new Phases() : null;
+phases?.install();
+
+interface Backend {
+  name: string;
+  env: Record<string, string>;
+  before?: () => Promise<void>;
+}
+
+interface Outcome {
+  backend: string;
+  warmup: LoadPhaseResult | null;
+  measure: LoadPhaseResult;
+  readModelTickets: { total: number; distinctSubjects: number };
+  mainThreadElu: number;
+  processCpu: number;
+  machineCpu: number;
+  phasesTable: string | null;
+}
+
+async function gql<T = Record<string, any>>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (!response.ok || body.errors?.length) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
+  return body.data as T;
+}
+
+/** Calendar, account, contract (PORTAL, in force since 2026-01-01), engineers — as ADMIN over GraphQL. */
+async function setUp(url: string, admin: string): Promise<{ accountId: string; engineers: string[] }> {
+  const calendar = await gql(url, admin, 'mutation($input: DefineCalendarInput!) { defineCalendar(input: $input) { id } }', {
+    input: {
+      name: `Shanghai 5x8 (bench ${runId})`,
+      timeZone: 'Asia/Shanghai',
+      weeklyHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),
+      holidayRegion: 'CN',
+    },
+  });
+  const shift = await gql(url, admin, 'mutation($input: DefineCalendarInput!) { defineCalendar(input: $input) { id } }', {
+    input: {
+      name: `Follow the sun (bench ${runId})`,
+      timeZone: 'UTC',
+      weeklyHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+    },
+  });
+  const account = await gql(url, admin, 'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { id } }', {
+    input: { name: `Livestream Co (bench ${runId})`, region: 'APAC', timeZone: 'Asia/Shanghai' },
+  });
+  const accountId: string = account.registerAccount.id;
+  await gql(url, admin, 'mutation($input: SignContractInput!) { signContract(input: $input) { id version } }', {
+    input: {
+      accountId,
+      plan: 'Enterprise 7x24',
+      calendarId: calendar.defineCalendar.id,
+      targets: [
+        { severity: 'P0', coverage: 'ALWAYS', firstResponseMinutes: 15, nextUpdateMinutes: 60, resolutionMinutes: 240 },
+        { severity: 'P1', coverage: 'ALWAYS', firstResponseMinutes: 60, nextUpdateMinutes: 240, resolutionMinutes: 1440 },
+        { severity: 'P2', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 240, resolutionMinutes: 2400 },
+        { severity: 'P3', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 480 },
+      ],
+      channels: ['PORTAL', 'EMAIL', 'IM', 'PHONE'],
+      pauseWhenWaitingOnCustomer: true,
+      monthlyFee: 10000,
+      currency: 'USD',
+      credits: [
+        { severity: 'P0', metric: 'FIRST_RESPONSE', percentOfMonthlyFee: 5 },
+        { severity: 'P0', metric: 'RESOLUTION', percentOfMonthlyFee: 10 },
+      ],
+      creditCapPercent: 30,
+      effectiveFrom: '2026-01-01T00:00:00Z',
+    },
+  });
+  const engineers: string[] = [];
+  for (const [i, skills] of [['Android'], ['iOS'], ['Web', 'Windows']].entries()) {
+    const staff = await gql(url, admin, 'mutation($input: RegisterStaffInput!) { registerStaff(input: $input) { id } }', {
+      input: { name: `Engineer ${i + 1} (bench ${runId})`, role: 'ENGINEER', regions: ['APAC'], skills, calendarId: shift.defineCalendar.id },
+    });
+    engineers.push(staff.registerStaff.id);
+  }
+  return { accountId, engineers };
+}
+
+function runLoad(options: LoadOptions, onMeasureStart: () => void): Promise<{ warmup: LoadPhaseResult | null; measure: LoadPhaseResult }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./intake/load-worker.js', import.meta.url), { workerData: options });
+    worker.on('message', (message: LoadMessage) => {
+      if (message.type === 'phase') {
+        log(message.phase === 'warmup' ? `warming up for ${options.warmupS} s` : `measuring for ${options.durationS} s`);
+        if (message.phase === 'measure') onMeasureStart();
+      } else if (message.type === 'done') {
+        resolve({ warmup: message.warmup, measure: message.measure });
+        void worker.terminate();
+      } else {
+        reject(new Error(`load worker failed: ${message.error}`));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', reject);
+  });
+}
+
+function machineCpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of os.cpus()) {
+    const t = cpu.times;
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
+  }
+  return { busy, total };
+}
+
+async function resetPostgres(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const schema of RESET_SCHEMAS) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function runBackend(backend: Backend): Promise<Outcome> {
+  await backend.before?.();
+  log(`${backend.name}: starting the platform`);
+  const config = loadConfig({
+    PORT: '0',
+    LEDGERDESK_JWT_SECRET: JWT_SECRET,
+    LEDGERDESK_CLOCK: 'system',
+    LEDGERDESK_LOG_LEVEL: 'silent',
+    ...backend.env,
+  });
+  let platform: LedgerdeskApp | null = null;
+  try {
+    platform = await startLedgerdesk('BenchIntake', PLATFORM_CONTEXTS, config, createLogger('silent'));
+    const url = `http://127.0.0.1:${platform.port}`;
+    const tokens = platform.app.get(TokenService);
+    const runtime = platform.app.get(PlatformRuntime);
+    phases?.attach(platform.app.getHttpServer(), runtime);
+    const admin = await tokens.sign({ id: 'bench-admin', role: 'ADMIN', accountId: null });
+    const { accountId } = await setUp(url, admin);
+    const token = AS === 'CUSTOMER' ? await tokens.sign({ id: `bench-customer-${runId}`, role: 'CUSTOMER', accountId }) : admin;
+    log(`${backend.name}: account ${accountId}, 3 engineers; ${CONNECTIONS} connections as ${AS}`);
+
+    let elu = performance.eventLoopUtilization();
+    let cpu = process.cpuUsage();
+    let machine = machineCpuTimes();
+    let wallStart = performance.now();
+    const { warmup, measure } = await runLoad(
+      { url, token, accountId, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, runId },
+      () => {
+        elu = performance.eventLoopUtilization();
+        cpu = process.cpuUsage();
+        machine = machineCpuTimes();
+        wallStart = performance.now();
+        phases?.start();
+      },
+    );
+    phases?.stop();
+    const wallMs = performance.now() - wallStart;
+    const mainThreadElu = performance.eventLoopUtilization(elu).utilization;
+    const cpuUsed = process.cpuUsage(cpu);
+    const processCpu = (cpuUsed.user + cpuUsed.system) / 1000 / wallMs;
+    const machineEnd = machineCpuTimes();
+    const machineCpu = (machineEnd.busy - machine.busy) / (machineEnd.total - machine.total);
+
+    // Let requests still in flight when autocannon stopped finish, then count what the read model holds.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await runtime.settleAll();
+    const [row] = await runtime.readDb.query<{ total: string; distinct_subjects: string }>(
+      'SELECT count(*)::text AS total, count(DISTINCT subject)::text AS distinct_subjects FROM triage.tickets WHERE account_id = $1',
+      [accountId],
+    );
+    return {
+      backend: backend.name,
+      warmup,
+      measure,
+      readModelTickets: { total: Number(row?.total ?? 0), distinctSubjects: Number(row?.distinct_subjects ?? 0) },
+      mainThreadElu,
+      processCpu,
+      machineCpu,
+      phasesTable: phases ? phases.table(measure.counters.tickets) : null,
+    };
+  } finally {
+    log(`${backend.name}: closing the platform`);
+    await platform?.close();
+  }
+}
+
+function machineDescription(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() ?? 'unknown';
+  return `${model}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+function report(outcome: Outcome): string {
+  const m = outcome.measure;
+  const c = m.counters;
+  const rate = c.tickets / m.durationS;
+  const rows: [string, string][] = [
+    ['backend', outcome.backend],
+    ['connections / duration', `${CONNECTIONS} / ${m.durationS.toFixed(1)} s (after ${outcome.warmup ? outcome.warmup.durationS.toFixed(1) : 0} s warm-up)`],
+    ['opened as', AS],
+    ['**tickets/s**', `**${rate.toFixed(1)}**`],
+    ['tickets opened (2xx, no errors, right subject)', `${c.tickets} of ${c.responses} responses (${m.requestsSent} requests sent)`],
+    ['…already routed when returned', `${c.routed}`],
+    ['non-2xx responses', `${c.non2xx}${c.non2xx ? ` (${Object.entries(c.statusCodes).map(([s, n]) => `${s}: ${n}`).join(', ')})` : ''}`],
+    ['2xx with GraphQL errors', `${c.graphqlErrors}`],
+    ['2xx with an unexpected body', `${c.badBodies}`],
+    ['connection errors / timeouts', `${m.connectionErrors} / ${m.timeouts}`],
+    ['**latency p50 / p90 / p99**', `**${m.latency.p50} / ${m.latency.p90} / ${m.latency.p99} ms** (mean ${m.latency.mean.toFixed(1)}, max ${m.latency.max})`],
+    ['read model after the run', `${outcome.readModelTickets.total} tickets, ${outcome.readModelTickets.distinctSubjects} distinct subjects (warm-up + measured + in flight)`],
+    ['CPU during the run', `machine ${(outcome.machineCpu * 100).toFixed(0)} % of ${os.cpus().length} cores; this process ${(outcome.processCpu * 100).toFixed(0)} % of one core; main event loop ${(outcome.mainThreadElu * 100).toFixed(0)} % busy`],
+    ['machine', machineDescription()],
+  ];
+  if (outcome.backend.startsWith('PostgreSQL')) {
+    const pass = rate >= TARGET.ticketsPerSecond && m.latency.p99 <= TARGET.p99Ms;
+    rows.push(['target (PostgreSQL)', `≥ ${TARGET.ticketsPerSecond} tickets/s at p99 ≤ ${TARGET.p99Ms} ms: **${pass ? 'MET' : 'MISSED'}**`]);
+  }
+  const lines = ['| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+  if (c.sampleProblems.length) lines.push('', 'Sample problems:', ...c.sampleProblems.map((p) => `- ${p}`));
+  if (outcome.phasesTable) lines.push('', `Where the time goes (BENCH_PHASES=1, measured phase, per ticket opened):`, '', outcome.phasesTable);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const backends: Backend[] = [];
+  if (BACKENDS.includes('pglite')) backends.push({ name: 'PGlite (in-memory)', env: { LEDGERDESK_EVENT_STORE: 'pglite', LEDGERDESK_DATA_DIR: 'memory://' } });
+  const databaseUrl = process.env.DATABASE_URL?.trim();
+  if (BACKENDS.includes('postgres')) {
+    if (databaseUrl) {
+      const reset = process.env.LEDGERDESK_BENCH_RESET === '1';
+      backends.push({
+        name: `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)}${reset ? ', reset' : ''})`,
+        env: { LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl },
+        before: reset
+          ? async () => {
+              log(`dropping schemas ${RESET_SCHEMAS.join(', ')} of ${new URL(databaseUrl).pathname.slice(1)}`);
+              await resetPostgres(databaseUrl);
+            }
+          : undefined,
+      });
+    } else {
+      log('DATABASE_URL is not set: PostgreSQL skipped');
+    }
+  }
+  let failed = false;
+  for (const backend of backends) {
+    try {
+      const outcome = await runBackend(backend);
+      console.log(`\n### openTicket — ${outcome.backend}\n`);
+      console.log(report(outcome));
+    } catch (error) {
+      failed = true;
+      console.log(`\n### openTicket — ${backend.name}\n\nFAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  console.log(`\nTarget (from the issue), on PostgreSQL: ≥ ${TARGET.ticketsPerSecond} tickets/s at p99 ≤ ${TARGET.p99Ms} ms.`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();

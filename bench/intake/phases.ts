@@ -1,0 +1,193 @@
+/**
+ * BENCH_PHASES=1: where an openTicket request spends its time, measured in-process by wrapping the pieces the
+ * request goes through (prototype methods of the compiled modules, patched before the platform boots; no file
+ * outside bench/ changes). Every figure is wall time per request while 32 requests run at once, so the pieces
+ * of one request add up to its server-side latency; "background" is the projection loops' own work.
+ *
+ *   request (HTTP 'request' → 'finish')
+ *   ├─ auth: TokenService.verify
+ *   ├─ OpenTicketHandler.execute
+ *   │   ├─ open: coverage read (intake read model), load stream, append, settled (all projections catch up)
+ *   │   └─ route: ticket + account + engineers reads, load stream, append, settled
+ *   ├─ re-read: TicketsQueries.ticket after the handler
+ *   └─ the rest: Nest/Apollo/express (parse, validate, serialize)
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { PgliteClient, PostgresClient, SqlEventStore } from '#event-store';
+import type { Projection } from '#projections';
+import { PlatformRuntime, TokenService } from '#platform-kit';
+import { TicketsQueries } from '#triage';
+import { IntakeQueries } from '../../libs/intake/application/intake.queries.js';
+import { OpenTicketHandler } from '../../libs/intake/application/open-ticket.handler.js';
+import { TicketsCommands } from '../../libs/triage/application/tickets.commands.js';
+
+type Stage = 'open' | 'route';
+interface Context {
+  stage: Stage | null;
+}
+
+const als = new AsyncLocalStorage<Context>();
+
+class Samples {
+  readonly values: number[] = [];
+  extra = 0;
+  add(ms: number): void {
+    this.values.push(ms);
+  }
+  get count(): number {
+    return this.values.length;
+  }
+  get total(): number {
+    return this.values.reduce((s, v) => s + v, 0);
+  }
+  quantile(q: number): number {
+    if (this.values.length === 0) return 0;
+    const sorted = [...this.values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  }
+}
+
+export class Phases {
+  private recording = false;
+  private readonly samples = new Map<string, Samples>();
+  private readonly counts = new Map<string, number>();
+  private poolTimer: NodeJS.Timeout | null = null;
+  private readonly pool = { samples: 0, waitingSum: 0, waitingMax: 0, totalMax: 0 };
+
+  private sample(name: string): Samples {
+    let s = this.samples.get(name);
+    if (!s) this.samples.set(name, (s = new Samples()));
+    return s;
+  }
+
+  private count(name: string, by = 1): void {
+    if (this.recording) this.counts.set(name, (this.counts.get(name) ?? 0) + by);
+  }
+
+  private record(name: string, ms: number): void {
+    if (this.recording) this.sample(name).add(ms);
+  }
+
+  /** Wraps `proto[method]` so that each call's duration is recorded under `label(args, result)`. */
+  private wrap<T extends object>(proto: T, method: string, label: (ctx: Context | undefined, args: unknown[], result: unknown) => string | null, run?: (fn: () => Promise<unknown>) => Promise<unknown>): void {
+    const original = (proto as Record<string, unknown>)[method] as (...args: unknown[]) => Promise<unknown>;
+    if (typeof original !== 'function') throw new Error(`cannot wrap ${method}`);
+    const phases = this;
+    (proto as Record<string, unknown>)[method] = async function (this: unknown, ...args: unknown[]) {
+      const began = performance.now();
+      const call = () => original.apply(this, args);
+      const result = await (run ? run(call) : call());
+      const name = label(als.getStore(), args, result);
+      if (name) phases.record(name, performance.now() - began);
+      return result;
+    };
+  }
+
+  /** Must run before the platform boots (projections are registered while modules initialise). */
+  install(): void {
+    const stageOf = (ctx: Context | undefined): string => (ctx ? (ctx.stage ?? 'request') : 'background');
+
+    this.wrap(TokenService.prototype, 'verify', () => 'auth: TokenService.verify');
+    this.wrap(OpenTicketHandler.prototype, 'execute', () => 'handler: OpenTicketHandler.execute', (fn) => als.run({ stage: 'open' }, fn));
+    this.wrap(IntakeQueries.prototype, 'coverageProblem', (ctx) => `${stageOf(ctx)}: coverage read (intake.accounts + intake.contracts)`);
+    this.wrap(TicketsCommands.prototype, 'route', () => 'route: TicketsCommands.route (total)', (fn) => als.run({ stage: 'route' }, fn));
+    this.wrap(TicketsQueries.prototype, 'ticket', (ctx) => (ctx ? `${stageOf(ctx)}: ticket read` : 're-read: TicketsQueries.ticket'));
+    this.wrap(TicketsQueries.prototype, 'accountRouting', (ctx) => `${stageOf(ctx)}: account read`);
+    this.wrap(TicketsQueries.prototype, 'engineersForRouting', (ctx) => `${stageOf(ctx)}: engineers + open-ticket counts`);
+    this.wrap(SqlEventStore.prototype, 'readStream', (ctx) => `${stageOf(ctx)}: load stream (readStream)`);
+    this.wrap(SqlEventStore.prototype, 'append', (ctx) => `${stageOf(ctx)}: append`);
+    this.wrap(PlatformRuntime.prototype, 'settled', (ctx) => `${stageOf(ctx)}: settled (waitFor all projections)`);
+
+    // The subscription's polling: one readAll (+ one "hidden events?" check when a page is short) per wake-up.
+    const phases = this;
+    this.wrap(SqlEventStore.prototype, 'readAll', (ctx, _args, result) => {
+      phases.count(`background: readAll rows`, (result as unknown[]).length);
+      if ((result as unknown[]).length === 0) phases.count('background: readAll returning nothing');
+      return ctx ? null : 'background: readAll (subscription poll)';
+    });
+    this.wrap(SqlEventStore.prototype, 'hasEventsBehindGuard', (ctx, _args, result) => {
+      if (result) phases.count('background: hidden events → 15 ms recheck');
+      return ctx ? null : 'background: hasEventsBehindGuard';
+    });
+
+    for (const Client of [PgliteClient, PostgresClient]) {
+      this.wrap(Client.prototype, 'transaction', (ctx) => `${ctx ? 'request' : 'background'}: SQL transaction (${Client.name})`);
+      this.wrap(Client.prototype, 'query', (ctx) => `${ctx ? 'request' : 'background'}: SQL query outside a transaction (${Client.name})`);
+    }
+
+    const register = PlatformRuntime.prototype.registerProjection;
+    PlatformRuntime.prototype.registerProjection = function (this: PlatformRuntime, projection: Projection) {
+      const timed: Projection = {
+        ...projection,
+        apply: async (events, tx) => {
+          const began = performance.now();
+          await projection.apply(events, tx);
+          phases.record(`background: apply ${projection.name}`, performance.now() - began);
+          phases.count(`background: events applied by ${projection.name}`, events.length);
+        },
+      };
+      return register.call(this, timed);
+    };
+  }
+
+  /** Server-side latency of each POST, and the pg pool's queue (PostgreSQL). */
+  attach(server: Server, runtime: PlatformRuntime): void {
+    server.on('request', (req, res) => {
+      if (req.method !== 'POST') return;
+      const began = performance.now();
+      res.on('finish', () => this.record('request: HTTP request → response finish (server side)', performance.now() - began));
+    });
+    const pool = (runtime.readDb as unknown as { pool?: { waitingCount: number; totalCount: number } }).pool;
+    if (pool) {
+      this.poolTimer = setInterval(() => {
+        if (!this.recording) return;
+        this.pool.samples += 1;
+        this.pool.waitingSum += pool.waitingCount;
+        this.pool.waitingMax = Math.max(this.pool.waitingMax, pool.waitingCount);
+        this.pool.totalMax = Math.max(this.pool.totalMax, pool.totalCount);
+      }, 20);
+      this.poolTimer.unref();
+    }
+  }
+
+  start(): void {
+    this.samples.clear();
+    this.counts.clear();
+    Object.assign(this.pool, { samples: 0, waitingSum: 0, waitingMax: 0, totalMax: 0 });
+    this.recording = true;
+  }
+
+  stop(): void {
+    this.recording = false;
+    if (this.poolTimer) clearInterval(this.poolTimer);
+  }
+
+  /** A markdown table: per request (divided by the tickets opened) and per call. */
+  table(tickets: number): string {
+    const rows = [...this.samples.entries()].sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b));
+    const lines = [
+      '| piece | calls / ticket | mean ms / call | p50 ms | p99 ms | ms / ticket (sum) |',
+      '|---|--:|--:|--:|--:|--:|',
+      ...rows.map(([name, s]) =>
+        `| ${name} | ${(s.count / tickets).toFixed(2)} | ${(s.total / s.count).toFixed(2)} | ${s.quantile(0.5).toFixed(1)} | ${s.quantile(0.99).toFixed(1)} | ${(s.total / tickets).toFixed(2)} |`,
+      ),
+    ];
+    const counts = [...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b));
+    lines.push('', '| counter | total | per ticket |', '|---|--:|--:|', ...counts.map(([name, n]) => `| ${name} | ${n} | ${(n / tickets).toFixed(2)} |`));
+    if (this.pool.samples > 0) {
+      lines.push(
+        `| pg pool: clients waiting for a connection (mean / max over ${this.pool.samples} samples) | ${(this.pool.waitingSum / this.pool.samples).toFixed(1)} / ${this.pool.waitingMax} | |`,
+        `| pg pool: connections open (max) | ${this.pool.totalMax} | |`,
+      );
+    }
+    return lines.join('\n');
+  }
+}
+
+function order(name: string): number {
+  const prefixes = ['request', 'auth', 'handler', 'open', 're-read', 'route', 'background'];
+  const index = prefixes.findIndex((p) => name.startsWith(p));
+  return index === -1 ? prefixes.length : index;
+}

@@ -1,0 +1,96 @@
+import { Controller, Headers, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { badUserInput, type Principal } from '#contracts';
+import { CLOCK, CONFIG, Public, type Clock, type LedgerdeskConfig } from '#platform-kit';
+import { IntakeQueries } from '../application/intake.queries.js';
+import { ChannelIntake, type ChannelOutcome } from './channel-intake.service.js';
+import { channelError, ChannelExceptionFilter, channelNotConfigured, channelUnauthenticated } from './channel-http.js';
+import {
+  channelSubject,
+  emailReceivedAt,
+  MAX_MESSAGE_ID_CHARS,
+  messageIds,
+  noDiagnostics,
+  senderOf,
+  severityTag,
+} from './channel-messages.js';
+import { bearerMatches } from './channel-signatures.js';
+
+/** HTML parts longer than this are not converted to text (the conversion is the expensive part of parsing). */
+const MAX_HTML_TO_TEXT_CHARS = 2_000_000;
+
+/**
+ * The e-mail channel: the mail relay POSTs each inbound message raw (`Content-Type: message/rfc822`) with
+ * `Authorization: Bearer <LEDGERDESK_EMAIL_CHANNEL_SECRET>`. The sender's domain names the account; the
+ * Message-ID makes a redelivery a no-op; In-Reply-To/References naming a ticket's message make it a reply.
+ *
+ * The From header is whatever the sender wrote: the relay must only forward mail that passed SPF/DKIM/DMARC
+ * for its From domain, or anyone could open tickets and reply as a customer.
+ */
+@Controller('channels')
+@UseFilters(ChannelExceptionFilter)
+export class EmailChannelController {
+  constructor(
+    @Inject(CONFIG) private readonly config: LedgerdeskConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IntakeQueries) private readonly directory: IntakeQueries,
+    @Inject(ChannelIntake) private readonly intake: ChannelIntake,
+  ) {}
+
+  @Public()
+  @Post('email')
+  async receive(
+    @Req() request: { body?: unknown },
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) response: { status(code: number): unknown },
+  ): Promise<ChannelOutcome> {
+    const secret = this.config.emailChannelSecret;
+    if (!secret) throw channelNotConfigured('LEDGERDESK_EMAIL_CHANNEL_SECRET');
+    if (!bearerMatches(authorization, secret)) throw channelUnauthenticated('A valid channel secret is required (Authorization: Bearer <secret>)');
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw) || raw.length === 0) {
+      throw channelError(415, 'BAD_USER_INPUT', 'Send the raw message as the body with Content-Type: message/rfc822');
+    }
+
+    const mail = await parse(raw);
+    const sender = senderOf(mail.from?.value.find((entry) => entry.address)?.address);
+    if (!sender) throw badUserInput('The message has no valid From address', 'from');
+    const messageId = mail.messageId?.trim();
+    if (!messageId) throw badUserInput('The message has no Message-ID header (it makes redeliveries safe)', 'messageId');
+    if (messageId.length > MAX_MESSAGE_ID_CHARS) throw badUserInput(`Message-ID must be at most ${MAX_MESSAGE_ID_CHARS} characters`, 'messageId');
+
+    const accountId = await this.directory.accountByEmailDomain(sender.domain);
+    if (!accountId) throw badUserInput(`No account has the e-mail domain ${sender.domain}`, 'from');
+    const principal: Principal = { id: `email:${sender.address}`, role: 'CUSTOMER', accountId };
+    const text = (mail.text ?? '').trim();
+
+    const outcome = await this.intake.serialized(`email\n${accountId}\n${messageId}`, async () => {
+      const known = await this.intake.alreadyReceived(accountId, messageId);
+      if (known) return known;
+      const referenced = [...messageIds(mail.inReplyTo), ...messageIds(mail.references)].filter((id) => id !== messageId);
+      const ticketId = await this.intake.ticketByMessages(accountId, referenced);
+      if (ticketId) return this.intake.reply(principal, ticketId, text, messageId);
+      const { severity, rest } = severityTag(mail.subject ?? '');
+      return this.intake.open(principal, {
+        accountId,
+        channel: 'EMAIL',
+        subject: channelSubject(rest, '(no subject)'),
+        description: text,
+        claimedSeverity: severity,
+        diagnostics: noDiagnostics(),
+        externalId: messageId,
+        receivedAt: emailReceivedAt(mail.date, this.clock.now()),
+      });
+    });
+    response.status(outcome.action === 'duplicate' ? 200 : 201);
+    return outcome;
+  }
+}
+
+async function parse(raw: Buffer): Promise<ParsedMail> {
+  try {
+    return await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS });
+  } catch {
+    throw badUserInput('The body is not a readable RFC 822 message', 'body');
+  }
+}
