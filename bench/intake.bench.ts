@@ -29,10 +29,11 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import { EVENTS_CHANNEL } from '#event-store';
 import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type LedgerdeskApp } from '#platform-kit';
 import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
-import { Phases } from './intake/phases.js';
+import { Phases, PgSampler, postgresCpuSeconds } from './intake/phases.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
@@ -63,10 +64,14 @@ interface Outcome {
   backend: string;
   warmup: LoadPhaseResult | null;
   measure: LoadPhaseResult;
+  stall: string | null;
+  loggedTickets: number;
   readModelTickets: { total: number; distinctSubjects: number };
   mainThreadElu: number;
   processCpu: number;
   machineCpu: number;
+  /** CPU of every local process named postgres, in cores (0 when PostgreSQL runs elsewhere or not on Linux). */
+  postgresCores: number;
   phasesTable: string | null;
 }
 
@@ -200,28 +205,40 @@ async function runBackend(backend: Backend): Promise<Outcome> {
     let elu = performance.eventLoopUtilization();
     let cpu = process.cpuUsage();
     let machine = machineCpuTimes();
+    let postgresCpu = postgresCpuSeconds();
     let wallStart = performance.now();
+    const sampler = PHASES && backend.env.DATABASE_URL ? new PgSampler(backend.env.DATABASE_URL) : null;
+    let samplerStarted: Promise<void> | null = null;
     const { warmup, measure } = await runLoad(
       { url, token, accountId, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, runId },
       () => {
         elu = performance.eventLoopUtilization();
         cpu = process.cpuUsage();
         machine = machineCpuTimes();
+        postgresCpu = postgresCpuSeconds();
         wallStart = performance.now();
         phases?.start();
+        samplerStarted = sampler?.start() ?? null;
       },
     );
     phases?.stop();
+    await samplerStarted;
+    const pgSide = await sampler?.stop();
     const wallMs = performance.now() - wallStart;
     const mainThreadElu = performance.eventLoopUtilization(elu).utilization;
     const cpuUsed = process.cpuUsage(cpu);
     const processCpu = (cpuUsed.user + cpuUsed.system) / 1000 / wallMs;
+    const postgresCores = (postgresCpuSeconds() - postgresCpu) / (wallMs / 1000);
     const machineEnd = machineCpuTimes();
     const machineCpu = (machineEnd.busy - machine.busy) / (machineEnd.total - machine.total);
 
-    // Let requests still in flight when autocannon stopped finish, then count what the read model holds.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await runtime.settleAll();
+    // Let requests still in flight when autocannon stopped finish, then count what the log and the read model hold.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stall = await settleAfterRun(runtime);
+    const [logged] = await runtime.readDb.query<{ total: string }>(
+      `SELECT count(*)::text AS total FROM event_store.events WHERE type = 'TicketOpened' AND data->>'accountId' = $1`,
+      [accountId],
+    );
     const [row] = await runtime.readDb.query<{ total: string; distinct_subjects: string }>(
       'SELECT count(*)::text AS total, count(DISTINCT subject)::text AS distinct_subjects FROM triage.tickets WHERE account_id = $1',
       [accountId],
@@ -230,15 +247,54 @@ async function runBackend(backend: Backend): Promise<Outcome> {
       backend: backend.name,
       warmup,
       measure,
+      stall,
+      loggedTickets: Number(logged?.total ?? 0),
       readModelTickets: { total: Number(row?.total ?? 0), distinctSubjects: Number(row?.distinct_subjects ?? 0) },
       mainThreadElu,
       processCpu,
       machineCpu,
-      phasesTable: phases ? phases.table(measure.counters.tickets) : null,
+      postgresCores,
+      phasesTable: phases
+        ? [
+            phases.table(measure.counters.tickets),
+            ...(pgSide
+              ? ['', `PostgreSQL processes: ${(pgSide.postgresCores * 100).toFixed(0)} % of one core. Its client backends, sampled every 50 ms:`, '', pgSide.table]
+              : []),
+          ].join('\n')
+        : null,
     };
   } finally {
     log(`${backend.name}: closing the platform`);
     await platform?.close();
+  }
+}
+
+/**
+ * Waits (bounded) for every projection to reach the log's head once the load has stopped. When one does not,
+ * says which, and whether a bare NOTIFY on the store's channel (what the next append would send) unsticks it.
+ */
+async function settleAfterRun(runtime: PlatformRuntime): Promise<string | null> {
+  const head = await runtime.store.headPosition();
+  if (!head) return null;
+  try {
+    await runtime.projectionRunner.waitFor(head, 5000);
+    return null;
+  } catch {
+    const checkpoints = await runtime.readDb.query<{ name: string; commit_position: string; prepare_position: string }>(
+      'SELECT name, commit_position::text AS commit_position, prepare_position::text AS prepare_position FROM projections.checkpoints ORDER BY name',
+    );
+    const behind = checkpoints
+      .filter((c) => BigInt(c.commit_position) < head.commit || (BigInt(c.commit_position) === head.commit && BigInt(c.prepare_position) < head.prepare))
+      .map((c) => `${c.name} at ${c.commit_position}/${c.prepare_position}`);
+    let after = 'still stuck after a bare NOTIFY';
+    try {
+      await runtime.readDb.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+      await runtime.projectionRunner.waitFor(head, 3000);
+      after = 'caught up within 3 s of a bare NOTIFY (a lost wake-up: nothing else was going to wake it)';
+    } catch {
+      // stays 'still stuck'
+    }
+    return `5 s after the load stopped, projections behind the head ${head.commit}/${head.prepare}: ${behind.join(', ') || '(checkpoints show none)'}; ${after}`;
   }
 }
 
@@ -264,8 +320,20 @@ function report(outcome: Outcome): string {
     ['2xx with an unexpected body', `${c.badBodies}`],
     ['connection errors / timeouts', `${m.connectionErrors} / ${m.timeouts}`],
     ['**latency p50 / p90 / p99**', `**${m.latency.p50} / ${m.latency.p90} / ${m.latency.p99} ms** (mean ${m.latency.mean.toFixed(1)}, max ${m.latency.max})`],
+    ['TicketOpened in the log for this account', `${outcome.loggedTickets}`],
+    ...(outcome.stall ? ([['**projections stalled after the run**', outcome.stall]] as [string, string][]) : []),
     ['read model after the run', `${outcome.readModelTickets.total} tickets, ${outcome.readModelTickets.distinctSubjects} distinct subjects (warm-up + measured + in flight)`],
-    ['CPU during the run', `machine ${(outcome.machineCpu * 100).toFixed(0)} % of ${os.cpus().length} cores; this process ${(outcome.processCpu * 100).toFixed(0)} % of one core; main event loop ${(outcome.mainThreadElu * 100).toFixed(0)} % busy`],
+    [
+      'CPU during the run (100 % = one core)',
+      `machine ${(outcome.machineCpu * 100 * os.cpus().length).toFixed(0)} % of ${os.cpus().length * 100} %: this process ${(outcome.processCpu * 100).toFixed(0)} %` +
+        ` (main event loop ${(outcome.mainThreadElu * 100).toFixed(0)} % busy), local postgres ${(outcome.postgresCores * 100).toFixed(0)} %,` +
+        ` anything else ${Math.max(0, (outcome.machineCpu * os.cpus().length - outcome.processCpu - outcome.postgresCores) * 100).toFixed(0)} %`,
+    ],
+    [
+      'CPU per ticket',
+      `this process (platform + load worker) ${((outcome.processCpu * 1000) / Math.max(rate, 1e-9)).toFixed(1)} ms` +
+        (outcome.postgresCores > 0 ? `, postgres ${((outcome.postgresCores * 1000) / Math.max(rate, 1e-9)).toFixed(1)} ms` : ''),
+    ],
     ['machine', machineDescription()],
   ];
   if (outcome.backend.startsWith('PostgreSQL')) {

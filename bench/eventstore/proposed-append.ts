@@ -21,7 +21,7 @@
  *      pg_current_xact_id() and max(seq) — every row carries this transaction's id — instead of GROUP BY.
  */
 import { createHash } from 'node:crypto';
-import { WrongExpectedVersion, type ExpectedRevision, type NewEvent, type SqlClient } from '#event-store';
+import { EventTooLarge, MAX_EVENT_BYTES, WrongExpectedVersion, type ExpectedRevision, type NewEvent, type SqlClient } from '#event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -95,7 +95,7 @@ export class ProposedAppender {
            WHERE s.revision = $4 AND s.last_hash IS NOT DISTINCT FROM $5
          RETURNING 1
        )`;
-    // One event: VALUES, no arrays and no aggregate (cheaper to bind and plan, notably on PGlite).
+    // One event: INSERT … SELECT of scalars, no arrays and no aggregate (cheaper to bind and plan, notably on PGlite).
     this.single = `WITH ${head}
        INSERT INTO ${schema}.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
        SELECT $7::uuid, $1, $2, $8, $9::jsonb, $10::jsonb, $3, $5, $6 WHERE EXISTS (SELECT 1 FROM head)
@@ -119,8 +119,12 @@ export class ProposedAppender {
     const metadata: string[] = [];
     for (const event of events) {
       if (!UUID.test(event.id) || !event.type || event.type.length > 200) throw new Error('invalid event');
-      data.push(canonicalJson(event.data ?? null));
-      metadata.push(canonicalJson(event.metadata));
+      const eventData = canonicalJson(event.data ?? null);
+      const eventMetadata = canonicalJson(event.metadata);
+      const bytes = Buffer.byteLength(eventData) + Buffer.byteLength(eventMetadata);
+      if (bytes > MAX_EVENT_BYTES) throw new EventTooLarge(event.id, bytes, MAX_EVENT_BYTES);
+      data.push(eventData);
+      metadata.push(eventMetadata);
     }
     for (let attempt = 0; attempt < 3; attempt++) {
       const head = await this.headFor(stream, expected);

@@ -48,6 +48,8 @@ export type LoadMessage =
   | { type: 'done'; warmup: LoadPhaseResult | null; measure: LoadPhaseResult }
   | { type: 'failed'; error: string };
 
+const aggregate = (autocannon as unknown as { aggregateResult(results: unknown[], options: autocannon.Options): autocannon.Result }).aggregateResult;
+
 const MUTATION = `mutation Open($input: OpenTicketInput!) {
   openTicket(input: $input) { id version subject status }
 }`;
@@ -62,7 +64,7 @@ async function phase(options: LoadOptions, label: string, durationS: number): Pr
   const problem = (text: string) => {
     if (counters.sampleProblems.length < 5) counters.sampleProblems.push(text.slice(0, 300));
   };
-  const result = await autocannon({
+  const cannonOptions: autocannon.Options = {
     url: `${options.url}/graphql`,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
@@ -124,7 +126,10 @@ async function phase(options: LoadOptions, label: string, durationS: number): Pr
         },
       },
     ],
-  });
+  };
+  // Inside a worker thread autocannon hands back its raw result (encoded histograms): aggregate it here.
+  const raw = await autocannon(cannonOptions);
+  const result = raw.latency ? raw : aggregate([raw], cannonOptions);
   return {
     counters,
     durationS: (result.finish.getTime() - result.start.getTime()) / 1000,

@@ -13,6 +13,8 @@
  *   └─ the rest: Nest/Apollo/express (parse, validate, serialize)
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { PgliteClient, PostgresClient, SqlEventStore } from '#event-store';
@@ -190,4 +192,99 @@ function order(name: string): number {
   const prefixes = ['request', 'auth', 'handler', 'open', 're-read', 'route', 'background'];
   const index = prefixes.findIndex((p) => name.startsWith(p));
   return index === -1 ? prefixes.length : index;
+}
+
+/**
+ * PostgreSQL's side while the load runs: what the bench database's backends are doing, sampled from
+ * pg_stat_activity every 50 ms on a connection of its own, and how much CPU the postgres processes burn.
+ */
+export class PgSampler {
+  private client: pg.Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private samples = 0;
+  private readonly states = new Map<string, number>();
+  private cpuAtStart = 0;
+  private wallAtStart = 0;
+  private busy = false;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  async start(): Promise<void> {
+    this.client = new pg.Client({ connectionString: this.databaseUrl });
+    await this.client.connect();
+    this.cpuAtStart = postgresCpuSeconds();
+    this.wallAtStart = performance.now();
+    this.timer = setInterval(() => void this.sample(), 50);
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy || !this.client) return;
+    this.busy = true;
+    try {
+      const { rows } = await this.client.query<{ state: string | null; wait: string | null; query: string }>(
+        `SELECT state, wait_event_type || ':' || wait_event AS wait, query FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+      );
+      this.samples += 1;
+      for (const row of rows) {
+        const key = `${row.state ?? '?'} | ${row.wait ?? 'on CPU'} | ${row.state === 'active' || row.state?.startsWith('idle in') ? kind(row.query) : ''}`;
+        this.states.set(key, (this.states.get(key) ?? 0) + 1);
+      }
+    } catch {
+      // a sample lost is a sample lost
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<{ table: string; postgresCores: number }> {
+    if (this.timer) clearInterval(this.timer);
+    const postgresCores = (postgresCpuSeconds() - this.cpuAtStart) / ((performance.now() - this.wallAtStart) / 1000);
+    await this.client?.end().catch(() => undefined);
+    const rows = [...this.states.entries()].sort(([, a], [, b]) => b - a).filter(([key]) => !key.startsWith('idle |'));
+    const idle = [...this.states.entries()].filter(([key]) => key.startsWith('idle |')).reduce((s, [, n]) => s + n, 0);
+    const table = [
+      `| backend state | wait event | statement | mean backends (over ${this.samples} samples) |`,
+      '|---|---|---|--:|',
+      ...rows.slice(0, 18).map(([key, n]) => `| ${key.split(' | ').join(' | ')} | ${(n / this.samples).toFixed(2)} |`),
+      `| idle | | | ${(idle / this.samples).toFixed(2)} |`,
+    ].join('\n');
+    return { table, postgresCores };
+  }
+}
+
+function kind(query: string): string {
+  const q = query.replace(/\s+/g, ' ').trim();
+  if (q.startsWith('INSERT INTO event_store.streams')) return 'append: lock stream head';
+  if (q.startsWith('WITH inserted AS')) return 'append: insert events + NOTIFY';
+  if (q === 'COMMIT') return 'COMMIT';
+  if (q === 'BEGIN') return 'BEGIN';
+  if (q.includes('EXISTS ( SELECT 1 FROM event_store.events')) return 'poll: hidden events?';
+  if (q.includes('FROM event_store.events WHERE transaction_id <')) return 'poll: readAll';
+  if (q.includes('FROM event_store.events WHERE stream =')) return 'load stream';
+  if (q.startsWith('INSERT INTO projections.checkpoints')) return 'checkpoint upsert';
+  if (q.startsWith('LISTEN')) return 'LISTEN';
+  return q.slice(0, 70).replaceAll('|', '/');
+}
+
+/** CPU seconds (user + system) of every process named postgres (Linux /proc; 0 elsewhere). */
+export function postgresCpuSeconds(): number {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / 100;
 }

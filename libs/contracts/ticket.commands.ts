@@ -17,3 +17,16 @@ export class AddChannelReply {
     readonly externalId: string,
   ) {}
 }
+
+/** Intake → SLA: pin the contract and calendar versions in force at the ticket's receivedAt. */
+export class PinSlaPolicy {
+  constructor(readonly ticketId: string) {}
+}
+
+/** SLA → triage: a P0/P1 breach raises the ticket's escalation level once (deterministic event id). */
+export class EscalateForSlaBreach {
+  constructor(
+    readonly ticketId: string,
+    readonly breachKey: string,
+  ) {}
+}

@@ -1,1 +1,2 @@
 export * from './sla.module.js';
+export { slaStatus, type SlaPolicy, type SlaStatus } from './domain/sla-engine.js';

@@ -1,5 +1,26 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { PlatformRuntime } from '#platform-kit';
+import { PinSlaPolicyHandler, SlaCommands } from './application/sla.commands.js';
+import { SlaQueries } from './application/sla.queries.js';
+import { TicketSlaResolver } from './graphql/sla.resolver.js';
+import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
+import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
 
-/** The sla bounded context. It talks to other contexts only through events in the store. */
-@Module({})
-export class SlaModule {}
+/** SLA: pinned policies, clocks, warning and breach timers, what-if. */
+@Module({
+  providers: [SlaQueries, SlaCommands, PinSlaPolicyHandler, TicketSlaResolver],
+  exports: [SlaQueries],
+})
+export class SlaModule implements OnModuleInit {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(SlaCommands) private readonly commands: SlaCommands,
+  ) {}
+
+  onModuleInit(): void {
+    this.runtime.registerProjection(slaDirectoryProjection);
+    this.runtime.registerProjection(ticketSlaProjection);
+    this.runtime.registerTimer(SLA_WARNING_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
+    this.runtime.registerTimer(SLA_BREACH_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
+  }
+}

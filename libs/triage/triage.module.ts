@@ -1,7 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '#accounts';
 import { PlatformRuntime } from '#platform-kit';
-import { AddChannelReplyHandler, RouteNewTicketHandler, TicketsCommands } from './application/tickets.commands.js';
+import { AddChannelReplyHandler, EscalateForSlaBreachHandler, RouteNewTicketHandler, TicketsCommands } from './application/tickets.commands.js';
 import { TicketsQueries } from './application/tickets.queries.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
 import { triageDirectoryProjection } from './projections/directory.projection.js';
@@ -10,7 +10,7 @@ import { ticketsProjection } from './projections/tickets.projection.js';
 /** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
 @Module({
   imports: [AccountsModule],
-  providers: [TicketsCommands, TicketsQueries, TicketsResolver, AccountTicketsResolver, RouteNewTicketHandler, AddChannelReplyHandler],
+  providers: [TicketsCommands, TicketsQueries, TicketsResolver, AccountTicketsResolver, RouteNewTicketHandler, AddChannelReplyHandler, EscalateForSlaBreachHandler],
   exports: [TicketsQueries],
 })
 export class TriageModule implements OnModuleInit {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { RouteNewTicket, ticketStream, type Channel, type Diagnostics, type Principal, type Severity } from '#contracts';
+import { PinSlaPolicy, RouteNewTicket, ticketStream, type Channel, type Diagnostics, type Principal, type Severity } from '#contracts';
 import { CLOCK, executeCommand, PlatformRuntime, type Clock } from '#platform-kit';
 import { openTicketDecider } from '../domain/open-ticket.decider.js';
 import { IntakeQueries } from './intake.queries.js';
@@ -23,7 +23,8 @@ export interface OpenTicketRequest {
 
 /**
  * Opens a ticket from any channel: checks coverage under the contract in force at receivedAt, records
- * TicketOpened (once per channel message), then asks triage to route it, and returns when both show.
+ * TicketOpened (once per channel message), then asks the SLA context to pin its policy and triage to route
+ * it, and returns when all of that shows.
  */
 @Injectable()
 export class OpenTicketHandler {
@@ -61,7 +62,10 @@ export class OpenTicketHandler {
       { actor, now },
     );
     await this.runtime.settled(result.appended);
-    if (result.appended) await this.commandBus.execute(new RouteNewTicket(ticketId));
+    if (result.appended) {
+      await this.commandBus.execute(new PinSlaPolicy(ticketId));
+      await this.commandBus.execute(new RouteNewTicket(ticketId));
+    }
     return { ticketId, created: result.appended !== null };
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CalendarDefinition } from '#calendar';
 import type { ContractTerms, Severity, TicketEvent } from '#contracts';
 import { slaStatus, type SlaPolicy } from './sla-engine.js';
 
@@ -43,8 +44,8 @@ const contract = (overrides: Partial<ContractTerms> = {}): ContractTerms => ({
   effectiveFrom: '2026-01-01T00:00:00Z',
   ...overrides,
 });
-const shanghai = { timeZone: 'Asia/Shanghai', weeklyHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })), holidayRegion: null, holidays: [], workingDays: [] };
-const policy = (overrides: Partial<ContractTerms> = {}, calendar = shanghai): SlaPolicy => ({ contractVersion: 1, contract: contract(overrides), calendarVersion: 1, calendar });
+const shanghai: CalendarDefinition = { timeZone: 'Asia/Shanghai', weeklyHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })), holidayRegion: null, holidays: [], workingDays: [] };
+const policy = (overrides: Partial<ContractTerms> = {}, calendar: CalendarDefinition = shanghai): SlaPolicy => ({ contractVersion: 1, contract: contract(overrides), calendarVersion: 1, calendar });
 const at = (iso: string) => new Date(iso);
 const clock = (events: TicketEvent[], asOf: string, metric = 'FIRST_RESPONSE', cycle = 1, p = policy()) => {
   const found = slaStatus(events, p, at(asOf)).clocks.find((c) => c.metric === metric && c.cycle === cycle);

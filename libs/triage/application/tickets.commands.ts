@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { createCalendar } from '#calendar';
-import { AddChannelReply, RouteNewTicket, ticketStream, type Diagnostics, type Principal, type Severity, type Visibility } from '#contracts';
+import { AddChannelReply, AppError, EscalateForSlaBreach, RouteNewTicket, ticketStream, type Diagnostics, type Principal, type Severity, type Visibility } from '#contracts';
 import { CLOCK, executeCommand, PlatformRuntime, type Clock } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
@@ -22,7 +23,7 @@ export class TicketsCommands {
     @Inject(TicketsQueries) private readonly queries: TicketsQueries,
   ) {}
 
-  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null) {
+  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string) {
     const now = this.clock.now();
     const actor = { id: principal.id, role: principal.role };
     const command = {
@@ -32,7 +33,12 @@ export class TicketsCommands {
       customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
       now,
     } as TicketCommand;
-    const result = await executeCommand(this.runtime.store, ticketStream(ticketId), ticketDecider, command, { actor, now, expectedVersion });
+    const result = await executeCommand(this.runtime.store, ticketStream(ticketId), ticketDecider, command, {
+      actor,
+      now,
+      expectedVersion,
+      ...(eventId ? { eventIds: () => eventId } : {}),
+    });
     await this.runtime.settled(result.appended);
     return result;
   }
@@ -90,6 +96,22 @@ export class TicketsCommands {
       reason: decision.reason,
       automatic: true,
     });
+  }
+}
+
+const ESCALATION_NAMESPACE = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
+
+@CommandHandler(EscalateForSlaBreach)
+export class EscalateForSlaBreachHandler implements ICommandHandler<EscalateForSlaBreach, void> {
+  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
+  async execute(command: EscalateForSlaBreach): Promise<void> {
+    // One escalation per breach: the event id comes from the breach, so a timer firing twice escalates once.
+    const eventId = uuidv5(`escalation:${command.breachKey}`, ESCALATION_NAMESPACE);
+    try {
+      await this.tickets.execute({ id: 'sla-engine', role: 'ADMIN', accountId: null }, command.ticketId, { type: 'EscalateTicket', reason: 'SLA breach' }, null, eventId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error; // a closed ticket is not escalated
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalendarDefinition } from '#calendar';
-import type { Channel, Diagnostics, Severity, Visibility } from '#contracts';
+import { badUserInput, type Channel, type Diagnostics, type Severity, type Visibility } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
 import type { TicketStatus } from '../domain/ticket.state.js';
@@ -41,7 +41,17 @@ export interface TicketFilterValues {
   status?: string[] | null;
   severity?: string[] | null;
   assigneeId?: string | null;
+  breached?: boolean | null;
+  dueBefore?: Date | null;
 }
+
+export type TicketOrder = 'SLA_DUE' | 'OPENED_AT';
+
+/**
+ * Keyset of the queue order. SLA_DUE: breached first, then the soonest due, then the rest by opening;
+ * OPENED_AT: by opening. Both end with the id, so a cursor names one place.
+ */
+type PageKey = [number, string, string, string];
 
 export interface RoutingStaffRow {
   id: string;
@@ -67,36 +77,67 @@ export class TicketsQueries {
     return rows.map(toTicket);
   }
 
-  /** One page by opening (oldest first), keyset-paginated on (opened_at, id). */
+  /**
+   * One page of the queue. The SLA columns come from the SLA context's read model (`sla.ticket_sla`); a
+   * process running triage without the SLA context orders by opening and has no SLA filters.
+   */
   async ticketsPage(
     filter: TicketFilterValues,
+    order: TicketOrder,
     first: number,
-    after: { openedAt: string; id: string } | null,
-  ): Promise<{ rows: TicketRow[]; hasNextPage: boolean; totalCount: number }> {
+    after: PageKey | null,
+  ): Promise<{ rows: TicketRow[]; keys: PageKey[]; hasNextPage: boolean; totalCount: number }> {
+    const withSla = await this.slaAvailable();
+    if (!withSla && (filter.breached != null || filter.dueBefore != null)) {
+      throw badUserInput('SLA filters need the SLA context, which this process does not run', 'filter');
+    }
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (clause: (p: string) => string, value: unknown) => {
       params.push(value);
       where.push(clause(`$${params.length}`));
     };
-    if (filter.accountId) add((p) => `account_id = ${p}`, filter.accountId);
-    if (filter.status?.length) add((p) => `status = ANY(${p})`, filter.status);
-    if (filter.severity?.length) add((p) => `severity = ANY(${p})`, filter.severity);
-    if (filter.assigneeId) add((p) => `assignee_id = ${p}`, filter.assigneeId);
+    if (filter.accountId) add((p) => `t.account_id = ${p}`, filter.accountId);
+    if (filter.status?.length) add((p) => `t.status = ANY(${p})`, filter.status);
+    if (filter.severity?.length) add((p) => `t.severity = ANY(${p})`, filter.severity);
+    if (filter.assigneeId) add((p) => `t.assignee_id = ${p}`, filter.assigneeId);
+    if (filter.breached != null) add((p) => `coalesce(s.breached, false) = ${p}`, filter.breached);
+    if (filter.dueBefore) add((p) => `s.next_due_at < ${p}`, filter.dueBefore);
+    const from = withSla ? 'triage.tickets t LEFT JOIN sla.ticket_sla s ON s.ticket_id = t.id' : 'triage.tickets t';
+    const bySla = order === 'SLA_DUE' && withSla;
+    const rank = bySla ? `CASE WHEN coalesce(s.breached, false) THEN 0 ELSE 1 END` : '0::int';
+    const due = bySla ? `coalesce(s.next_due_at, 'infinity'::timestamptz)` : `'infinity'::timestamptz`;
     const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [count] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM triage.tickets ${base}`, params);
+    const [count] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${from} ${base}`, params);
     const pageParams = [...params];
     let keyset = '';
     if (after) {
-      pageParams.push(after.openedAt, after.id);
-      keyset = `${base ? ' AND' : 'WHERE'} (opened_at, id) > ($${pageParams.length - 1}::timestamptz, $${pageParams.length}::text)`;
+      pageParams.push(...after);
+      const n = pageParams.length;
+      keyset = `${base ? ' AND' : 'WHERE'} (${rank}, ${due}, t.opened_at, t.id) > ($${n - 3}::int, $${n - 2}::timestamptz, $${n - 1}::timestamptz, $${n}::text)`;
     }
     pageParams.push(first + 1);
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT * FROM triage.tickets ${base}${keyset} ORDER BY opened_at, id LIMIT $${pageParams.length}`,
+      `SELECT t.*, ${rank} AS sort_rank, ${due}::text AS sort_due FROM ${from} ${base}${keyset}
+       ORDER BY ${rank}, ${due}, t.opened_at, t.id LIMIT $${pageParams.length}`,
       pageParams,
     );
-    return { rows: rows.slice(0, first).map(toTicket), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
+    const page = rows.slice(0, first);
+    return {
+      rows: page.map(toTicket),
+      keys: page.map((row) => [Number(row.sort_rank), row.sort_due === 'infinity' ? 'infinity' : new Date(row.sort_due).toISOString(), new Date(row.opened_at).toISOString(), row.id]),
+      hasNextPage: rows.length > first,
+      totalCount: Number(count?.n ?? 0),
+    };
+  }
+
+  private slaTable: boolean | null = null;
+  private async slaAvailable(): Promise<boolean> {
+    if (this.slaTable === null) {
+      const [row] = await this.db.query<{ found: boolean }>(`SELECT to_regclass('sla.ticket_sla') IS NOT NULL AS found`);
+      this.slaTable = Boolean(row?.found);
+    }
+    return this.slaTable;
   }
 
   async replies(ticketIds: readonly string[]): Promise<ReplyRow[]> {

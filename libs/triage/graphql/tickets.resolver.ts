@@ -16,7 +16,7 @@ import {
   type Principal,
 } from '#platform-kit';
 import { TicketsCommands } from '../application/tickets.commands.js';
-import { TicketsQueries, type ReplyRow, type TicketFilterValues } from '../application/tickets.queries.js';
+import { TicketsQueries, type ReplyRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
 import { toTicketType } from './ticket.mapper.js';
 import {
   DiagnosticsInput,
@@ -242,20 +242,25 @@ export async function ticketConnection(
   first: number,
   after: string | null,
 ): Promise<TicketConnectionType> {
-  if (filter.breached != null || filter.dueBefore != null) {
-    throw badUserInput('The SLA filters (breached, dueBefore) arrive with the SLA engine', filter.breached != null ? 'filter.breached' : 'filter.dueBefore');
-  }
-  void orderBy; // SLA_DUE orders by opening until the SLA engine's read model exists.
-  const values: TicketFilterValues = { accountId: filter.accountId, status: filter.status, severity: filter.severity, assigneeId: filter.assigneeId };
+  const values: TicketFilterValues = {
+    accountId: filter.accountId,
+    status: filter.status,
+    severity: filter.severity,
+    assigneeId: filter.assigneeId,
+    breached: filter.breached,
+    dueBefore: filter.dueBefore,
+  };
   if (principal.role === 'CUSTOMER') {
     if (values.accountId && values.accountId !== principal.accountId) {
       return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     }
     values.accountId = principal.accountId;
   }
-  const cursor = decodeCursor(after, 2) as [string, string] | null;
-  const page = await queries.ticketsPage(values, checkPageSize(first), cursor ? { openedAt: cursor[0], id: cursor[1] } : null);
-  const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.openedAt.toISOString(), row.id]), node: toTicketType(row) }));
+  const cursor = decodeCursor(after, 5) as [string, number, string, string, string] | null;
+  // A cursor belongs to one ordering; handed to another it would skip or repeat rows.
+  if (cursor && cursor[0] !== orderBy) throw badUserInput('after is a cursor of another ordering', 'after');
+  const page = await queries.ticketsPage(values, orderBy as TicketOrder, checkPageSize(first), cursor ? [cursor[1], cursor[2], cursor[3], cursor[4]] : null);
+  const edges = page.rows.map((row, index) => ({ cursor: encodeCursor([orderBy, ...page.keys[index]!]), node: toTicketType(row) }));
   return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
 }
 

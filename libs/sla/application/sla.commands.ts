@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  contractInForce,
+  EscalateForSlaBreach,
+  PinSlaPolicy,
+  slaStream,
+  ticketStream,
+  type SlaEvent,
+  type TicketEvent,
+  type TicketOpened,
+} from '#contracts';
+import type { AppendResult } from '#event-store';
+import { CLOCK, executeCommand, PlatformRuntime, type Clock, type Decider, type Timer } from '#platform-kit';
+import { slaStatus } from '../domain/sla-engine.js';
+import { policyOf } from '../projections/ticket-sla.projection.js';
+import { SlaQueries } from './sla.queries.js';
+
+const SLA_NAMESPACE = '5d7a3b1e-6c2f-4f0a-8e9b-1a2b3c4d5e6f';
+const SYSTEM = { id: 'sla-engine', role: 'ADMIN' as const };
+
+type SlaCommand =
+  | { type: 'Pin'; event: SlaEvent }
+  | { type: 'Record'; event: SlaEvent };
+
+/** The SLA stream only records facts computed elsewhere; a policy is pinned once. */
+const slaStreamDecider: Decider<SlaCommand, { pinned: boolean }, SlaEvent> = {
+  initialState: { pinned: false },
+  evolve: (state, event) => (event.type === 'SlaPolicyPinned' ? { pinned: true } : state),
+  decide: (command, state) => (command.type === 'Pin' && state.pinned ? [] : [command.event]),
+};
+
+@Injectable()
+export class SlaCommands {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SlaQueries) private readonly queries: SlaQueries,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+  ) {}
+
+  async ticketEvents(ticketId: string): Promise<TicketEvent[]> {
+    return (await this.runtime.store.readStream(ticketStream(ticketId))) as unknown as TicketEvent[];
+  }
+
+  async slaEvents(ticketId: string): Promise<SlaEvent[]> {
+    return (await this.runtime.store.readStream(slaStream(ticketId))) as unknown as SlaEvent[];
+  }
+
+  /** Pins the contract version in force at receivedAt and its calendar's version at that moment. */
+  async pin(ticketId: string): Promise<void> {
+    const opened = (await this.ticketEvents(ticketId)).find((event): event is TicketOpened => event.type === 'TicketOpened');
+    if (!opened) return;
+    const receivedAt = new Date(opened.data.receivedAt);
+    const contract = contractInForce(await this.queries.contracts(opened.data.accountId), receivedAt);
+    if (!contract) return;
+    const calendar = await this.queries.calendarVersionAt(contract.calendarId, receivedAt);
+    if (!calendar) return;
+    const now = this.clock.now();
+    const { version, signedBy: _signedBy, signedAt: _signedAt, accountId: _accountId, ...terms } = contract;
+    const event: SlaEvent = {
+      type: 'SlaPolicyPinned',
+      data: {
+        ticketId,
+        accountId: opened.data.accountId,
+        contractVersion: version,
+        contract: terms,
+        calendarId: contract.calendarId,
+        calendarVersion: calendar.version,
+        calendar: calendar.definition,
+        pinnedAt: now.toISOString(),
+        pinnedBy: SYSTEM,
+      },
+    };
+    const result = await executeCommand(this.runtime.store, slaStream(ticketId), slaStreamDecider, { type: 'Pin', event }, {
+      actor: SYSTEM,
+      now,
+      eventIds: () => uuidv5(`pin:${ticketId}`, SLA_NAMESPACE),
+    });
+    await this.runtime.settled(result.appended);
+  }
+
+  /**
+   * A warning or breach timer fired: recompute the clock from the log at that instant and record what is
+   * true then — once per (ticket, metric, cycle), by event id. A P0/P1 first-response or resolution breach
+   * also escalates the ticket.
+   */
+  async fire(timer: Timer, firedAt: Date): Promise<AppendResult | null> {
+    const { ticketId, metric, cycle } = timer.payload as { ticketId: string; metric: string; cycle: number };
+    const events = await this.ticketEvents(ticketId);
+    const pinned = (await this.slaEvents(ticketId)).find((event) => event.type === 'SlaPolicyPinned');
+    if (!pinned || pinned.type !== 'SlaPolicyPinned') return null;
+    const status = slaStatus(events, policyOf(pinned), firedAt);
+    const clock = status.clocks.find((c) => c.metric === metric && c.cycle === cycle);
+    if (!clock || !clock.dueAt) return null;
+    const accountId = pinned.data.accountId;
+    const breach = timer.kind === 'sla.breach';
+    let event: SlaEvent;
+    if (breach) {
+      if (clock.state !== 'BREACHED' || !clock.breachedAt) return null;
+      event = { type: 'SlaClockBreached', data: { ticketId, accountId, metric: clock.metric, cycle, dueAt: clock.dueAt.toISOString(), breachedAt: clock.breachedAt.toISOString() } };
+    } else {
+      if (!['RUNNING', 'BREACHED'].includes(clock.state) || !clock.warnedAt) return null;
+      event = { type: 'SlaWarningReached', data: { ticketId, accountId, metric: clock.metric, cycle, dueAt: clock.dueAt.toISOString(), warnedAt: clock.warnedAt.toISOString() } };
+    }
+    const key = `${breach ? 'breach' : 'warning'}:${ticketId}:${metric}:${cycle}`;
+    const result = await executeCommand(this.runtime.store, slaStream(ticketId), slaStreamDecider, { type: 'Record', event }, {
+      actor: SYSTEM,
+      now: firedAt,
+      eventIds: () => uuidv5(key, SLA_NAMESPACE),
+    });
+    if (breach && (status.severity === 'P0' || status.severity === 'P1') && (metric === 'FIRST_RESPONSE' || metric === 'RESOLUTION')) {
+      await this.runtime.settled(result.appended);
+      await this.commandBus.execute(new EscalateForSlaBreach(ticketId, key));
+    }
+    return result.appended;
+  }
+}
+
+@CommandHandler(PinSlaPolicy)
+export class PinSlaPolicyHandler implements ICommandHandler<PinSlaPolicy, void> {
+  constructor(@Inject(SlaCommands) private readonly sla: SlaCommands) {}
+  execute(command: PinSlaPolicy): Promise<void> {
+    return this.sla.pin(command.ticketId);
+  }
+}

@@ -1,0 +1,42 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { badUserInput, notFound, type Severity } from '#contracts';
+import { byKey, CLOCK, CurrentPrincipal, DateTimeScalar, Loaders, SeverityEnum, type Clock, type LoaderFactory, type Principal } from '#platform-kit';
+import { TicketType } from '#triage';
+import { SlaQueries, type TicketSlaRow } from '../application/sla.queries.js';
+import { slaStatus, type SlaStatus } from '../domain/sla-engine.js';
+import { SlaStatusType } from './sla.types.js';
+
+export function toSlaStatusType(status: SlaStatus): SlaStatusType {
+  return { ...status, clocks: status.clocks.map(({ warningDueAt: _internal, ...clock }) => clock) };
+}
+
+@Resolver(() => TicketType)
+export class TicketSlaResolver {
+  constructor(
+    @Inject(SlaQueries) private readonly queries: SlaQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Computed now from the ticket's facts and pinned policy (one ticket, one pure call): always current. */
+  @ResolveField(() => SlaStatusType)
+  async sla(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<SlaStatusType> {
+    const row = await loaders<string, TicketSlaRow>('slaByTicket', (ids) => this.queries.ticketSla(ids).then((rows) => byKey(ids, rows, (r) => r.ticketId))).load(ticket.id);
+    if (!row?.policy) throw notFound('The ticket’s SLA policy');
+    return toSlaStatusType(slaStatus(row.events, row.policy, this.clock.now()));
+  }
+
+  @Query(() => SlaStatusType, { description: 'The SLA the ticket would have had if it had carried this severity from its opening' })
+  async slaWhatIf(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('severity', { type: () => SeverityEnum }) severity: Severity,
+    @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
+  ): Promise<SlaStatusType> {
+    const [row] = await this.queries.ticketSla([ticketId]);
+    if (!row?.policy || (principal.role === 'CUSTOMER' && row.accountId !== principal.accountId)) throw notFound('Ticket');
+    const now = this.clock.now();
+    if (asOf && asOf > now) throw badUserInput('asOf must not be in the future', 'asOf');
+    return toSlaStatusType(slaStatus(row.events, row.policy, asOf ?? now, severity));
+  }
+}
