@@ -119,6 +119,17 @@ export class Phases {
       this.wrap(Client.prototype, 'query', (ctx) => `${ctx ? 'request' : 'background'}: SQL query outside a transaction (${Client.name})`);
     }
 
+    // Every statement sent to PostgreSQL (pg.Client.query; the pool's queries go through it), by kind.
+    const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client & { benchSampler?: boolean }, ...args: unknown[]) {
+      if (!this.benchSampler) {
+        const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '');
+        phases.count('SQL statements sent to PostgreSQL (all)');
+        phases.count(`SQL statements: ${kind(text)}`);
+      }
+      return clientQuery.apply(this, args);
+    };
+
     const register = PlatformRuntime.prototype.registerProjection;
     PlatformRuntime.prototype.registerProjection = function (this: PlatformRuntime, projection: Projection) {
       const timed: Projection = {
@@ -211,6 +222,7 @@ export class PgSampler {
 
   async start(): Promise<void> {
     this.client = new pg.Client({ connectionString: this.databaseUrl });
+    (this.client as pg.Client & { benchSampler?: boolean }).benchSampler = true;
     await this.client.connect();
     this.cpuAtStart = postgresCpuSeconds();
     this.wallAtStart = performance.now();
@@ -264,6 +276,8 @@ function kind(query: string): string {
   if (q.includes('FROM event_store.events WHERE stream =')) return 'load stream';
   if (q.startsWith('INSERT INTO projections.checkpoints')) return 'checkpoint upsert';
   if (q.startsWith('LISTEN')) return 'LISTEN';
+  if (q === 'ROLLBACK') return 'ROLLBACK';
+  if (q.startsWith('SELECT pg_notify')) return 'NOTIFY (separate statement)';
   return q.slice(0, 70).replaceAll('|', '/');
 }
 
