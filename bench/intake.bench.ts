@@ -21,10 +21,13 @@
  *   LEDGERDESK_BENCH_RESET=1             PostgreSQL: DROP SCHEMA event_store, projections, platform, accounts,
  *                                        triage, intake CASCADE first (otherwise the bench adds to what is there)
  *   BENCH_PHASES=1                       also time the pieces of each request (see bench/intake/phases.ts)
+ *   BENCH_WHATIF=a,b                     simulate candidate fixes in this process only (see bench/intake/what-if.ts)
+ *   BENCH_JSON_OUT=file                  also append one JSON line per backend to this file (for A/B series)
  *
  * Target (from the issue), on PostgreSQL: ≥ 300 tickets/s at p99 ≤ 100 ms.
  */
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -33,7 +36,8 @@ import { EVENTS_CHANNEL } from '#event-store';
 import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type LedgerdeskApp } from '#platform-kit';
 import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
-import { Phases, PgSampler, postgresCpuSeconds } from './intake/phases.js';
+import { Phases, PgSampler, postgresCpuSecondsBetween, postgresCpuTicks } from './intake/phases.js';
+import { applyWhatIfs, parseWhatIfs } from './intake/what-if.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
@@ -51,8 +55,11 @@ if (AS !== 'ADMIN' && AS !== 'CUSTOMER') throw new Error('BENCH_AS must be ADMIN
 const runId = randomUUID().slice(0, 8);
 const log = (message: string): void => void process.stderr.write(`[bench:intake ${runId}] ${message}\n`);
 
+const WHAT_IFS = parseWhatIfs(process.env.BENCH_WHATIF);
+
 const phases = PHASES ? new Phases() : null;
 phases?.install();
+applyWhatIfs(WHAT_IFS);
 
 interface Backend {
   name: string;
@@ -66,11 +73,13 @@ interface Outcome {
   measure: LoadPhaseResult;
   stall: string | null;
   loggedTickets: number;
+  loggedAssigned: number;
   readModelTickets: { total: number; distinctSubjects: number };
   mainThreadElu: number;
   processCpu: number;
   machineCpu: number;
-  /** CPU of every local process named postgres, in cores (0 when PostgreSQL runs elsewhere or not on Linux). */
+  processSysShare: number;
+  /** CPU of the local postgres processes serving the bench database, in cores (0 when elsewhere or not on Linux). */
   postgresCores: number;
   phasesTable: string | null;
 }
@@ -205,7 +214,8 @@ async function runBackend(backend: Backend): Promise<Outcome> {
     let elu = performance.eventLoopUtilization();
     let cpu = process.cpuUsage();
     let machine = machineCpuTimes();
-    let postgresCpu = postgresCpuSeconds();
+    const database = backend.env.DATABASE_URL ? new URL(backend.env.DATABASE_URL).pathname.slice(1) : null;
+    let postgresCpu = database ? postgresCpuTicks(database) : new Map<number, number>();
     let wallStart = performance.now();
     const sampler = PHASES && backend.env.DATABASE_URL ? new PgSampler(backend.env.DATABASE_URL) : null;
     let samplerStarted: Promise<void> | null = null;
@@ -215,7 +225,7 @@ async function runBackend(backend: Backend): Promise<Outcome> {
         elu = performance.eventLoopUtilization();
         cpu = process.cpuUsage();
         machine = machineCpuTimes();
-        postgresCpu = postgresCpuSeconds();
+        postgresCpu = database ? postgresCpuTicks(database) : new Map<number, number>();
         wallStart = performance.now();
         phases?.start();
         samplerStarted = sampler?.start() ?? null;
@@ -228,15 +238,18 @@ async function runBackend(backend: Backend): Promise<Outcome> {
     const mainThreadElu = performance.eventLoopUtilization(elu).utilization;
     const cpuUsed = process.cpuUsage(cpu);
     const processCpu = (cpuUsed.user + cpuUsed.system) / 1000 / wallMs;
-    const postgresCores = (postgresCpuSeconds() - postgresCpu) / (wallMs / 1000);
+    const processSysShare = cpuUsed.system / Math.max(1, cpuUsed.user + cpuUsed.system);
+    const postgresCores = database ? postgresCpuSecondsBetween(postgresCpu, postgresCpuTicks(database)) / (wallMs / 1000) : 0;
     const machineEnd = machineCpuTimes();
     const machineCpu = (machineEnd.busy - machine.busy) / (machineEnd.total - machine.total);
 
     // Let requests still in flight when autocannon stopped finish, then count what the log and the read model hold.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const stall = await settleAfterRun(runtime);
-    const [logged] = await runtime.readDb.query<{ total: string }>(
-      `SELECT count(*)::text AS total FROM event_store.events WHERE type = 'TicketOpened' AND data->>'accountId' = $1`,
+    const [logged] = await runtime.readDb.query<{ total: string; assigned: string }>(
+      `SELECT count(*)::text AS total, count(*) FILTER (WHERE EXISTS (
+         SELECT 1 FROM event_store.events a WHERE a.stream = o.stream AND a.type = 'TicketAssigned'))::text AS assigned
+       FROM event_store.events o WHERE o.type = 'TicketOpened' AND o.data->>'accountId' = $1`,
       [accountId],
     );
     const [row] = await runtime.readDb.query<{ total: string; distinct_subjects: string }>(
@@ -249,9 +262,11 @@ async function runBackend(backend: Backend): Promise<Outcome> {
       measure,
       stall,
       loggedTickets: Number(logged?.total ?? 0),
+      loggedAssigned: Number(logged?.assigned ?? 0),
       readModelTickets: { total: Number(row?.total ?? 0), distinctSubjects: Number(row?.distinct_subjects ?? 0) },
       mainThreadElu,
       processCpu,
+      processSysShare,
       machineCpu,
       postgresCores,
       phasesTable: phases
@@ -312,6 +327,7 @@ function report(outcome: Outcome): string {
     ['backend', outcome.backend],
     ['connections / duration', `${CONNECTIONS} / ${m.durationS.toFixed(1)} s (after ${outcome.warmup ? outcome.warmup.durationS.toFixed(1) : 0} s warm-up)`],
     ['opened as', AS],
+    ...(WHAT_IFS.length ? ([['**what-if (simulated fixes, not the shipped code)**', `**${WHAT_IFS.join(', ')}**`]] as [string, string][]) : []),
     ['**tickets/s**', `**${rate.toFixed(1)}**`],
     ['tickets opened (2xx, no errors, right subject)', `${c.tickets} of ${c.responses} responses (${m.requestsSent} requests sent)`],
     ['…already routed when returned', `${c.routed}`],
@@ -320,18 +336,18 @@ function report(outcome: Outcome): string {
     ['2xx with an unexpected body', `${c.badBodies}`],
     ['connection errors / timeouts', `${m.connectionErrors} / ${m.timeouts}`],
     ['**latency p50 / p90 / p99**', `**${m.latency.p50} / ${m.latency.p90} / ${m.latency.p99} ms** (mean ${m.latency.mean.toFixed(1)}, max ${m.latency.max})`],
-    ['TicketOpened in the log for this account', `${outcome.loggedTickets}`],
+    ['TicketOpened in the log for this account', `${outcome.loggedTickets} (${outcome.loggedAssigned} of them with a TicketAssigned)`],
     ...(outcome.stall ? ([['**projections stalled after the run**', outcome.stall]] as [string, string][]) : []),
     ['read model after the run', `${outcome.readModelTickets.total} tickets, ${outcome.readModelTickets.distinctSubjects} distinct subjects (warm-up + measured + in flight)`],
     [
       'CPU during the run (100 % = one core)',
       `machine ${(outcome.machineCpu * 100 * os.cpus().length).toFixed(0)} % of ${os.cpus().length * 100} %: this process ${(outcome.processCpu * 100).toFixed(0)} %` +
-        ` (main event loop ${(outcome.mainThreadElu * 100).toFixed(0)} % busy), local postgres ${(outcome.postgresCores * 100).toFixed(0)} %,` +
+        ` (main event loop ${(outcome.mainThreadElu * 100).toFixed(0)} % busy), postgres for this database ${(outcome.postgresCores * 100).toFixed(0)} %,` +
         ` anything else ${Math.max(0, (outcome.machineCpu * os.cpus().length - outcome.processCpu - outcome.postgresCores) * 100).toFixed(0)} %`,
     ],
     [
       'CPU per ticket',
-      `this process (platform + load worker) ${((outcome.processCpu * 1000) / Math.max(rate, 1e-9)).toFixed(1)} ms` +
+      `this process (platform + load worker) ${((outcome.processCpu * 1000) / Math.max(rate, 1e-9)).toFixed(1)} ms (${(outcome.processSysShare * 100).toFixed(0)} % of it in the kernel)` +
         (outcome.postgresCores > 0 ? `, postgres ${((outcome.postgresCores * 1000) / Math.max(rate, 1e-9)).toFixed(1)} ms` : ''),
     ],
     ['machine', machineDescription()],
@@ -373,6 +389,23 @@ async function main(): Promise<void> {
       const outcome = await runBackend(backend);
       console.log(`\n### openTicket — ${outcome.backend}\n`);
       console.log(report(outcome));
+      if (process.env.BENCH_JSON_OUT) {
+        const m = outcome.measure;
+        const line = {
+          backend: outcome.backend,
+          whatIf: WHAT_IFS,
+          ticketsPerSecond: m.counters.tickets / m.durationS,
+          p50: m.latency.p50,
+          p90: m.latency.p90,
+          p99: m.latency.p99,
+          errors: m.counters.graphqlErrors + m.counters.non2xx + m.counters.badBodies,
+          processCpuMsPerTicket: (outcome.processCpu * 1000 * m.durationS) / Math.max(1, m.counters.tickets),
+          postgresCpuMsPerTicket: (outcome.postgresCores * 1000 * m.durationS) / Math.max(1, m.counters.tickets),
+          otherCores: outcome.machineCpu * os.cpus().length - outcome.processCpu - outcome.postgresCores,
+          stall: outcome.stall,
+        };
+        appendFileSync(process.env.BENCH_JSON_OUT, `${JSON.stringify(line)}\n`);
+      }
     } catch (error) {
       failed = true;
       console.log(`\n### openTicket — ${backend.name}\n\nFAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -214,7 +214,7 @@ export class PgSampler {
   private timer: NodeJS.Timeout | null = null;
   private samples = 0;
   private readonly states = new Map<string, number>();
-  private cpuAtStart = 0;
+  private cpuAtStart = new Map<number, number>();
   private wallAtStart = 0;
   private busy = false;
 
@@ -224,7 +224,7 @@ export class PgSampler {
     this.client = new pg.Client({ connectionString: this.databaseUrl });
     (this.client as pg.Client & { benchSampler?: boolean }).benchSampler = true;
     await this.client.connect();
-    this.cpuAtStart = postgresCpuSeconds();
+    this.cpuAtStart = postgresCpuTicks(new URL(this.databaseUrl).pathname.slice(1));
     this.wallAtStart = performance.now();
     this.timer = setInterval(() => void this.sample(), 50);
   }
@@ -251,7 +251,8 @@ export class PgSampler {
 
   async stop(): Promise<{ table: string; postgresCores: number }> {
     if (this.timer) clearInterval(this.timer);
-    const postgresCores = (postgresCpuSeconds() - this.cpuAtStart) / ((performance.now() - this.wallAtStart) / 1000);
+    const after = postgresCpuTicks(new URL(this.databaseUrl).pathname.slice(1));
+    const postgresCores = postgresCpuSecondsBetween(this.cpuAtStart, after) / ((performance.now() - this.wallAtStart) / 1000);
     await this.client?.end().catch(() => undefined);
     const rows = [...this.states.entries()].sort(([, a], [, b]) => b - a).filter(([key]) => !key.startsWith('idle |'));
     const idle = [...this.states.entries()].filter(([key]) => key.startsWith('idle |')).reduce((s, [, n]) => s + n, 0);
@@ -281,24 +282,40 @@ function kind(query: string): string {
   return q.slice(0, 70).replaceAll('|', '/');
 }
 
-/** CPU seconds (user + system) of every process named postgres (Linux /proc; 0 elsewhere). */
-export function postgresCpuSeconds(): number {
-  let ticks = 0;
+/**
+ * CPU seconds (user + system) per local postgres process that works for `database`: its backends (the process
+ * title names the database) and the shared auxiliary processes (WAL writer, checkpointer, …), but not the
+ * backends of other databases. Linux /proc only; empty elsewhere.
+ */
+export function postgresCpuTicks(database: string): Map<number, number> {
+  const ticks = new Map<number, number>();
+  let pids: string[];
   try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const close = stat.lastIndexOf(')');
-        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-        const fields = stat.slice(close + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // gone meanwhile
-      }
-    }
+    pids = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid));
   } catch {
-    return 0;
+    return ticks;
   }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      const backend = /^postgres: [^:]+: (\S+) (\S+) /.exec(title);
+      if (backend && backend[2] !== database && !title.includes('autovacuum') && !title.includes('walsender')) continue;
+      if (title.includes('autovacuum worker') && !title.includes(` ${database}`)) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks.set(Number(pid), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks;
+}
+
+/** CPU seconds the processes of `before` and `after` used in between (a process new since counts from 0). */
+export function postgresCpuSecondsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
   return ticks / 100;
 }

@@ -14,9 +14,30 @@ export interface HashedFields {
 /** SHA-256 (hex) over the RFC 8785 canonical JSON of the event's content and its predecessor's hash. */
 export function eventHash(fields: HashedFields): string {
   const { stream, revision, type, data, metadata, previousHash } = fields;
-  const canonical = canonicalize({ stream, revision, type, data, metadata, previousHash });
-  if (canonical === undefined) throw new Error('Event content cannot be serialized');
-  return createHash('sha256').update(canonical).digest('hex');
+  return eventHashOfCanonical(stream, revision, type, canonicalJson(data ?? null), canonicalJson(metadata), previousHash);
+}
+
+/** RFC 8785 (JCS) canonical JSON: sorted keys, no white space, ECMAScript number and string forms. */
+export function canonicalJson(value: unknown): string {
+  const canonical = canonicalize(value);
+  if (canonical === undefined) throw new Error('Event content cannot be serialized as JSON');
+  return canonical;
+}
+
+/**
+ * The same hash from data and metadata already in canonical form (the store serializes each event once).
+ * The envelope's keys are written in JCS order: data, metadata, previousHash, revision, stream, type.
+ */
+export function eventHashOfCanonical(
+  stream: string,
+  revision: number,
+  type: string,
+  canonicalData: string,
+  canonicalMetadata: string,
+  previousHash: string | null,
+): string {
+  const envelope = `{"data":${canonicalData},"metadata":${canonicalMetadata},"previousHash":${JSON.stringify(previousHash)},"revision":${revision},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
+  return createHash('sha256').update(envelope).digest('hex');
 }
 
 /**

@@ -11,6 +11,11 @@ export interface SubscriptionSource {
 
 const HIDDEN_EVENTS_RECHECK_MS = 15;
 
+export interface PollingOptions extends SubscribeOptions {
+  /** A slow safety re-check while idle, for wake-ups that can be lost (another process's NOTIFY). */
+  recheckMs?: number;
+}
+
 /**
  * Catch-up then live over a store that can read "everything after a position" and notify on appends.
  * It sleeps until notified, never on a timer, except for the short recheck while committed events are
@@ -23,7 +28,7 @@ export class PollingSubscription implements Subscription {
 
   constructor(
     private readonly source: SubscriptionSource,
-    private readonly options: SubscribeOptions,
+    private readonly options: PollingOptions,
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
@@ -42,7 +47,7 @@ export class PollingSubscription implements Subscription {
         }
         if (batch.length === batchSize) continue;
         const hidden = await this.source.hasHiddenEvents(after);
-        await this.sleep(hidden ? HIDDEN_EVENTS_RECHECK_MS : null);
+        await this.sleep(hidden ? HIDDEN_EVENTS_RECHECK_MS : (this.options.recheckMs ?? null));
       }
     } finally {
       await unlisten();

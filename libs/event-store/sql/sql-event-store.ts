@@ -12,10 +12,11 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port.js';
-import { eventHash, verifyChain } from '../hash-chain.js';
+import { EventEmitter } from 'node:events';
+import { eventHashOfCanonical, verifyChain } from '../hash-chain.js';
 import type { Position } from '../position.js';
 import { PollingSubscription } from '../polling-subscription.js';
-import { validateAppend } from '../validation.js';
+import { validateAppend, type PreparedEvent } from '../validation.js';
 import { migrateEventStore } from './schema.js';
 import { uniqueViolation, type SqlClient, type SqlExecutor } from './sql-client.js';
 
@@ -38,6 +39,15 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
+interface StreamHead {
+  revision: number;
+  hash: string | null;
+}
+const NO_STREAM_HEAD: StreamHead = { revision: -1, hash: null };
+const HEAD_CACHE_SIZE = 50_000;
+/** Subscribers in other processes re-check this often in case a NOTIFY was lost with its sender. */
+const CROSS_PROCESS_RECHECK_MS = 5_000;
+
 export interface SqlEventStoreOptions {
   /** The instant recorded with each append (the platform's clock, so a manual clock dates the record too). */
   now?: () => Date;
@@ -53,6 +63,11 @@ export interface SqlEventStoreOptions {
 export class SqlEventStore implements EventStore {
   readonly kind: 'pglite' | 'postgres';
   private readonly now: () => Date;
+  /** Last known head per stream: an append needs no read first; a stale entry costs one retry. */
+  private readonly heads = new Map<string, StreamHead>();
+  private readonly localAppends = new EventEmitter().setMaxListeners(0);
+  private notifying = false;
+  private notifyAgain = false;
 
   private constructor(
     readonly sql: SqlClient,
@@ -68,39 +83,38 @@ export class SqlEventStore implements EventStore {
   }
 
   async append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    validateAppend(stream, events);
-    try {
-      return await this.sql.transaction((tx) => this.appendInTransaction(tx, stream, events, expectedRevision));
-    } catch (error) {
-      if (uniqueViolation(error) === 'events_pkey') {
-        const repeat = await this.findRecorded(this.sql, stream, events);
-        if (repeat) return repeat;
+    const prepared = validateAppend(stream, events);
+    for (let attempt = 1; ; attempt += 1) {
+      const cached = this.heads.get(stream);
+      let head = cached ?? (expectedRevision === 'no_stream' ? NO_STREAM_HEAD : await this.readHead(stream));
+      if (!revisionMatches(expectedRevision, head.revision) && cached) head = await this.readHead(stream);
+      if (!revisionMatches(expectedRevision, head.revision)) return this.refuse(stream, events, expectedRevision, head.revision);
+      let written: AppendResult | null;
+      try {
+        written = await this.tryAppend(stream, prepared, head);
+      } catch (error) {
+        if (uniqueViolation(error) === 'events_pkey') {
+          const repeat = await this.findRecorded(this.sql, stream, events);
+          if (repeat) return repeat;
+        }
+        throw error;
       }
-      throw error;
+      if (written) return written;
+      // The head moved since we read it (another writer, or another process): look again.
+      this.heads.delete(stream);
+      const actual = await this.readHead(stream);
+      if (!revisionMatches(expectedRevision, actual.revision) || attempt >= 5) {
+        return this.refuse(stream, events, expectedRevision, actual.revision);
+      }
     }
   }
 
-  private async appendInTransaction(
-    tx: SqlExecutor,
-    stream: string,
-    events: NewEvent[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    // Creates the head row or locks the existing one: concurrent writers to one stream queue here.
-    const [head] = await tx.query<{ revision: number; last_hash: string | null }>(
-      `INSERT INTO event_store.streams AS s (stream, revision, last_hash) VALUES ($1, -1, NULL)
-       ON CONFLICT (stream) DO UPDATE SET stream = EXCLUDED.stream
-       RETURNING s.revision, s.last_hash`,
-      [stream],
-    );
-    const current = Number(head!.revision);
-    if (!revisionMatches(expected, current)) {
-      const repeat = await this.findRecorded(tx, stream, events);
-      if (repeat) return repeat;
-      throw new WrongExpectedVersion(stream, expected, current);
-    }
-
-    let previousHash = head!.last_hash;
+  /**
+   * One autocommit statement: move the stream's head if it is still where we chained from, and insert the
+   * events only then. A concurrent writer waits on the head row's lock and then finds it moved (no rows).
+   */
+  private async tryAppend(stream: string, prepared: PreparedEvent[], head: StreamHead): Promise<AppendResult | null> {
+    let previousHash = head.hash;
     const ids: string[] = [];
     const revisions: number[] = [];
     const types: string[] = [];
@@ -108,38 +122,101 @@ export class SqlEventStore implements EventStore {
     const metadata: string[] = [];
     const hashes: string[] = [];
     const previousHashes: (string | null)[] = [];
-    for (const [index, event] of events.entries()) {
-      const revision = current + 1 + index;
-      const hash = eventHash({ stream, revision, type: event.type, data: event.data, metadata: event.metadata, previousHash });
+    for (const [index, { event, data: eventData, metadata: eventMetadata }] of prepared.entries()) {
+      const revision = head.revision + 1 + index;
+      const hash = eventHashOfCanonical(stream, revision, event.type, eventData, eventMetadata, previousHash);
       ids.push(event.id);
       revisions.push(revision);
       types.push(event.type);
-      data.push(JSON.stringify(event.data ?? null));
-      metadata.push(JSON.stringify(event.metadata));
+      data.push(eventData);
+      metadata.push(eventMetadata);
       hashes.push(hash);
       previousHashes.push(previousHash);
       previousHash = hash;
     }
-    const lastRevision = current + events.length;
-    const [inserted] = await tx.query<{ commit_position: string; prepare_position: string }>(
-      `WITH inserted AS (
-         INSERT INTO event_store.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
-         SELECT e.id, $1, e.revision, e.type, e.data, e.metadata, e.hash, e.previous_hash, $9
-         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])
-           AS e(id, revision, type, data, metadata, hash, previous_hash)
-         RETURNING transaction_id, seq
-       ), head AS (
-         UPDATE event_store.streams SET revision = $10, last_hash = $11 WHERE stream = $1
+    const lastRevision = head.revision + prepared.length;
+    const single = prepared.length === 1;
+    const rows = await this.sql.query<{ commit_position: string; prepare_position: string }>(
+      `WITH head AS (
+         INSERT INTO event_store.streams AS s (stream, revision, last_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision, last_hash = EXCLUDED.last_hash
+           WHERE s.revision = $4
+         RETURNING 1
        )
-       SELECT transaction_id::text AS commit_position, max(seq)::text AS prepare_position, pg_notify('${EVENTS_CHANNEL}', '')
-       FROM inserted GROUP BY transaction_id`,
-      [stream, ids, revisions, types, data, metadata, hashes, previousHashes, this.now(), lastRevision, previousHash],
+       INSERT INTO event_store.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
+       ${
+         single
+           ? 'SELECT $6::uuid, $1, $7::int, $8::text, $9::jsonb, $10::jsonb, $11::text, $12::text, $5'
+           : `SELECT e.id, $1, e.revision, e.type, e.data, e.metadata, e.hash, e.previous_hash, $5
+              FROM unnest($6::uuid[], $7::int[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])
+                AS e(id, revision, type, data, metadata, hash, previous_hash)`
+       }
+       WHERE EXISTS (SELECT 1 FROM head)
+       RETURNING transaction_id::text AS commit_position, seq::text AS prepare_position`,
+      [
+        stream,
+        lastRevision,
+        previousHash,
+        head.revision,
+        this.now(),
+        ...(single ? [ids[0], revisions[0], types[0], data[0], metadata[0], hashes[0], previousHashes[0]] : [ids, revisions, types, data, metadata, hashes, previousHashes]),
+      ],
     );
+    if (rows.length === 0) return null;
+    this.rememberHead(stream, { revision: lastRevision, hash: previousHash });
+    this.announceAppend();
+    const last = rows.reduce((a, b) => (BigInt(b.prepare_position) > BigInt(a.prepare_position) ? b : a));
     return {
       nextExpectedRevision: lastRevision,
-      position: { commit: BigInt(inserted!.commit_position), prepare: BigInt(inserted!.prepare_position) },
+      position: { commit: BigInt(last.commit_position), prepare: BigInt(last.prepare_position) },
       alreadyRecorded: false,
     };
+  }
+
+  private async refuse(stream: string, events: NewEvent[], expected: ExpectedRevision, actual: number): Promise<AppendResult> {
+    const repeat = await this.findRecorded(this.sql, stream, events);
+    if (repeat) return repeat;
+    throw new WrongExpectedVersion(stream, expected, actual);
+  }
+
+  private async readHead(stream: string): Promise<StreamHead> {
+    const [row] = await this.sql.query<{ revision: number; last_hash: string | null }>(
+      'SELECT revision, last_hash FROM event_store.streams WHERE stream = $1',
+      [stream],
+    );
+    const head = row ? { revision: Number(row.revision), hash: row.last_hash } : NO_STREAM_HEAD;
+    if (row) this.rememberHead(stream, head);
+    return head;
+  }
+
+  private rememberHead(stream: string, head: StreamHead): void {
+    if (this.heads.size >= HEAD_CACHE_SIZE) this.heads.clear();
+    this.heads.set(stream, head);
+  }
+
+  /**
+   * Wakes subscribers. In this process directly; other processes (PostgreSQL only) by a NOTIFY sent after
+   * the commit — inside the append it would serialize every commit on PostgreSQL's notification lock. At
+   * most one NOTIFY is in flight; appends meanwhile are covered by the next one.
+   */
+  private announceAppend(): void {
+    this.localAppends.emit('append');
+    if (this.sql.kind !== 'postgres') return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    void this.sql
+      .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`)
+      .catch(() => undefined)
+      .finally(() => {
+        this.notifying = false;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.announceAppend();
+        }
+      });
   }
 
   /** An append repeated (a retry, a timer firing twice) is answered from the record, writing nothing. */
@@ -206,10 +283,19 @@ export class SqlEventStore implements EventStore {
       {
         read: (after, maxCount) => this.readAll({ after, maxCount }),
         hasHiddenEvents: (after) => this.hasEventsBehindGuard(after),
-        listen: (wake) => this.sql.listen(EVENTS_CHANNEL, wake),
+        listen: (wake) => this.listen(wake),
       },
-      options,
+      { ...options, recheckMs: this.sql.kind === 'postgres' ? CROSS_PROCESS_RECHECK_MS : undefined },
     );
+  }
+
+  private async listen(wake: () => void): Promise<() => Promise<void>> {
+    this.localAppends.on('append', wake);
+    const stopRemote = this.sql.kind === 'postgres' ? await this.sql.listen(EVENTS_CHANNEL, wake) : null;
+    return async () => {
+      this.localAppends.off('append', wake);
+      await stopRemote?.();
+    };
   }
 
   async verifyStream(stream: string): Promise<StreamIntegrity> {

@@ -193,9 +193,16 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const prefix = uniquePrefix('all');
       await store.append(`${prefix}a`, [testEvent('One')], 'any');
       const { position } = await store.append(`${prefix}b`, [testEvent('Two')], 'any');
-      await store.append(`${prefix}a`, [testEvent('Three')], 'any');
-      const head = await store.headPosition();
-      expect(head && comparePositions(head, position)).toBeGreaterThan(0);
+      const three = await store.append(`${prefix}a`, [testEvent('Three')], 'any');
+      // Readers see an event once every older transaction has ended (PostgreSQL: a NOTIFY still committing
+      // can hold it back for a moment), so wait — boundedly — for the head to reach it.
+      let head = await store.headPosition();
+      for (let tries = 0; tries < 200 && (!head || comparePositions(head, three.position) < 0); tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        head = await store.headPosition();
+      }
+      expect(head && comparePositions(head, three.position)).toBeGreaterThanOrEqual(0);
+      expect(comparePositions(three.position, position)).toBeGreaterThan(0);
       const after = await store.readAll({ after: position, maxCount: 10_000 });
       const mine = after.filter((e) => e.stream.startsWith(prefix));
       expect(mine.map((e) => e.type)).toEqual(['Three']);

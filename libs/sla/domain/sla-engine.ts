@@ -157,7 +157,7 @@ function evaluate(track: ClockTrack, targetMinutes: number, warningAtPercent: nu
   if (running && warnedAt === null) warningDueAt = meter.advance(new Date(asOf), warnMs - counted);
 
   let state: SlaClockState;
-  if (track.end?.kind === 'stopped') state = counted > targetMs ? 'MISSED' : 'MET';
+  if (track.end?.kind === 'stopped') state = dueAt !== null && track.end.at > dueAt.getTime() ? 'MISSED' : 'MET';
   else if (track.end?.kind === 'cancelled') state = 'CANCELLED';
   else if (track.pausedSince !== null) state = 'PAUSED';
   else state = counted >= targetMs ? 'BREACHED' : 'RUNNING';

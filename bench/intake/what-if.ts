@@ -1,0 +1,184 @@
+/**
+ * BENCH_WHATIF=a,b,…: candidate fixes, simulated by patching the compiled modules inside the bench process only
+ * (no file outside bench/ changes), so that their effect can be measured before anyone writes them properly.
+ * The printed table names the ones applied; a run with any of them is NOT a measurement of the shipped code.
+ *
+ *   settle-relevant      settled()/waitFor waits only for the projections that handle the appended event types
+ *                        (today it waits for every projection of the process, even those that skip the events)
+ *   wakeup-fix           the subscription's "hidden events?" check also answers yes when events it has not read
+ *                        became readable meanwhile (today that case sleeps until the next NOTIFY: a lost wake-up)
+ *   notify-after-commit  pg_notify is sent after the append commits, in its own statement, instead of inside the
+ *                        append's transaction (which holds PostgreSQL's global NOTIFY lock through the WAL flush)
+ *   route-async          openTicket returns once TicketOpened is readable; routing runs after, in the background
+ *   single-append        openTicket (without externalId) decides routing BEFORE appending, from the same read
+ *                        models TicketsCommands.route reads, and appends TicketOpened + TicketAssigned in ONE
+ *                        transaction on a stream it knows is new (no readStream), then settles once: one append,
+ *                        one commit, one NOTIFY, one read-your-writes wait instead of two of each
+ */
+import { EVENTS_CHANNEL, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
+import { ProjectionRunner, type Projection } from '#projections';
+import { randomUUID } from 'node:crypto';
+import { createCalendar } from '#calendar';
+import { ticketStream, type Principal, type TicketEvent } from '#contracts';
+import { foldStream, type Clock, type PlatformRuntime } from '#platform-kit';
+import { TicketsQueries } from '#triage';
+import { OpenTicketHandler, type OpenTicketRequest } from '../../libs/intake/application/open-ticket.handler.js';
+import type { IntakeQueries } from '../../libs/intake/application/intake.queries.js';
+import { openTicketDecider } from '../../libs/intake/domain/open-ticket.decider.js';
+import { RouteNewTicketHandler } from '../../libs/triage/application/tickets.commands.js';
+import { ticketDecider, type TicketCommand } from '../../libs/triage/domain/ticket.decider.js';
+import { routeTicket } from '../../libs/triage/domain/routing.policy.js';
+
+export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'notify-after-commit', 'route-async', 'single-append'] as const;
+export type WhatIf = (typeof WHAT_IFS)[number];
+
+export function parseWhatIfs(raw: string | undefined): WhatIf[] {
+  const names = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) if (!(WHAT_IFS as readonly string[]).includes(name)) throw new Error(`BENCH_WHATIF: unknown "${name}"; known: ${WHAT_IFS.join(', ')}`);
+  return names as WhatIf[];
+}
+
+const key = (p: Position) => `${p.commit}/${p.prepare}`;
+
+export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
+  if (whatIfs.includes('settle-relevant')) {
+    // Remember which event types each append wrote, by the position waitFor is later given.
+    const typesAt = new Map<string, Set<string>>();
+    const append = SqlEventStore.prototype.append;
+    SqlEventStore.prototype.append = async function (this: SqlEventStore, stream: string, events: NewEvent[], expected) {
+      const result: AppendResult = await append.call(this, stream, events, expected);
+      typesAt.set(key(result.position), new Set(events.map((e) => e.type)));
+      if (typesAt.size > 100_000) typesAt.clear();
+      return result;
+    };
+    const waitFor = ProjectionRunner.prototype.waitFor;
+    ProjectionRunner.prototype.waitFor = async function (this: ProjectionRunner, position: Position, timeoutMs?: number) {
+      const types = typesAt.get(key(position));
+      if (!types) return waitFor.call(this, position, timeoutMs);
+      const loops = (this as unknown as { loops: Map<string, { projection: Projection; reached(p: Position): boolean; waitFor(p: Position): Promise<void> }> }).loops;
+      const pending = [...loops.values()].filter((loop) => loop.projection.eventTypes.some((t) => types.has(t)) && !loop.reached(position));
+      if (pending.length === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          Promise.all(pending.map((loop) => loop.waitFor(position))),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('what-if settle-relevant: read models did not reach the write')), timeoutMs ?? 10_000);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+  }
+
+  if (whatIfs.includes('wakeup-fix')) {
+    SqlEventStore.prototype.hasEventsBehindGuard = async function (this: SqlEventStore, after: Position | null): Promise<boolean> {
+      const from = after ?? { commit: 0n, prepare: 0n };
+      // Anything after `after` at all: hidden behind the guard (recheck soon) or readable by now (read it).
+      const [row] = await this.sql.query<{ pending: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM event_store.events WHERE (transaction_id, seq) > ($1::bigint, $2::bigint)) AS pending`,
+        [from.commit.toString(), from.prepare.toString()],
+      );
+      return Boolean(row?.pending);
+    };
+  }
+
+  if (whatIfs.includes('notify-after-commit')) {
+    const proto = SqlEventStore.prototype as unknown as {
+      appendInTransaction(tx: SqlExecutor, ...rest: unknown[]): Promise<AppendResult>;
+    };
+    const inTransaction = proto.appendInTransaction;
+    const notify = `, pg_notify('${EVENTS_CHANNEL}', '')`;
+    proto.appendInTransaction = function (this: SqlEventStore, tx: SqlExecutor, ...rest: unknown[]) {
+      const withoutNotify: SqlExecutor = { query: (text, params) => tx.query(text.replace(notify, ''), params) };
+      return inTransaction.call(this, withoutNotify, ...rest);
+    };
+    const append = SqlEventStore.prototype.append;
+    SqlEventStore.prototype.append = async function (this: SqlEventStore, stream: string, events: NewEvent[], expected) {
+      const result = await append.call(this, stream, events, expected);
+      if (!result.alreadyRecorded) await this.sql.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+      return result;
+    };
+  }
+
+  if (whatIfs.includes('single-append')) {
+    type Handler = { runtime: PlatformRuntime; clock: Clock; queries: IntakeQueries };
+    const execute = OpenTicketHandler.prototype.execute;
+    const newEvent = (event: TicketEvent, actor: { id: string; role: string }, now: Date): NewEvent => {
+      const id = randomUUID();
+      const reason = (event.data as { reason?: unknown }).reason;
+      return {
+        id,
+        type: event.type,
+        data: event.data,
+        metadata: {
+          occurredAt: now.toISOString(),
+          actor,
+          ...(typeof reason === 'string' ? { reason } : {}),
+          correlationId: id,
+          causationId: null,
+          schemaVersion: 1,
+        },
+      } as NewEvent;
+    };
+    OpenTicketHandler.prototype.execute = async function (this: OpenTicketHandler, principal: Principal, request: OpenTicketRequest) {
+      if (request.externalId !== null) return execute.call(this, principal, request);
+      const { runtime, clock, queries } = this as unknown as Handler;
+      const tickets = new TicketsQueries(runtime.readDb);
+      const now = clock.now();
+      const receivedAt = request.receivedAt ?? now;
+      const ticketId = randomUUID();
+      const actor = { id: principal.id, role: principal.role };
+      // The coverage check and routing's inputs are independent reads: one round trip's worth of waiting.
+      const [coverageProblem, account, staff] = await Promise.all([
+        queries.coverageProblem(request.accountId, request.channel, receivedAt),
+        tickets.accountRouting(request.accountId),
+        tickets.engineersForRouting(),
+      ]);
+      const opened = openTicketDecider.decide(
+        {
+          type: 'OpenTicket',
+          ticketId,
+          ...request,
+          receivedAt,
+          actor,
+          customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
+          coverageProblem,
+          now,
+        },
+        openTicketDecider.initialState,
+      );
+      const state = foldStream(ticketDecider, opened);
+      const decision = routeTicket({
+        severity: request.claimedSeverity,
+        region: account?.region ?? '',
+        platform: request.diagnostics.platform,
+        engineers: staff.map((engineer) => ({ ...engineer, onShift: engineer.calendar ? createCalendar(engineer.calendar).isOpenAt(now) : true })),
+        accountTamId: account?.tamId ?? null,
+      });
+      const router = { id: 'router', role: 'ADMIN' as const };
+      const assigned = decision
+        ? ticketDecider.decide(
+            { type: 'AssignTicket', ticketId, assigneeId: decision.assigneeId, assigneeIsStaff: true, reason: decision.reason, automatic: true, actor: router, customerAccountId: null, now } as TicketCommand,
+            state,
+          )
+        : [];
+      const appended = await runtime.store.append(
+        ticketStream(ticketId),
+        [...opened.map((e) => newEvent(e, actor, now)), ...assigned.map((e) => newEvent(e, router, now))],
+        'no_stream',
+      );
+      await runtime.settled(appended);
+      return { ticketId, created: true };
+    };
+  }
+
+  if (whatIfs.includes('route-async')) {
+    const execute = RouteNewTicketHandler.prototype.execute;
+    RouteNewTicketHandler.prototype.execute = function (this: RouteNewTicketHandler, command) {
+      void execute.call(this, command).catch(() => undefined);
+      return Promise.resolve();
+    };
+  }
+}
