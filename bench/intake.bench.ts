@@ -57,9 +57,10 @@ const log = (message: string): void => void process.stderr.write(`[bench:intake 
 
 const WHAT_IFS = parseWhatIfs(process.env.BENCH_WHATIF);
 
+// What-ifs replace methods; the phase timers then wrap whatever is in place, so both see the same code.
+applyWhatIfs(WHAT_IFS);
 const phases = PHASES ? new Phases() : null;
 phases?.install();
-applyWhatIfs(WHAT_IFS);
 
 interface Backend {
   name: string;

@@ -102,4 +102,50 @@ describe('SLA over GraphQL with a manual clock', () => {
     const future = await platform.gql('query($id: ID!) { slaWhatIf(ticketId: $id, severity: P0, asOf: "2030-01-01T00:00:00Z") { severity } }', { id }, customer);
     expect(future.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
+  it('judges breach claims from the record and issues credits on approval', async () => {
+    const openedAt = new Date((await mustData(platform.gql('{ now }', {}, admin))).now);
+    const id = await open('P0');
+    const answeredAt = new Date(openedAt.getTime() + 85 * 60_000).toISOString(); // 70 minutes past the 15-minute target
+    await advance(answeredAt);
+    await mustData(platform.gql('mutation($id: ID!) { addReply(ticketId: $id, body: "Sorry, looking now") { id } }', { id }, engineer));
+    const file = `mutation($input: FileBreachClaimInput!) { fileBreachClaim(input: $input) { id status metric cycle statement filedBy { id role }
+      verdict { breached severityApplied contractVersion calendarVersion dueAt stoppedAt minutesLate evidence { type stream hash previousHash actor { role } } }
+      proposedCredit { amount currency } credit { amount } ticket { id } } }`;
+    const stranger = await platform.token('CUSTOMER', { accountId: otherAccountId });
+    const input = { ticketId: id, metric: 'FIRST_RESPONSE', statement: 'Nobody answered our P0 for over an hour' };
+    expect((await platform.gql(file, { input }, stranger)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await platform.gql(file, { input }, engineer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const claim = (await mustData(platform.gql(file, { input }, customer))).fileBreachClaim;
+    expect(claim).toMatchObject({
+      status: 'PENDING',
+      metric: 'FIRST_RESPONSE',
+      cycle: 1,
+      filedBy: { role: 'CUSTOMER' },
+      verdict: { breached: true, severityApplied: 'P0', contractVersion: 1, calendarVersion: 1, stoppedAt: answeredAt, minutesLate: 70 },
+      proposedCredit: { amount: 500, currency: 'USD' },
+      credit: null,
+      ticket: { id },
+    });
+    const evidenceTypes = claim.verdict.evidence.map((e: { type: string }) => e.type);
+    expect(evidenceTypes).toEqual(expect.arrayContaining(['TicketOpened', 'ReplyAdded', 'SlaPolicyPinned', 'SlaClockBreached']));
+    expect(claim.verdict.evidence.every((e: { hash: string }) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
+    expect((await platform.gql(file, { input }, admin)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const decide = 'mutation($id: ID!, $d: ClaimDecision!) { decideBreachClaim(claimId: $id, decision: $d, reason: "Confirmed from the log") { status credit { amount currency } decidedBy { id } decisionReason } }';
+    expect((await platform.gql(decide, { id: claim.id, d: 'APPROVE' }, customer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await mustData(platform.gql(decide, { id: claim.id, d: 'APPROVE' }, admin))).decideBreachClaim).toEqual({
+      status: 'APPROVED',
+      credit: { amount: 500, currency: 'USD' },
+      decidedBy: { id: 'admin-1' },
+      decisionReason: 'Confirmed from the log',
+    });
+    expect((await platform.gql(decide, { id: claim.id, d: 'REJECT' }, admin)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const unbreached = (await mustData(platform.gql(file, { input: { ...input, metric: 'NEXT_UPDATE', statement: 'Updates are slow' } }, customer))).fileBreachClaim;
+    expect(unbreached.verdict).toMatchObject({ breached: false, minutesLate: 0 });
+    expect(unbreached.proposedCredit.amount).toBe(0);
+    expect((await platform.gql(file, { input: { ...input, metric: 'NEXT_UPDATE', cycle: 7 } }, admin)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await platform.gql('query($id: ID!) { breachClaim(id: $id) { id } }', { id: claim.id }, stranger)).data).toEqual({ breachClaim: null });
+  });
+
 });

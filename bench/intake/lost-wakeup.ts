@@ -27,7 +27,7 @@ const store = await SqlEventStore.open(sql);
 const blocker = new pg.Client({ connectionString: databaseUrl });
 await blocker.connect();
 const stream = `lost-wakeup-${randomUUID()}`;
-const event = () => ({ id: randomUUID(), type: 'LostWakeupProbe', data: {}, metadata: { occurredAt: new Date().toISOString(), actor: { id: 'bench', role: 'ADMIN' }, correlationId: randomUUID(), causationId: null, schemaVersion: 1 } });
+const event = () => ({ id: randomUUID(), type: 'LostWakeupProbe', data: {}, metadata: { occurredAt: new Date().toISOString(), actor: { id: 'bench', role: 'ADMIN' as const }, correlationId: randomUUID(), causationId: null, schemaVersion: 1 } });
 
 let commitBlockerAfterNextRead = false;
 const subscription = new PollingSubscription(

@@ -14,8 +14,11 @@
  *                        models TicketsCommands.route reads, and appends TicketOpened + TicketAssigned in ONE
  *                        transaction on a stream it knows is new (no readStream), then settles once: one append,
  *                        one commit, one NOTIFY, one read-your-writes wait instead of two of each
+ *   lazy-checkpoint      (PostgreSQL) a projection batch with no event the projection handles opens no transaction:
+ *                        its checkpoint moves in memory only (today: BEGIN, checkpoint upsert, COMMIT with a WAL
+ *                        flush, for every batch of every projection, even one that skips every event in it)
  */
-import { EVENTS_CHANNEL, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
+import { EVENTS_CHANNEL, PostgresClient, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
 import { ProjectionRunner, type Projection } from '#projections';
 import { randomUUID } from 'node:crypto';
 import { createCalendar } from '#calendar';
@@ -29,7 +32,7 @@ import { RouteNewTicketHandler } from '../../libs/triage/application/tickets.com
 import { ticketDecider, type TicketCommand } from '../../libs/triage/domain/ticket.decider.js';
 import { routeTicket } from '../../libs/triage/domain/routing.policy.js';
 
-export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'notify-after-commit', 'route-async', 'single-append'] as const;
+export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'notify-after-commit', 'route-async', 'single-append', 'lazy-checkpoint'] as const;
 export type WhatIf = (typeof WHAT_IFS)[number];
 
 export function parseWhatIfs(raw: string | undefined): WhatIf[] {
@@ -171,6 +174,50 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
       );
       await runtime.settled(appended);
       return { ticketId, created: true };
+    };
+  }
+
+  if (whatIfs.includes('lazy-checkpoint')) {
+    const transaction = PostgresClient.prototype.transaction;
+    PostgresClient.prototype.transaction = function <T>(this: PostgresClient, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      // The first statement decides: a checkpoint upsert first means the batch applied nothing.
+      let real: Promise<SqlExecutor> | null = null;
+      let realDone: Promise<T> | null = null;
+      let finish: ((outcome: { ok: true; value: T } | { ok: false; error: unknown }) => void) | null = null;
+      let first = true;
+      const exec: SqlExecutor = {
+        query: async <Row>(text: string, params?: unknown[]): Promise<Row[]> => {
+          if (first) {
+            first = false;
+            if (text.trimStart().startsWith('INSERT INTO projections.checkpoints')) return [];
+            real = new Promise<SqlExecutor>((resolveTx) => {
+              realDone = transaction.call(this, async (tx) => {
+                resolveTx(tx);
+                const outcome = await new Promise<{ ok: true; value: T } | { ok: false; error: unknown }>((resolve) => (finish = resolve));
+                if (!outcome.ok) throw outcome.error;
+                return outcome.value;
+              }) as Promise<T>;
+              realDone.catch(() => undefined);
+            });
+          }
+          if (!real) return [];
+          return (await real).query<Row>(text, params);
+        },
+      };
+      return work(exec).then(
+        (value) => {
+          if (!finish) return value;
+          finish({ ok: true, value });
+          return realDone!;
+        },
+        async (error: unknown) => {
+          if (finish) {
+            finish({ ok: false, error });
+            await realDone!.catch(() => undefined);
+          }
+          throw error;
+        },
+      );
     };
   }
 

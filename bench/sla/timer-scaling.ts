@@ -24,12 +24,18 @@ export interface TimerScalingResult {
   seedMs: number;
   advanceMs: number;
   msPerFire: number;
-  /** ms per fire over the first and the last tenth of the run (does it slow down as fired rows pile up?). */
-  firstTenthMsPerFire: number;
-  lastTenthMsPerFire: number;
+  /** ms per fire over each tenth of the run, in order (warm-up; does it slow down as fired rows pile up?). */
+  tenthsMsPerFire: number[];
+  /** ms per fire over the middle 80 % (no warm-up, no tail). */
+  steadyMsPerFire: number;
   peakRssMiB: number;
   maxRssMiB: number;
   heapUsedMiB: number;
+  /** Where the memory is: ArrayBuffers (PGlite's in-memory files live there), the database and its WAL. */
+  arrayBuffersMiB: number;
+  databaseMiB: number;
+  walMiB: number;
+  maxWalSize: string;
 }
 
 const NAMESPACE = '0b8a3d52-5f0e-4c6b-9a55-3e1f2c7d9b10';
@@ -119,7 +125,10 @@ export async function timerScaling(clocks: number, withProjection: boolean, log:
     `SELECT count(*)::int AS total, count(DISTINCT stream)::int AS distinct FROM event_store.events WHERE type = 'SlaClockBreached'`,
   );
   const [rows] = withProjection ? await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM bench.breaches') : [{ n: -1 }];
-  const tenth = Math.max(1, Math.floor(fires / 10));
+  const [sizes] = await sql.query<{ db: number; wal: number; max_wal: string }>(
+    `SELECT pg_database_size(current_database())::float8 AS db, (SELECT coalesce(sum(size), 0) FROM pg_ls_waldir())::float8 AS wal, current_setting('max_wal_size') AS max_wal`,
+  );
+  const tenth = Math.max(1, Math.floor(Math.min(fires, fireTimes.length) / 10));
   const span = (from: number, to: number) => (fireTimes[Math.min(to, fires - 1)]! - fireTimes[from]!) / Math.max(1, Math.min(to, fires - 1) - from);
   const result: TimerScalingResult = {
     clocks,
@@ -131,11 +140,15 @@ export async function timerScaling(clocks: number, withProjection: boolean, log:
     seedMs,
     advanceMs,
     msPerFire: advanceMs / Math.max(1, fires),
-    firstTenthMsPerFire: span(0, tenth),
-    lastTenthMsPerFire: span(fires - tenth - 1, fires - 1),
+    tenthsMsPerFire: Array.from({ length: 10 }, (_, i) => span(i * tenth, (i + 1) * tenth)),
+    steadyMsPerFire: span(tenth, fires - tenth - 1),
     peakRssMiB: sampler.stop(),
     maxRssMiB: maxRssMiB(),
     heapUsedMiB: process.memoryUsage().heapUsed / 1024 / 1024,
+    arrayBuffersMiB: process.memoryUsage().arrayBuffers / 1024 / 1024,
+    databaseMiB: sizes!.db / 1024 / 1024,
+    walMiB: sizes!.wal / 1024 / 1024,
+    maxWalSize: sizes!.max_wal,
   };
   await scheduler.stop();
   await runner.stop();

@@ -1,5 +1,5 @@
 export * from './accounts.module.js';
 export * from './application/accounts.queries.js';
 
-export { AccountType, StaffMemberType } from './graphql/accounts.types.js';
+export { AccountType, MoneyType, StaffMemberType } from './graphql/accounts.types.js';
 export { toAccountType, toStaffType } from './graphql/mappers.js';

@@ -8,3 +8,4 @@ export * from './principal.js';
 export * from './ticket.commands.js';
 export * from './contract-in-force.js';
 export * from './sla.events.js';
+export * from './claims.events.js';

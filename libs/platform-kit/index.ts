@@ -18,3 +18,4 @@ export * from './commands/decider.js';
 export * from './graphql/shared-enums.js';
 export * from './graphql/pagination.js';
 export * from './graphql/request-loader.js';
+export * from './graphql/audit-event.type.js';

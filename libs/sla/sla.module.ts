@@ -1,6 +1,9 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { PlatformRuntime } from '#platform-kit';
-import { PinSlaPolicyHandler, SlaCommands } from './application/sla.commands.js';
+import { BreachClaimCommands, PinSlaPolicyHandler, SlaCommands } from './application/sla.commands.js';
+import { BreachClaimsResolver, BreachVerdictResolver } from './graphql/claims.resolver.js';
+import { claimsProjection } from './projections/claims.projection.js';
+import { TriageModule } from '#triage';
 import { SlaQueries } from './application/sla.queries.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
@@ -8,7 +11,8 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
-  providers: [SlaQueries, SlaCommands, PinSlaPolicyHandler, TicketSlaResolver],
+  imports: [TriageModule],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver],
   exports: [SlaQueries],
 })
 export class SlaModule implements OnModuleInit {
@@ -20,6 +24,7 @@ export class SlaModule implements OnModuleInit {
   onModuleInit(): void {
     this.runtime.registerProjection(slaDirectoryProjection);
     this.runtime.registerProjection(ticketSlaProjection);
+    this.runtime.registerProjection(claimsProjection);
     this.runtime.registerTimer(SLA_WARNING_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
     this.runtime.registerTimer(SLA_BREACH_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
   }

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import {
+  claimStream,
   contractInForce,
+  notFound,
+  type Principal,
+  type SlaMetric,
+  type SlaPolicyPinned,
   EscalateForSlaBreach,
   PinSlaPolicy,
   slaStream,
@@ -11,9 +16,11 @@ import {
   type TicketEvent,
   type TicketOpened,
 } from '#contracts';
-import type { AppendResult } from '#event-store';
+import type { AppendResult, RecordedEvent } from '#event-store';
 import { CLOCK, executeCommand, PlatformRuntime, type Clock, type Decider, type Timer } from '#platform-kit';
 import { slaStatus } from '../domain/sla-engine.js';
+import { breachClaimDecider } from '../domain/breach-claim.decider.js';
+import { creditMonth, proposedCredit, verdictFor } from '../domain/breach-claim.policy.js';
 import { policyOf } from '../projections/ticket-sla.projection.js';
 import { SlaQueries } from './sla.queries.js';
 
@@ -115,6 +122,72 @@ export class SlaCommands {
       await this.commandBus.execute(new EscalateForSlaBreach(ticketId, key));
     }
     return result.appended;
+  }
+}
+
+const CLAIM_NAMESPACE = '2f6e8d4c-1b3a-4e5f-9a7b-8c6d5e4f3a2b';
+
+/** The events a verdict rests on: what moves the clocks, and what the SLA context recorded about them. */
+const EVIDENCE_TYPES = new Set(['TicketOpened', 'ReplyAdded', 'TicketResolved', 'TicketReopened', 'TicketClosed', 'SeverityAssessed', 'SeverityDisputeResolved', 'SlaPolicyPinned', 'SlaWarningReached', 'SlaClockBreached']);
+
+export function isEvidence(event: RecordedEvent): boolean {
+  if (!EVIDENCE_TYPES.has(event.type)) return false;
+  return !(event.type === 'ReplyAdded' && (event.data as { visibility?: string }).visibility === 'INTERNAL');
+}
+
+@Injectable()
+export class BreachClaimCommands {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SlaQueries) private readonly queries: SlaQueries,
+  ) {}
+
+  static claimIdFor(ticketId: string, metric: SlaMetric, cycle: number): string {
+    return uuidv5(`${ticketId}\n${metric}\n${cycle}`, CLAIM_NAMESPACE);
+  }
+
+  async file(principal: Principal, input: { ticketId: string; metric: SlaMetric; cycle: number; statement: string }): Promise<string> {
+    const now = this.clock.now();
+    const ticketEvents = await this.runtime.store.readStream(ticketStream(input.ticketId));
+    const slaEvents = await this.runtime.store.readStream(slaStream(input.ticketId));
+    const opened = ticketEvents.find((e) => e.type === 'TicketOpened')?.data as TicketOpened['data'] | undefined;
+    const pinned = slaEvents.find((e) => e.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;
+    if (!opened || !pinned || (principal.role === 'CUSTOMER' && principal.accountId !== opened.accountId)) throw notFound('Ticket');
+    const account = await this.queries.account(opened.accountId);
+    const mayFile = principal.role === 'ADMIN' || principal.role === 'CUSTOMER' || (principal.role === 'TAM' && account?.tamId === principal.id);
+    const status = slaStatus(ticketEvents as unknown as TicketEvent[], policyOf(pinned), now);
+    const evidence = [...ticketEvents, ...slaEvents].filter(isEvidence).map((e) => e.id);
+    const verdict = verdictFor(status, input.metric, input.cycle, evidence);
+    const month = verdict?.breachedAt ? creditMonth(verdict.breachedAt, account?.timeZone ?? 'UTC') : null;
+    const credit = verdict
+      ? proposedCredit(verdict, input.metric, pinned.data.contract, await this.queries.approvedCredits(opened.accountId, month))
+      : { amount: 0, currency: pinned.data.contract.currency };
+    const claimId = BreachClaimCommands.claimIdFor(input.ticketId, input.metric, input.cycle);
+    const actor = { id: principal.id, role: principal.role };
+    const result = await executeCommand(
+      this.runtime.store,
+      claimStream(claimId),
+      breachClaimDecider,
+      { type: 'FileBreachClaim', claimId, ticketId: input.ticketId, accountId: opened.accountId, metric: input.metric, cycle: input.cycle, statement: input.statement, verdict, proposedCredit: credit, creditMonth: month, mayFile, actor, now },
+      { actor, now },
+    );
+    await this.runtime.settled(result.appended);
+    return claimId;
+  }
+
+  /** APPROVE issues the credit recomputed against the month's cap now; REJECT records the reason. */
+  async decide(principal: Principal, claimId: string, decision: 'APPROVE' | 'REJECT', reason: string): Promise<void> {
+    const now = this.clock.now();
+    const claim = await this.queries.claim(claimId);
+    const pinned = claim ? ((await this.runtime.store.readStream(slaStream(claim.ticketId))).find((e) => e.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined) : undefined;
+    const credit =
+      claim && pinned
+        ? proposedCredit(claim.verdict, claim.metric, pinned.data.contract, await this.queries.approvedCredits(claim.accountId, claim.creditMonth))
+        : { amount: 0, currency: 'USD' };
+    const actor = { id: principal.id, role: principal.role };
+    const result = await executeCommand(this.runtime.store, claimStream(claimId), breachClaimDecider, { type: 'DecideBreachClaim', claimId, decision, reason, credit, actor, now }, { actor, now });
+    await this.runtime.settled(result.appended);
   }
 }
 

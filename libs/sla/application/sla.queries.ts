@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalendarDefinition } from '#calendar';
-import type { ContractSigned, TicketEvent } from '#contracts';
+import type { BreachVerdictRecord, ContractSigned, MoneyAmount, SlaMetric, TicketEvent } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
 import type { SlaPolicy } from '../domain/sla-engine.js';
@@ -10,6 +10,44 @@ export interface TicketSlaRow {
   accountId: string | null;
   policy: SlaPolicy | null;
   events: TicketEvent[];
+}
+
+export interface ClaimRow {
+  id: string;
+  ticketId: string;
+  accountId: string;
+  metric: SlaMetric;
+  cycle: number;
+  statement: string;
+  filedBy: { id: string; role: string };
+  filedAt: Date;
+  verdict: BreachVerdictRecord;
+  proposedCredit: MoneyAmount;
+  creditMonth: string | null;
+  status: 'PENDING' | 'APPROVED' | 'REJECTED';
+  decidedBy: { id: string; role: string } | null;
+  decisionReason: string | null;
+  credit: MoneyAmount | null;
+}
+
+function toClaim(row: Record<string, any>): ClaimRow {
+  return {
+    id: row.id,
+    ticketId: row.ticket_id,
+    accountId: row.account_id,
+    metric: row.metric,
+    cycle: Number(row.cycle),
+    statement: row.statement,
+    filedBy: row.filed_by,
+    filedAt: new Date(row.filed_at),
+    verdict: row.verdict,
+    proposedCredit: row.proposed_credit,
+    creditMonth: row.credit_month,
+    status: row.status,
+    decidedBy: row.decided_by,
+    decisionReason: row.decision_reason,
+    credit: row.credit,
+  };
 }
 
 /** Reads of the SLA context's read model (schema `sla`). */
@@ -30,6 +68,26 @@ export class SlaQueries {
       [calendarId, at],
     );
     return row ? { version: Number(row.version), definition: row.definition } : null;
+  }
+
+  async account(accountId: string): Promise<{ timeZone: string; tamId: string | null } | null> {
+    const [row] = await this.db.query<{ time_zone: string; tam_id: string | null }>('SELECT time_zone, tam_id FROM sla.accounts WHERE id = $1', [accountId]);
+    return row ? { timeZone: row.time_zone, tamId: row.tam_id } : null;
+  }
+
+  /** Credits already approved for the account in that month (account zone), which the cap counts. */
+  async approvedCredits(accountId: string, month: string | null): Promise<number> {
+    if (!month) return 0;
+    const [row] = await this.db.query<{ total: string | null }>(
+      `SELECT sum(credit_amount)::text AS total FROM sla.claims WHERE account_id = $1 AND credit_month = $2 AND status = 'APPROVED'`,
+      [accountId, month],
+    );
+    return Number(row?.total ?? 0);
+  }
+
+  async claim(id: string): Promise<ClaimRow | null> {
+    const [row] = await this.db.query<Record<string, any>>('SELECT * FROM sla.claims WHERE id = $1', [id]);
+    return row ? toClaim(row) : null;
   }
 
   async ticketSla(ticketIds: readonly string[]): Promise<TicketSlaRow[]> {

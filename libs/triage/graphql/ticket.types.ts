@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity } from '#contracts';
-import { ChannelEnum, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum } from '#platform-kit';
+import { ActorType, ChannelEnum, DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
 
 const enumOf = <T extends string>(...values: T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const TicketStatusEnum = enumOf('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'RESOLVED', 'CLOSED');
@@ -54,11 +54,6 @@ export class OpenTicketInput {
   receivedAt?: Date | null;
 }
 
-@ObjectType('Actor')
-export class ActorType {
-  @Field(() => ID) id!: string;
-  @Field(() => RoleEnum) role!: string;
-}
 
 @ObjectType('Reply')
 export class ReplyType {

@@ -1,0 +1,88 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { notFound, slaStream, ticketStream } from '#contracts';
+import { AuditEventType, CurrentPrincipal, PlatformRuntime, Roles, toAuditEvent, type Principal } from '#platform-kit';
+import { TicketsQueries, TicketType, toTicketType } from '#triage';
+import { BreachClaimCommands } from '../application/sla.commands.js';
+import { SlaQueries, type ClaimRow } from '../application/sla.queries.js';
+import { BreachClaimType, BreachVerdictType, ClaimDecisionEnum, FileBreachClaimInput } from './claims.types.js';
+
+function toClaimType(row: ClaimRow): BreachClaimType {
+  const v = row.verdict;
+  return {
+    ...row,
+    verdict: {
+      breached: v.breached,
+      severityApplied: v.severityApplied,
+      contractVersion: v.contractVersion,
+      calendarVersion: v.calendarVersion,
+      dueAt: v.dueAt ? new Date(v.dueAt) : null,
+      stoppedAt: v.stoppedAt ? new Date(v.stoppedAt) : null,
+      minutesLate: v.minutesLate,
+      evidenceIds: v.evidence,
+      ticketId: row.ticketId,
+    },
+  };
+}
+
+@Resolver(() => BreachClaimType)
+export class BreachClaimsResolver {
+  constructor(
+    @Inject(BreachClaimCommands) private readonly commands: BreachClaimCommands,
+    @Inject(SlaQueries) private readonly queries: SlaQueries,
+    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
+  ) {}
+
+  @Query(() => BreachClaimType, { nullable: true })
+  async breachClaim(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<BreachClaimType | null> {
+    const row = await this.queries.claim(id);
+    if (!row || (principal.role === 'CUSTOMER' && row.accountId !== principal.accountId)) return null;
+    return toClaimType(row);
+  }
+
+  @Roles('CUSTOMER', 'TAM', 'ADMIN')
+  @Mutation(() => BreachClaimType, { description: 'the account’s customer, its TAM, or ADMIN; one claim per (ticket, metric, cycle)' })
+  async fileBreachClaim(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => FileBreachClaimInput }) input: FileBreachClaimInput): Promise<BreachClaimType> {
+    const id = await this.commands.file(principal, { ticketId: input.ticketId, metric: input.metric, cycle: input.cycle ?? 1, statement: input.statement });
+    const row = await this.queries.claim(id);
+    if (!row) throw notFound('Breach claim');
+    return toClaimType(row);
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => BreachClaimType)
+  async decideBreachClaim(
+    @CurrentPrincipal() principal: Principal,
+    @Args('claimId', { type: () => ID }) claimId: string,
+    @Args('decision', { type: () => ClaimDecisionEnum }) decision: 'APPROVE' | 'REJECT',
+    @Args('reason', { type: () => String }) reason: string,
+  ): Promise<BreachClaimType> {
+    await this.commands.decide(principal, claimId, decision, reason);
+    const row = await this.queries.claim(claimId);
+    if (!row) throw notFound('Breach claim');
+    return toClaimType(row);
+  }
+
+  @ResolveField(() => TicketType)
+  async ticket(@Parent() claim: BreachClaimType): Promise<TicketType> {
+    const row = await this.tickets.ticket(claim.ticketId);
+    if (!row) throw notFound('Ticket');
+    return toTicketType(row);
+  }
+}
+
+@Resolver(() => BreachVerdictType)
+export class BreachVerdictResolver {
+  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+
+  /** The recorded events themselves, with their hashes, so the verdict can be checked against the log. */
+  @ResolveField(() => [AuditEventType])
+  async evidence(@Parent() verdict: BreachVerdictType): Promise<AuditEventType[]> {
+    const wanted = new Set(verdict.evidenceIds);
+    const [ticket, sla] = await Promise.all([
+      this.runtime.store.readStream(ticketStream(verdict.ticketId)),
+      this.runtime.store.readStream(slaStream(verdict.ticketId)),
+    ]);
+    return [...ticket, ...sla].filter((event) => wanted.has(event.id)).map(toAuditEvent);
+  }
+}
