@@ -37,7 +37,7 @@ import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type LedgerdeskApp } from '#platform-kit';
 import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
 import { Phases, PgSampler, postgresCpuSecondsBetween, postgresCpuTicks } from './intake/phases.js';
-import { applyWhatIfs, parseWhatIfs } from './intake/what-if.js';
+import { applyWhatIfs, applyWhatIfsToApp, parseWhatIfs } from './intake/what-if.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
@@ -207,6 +207,7 @@ async function runBackend(backend: Backend): Promise<Outcome> {
     const tokens = platform.app.get(TokenService);
     const runtime = platform.app.get(PlatformRuntime);
     phases?.attach(platform.app.getHttpServer(), runtime);
+    await applyWhatIfsToApp(WHAT_IFS, tokens);
     const admin = await tokens.sign({ id: 'bench-admin', role: 'ADMIN', accountId: null });
     const { accountId } = await setUp(url, admin);
     const token = AS === 'CUSTOMER' ? await tokens.sign({ id: `bench-customer-${runId}`, role: 'CUSTOMER', accountId }) : admin;

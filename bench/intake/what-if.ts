@@ -14,16 +14,23 @@
  *                        models TicketsCommands.route reads, and appends TicketOpened + TicketAssigned in ONE
  *                        transaction on a stream it knows is new (no readStream), then settles once: one append,
  *                        one commit, one NOTIFY, one read-your-writes wait instead of two of each
- *   lazy-checkpoint      (PostgreSQL) a projection batch with no event the projection handles opens no transaction:
+ *   routing-reads        engineersForRouting no longer counts every open ticket of every engineer per call (today
+ *                        O(open tickets): a bitmap heap scan that grows all run long) — simulated as a zero count,
+ *                        i.e. the cost of reading a per-engineer counter kept by the directory projection; and the
+ *                        shift calendars come back as null (always on shift, as the bench's 24x7 calendar is), i.e.
+ *                        the cost of a memoised createCalendar (today: luxon zone validation per engineer per ticket)
+ *   jwt-cryptokey        TokenService verifies with a CryptoKey imported once (today jose imports the raw secret on
+ *                        every verify)
+ *   lazy-checkpoint      a projection batch with no event the projection handles opens no transaction:
  *                        its checkpoint moves in memory only (today: BEGIN, checkpoint upsert, COMMIT with a WAL
  *                        flush, for every batch of every projection, even one that skips every event in it)
  */
-import { EVENTS_CHANNEL, PostgresClient, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
+import { EVENTS_CHANNEL, PgliteClient, PostgresClient, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
 import { ProjectionRunner, type Projection } from '#projections';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { createCalendar } from '#calendar';
 import { ticketStream, type Principal, type TicketEvent } from '#contracts';
-import { foldStream, type Clock, type PlatformRuntime } from '#platform-kit';
+import { foldStream, type Clock, type PlatformRuntime, type TokenService } from '#platform-kit';
 import { TicketsQueries } from '#triage';
 import { OpenTicketHandler, type OpenTicketRequest } from '../../libs/intake/application/open-ticket.handler.js';
 import type { IntakeQueries } from '../../libs/intake/application/intake.queries.js';
@@ -32,7 +39,7 @@ import { RouteNewTicketHandler } from '../../libs/triage/application/tickets.com
 import { ticketDecider, type TicketCommand } from '../../libs/triage/domain/ticket.decider.js';
 import { routeTicket } from '../../libs/triage/domain/routing.policy.js';
 
-export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'notify-after-commit', 'route-async', 'single-append', 'lazy-checkpoint'] as const;
+export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'notify-after-commit', 'route-async', 'single-append', 'lazy-checkpoint', 'routing-reads', 'jwt-cryptokey'] as const;
 export type WhatIf = (typeof WHAT_IFS)[number];
 
 export function parseWhatIfs(raw: string | undefined): WhatIf[] {
@@ -178,46 +185,16 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
   }
 
   if (whatIfs.includes('lazy-checkpoint')) {
-    const transaction = PostgresClient.prototype.transaction;
-    PostgresClient.prototype.transaction = function <T>(this: PostgresClient, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      // The first statement decides: a checkpoint upsert first means the batch applied nothing.
-      let real: Promise<SqlExecutor> | null = null;
-      let realDone: Promise<T> | null = null;
-      let finish: ((outcome: { ok: true; value: T } | { ok: false; error: unknown }) => void) | null = null;
-      let first = true;
-      const exec: SqlExecutor = {
-        query: async <Row>(text: string, params?: unknown[]): Promise<Row[]> => {
-          if (first) {
-            first = false;
-            if (text.trimStart().startsWith('INSERT INTO projections.checkpoints')) return [];
-            real = new Promise<SqlExecutor>((resolveTx) => {
-              realDone = transaction.call(this, async (tx) => {
-                resolveTx(tx);
-                const outcome = await new Promise<{ ok: true; value: T } | { ok: false; error: unknown }>((resolve) => (finish = resolve));
-                if (!outcome.ok) throw outcome.error;
-                return outcome.value;
-              }) as Promise<T>;
-              realDone.catch(() => undefined);
-            });
-          }
-          if (!real) return [];
-          return (await real).query<Row>(text, params);
-        },
-      };
-      return work(exec).then(
-        (value) => {
-          if (!finish) return value;
-          finish({ ok: true, value });
-          return realDone!;
-        },
-        async (error: unknown) => {
-          if (finish) {
-            finish({ ok: false, error });
-            await realDone!.catch(() => undefined);
-          }
-          throw error;
-        },
+    for (const Client of [PostgresClient, PgliteClient]) lazyCheckpoint(Client.prototype);
+  }
+
+  if (whatIfs.includes('routing-reads')) {
+    TicketsQueries.prototype.engineersForRouting = async function (this: TicketsQueries) {
+      const db = (this as unknown as { db: SqlExecutor }).db;
+      const rows = await db.query<{ id: string; role: string; regions: string[]; skills: string[] }>(
+        `SELECT s.id, s.role, s.regions, s.skills FROM triage.staff s WHERE s.role = 'ENGINEER'`,
       );
+      return rows.map((row) => ({ id: row.id, role: row.role, regions: row.regions, skills: row.skills, calendar: null, openTickets: 0 }));
     };
   }
 
@@ -227,5 +204,58 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
       void execute.call(this, command).catch(() => undefined);
       return Promise.resolve();
     };
+  }
+}
+
+/** Transactions whose first statement is a checkpoint upsert (a batch that applied nothing) never open. */
+function lazyCheckpoint(proto: { transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> }): void {
+  const transaction = proto.transaction;
+  proto.transaction = function <T>(this: unknown, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    // The first statement decides: a checkpoint upsert first means the batch applied nothing.
+    let real: Promise<SqlExecutor> | null = null;
+    let realDone: Promise<T> | null = null;
+    let finish: ((outcome: { ok: true; value: T } | { ok: false; error: unknown }) => void) | null = null;
+    let first = true;
+    const exec: SqlExecutor = {
+      query: async <Row>(text: string, params?: unknown[]): Promise<Row[]> => {
+        if (first) {
+          first = false;
+          if (text.trimStart().startsWith('INSERT INTO projections.checkpoints')) return [];
+          real = new Promise<SqlExecutor>((resolveTx) => {
+            realDone = transaction.call(this, async (tx) => {
+              resolveTx(tx);
+              const outcome = await new Promise<{ ok: true; value: T } | { ok: false; error: unknown }>((resolve) => (finish = resolve));
+              if (!outcome.ok) throw outcome.error;
+              return outcome.value;
+            }) as Promise<T>;
+            realDone.catch(() => undefined);
+          });
+        }
+        if (!real) return [];
+        return (await real).query<Row>(text, params);
+      },
+    };
+    return work(exec).then(
+      (value) => {
+        if (!finish) return value;
+        finish({ ok: true, value });
+        return realDone!;
+      },
+      async (error: unknown) => {
+        if (finish) {
+          finish({ ok: false, error });
+          await realDone!.catch(() => undefined);
+        }
+        throw error;
+      },
+    );
+  };
+}
+
+/** What-ifs that need the running application's instances. */
+export async function applyWhatIfsToApp(whatIfs: readonly WhatIf[], tokens: TokenService): Promise<void> {
+  if (whatIfs.includes('jwt-cryptokey')) {
+    const holder = tokens as unknown as { key: Uint8Array | webcrypto.CryptoKey };
+    holder.key = await webcrypto.subtle.importKey('raw', holder.key as Uint8Array, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 }

@@ -3,6 +3,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
+import type { GraphQLError } from 'graphql';
 import { AuthGuard } from './auth/auth.guard.js';
 import type { RequestContext } from './auth/roles.decorator.js';
 import { resolveJwtSecret, TokenService } from './auth/token.service.js';
@@ -35,6 +36,7 @@ export class PlatformKitModule {
     const clock = createClock(config);
     const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir.startsWith('memory://') ? '.ledgerdesk-memory' : config.dataDir).secret);
     const graphqlLog = logger.child({ component: 'graphql' });
+    const formatError = formatGraphqlError((error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation'));
     return {
       module: PlatformKitModule,
       imports: [
@@ -48,7 +50,7 @@ export class PlatformKitModule {
           introspection: true,
           includeStacktraceInErrorResponses: false,
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
-          formatError: formatGraphqlError((error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation')),
+          formatError,
           subscriptions: {
             'graphql-ws': {
               path: '/graphql',
@@ -59,6 +61,11 @@ export class PlatformKitModule {
                 if (!auth.principal) return false;
                 (context.extra as Record<string, unknown>)['ledgerdesk'] = auth;
                 return true;
+              },
+              // Subscription results bypass Apollo: give their errors the same codes and no stack traces.
+              onNext: (_context, _id, _payload, _args, result) => {
+                if (!result.errors?.length) return;
+                return { ...result, errors: result.errors.map((error: GraphQLError) => formatError(error.toJSON(), error)) };
               },
             },
           },

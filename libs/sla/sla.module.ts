@@ -5,6 +5,8 @@ import { BreachClaimsResolver, BreachVerdictResolver } from './graphql/claims.re
 import { claimsProjection } from './projections/claims.projection.js';
 import { TriageModule } from '#triage';
 import { SlaQueries } from './application/sla.queries.js';
+import { SlaAlertsPublisher } from './application/sla-alerts.publisher.js';
+import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
@@ -12,7 +14,7 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver],
   exports: [SlaQueries],
 })
 export class SlaModule implements OnModuleInit {

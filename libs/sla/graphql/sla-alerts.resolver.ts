@@ -1,0 +1,51 @@
+import { Inject } from '@nestjs/common';
+import { Args, Field, ID, Int, ObjectType, Parent, registerEnumType, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { notFound, type SlaMetric } from '#contracts';
+import { CurrentPrincipal, DateTimeScalar, SlaMetricEnum, type Principal, type RequestContext } from '#platform-kit';
+import { TicketsQueries, TicketType, toTicketType } from '#triage';
+import { SLA_ALERT_TOPIC, SlaAlertsPublisher, type SlaAlertMessage } from '../application/sla-alerts.publisher.js';
+
+export const SlaAlertKindEnum = { WARNING: 'WARNING', BREACH: 'BREACH' } as const;
+registerEnumType(SlaAlertKindEnum, { name: 'SlaAlertKind' });
+
+@ObjectType('SlaAlert')
+export class SlaAlertType {
+  @Field(() => SlaAlertKindEnum) kind!: string;
+  ticketId!: string;
+  accountId!: string;
+  @Field(() => SlaMetricEnum) metric!: SlaMetric;
+  @Field(() => Int) cycle!: number;
+  @Field(() => DateTimeScalar) dueAt!: Date;
+  @Field(() => DateTimeScalar) at!: Date;
+}
+
+@Resolver(() => SlaAlertType)
+export class SlaAlertsResolver {
+  constructor(
+    @Inject(SlaAlertsPublisher) private readonly alerts: SlaAlertsPublisher,
+    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
+  ) {}
+
+  @Subscription(() => SlaAlertType, {
+    description: 'Live SLA warnings and breaches (GraphQL over WebSocket, graphql-ws). Customers see only their account’s.',
+    filter: (message: SlaAlertMessage, variables: { accountId?: string | null }, context: RequestContext) => {
+      const principal = context.principal;
+      if (!principal) return false;
+      if (principal.role === 'CUSTOMER' && message.accountId !== principal.accountId) return false;
+      return !variables.accountId || variables.accountId === message.accountId;
+    },
+    resolve: (message: SlaAlertMessage): SlaAlertType => ({ ...message, metric: message.metric as SlaMetric, dueAt: new Date(message.dueAt), at: new Date(message.at) }),
+  })
+  slaAlerts(@CurrentPrincipal() principal: Principal, @Args('accountId', { type: () => ID, nullable: true }) accountId: string | null) {
+    // A customer naming another account gets nothing but a refusal that does not confirm it exists.
+    if (principal.role === 'CUSTOMER' && accountId && accountId !== principal.accountId) throw notFound('Account');
+    return this.alerts.pubsub.asyncIterableIterator(SLA_ALERT_TOPIC);
+  }
+
+  @ResolveField(() => TicketType)
+  async ticket(@Parent() alert: SlaAlertType): Promise<TicketType> {
+    const row = await this.tickets.ticket(alert.ticketId);
+    if (!row) throw notFound('Ticket');
+    return toTicketType(row);
+  }
+}

@@ -1,0 +1,85 @@
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+
+const ALERTS = 'subscription($a: ID) { slaAlerts(accountId: $a) { kind metric cycle dueAt at ticket { id } } }';
+
+describe('SLA alerts over GraphQL-over-WebSocket (graphql-transport-ws)', () => {
+  let platform: TestPlatform;
+  let admin: string;
+  let accountId: string;
+  let otherAccountId: string;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ clockStart: '2026-03-06T02:00:00Z' });
+    admin = await platform.token('ADMIN');
+    const calendarId = await defineCalendar(platform, admin);
+    accountId = await registerAccount(platform, admin);
+    otherAccountId = await registerAccount(platform, admin, { name: 'Other' });
+    await signContract(platform, admin, standardContract(accountId, calendarId));
+    await signContract(platform, admin, standardContract(otherAccountId, calendarId));
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await platform?.close();
+  });
+
+  function listen(token: string | null, accountFilter: string | null = null) {
+    const received: any[] = [];
+    const errors: unknown[] = [];
+    const client = createClient({
+      url: `${platform.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    const subscribed = new Promise<void>((resolve) => {
+      client.on('connected', () => setTimeout(resolve, 50));
+      client.on('closed', () => resolve());
+    });
+    client.subscribe({ query: ALERTS, variables: { a: accountFilter } }, { next: (m) => received.push(m), error: (e) => errors.push(e), complete: () => undefined });
+    return { received, errors, subscribed };
+  }
+
+  it('sends each warning and breach once, and a customer only their own account’s', async () => {
+    const mine = listen(await platform.token('CUSTOMER', { accountId }));
+    const theirs = listen(await platform.token('CUSTOMER', { accountId: otherAccountId }));
+    const staff = listen(await platform.token('ENGINEER'), accountId);
+    const anonymous = listen(null);
+    await Promise.all([mine.subscribed, theirs.subscribed, staff.subscribed, anonymous.subscribed]);
+
+    const opened = await mustData(
+      platform.gql('mutation($input: OpenTicketInput!) { openTicket(input: $input) { id } }', { input: { accountId, channel: 'PORTAL', subject: 's', description: 'd', claimedSeverity: 'P0' } }, admin),
+    );
+    const id = opened.openTicket.id;
+    await mustData(platform.gql('mutation { advanceClock(to: "2026-03-06T02:16:00Z") }', {}, admin));
+    await vi.waitFor(() => expect(mine.received).toHaveLength(2), { timeout: 5_000 });
+    expect(mine.received.map((m) => m.data.slaAlerts)).toEqual([
+      { kind: 'WARNING', metric: 'FIRST_RESPONSE', cycle: 1, dueAt: '2026-03-06T02:15:00.000Z', at: '2026-03-06T02:11:15.000Z', ticket: { id } },
+      { kind: 'BREACH', metric: 'FIRST_RESPONSE', cycle: 1, dueAt: '2026-03-06T02:15:00.000Z', at: '2026-03-06T02:15:00.000Z', ticket: { id } },
+    ]);
+    await vi.waitFor(() => expect(staff.received).toHaveLength(2), { timeout: 5_000 });
+
+    await mustData(platform.gql('mutation { advanceClock(to: "2026-03-06T02:30:00Z") }', {}, admin));
+    // Another account's breach arrives after ours would have; by then anything for us would have too.
+    await mustData(
+      platform.gql('mutation($input: OpenTicketInput!) { openTicket(input: $input) { id } }', { input: { accountId: otherAccountId, channel: 'PORTAL', subject: 's', description: 'd', claimedSeverity: 'P0' } }, admin),
+    );
+    await mustData(platform.gql('mutation { advanceClock(to: "2026-03-06T02:46:00Z") }', {}, admin));
+    await vi.waitFor(() => expect(theirs.received).toHaveLength(2), { timeout: 5_000 });
+    expect(mine.received).toHaveLength(2);
+    expect(theirs.received.every((m) => m.data.slaAlerts.ticket.id !== id)).toBe(true);
+    expect(anonymous.received).toHaveLength(0);
+  });
+
+  it('refuses a customer asking for another account’s alerts', async () => {
+    const stranger = listen(await platform.token('CUSTOMER', { accountId: otherAccountId }), accountId);
+    await stranger.subscribed;
+    await vi.waitFor(() => expect(stranger.errors.length + stranger.received.length).toBeGreaterThan(0), { timeout: 5_000 });
+    expect(JSON.stringify(stranger.errors.length ? stranger.errors : stranger.received)).toMatch(/NOT_FOUND/);
+  });
+});
