@@ -146,6 +146,13 @@ describe('SLA over GraphQL with a manual clock', () => {
     expect(unbreached.proposedCredit.amount).toBe(0);
     expect((await platform.gql(file, { input: { ...input, metric: 'NEXT_UPDATE', cycle: 7 } }, admin)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await platform.gql('query($id: ID!) { breachClaim(id: $id) { id } }', { id: claim.id }, stranger)).data).toEqual({ breachClaim: null });
+
+    const health = (await mustData(platform.gql('query($a: ID!) { account(id: $a) { health { openTickets breachesLast30Days slaAttainmentPercent creditsIssued { amount currency } } } }', { a: accountId }, customer))).account.health;
+    expect(health.creditsIssued).toEqual({ amount: 500, currency: 'USD' });
+    expect(health.openTickets).toBeGreaterThanOrEqual(4);
+    expect(health.breachesLast30Days).toBeGreaterThanOrEqual(2);
+    expect(health.slaAttainmentPercent).toBeGreaterThanOrEqual(0);
+    expect(health.slaAttainmentPercent).toBeLessThan(100);
   });
 
 });

@@ -7,6 +7,7 @@ import { TriageModule } from '#triage';
 import { SlaQueries } from './application/sla.queries.js';
 import { SlaAlertsPublisher } from './application/sla-alerts.publisher.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
+import { AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
@@ -14,7 +15,7 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver],
   exports: [SlaQueries],
 })
 export class SlaModule implements OnModuleInit {

@@ -90,6 +90,28 @@ export class SlaQueries {
     return row ? toClaim(row) : null;
   }
 
+  /** What account health needs: recorded breaches, stored clock states, and approved credits. */
+  async accountSlaFacts(accountId: string): Promise<{ breaches: { at: string }[]; clocks: { state: string; stoppedAt: string | null }[]; credits: number; currency: string | null }> {
+    const rows = await this.db.query<{ breaches: { at: string }[]; status: { clocks: { state: string; stoppedAt: string | null }[] } | null }>(
+      'SELECT breaches, status FROM sla.ticket_sla WHERE account_id = $1',
+      [accountId],
+    );
+    const [credit] = await this.db.query<{ total: string | null; currency: string | null }>(
+      `SELECT sum(credit_amount)::text AS total, max(credit->>'currency') AS currency FROM sla.claims WHERE account_id = $1 AND status = 'APPROVED'`,
+      [accountId],
+    );
+    const [contract] = await this.db.query<{ currency: string }>(
+      `SELECT terms->>'currency' AS currency FROM sla.contracts WHERE account_id = $1 ORDER BY version DESC LIMIT 1`,
+      [accountId],
+    );
+    return {
+      breaches: rows.flatMap((row) => row.breaches),
+      clocks: rows.flatMap((row) => row.status?.clocks ?? []),
+      credits: Number(credit?.total ?? 0),
+      currency: credit?.currency ?? contract?.currency ?? null,
+    };
+  }
+
   async ticketSla(ticketIds: readonly string[]): Promise<TicketSlaRow[]> {
     const rows = await this.db.query<Record<string, any>>('SELECT ticket_id, account_id, policy, events FROM sla.ticket_sla WHERE ticket_id = ANY($1)', [ticketIds]);
     return rows.map((row) => ({ ticketId: row.ticket_id, accountId: row.account_id, policy: row.policy, events: row.events }));

@@ -140,6 +140,14 @@ export class TicketsQueries {
     return this.slaTable;
   }
 
+  async openTicketCount(accountId: string): Promise<number> {
+    const [row] = await this.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM triage.tickets WHERE account_id = $1 AND status NOT IN ('RESOLVED', 'CLOSED')`,
+      [accountId],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async replies(ticketIds: readonly string[]): Promise<ReplyRow[]> {
     const rows = await this.db.query<Record<string, any>>(
       'SELECT * FROM triage.replies WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq',
