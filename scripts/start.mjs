@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: compiles when dist/ is missing or older than a source file, then runs apps/platform.
 // `npm run token -- --role ADMIN [--sub id] [--account id] [--ttl 12h]`: mints a token with the same secret.
+// `npm run ledgerdesk -- sla check` (or `npx ledgerdesk …`): operations against the configured store.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,8 @@ if (stale) {
 }
 
 const tokenMode = process.argv.includes('--token');
-const target = tokenMode ? join(root, 'dist/scripts/token.cli.js') : entry;
-const args = process.argv.slice(2).filter((arg) => arg !== '--token');
+const cliMode = process.argv.includes('--cli');
+const target = tokenMode ? join(root, 'dist/scripts/token.cli.js') : cliMode ? join(root, 'dist/scripts/ledgerdesk.cli.js') : entry;
+const args = process.argv.slice(2).filter((arg) => arg !== '--token' && arg !== '--cli');
 const run = spawnSync(process.execPath, ['--enable-source-maps', target, ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);
