@@ -2,7 +2,7 @@
 // `npm start`: compiles when dist/ is missing or older than a source file, then runs apps/platform.
 // `npm run token -- --role ADMIN [--sub id] [--account id] [--ttl 12h]`: mints a token with the same secret.
 // `npm run ledgerdesk -- sla check` (or `npx ledgerdesk …`): operations against the configured store.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,5 +31,7 @@ const tokenMode = process.argv.includes('--token');
 const cliMode = process.argv.includes('--cli');
 const target = tokenMode ? join(root, 'dist/scripts/token.cli.js') : cliMode ? join(root, 'dist/scripts/ledgerdesk.cli.js') : entry;
 const args = process.argv.slice(2).filter((arg) => arg !== '--token' && arg !== '--cli');
-const run = spawnSync(process.execPath, ['--enable-source-maps', target, ...args], { stdio: 'inherit' });
-process.exit(run.status ?? 1);
+// The platform must hear SIGTERM/SIGINT itself to close PGlite cleanly and release the data directory.
+const child = spawn(process.execPath, ['--enable-source-maps', target, ...args], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
