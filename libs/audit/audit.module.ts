@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { IntegrityResolver } from './graphql/integrity.resolver.js';
 
-/** The audit bounded context. It talks to other contexts only through events in the store. */
-@Module({})
+/** Audit: verification of a ticket's record. (History as of an instant and evidence bundles: issue #7.) */
+@Module({ providers: [IntegrityResolver] })
 export class AuditModule {}
