@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IntegrityResolver } from './graphql/integrity.resolver.js';
+import { TicketHistoryResolver } from './graphql/ticket-history.resolver.js';
 
-/** Audit: verification of a ticket's record. (History as of an instant and evidence bundles: issue #7.) */
-@Module({ providers: [IntegrityResolver] })
+/** Audit: a ticket's history as of any instant, and verification of its record. (Evidence bundles: issue #7.) */
+@Module({ providers: [IntegrityResolver, TicketHistoryResolver] })
 export class AuditModule {}

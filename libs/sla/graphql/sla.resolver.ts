@@ -23,7 +23,7 @@ export class TicketSlaResolver {
   async sla(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<SlaStatusType> {
     const row = await loaders<string, TicketSlaRow>('slaByTicket', (ids) => this.queries.ticketSla(ids).then((rows) => byKey(ids, rows, (r) => r.ticketId))).load(ticket.id);
     if (!row?.policy) throw notFound('The ticket’s SLA policy');
-    return toSlaStatusType(slaStatus(row.events, row.policy, this.clock.now()));
+    return toSlaStatusType(slaStatus(row.events, row.policy, ticket.asOf ?? this.clock.now()));
   }
 
   @Query(() => SlaStatusType, { description: 'The SLA the ticket would have had if it had carried this severity from its opening' })

@@ -94,6 +94,10 @@ export class TicketType {
   @Field(() => DateTimeScalar) openedAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) closedAt!: Date | null;
+  /** Set when the ticket is shown as it stood at some instant (history): its replies then, not now. */
+  repliesAsOf?: ReplyType[];
+  /** …and the instant it is shown at, for fields computed in time (its SLA). */
+  asOf?: Date;
 }
 
 @InputType('TicketFilter')

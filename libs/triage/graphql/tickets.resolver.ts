@@ -221,15 +221,16 @@ export class TicketsResolver {
     @Loaders() loaders: LoaderFactory,
     @Args('visibility', { type: () => VisibilityEnum, nullable: true }) visibility: string | null,
   ): Promise<ReplyType[]> {
-    const rows = await loaders<string, ReplyRow[]>('repliesByTicket', async (ids) => {
-      const all = await this.queries.replies(ids);
-      return ids.map((id) => all.filter((reply) => reply.ticketId === id));
-    }).load(ticket.id);
+    const replies =
+      ticket.repliesAsOf ??
+      ((await loaders<string, ReplyRow[]>('repliesByTicket', async (ids) => {
+        const all = await this.queries.replies(ids);
+        return ids.map((id) => all.filter((reply) => reply.ticketId === id));
+      }).load(ticket.id)) ?? []).map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at }));
     // Customers never see internal notes, whatever they ask for.
-    return (rows ?? [])
+    return replies
       .filter((reply) => (principal.role === 'CUSTOMER' ? reply.visibility === 'PUBLIC' : true))
-      .filter((reply) => !visibility || reply.visibility === visibility)
-      .map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at }));
+      .filter((reply) => !visibility || reply.visibility === visibility);
   }
 }
 

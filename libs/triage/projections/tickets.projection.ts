@@ -1,11 +1,13 @@
 import { TICKET_EVENT_TYPES, type TicketEvent } from '#contracts';
 import type { RecordedEvent, SqlExecutor } from '#event-store';
 import type { Projection } from '#projections';
-import { emptyDiagnostics, mergeDiagnostics, statusAfterReply, type TicketStatus } from '../domain/ticket.state.js';
+import { applyTicketEvent, type TicketView } from '../domain/ticket-view.js';
+import { toTicket } from '../application/tickets.queries.js';
 
 /**
- * The support queue's read model: one row per ticket (with its stream revision as `version`) and its replies.
- * Every row carries account_id, so a customer's every read filters by it.
+ * The support queue's read model: one row per ticket (with its stream revision as `version`) and its replies,
+ * each event folded by the same pure `applyTicketEvent` that history-as-of uses. Every row carries
+ * account_id, so a customer's every read filters by it.
  */
 export const ticketsProjection: Projection = {
   name: 'triage.tickets',
@@ -40,68 +42,29 @@ export const ticketsProjection: Projection = {
 };
 
 async function applyOne(event: TicketEvent & RecordedEvent, tx: SqlExecutor): Promise<void> {
-  const version = event.revision;
-  const touch = (set: string, params: unknown[]) =>
-    tx.query(`UPDATE triage.tickets SET version = $2${set ? `, ${set}` : ''} WHERE id = $1`, [event.data.ticketId, version, ...params]);
-  switch (event.type) {
-    case 'TicketOpened': {
-      const d = event.data;
-      await tx.query(
-        `INSERT INTO triage.tickets (id, account_id, version, channel, subject, description, status, claimed_severity, severity,
-           diagnostics, external_id, opened_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-        [d.ticketId, d.accountId, version, d.channel, d.subject, d.description, d.claimedSeverity, { ...emptyDiagnostics(), ...d.diagnostics }, d.externalId, d.receivedAt],
-      );
-      return;
-    }
-    case 'DiagnosticsAdded': {
-      const [row] = await tx.query<{ diagnostics: any }>('SELECT diagnostics FROM triage.tickets WHERE id = $1', [event.data.ticketId]);
-      await touch('diagnostics = $3', [mergeDiagnostics(row?.diagnostics ?? null, event.data.diagnostics)]);
-      return;
-    }
-    case 'TicketAssigned':
-      await touch('assignee_id = $3', [event.data.assigneeId]);
-      return;
-    case 'SeverityAssessed':
-      // The assessment applies unless an upheld dispute has put the claim back in effect.
-      await touch(`assessed_severity = $3, severity = CASE WHEN dispute->>'status' = 'UPHELD' THEN claimed_severity ELSE $3 END`, [event.data.severity]);
-      return;
-    case 'SeverityDisputed': {
-      const d = event.data;
-      await touch('dispute = $3', [{ status: 'OPEN', raisedBy: d.disputedBy, raisedAt: d.disputedAt, reason: d.reason }]);
-      return;
-    }
-    case 'SeverityDisputeResolved': {
-      const d = event.data;
-      await touch(
-        `dispute = dispute || $3::jsonb, severity = CASE WHEN $4 = 'UPHELD' THEN claimed_severity ELSE coalesce(assessed_severity, claimed_severity) END`,
-        [{ status: d.outcome, decidedBy: d.decidedBy, decidedAt: d.decidedAt, decisionReason: d.reason }, d.outcome],
-      );
-      return;
-    }
-    case 'ReplyAdded': {
-      const d = event.data;
-      const [row] = await tx.query<{ status: TicketStatus; account_id: string }>('SELECT status, account_id FROM triage.tickets WHERE id = $1', [d.ticketId]);
-      if (!row) return;
-      await touch('status = $3', [statusAfterReply(row.status, d)]);
-      await tx.query(
-        `INSERT INTO triage.replies (ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-        [d.ticketId, version, d.replyId, row.account_id, d.author.id, d.author.role, d.body, d.visibility, d.externalId, d.addedAt],
-      );
-      return;
-    }
-    case 'TicketEscalated':
-      await touch('escalation_level = $3', [event.data.level]);
-      return;
-    case 'TicketResolved':
-      await touch(`status = 'RESOLVED', resolved_at = $3`, [event.data.resolvedAt]);
-      return;
-    case 'TicketReopened':
-      await touch(`status = 'IN_PROGRESS', resolved_at = NULL`, []);
-      return;
-    case 'TicketClosed':
-      await touch(`status = 'CLOSED', closed_at = $3`, [event.data.closedAt]);
-      return;
+  const [row] = event.type === 'TicketOpened' ? [] : await tx.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE id = $1', [event.data.ticketId]);
+  const current: TicketView | null = row ? { ...toTicket(row), replies: [] } : null;
+  const view = applyTicketEvent(current, event, event.revision);
+  if (!view) return;
+  await tx.query(
+    `INSERT INTO triage.tickets (id, account_id, version, channel, subject, description, status, claimed_severity, assessed_severity,
+       severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, assessed_severity = EXCLUDED.assessed_severity,
+       severity = EXCLUDED.severity, dispute = EXCLUDED.dispute, assignee_id = EXCLUDED.assignee_id, diagnostics = EXCLUDED.diagnostics,
+       escalation_level = EXCLUDED.escalation_level, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at`,
+    [
+      view.id, view.accountId, view.version, view.channel, view.subject, view.description, view.status, view.claimedSeverity,
+      view.assessedSeverity, view.severity, view.dispute, view.assigneeId, view.diagnostics, view.escalationLevel, view.externalId,
+      view.openedAt, view.resolvedAt, view.closedAt,
+    ],
+  );
+  const reply = event.type === 'ReplyAdded' ? view.replies.at(-1) : undefined;
+  if (reply) {
+    await tx.query(
+      `INSERT INTO triage.replies (ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+      [view.id, event.revision, reply.id, view.accountId, reply.authorId, reply.authorRole, reply.body, reply.visibility, reply.externalId, reply.at],
+    );
   }
 }

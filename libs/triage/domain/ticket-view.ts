@@ -1,0 +1,120 @@
+import type { Channel, Diagnostics, Severity, TicketEvent, Visibility } from '#contracts';
+import { emptyDiagnostics, mergeDiagnostics, statusAfterReply, type TicketStatus } from './ticket.state.js';
+
+export interface ReplyView {
+  id: string;
+  authorId: string;
+  authorRole: string;
+  body: string;
+  visibility: Visibility;
+  at: Date;
+  externalId: string | null;
+}
+
+/** A ticket as people read it, folded from its events: the read model stores it, history recomputes it. */
+export interface TicketView {
+  id: string;
+  accountId: string;
+  version: number;
+  channel: Channel;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  claimedSeverity: Severity;
+  assessedSeverity: Severity | null;
+  severity: Severity;
+  dispute: Record<string, any> | null;
+  assigneeId: string | null;
+  diagnostics: Diagnostics;
+  escalationLevel: number;
+  externalId: string | null;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  replies: ReplyView[];
+}
+
+/** One event onto the view (`revision` is the event's place in the ticket's stream). */
+export function applyTicketEvent(view: TicketView | null, event: TicketEvent, revision: number): TicketView | null {
+  if (event.type === 'TicketOpened') {
+    const d = event.data;
+    return {
+      id: d.ticketId,
+      accountId: d.accountId,
+      version: revision,
+      channel: d.channel,
+      subject: d.subject,
+      description: d.description,
+      status: 'OPEN',
+      claimedSeverity: d.claimedSeverity,
+      assessedSeverity: null,
+      severity: d.claimedSeverity,
+      dispute: null,
+      assigneeId: null,
+      diagnostics: { ...emptyDiagnostics(), ...d.diagnostics },
+      escalationLevel: 0,
+      externalId: d.externalId,
+      openedAt: new Date(d.receivedAt),
+      resolvedAt: null,
+      closedAt: null,
+      replies: [],
+    };
+  }
+  if (!view) return null;
+  const next: TicketView = { ...view, version: revision };
+  switch (event.type) {
+    case 'DiagnosticsAdded':
+      next.diagnostics = mergeDiagnostics(view.diagnostics, event.data.diagnostics);
+      break;
+    case 'TicketAssigned':
+      next.assigneeId = event.data.assigneeId;
+      break;
+    case 'SeverityAssessed':
+      next.assessedSeverity = event.data.severity;
+      // The assessment applies unless an upheld dispute has put the claim back in effect.
+      next.severity = view.dispute?.['status'] === 'UPHELD' ? view.claimedSeverity : event.data.severity;
+      break;
+    case 'SeverityDisputed':
+      next.dispute = { status: 'OPEN', raisedBy: event.data.disputedBy, raisedAt: event.data.disputedAt, reason: event.data.reason };
+      break;
+    case 'SeverityDisputeResolved': {
+      const d = event.data;
+      next.dispute = { ...view.dispute, status: d.outcome, decidedBy: d.decidedBy, decidedAt: d.decidedAt, decisionReason: d.reason };
+      next.severity = d.outcome === 'UPHELD' ? view.claimedSeverity : (view.assessedSeverity ?? view.claimedSeverity);
+      break;
+    }
+    case 'ReplyAdded': {
+      const d = event.data;
+      next.status = statusAfterReply(view.status, d);
+      next.replies = [
+        ...view.replies,
+        { id: d.replyId, authorId: d.author.id, authorRole: d.author.role, body: d.body, visibility: d.visibility, at: new Date(d.addedAt), externalId: d.externalId },
+      ];
+      break;
+    }
+    case 'TicketEscalated':
+      next.escalationLevel = event.data.level;
+      break;
+    case 'TicketResolved':
+      next.status = 'RESOLVED';
+      next.resolvedAt = new Date(event.data.resolvedAt);
+      break;
+    case 'TicketReopened':
+      next.status = 'IN_PROGRESS';
+      next.resolvedAt = null;
+      break;
+    case 'TicketClosed':
+      next.status = 'CLOSED';
+      next.closedAt = new Date(event.data.closedAt);
+      break;
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unhandled ticket event ${JSON.stringify(unknown)}`);
+    }
+  }
+  return next;
+}
+
+export function foldTicketView(events: readonly { type: string; data: unknown; revision: number }[]): TicketView | null {
+  return events.reduce<TicketView | null>((view, event) => applyTicketEvent(view, event as unknown as TicketEvent, event.revision), null);
+}
