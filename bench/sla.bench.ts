@@ -10,14 +10,14 @@
  *     holidays). Warm-up round first, not counted.
  * (b) Timers, each in its own child process (so peak memory is per size):
  *     (b1) the whole platform in process (PGlite in memory, manual clock): BENCH_SLA_PLATFORM_TICKETS (default
- *          500) tickets seeded straight into the store (TicketOpened + SlaPolicyPinned), advance two days;
+ *          250) tickets seeded straight into the store (TicketOpened + SlaPolicyPinned), advance two days;
  *          checks every warning and breach is recorded once and each P0 breach escalates once
  *          (bench/sla/platform-run.ts). BENCH_SLA_PLATFORM_BACKDATED=1 backdates receipts up to 12 h, which
  *          shows breaches of clocks already overdue when the SLA projection first sees them going unrecorded
  *          (its scheduleTimers only keeps timers of RUNNING clocks).
  *     (b2) the TimerScheduler alone at BENCH_SLA_TIMER_SIZES (default 10000,100000) open clocks, one breach
  *          timer each, a handler appending one event per timer (BENCH_SLA_TIMER_PROJECTION=1 adds a projection
- *          the scheduler waits for) (bench/sla/timer-scaling.ts). The whole platform costs ~25-35 ms per fired
+ *          the scheduler waits for) (bench/sla/timer-scaling.ts). The whole platform costs ~25-65 ms per fired
  *          timer on PGlite here (b1 prints it), so 100k clocks through it would take hours, not minutes.
  *     Targets: ms per fired timer at 100k within 2× of 10k; peak RSS ≤ 1 GB.
  * Figures move with machine load (the load average is printed); BENCH_SLA_DEBUG=1 dumps b1's streams.
@@ -34,10 +34,11 @@ import { maxRssMiB } from './sla/rss.js';
 import { timerScaling, type TimerScalingResult } from './sla/timer-scaling.js';
 
 const TICKETS = Number(process.env.BENCH_SLA_TICKETS ?? 20_000);
-const PLATFORM_TICKETS = Number(process.env.BENCH_SLA_PLATFORM_TICKETS ?? 500);
+const PLATFORM_TICKETS = Number(process.env.BENCH_SLA_PLATFORM_TICKETS ?? 250);
 const PLATFORM_BACKDATED = process.env.BENCH_SLA_PLATFORM_BACKDATED === '1';
 const TIMER_PROJECTION = process.env.BENCH_SLA_TIMER_PROJECTION === '1';
 const TIMER_SIZES = (process.env.BENCH_SLA_TIMER_SIZES ?? '10000,100000').split(',').map(Number);
+const ENGINE_ROUNDS = 4;
 const MAX_RATIO = 2;
 const MAX_RSS_MIB = 1024;
 
@@ -56,12 +57,11 @@ interface EngineRow {
   states: string;
 }
 
+/** One timed pass of slaStatus over every history at a late asOf. */
 function engineThroughput(coverage: Coverage, histories: TicketEvent[][]): EngineRow {
   const policy = benchPolicy(coverage);
   const asOf = new Date('2026-04-20T00:00:00Z');
   const events = histories.reduce((sum, h) => sum + h.length, 0);
-  // Warm-up (JIT, calendar day cache, holiday data), not counted.
-  for (let i = 0; i < Math.min(2_000, histories.length); i++) slaStatus(histories[i]!, policy, asOf);
   (globalThis as { gc?: () => void }).gc?.();
   const tally = new Map<string, number>();
   const started = performance.now();
@@ -72,6 +72,19 @@ function engineThroughput(coverage: Coverage, histories: TicketEvent[][]): Engin
   const ms = performance.now() - started;
   const states = [...tally].sort().map(([state, n]) => `${state} ${fmt(n)}`).join(', ');
   return { coverage, tickets: histories.length, events, ms, states };
+}
+
+/** Alternating rounds (the first warms up the JIT, the calendar's day cache and the holiday data); the best round per contract. */
+function engineRounds(histories: TicketEvent[][], rounds = ENGINE_ROUNDS): EngineRow[] {
+  const best = new Map<Coverage, EngineRow>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const coverage of ['ALWAYS', 'BUSINESS_HOURS'] as const) {
+      const row = engineThroughput(coverage, histories);
+      log(`(a) round ${round}, ${coverage}: ${fmt(row.tickets / (row.ms / 1000))} tickets/s`);
+      if (!best.has(coverage) || row.ms < best.get(coverage)!.ms) best.set(coverage, row);
+    }
+  }
+  return [...best.values()];
 }
 
 // ---- (b) children ----------------------------------------------------------------------------------------
@@ -111,11 +124,7 @@ async function main(): Promise<void> {
   log(`(a) building ${fmt(TICKETS)} ticket histories`);
   const next = random(42);
   const histories = Array.from({ length: TICKETS }, (_, i) => ticketHistory(i, next));
-  const engine = (['ALWAYS', 'BUSINESS_HOURS'] as const).map((coverage) => {
-    const row = engineThroughput(coverage, histories);
-    log(`(a) ${coverage}: ${fmt(row.tickets / (row.ms / 1000))} tickets/s`);
-    return row;
-  });
+  const engine = engineRounds(histories);
   const engineRss = maxRssMiB();
 
   log(`(b) whole platform, ${fmt(PLATFORM_TICKETS)} tickets`);
@@ -128,7 +137,7 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`## SLA bench — ${new Date().toISOString()}`, '', `Machine: ${machine}`, '');
-  out.push('### (a) slaStatus over replayed histories (late asOf, 10 events per ticket)', '');
+  out.push(`### (a) slaStatus over replayed histories (late asOf, 10 events per ticket; best of ${ENGINE_ROUNDS} alternating rounds)`, '');
   out.push('| contract | tickets | events | total ms | tickets/s | events/s | µs/ticket | clock states |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of engine) {
     out.push(`| all ${r.coverage} | ${fmt(r.tickets)} | ${fmt(r.events)} | ${fmt(r.ms)} | ${fmt(r.tickets / (r.ms / 1000))} | ${fmt(r.events / (r.ms / 1000))} | ${fmt((r.ms * 1000) / r.tickets, 1)} | ${r.states} |`);
@@ -175,6 +184,8 @@ async function main(): Promise<void> {
   if (timers.length) {
     const big = timers.at(-1)!;
     out.push(
+      '',
+      `After the run, finding the next timer reads ${fmt(big.nextTimerBuffers)} index/heap pages (dead entries of fired timers at the head of timers_due; PGlite runs no autovacuum); after VACUUM ${fmt(big.nextTimerBuffersAfterVacuum)}.`,
       '',
       `Memory at ${fmt(big.clocks)} clocks: JS heap ${fmt(big.heapUsedMiB)} MiB, ArrayBuffers ${fmt(big.arrayBuffersMiB)} MiB, database ${fmt(big.databaseMiB)} MiB, WAL ${fmt(big.walMiB)} MiB (max_wal_size ${big.maxWalSize}); an empty in-memory PGlite alone is ≈ 740 MiB RSS here.`,
     );

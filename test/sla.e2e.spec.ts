@@ -65,6 +65,18 @@ describe('SLA over GraphQL with a manual clock', () => {
     expect((await platform.runtime.store.readStream(`sla-${id}`)).filter((e) => e.type === 'SlaClockBreached')).toHaveLength(1);
   });
 
+  it('records the breach of a ticket received long enough ago to be overdue on arrival', async () => {
+    const now = new Date((await mustData(platform.gql('{ now }', {}, admin))).now);
+    const receivedAt = new Date(now.getTime() - 60 * 60_000).toISOString();
+    const id = await open('P0', { receivedAt }, admin);
+    expect((await slaOf(id)).sla.clocks[0]).toMatchObject({ state: 'BREACHED' });
+    await advance(new Date(now.getTime() + 60_000).toISOString());
+    const recorded = (await platform.runtime.store.readStream(`sla-${id}`)).map((e) => [e.type, (e.data as { metric?: string }).metric ?? null]);
+    expect(recorded).toEqual(expect.arrayContaining([['SlaWarningReached', 'FIRST_RESPONSE'], ['SlaClockBreached', 'FIRST_RESPONSE']]));
+    expect(recorded.filter(([type, metric]) => type === 'SlaClockBreached' && metric === 'FIRST_RESPONSE')).toHaveLength(1);
+    expect((await slaOf(id)).escalationLevel).toBe(1);
+  });
+
   it('moves the timers when the severity changes, and orders the queue by SLA', async () => {
     const p2 = await open('P2'); // business hours: 4 hours of the Shanghai calendar
     const p1 = await open('P1');

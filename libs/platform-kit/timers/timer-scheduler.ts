@@ -11,6 +11,7 @@ import { markTimerFired, nextPendingTimer, setupTimers, TIMERS_CHANNEL, type Tim
 export type TimerHandler = (timer: Timer, firedAt: Date) => Promise<AppendResult | null>;
 
 const MAX_SLEEP_MS = 60_000;
+const VACUUM_EVERY_FIRES = 10_000;
 
 export class TimerScheduler {
   private readonly handlers = new Map<string, TimerHandler>();
@@ -21,6 +22,7 @@ export class TimerScheduler {
   private loop: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private advancing: Promise<unknown> = Promise.resolve();
+  private firedSinceVacuum = 0;
 
   constructor(
     private readonly sql: SqlClient,
@@ -83,6 +85,8 @@ export class TimerScheduler {
       if (!next) break;
       if (next.dueAt > clock.now()) clock.set(next.dueAt);
       await this.fire(next, clock.now());
+      // PGlite runs in this thread: let HTTP and other timers breathe between fires of a long catch-up.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     clock.set(to);
     return clock.now();
@@ -98,6 +102,11 @@ export class TimerScheduler {
       this.onError(timer, error);
     }
     await markTimerFired(this.sql, timer, now);
+    // PGlite has no autovacuum: dead index entries of fired timers would slow the next-timer lookup.
+    if (this.sql.kind === 'pglite' && ++this.firedSinceVacuum >= VACUUM_EVERY_FIRES) {
+      this.firedSinceVacuum = 0;
+      await this.sql.exec('VACUUM platform.timers').catch(() => undefined);
+    }
   }
 
   private wake(): void {

@@ -36,7 +36,12 @@ export const ticketSlaProjection: Projection = {
       const event = recorded as unknown as TicketEvent | SlaEvent;
       const ticketId = event.data.ticketId;
       await tx.query('INSERT INTO sla.ticket_sla (ticket_id) VALUES ($1) ON CONFLICT DO NOTHING', [ticketId]);
-      const [row] = await tx.query<{ policy: SlaPolicy | null; events: TicketEvent[] }>('SELECT policy, events FROM sla.ticket_sla WHERE ticket_id = $1', [ticketId]);
+      const [row] = await tx.query<{ policy: SlaPolicy | null; events: TicketEvent[]; breaches: Recorded[]; warnings: Recorded[] }>(
+        'SELECT policy, events, breaches, warnings FROM sla.ticket_sla WHERE ticket_id = $1',
+        [ticketId],
+      );
+      const recordedBreaches = [...row!.breaches];
+      const recordedWarnings = [...row!.warnings];
       let policy = row!.policy;
       const facts = row!.events;
       let asOf: string;
@@ -47,10 +52,9 @@ export const ticketSlaProjection: Projection = {
       } else if (event.type === 'SlaWarningReached' || event.type === 'SlaClockBreached') {
         const column = event.type === 'SlaClockBreached' ? 'breaches' : 'warnings';
         const at = event.type === 'SlaClockBreached' ? event.data.breachedAt : event.data.warnedAt;
-        await tx.query(`UPDATE sla.ticket_sla SET ${column} = ${column} || $2::jsonb WHERE ticket_id = $1`, [
-          ticketId,
-          JSON.stringify([{ metric: event.data.metric, cycle: event.data.cycle, dueAt: event.data.dueAt, at }]),
-        ]);
+        const entry = { metric: event.data.metric, cycle: event.data.cycle, dueAt: event.data.dueAt, at };
+        await tx.query(`UPDATE sla.ticket_sla SET ${column} = ${column} || $2::jsonb WHERE ticket_id = $1`, [ticketId, JSON.stringify([entry])]);
+        (event.type === 'SlaClockBreached' ? recordedBreaches : recordedWarnings).push(entry);
         asOf = at;
       } else {
         facts.push(withoutText(event));
@@ -71,19 +75,33 @@ export const ticketSlaProjection: Projection = {
         status.breached,
         status.nextDueAt,
       ]);
-      await scheduleTimers(tx, ticketId, status);
+      await scheduleTimers(tx, ticketId, status, recordedWarnings, recordedBreaches);
     }
   },
 };
 
-async function scheduleTimers(tx: SqlExecutor, ticketId: string, status: SlaStatus): Promise<void> {
+interface Recorded {
+  metric: string;
+  cycle: number;
+}
+
+/**
+ * A running clock gets timers at its warning and due instants. A clock already past them whose warning or
+ * breach is not recorded yet (a back-dated ticket, a catch-up, a severity raised after the fact) gets a timer
+ * at that past instant, so the next scheduler pass records it; anything else has no timer.
+ */
+async function scheduleTimers(tx: SqlExecutor, ticketId: string, status: SlaStatus, warnings: Recorded[], breaches: Recorded[]): Promise<void> {
+  const has = (list: Recorded[], metric: string, cycle: number) => list.some((entry) => entry.metric === metric && entry.cycle === cycle);
   for (const clock of status.clocks) {
     const payload = { ticketId, metric: clock.metric, cycle: clock.cycle };
     const warning = timerId('warning', ticketId, clock.metric, clock.cycle);
     const breach = timerId('breach', ticketId, clock.metric, clock.cycle);
-    if (clock.state === 'RUNNING' && clock.warningDueAt) await scheduleTimer(tx, { id: warning, kind: SLA_WARNING_TIMER, dueAt: clock.warningDueAt, payload });
+    const counting = clock.state === 'RUNNING' || clock.state === 'BREACHED';
+    const warnAt = clock.warningDueAt ?? (counting && !has(warnings, clock.metric, clock.cycle) ? clock.warnedAt : null);
+    if (counting && warnAt) await scheduleTimer(tx, { id: warning, kind: SLA_WARNING_TIMER, dueAt: warnAt, payload });
     else await cancelTimer(tx, warning);
-    if (clock.state === 'RUNNING' && clock.dueAt) await scheduleTimer(tx, { id: breach, kind: SLA_BREACH_TIMER, dueAt: clock.dueAt, payload });
+    const unrecordedBreach = clock.state === 'BREACHED' && !has(breaches, clock.metric, clock.cycle);
+    if ((clock.state === 'RUNNING' || unrecordedBreach) && clock.dueAt) await scheduleTimer(tx, { id: breach, kind: SLA_BREACH_TIMER, dueAt: clock.dueAt, payload });
     else await cancelTimer(tx, breach);
   }
 }
