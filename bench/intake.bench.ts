@@ -20,6 +20,9 @@
  *   BENCH_BACKENDS=pglite,postgres       which backends to run (postgres only when DATABASE_URL is set)
  *   LEDGERDESK_BENCH_RESET=1             PostgreSQL: DROP SCHEMA event_store, projections, platform, accounts,
  *                                        triage, intake CASCADE first (otherwise the bench adds to what is there)
+ *   BENCH_PREFILL_EVENTS=0               first write this many history events (type BenchHistory, one per stream,
+ *                                        straight into event_store.events) and let the projections pass them: a log
+ *                                        with a past, as in production, instead of an empty one
  *   BENCH_PHASES=1                       also time the pieces of each request (see bench/intake/phases.ts)
  *   BENCH_WHATIF=a,b                     simulate candidate fixes in this process only (see bench/intake/what-if.ts)
  *   BENCH_JSON_OUT=file                  also append one JSON line per backend to this file (for A/B series)
@@ -45,6 +48,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? '32');
 const AS = (process.env.BENCH_AS ?? 'ADMIN').toUpperCase();
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',').map((s) => s.trim());
 const PHASES = process.env.BENCH_PHASES === '1';
+const PREFILL_EVENTS = Number(process.env.BENCH_PREFILL_EVENTS ?? '0');
 const TARGET = { ticketsPerSecond: 300, p99Ms: 100 };
 const JWT_SECRET = 'bench-intake-secret-0123456789-0123456789';
 const RESET_SCHEMAS = ['event_store', 'projections', 'platform', 'accounts', 'triage', 'intake'];
@@ -209,6 +213,7 @@ async function runBackend(backend: Backend): Promise<Outcome> {
     phases?.attach(platform.app.getHttpServer(), runtime);
     await applyWhatIfsToApp(WHAT_IFS, tokens);
     const admin = await tokens.sign({ id: 'bench-admin', role: 'ADMIN', accountId: null });
+    if (PREFILL_EVENTS > 0) await prefill(runtime, PREFILL_EVENTS);
     const { accountId } = await setUp(url, admin);
     const token = AS === 'CUSTOMER' ? await tokens.sign({ id: `bench-customer-${runId}`, role: 'CUSTOMER', accountId }) : admin;
     log(`${backend.name}: account ${accountId}, 3 engineers; ${CONNECTIONS} connections as ${AS}`);
@@ -286,6 +291,25 @@ async function runBackend(backend: Backend): Promise<Outcome> {
   }
 }
 
+/** History the projections skip (no projection handles BenchHistory), written with plain SQL in batches. */
+async function prefill(runtime: PlatformRuntime, events: number): Promise<void> {
+  const began = performance.now();
+  const batch = 50_000;
+  for (let from = 1; from <= events; from += batch) {
+    await runtime.readDb.query(
+      `INSERT INTO event_store.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
+       SELECT gen_random_uuid(), 'bench-history-' || $3 || '-' || g, 0, 'BenchHistory', '{}'::jsonb,
+         jsonb_build_object('occurredAt', now(), 'actor', jsonb_build_object('id', 'bench', 'role', 'ADMIN')), md5(g::text), NULL, now()
+       FROM generate_series($1::int, $2::int) AS g`,
+      [from, Math.min(events, from + batch - 1), runId],
+    );
+  }
+  await runtime.readDb.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+  const head = await runtime.store.headPosition();
+  if (head) await runtime.projectionRunner.waitFor(head, 30 * 60_000);
+  log(`prefilled ${events} history events (projections caught up) in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+}
+
 /**
  * Waits (bounded) for every projection to reach the log's head once the load has stopped. When one does not,
  * says which, and whether a bare NOTIFY on the store's channel (what the next append would send) unsticks it.
@@ -329,6 +353,7 @@ function report(outcome: Outcome): string {
     ['backend', outcome.backend],
     ['connections / duration', `${CONNECTIONS} / ${m.durationS.toFixed(1)} s (after ${outcome.warmup ? outcome.warmup.durationS.toFixed(1) : 0} s warm-up)`],
     ['opened as', AS],
+    ...(PREFILL_EVENTS > 0 ? ([['history in the log before the run', `${PREFILL_EVENTS} events (BENCH_PREFILL_EVENTS)`]] as [string, string][]) : []),
     ...(WHAT_IFS.length ? ([['**what-if (simulated fixes, not the shipped code)**', `**${WHAT_IFS.join(', ')}**`]] as [string, string][]) : []),
     ['**tickets/s**', `**${rate.toFixed(1)}**`],
     ['tickets opened (2xx, no errors, right subject)', `${c.tickets} of ${c.responses} responses (${m.requestsSent} requests sent)`],
@@ -396,6 +421,7 @@ async function main(): Promise<void> {
         const line = {
           backend: outcome.backend,
           whatIf: WHAT_IFS,
+          prefill: PREFILL_EVENTS,
           ticketsPerSecond: m.counters.tickets / m.durationS,
           p50: m.latency.p50,
           p90: m.latency.p90,

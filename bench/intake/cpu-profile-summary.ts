@@ -3,9 +3,9 @@
  * function lives in) and the heaviest functions, as markdown tables.
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/intake-prof dist/bench/intake.bench.js
- *   node dist/bench/intake/cpu-profile-summary.js /tmp/intake-prof/<main thread>.cpuprofile [from-ms to-ms]
+ *   node dist/bench/intake/cpu-profile-summary.js /tmp/intake-prof/<main thread>.cpuprofile [from-s to-s]
  *
- * The optional window (ms since the profile started) limits it to the measured part of the run.
+ * The optional window (seconds since the profile started) limits it to the measured part of the run.
  */
 import { readFileSync } from 'node:fs';
 
@@ -27,8 +27,9 @@ const [file, fromArg, toArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: cpu-profile-summary <file.cpuprofile> [from-ms to-ms]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-const from = fromArg ? Number(fromArg) * 1000 : 0;
-const to = toArg ? Number(toArg) * 1000 : Infinity;
+// timeDeltas are in microseconds.
+const from = fromArg ? Number(fromArg) * 1_000_000 : 0;
+const to = toArg ? Number(toArg) * 1_000_000 : Infinity;
 
 function area(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : '(native / V8 builtins)';

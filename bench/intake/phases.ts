@@ -8,6 +8,7 @@
  *   ├─ auth: TokenService.verify
  *   ├─ OpenTicketHandler.execute
  *   │   ├─ open: coverage read (intake read model), load stream, append, settled (all projections catch up)
+ *   │   ├─ pin: the SLA context pins the policy (ticket stream, contracts, calendar, SLA stream reads), append, settled
  *   │   └─ route: ticket + account + engineers reads, load stream, append, settled
  *   ├─ re-read: TicketsQueries.ticket after the handler
  *   └─ the rest: Nest/Apollo/express (parse, validate, serialize)
@@ -23,9 +24,10 @@ import { PlatformRuntime, TokenService } from '#platform-kit';
 import { TicketsQueries } from '#triage';
 import { IntakeQueries } from '../../libs/intake/application/intake.queries.js';
 import { OpenTicketHandler } from '../../libs/intake/application/open-ticket.handler.js';
+import { SlaCommands } from '../../libs/sla/application/sla.commands.js';
 import { TicketsCommands } from '../../libs/triage/application/tickets.commands.js';
 
-type Stage = 'open' | 'route';
+type Stage = 'open' | 'pin' | 'route';
 interface Context {
   stage: Stage | null;
 }
@@ -94,6 +96,7 @@ export class Phases {
     this.wrap(TokenService.prototype, 'verify', () => 'auth: TokenService.verify');
     this.wrap(OpenTicketHandler.prototype, 'execute', () => 'handler: OpenTicketHandler.execute', (fn) => als.run({ stage: 'open' }, fn));
     this.wrap(IntakeQueries.prototype, 'coverageProblem', (ctx) => `${stageOf(ctx)}: coverage read (intake.accounts + intake.contracts)`);
+    this.wrap(SlaCommands.prototype, 'pin', () => 'pin: SlaCommands.pin (total)', (fn) => als.run({ stage: 'pin' }, fn));
     this.wrap(TicketsCommands.prototype, 'route', () => 'route: TicketsCommands.route (total)', (fn) => als.run({ stage: 'route' }, fn));
     this.wrap(TicketsQueries.prototype, 'ticket', (ctx) => (ctx ? `${stageOf(ctx)}: ticket read` : 're-read: TicketsQueries.ticket'));
     this.wrap(TicketsQueries.prototype, 'accountRouting', (ctx) => `${stageOf(ctx)}: account read`);
@@ -145,8 +148,24 @@ export class Phases {
     };
   }
 
-  /** Server-side latency of each POST, and the pg pool's queue (PostgreSQL). */
+  /** Server-side latency of each POST, each projection's share of the settle waits, the pg pool's queue. */
   attach(server: Server, runtime: PlatformRuntime): void {
+    // ProjectionLoop is not exported: reach its prototype through a running loop, and time each loop's waitFor.
+    const loops = (runtime.projectionRunner as unknown as { loops: Map<string, { projection: Projection }> }).loops;
+    const first = loops.values().next().value;
+    if (first) {
+      const proto = Object.getPrototypeOf(first) as { waitFor(this: { projection: Projection }, position: unknown): Promise<void>; benchTimed?: boolean };
+      if (!proto.benchTimed) {
+        proto.benchTimed = true;
+        const waitFor = proto.waitFor;
+        const phases = this;
+        proto.waitFor = async function (this: { projection: Projection }, position: unknown) {
+          const began = performance.now();
+          await waitFor.call(this, position);
+          phases.record(`settle: wait for ${this.projection.name} (calls that had to wait)`, performance.now() - began);
+        };
+      }
+    }
     server.on('request', (req, res) => {
       if (req.method !== 'POST') return;
       const began = performance.now();
@@ -200,7 +219,7 @@ export class Phases {
 }
 
 function order(name: string): number {
-  const prefixes = ['request', 'auth', 'handler', 'open', 're-read', 'route', 'background'];
+  const prefixes = ['request', 'auth', 'handler', 'open', 'pin', 'route', 're-read', 'settle', 'background'];
   const index = prefixes.findIndex((p) => name.startsWith(p));
   return index === -1 ? prefixes.length : index;
 }

@@ -2,11 +2,16 @@
  * BENCH_WHATIF=a,b,…: candidate fixes, simulated by patching the compiled modules inside the bench process only
  * (no file outside bench/ changes), so that their effect can be measured before anyone writes them properly.
  * The printed table names the ones applied; a run with any of them is NOT a measurement of the shipped code.
+ * Written against commit 37ff0c0 and brought along to a2b14ec (which already notifies after the commit, so
+ * notify-after-commit refuses to run there; single-append keeps the SLA pinning a2b14ec added).
  *
  *   settle-relevant      settled()/waitFor waits only for the projections that handle the appended event types
  *                        (today it waits for every projection of the process, even those that skip the events)
  *   wakeup-fix           the subscription's "hidden events?" check also answers yes when events it has not read
  *                        became readable meanwhile (today that case sleeps until the next NOTIFY: a lost wake-up)
+ *   guard-index          the same "hidden events?" question asked as ORDER BY … LIMIT 1 instead of EXISTS (…): today
+ *                        the planner answers the EXISTS with a SEQUENTIAL SCAN of event_store.events — every poll
+ *                        of every projection reads the whole log (wakeup-fix includes this)
  *   notify-after-commit  pg_notify is sent after the append commits, in its own statement, instead of inside the
  *                        append's transaction (which holds PostgreSQL's global NOTIFY lock through the WAL flush)
  *   route-async          openTicket returns once TicketOpened is readable; routing runs after, in the background
@@ -21,16 +26,21 @@
  *                        the cost of a memoised createCalendar (today: luxon zone validation per engineer per ticket)
  *   jwt-cryptokey        TokenService verifies with a CryptoKey imported once (today jose imports the raw secret on
  *                        every verify)
+ *   prepared             (PostgreSQL) every parameterised statement is sent as a named prepared statement, so each
+ *                        connection parses and plans it once (today: unnamed statements, parsed and planned on
+ *                        every execution)
  *   lazy-checkpoint      a projection batch with no event the projection handles opens no transaction:
  *                        its checkpoint moves in memory only (today: BEGIN, checkpoint upsert, COMMIT with a WAL
  *                        flush, for every batch of every projection, even one that skips every event in it)
  */
-import { EVENTS_CHANNEL, PgliteClient, PostgresClient, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
-import { ProjectionRunner, type Projection } from '#projections';
-import { randomUUID, webcrypto } from 'node:crypto';
+import { createHash, randomUUID, webcrypto } from 'node:crypto';
+import pg from 'pg';
 import { createCalendar } from '#calendar';
-import { ticketStream, type Principal, type TicketEvent } from '#contracts';
+import type { CommandBus } from '@nestjs/cqrs';
+import { PinSlaPolicy, ticketStream, type Principal, type TicketEvent } from '#contracts';
+import { EVENTS_CHANNEL, PgliteClient, PostgresClient, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
 import { foldStream, type Clock, type PlatformRuntime, type TokenService } from '#platform-kit';
+import { ProjectionRunner, type Projection } from '#projections';
 import { TicketsQueries } from '#triage';
 import { OpenTicketHandler, type OpenTicketRequest } from '../../libs/intake/application/open-ticket.handler.js';
 import type { IntakeQueries } from '../../libs/intake/application/intake.queries.js';
@@ -39,7 +49,7 @@ import { RouteNewTicketHandler } from '../../libs/triage/application/tickets.com
 import { ticketDecider, type TicketCommand } from '../../libs/triage/domain/ticket.decider.js';
 import { routeTicket } from '../../libs/triage/domain/routing.policy.js';
 
-export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'notify-after-commit', 'route-async', 'single-append', 'lazy-checkpoint', 'routing-reads', 'jwt-cryptokey'] as const;
+export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'guard-index', 'notify-after-commit', 'route-async', 'single-append', 'lazy-checkpoint', 'routing-reads', 'jwt-cryptokey', 'prepared'] as const;
 export type WhatIf = (typeof WHAT_IFS)[number];
 
 export function parseWhatIfs(raw: string | undefined): WhatIf[] {
@@ -86,11 +96,26 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
     SqlEventStore.prototype.hasEventsBehindGuard = async function (this: SqlEventStore, after: Position | null): Promise<boolean> {
       const from = after ?? { commit: 0n, prepare: 0n };
       // Anything after `after` at all: hidden behind the guard (recheck soon) or readable by now (read it).
-      const [row] = await this.sql.query<{ pending: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM event_store.events WHERE (transaction_id, seq) > ($1::bigint, $2::bigint)) AS pending`,
+      // ORDER BY … LIMIT 1 rather than EXISTS: the planner then walks events_global_order instead of a seq scan.
+      const rows = await this.sql.query<{ pending: number }>(
+        `SELECT 1 AS pending FROM event_store.events WHERE (transaction_id, seq) > ($1::bigint, $2::bigint)
+         ORDER BY transaction_id, seq LIMIT 1`,
         [from.commit.toString(), from.prepare.toString()],
       );
-      return Boolean(row?.pending);
+      return rows.length > 0;
+    };
+  } else if (whatIfs.includes('guard-index')) {
+    SqlEventStore.prototype.hasEventsBehindGuard = async function (this: SqlEventStore, after: Position | null): Promise<boolean> {
+      const from = after ?? { commit: 0n, prepare: 0n };
+      // The same question as today's, asked so that the planner uses events_global_order (no seq scan).
+      const rows = await this.sql.query<{ pending: number }>(
+        `SELECT 1 AS pending FROM event_store.events
+         WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+           AND (transaction_id, seq) > ($1::bigint, $2::bigint)
+         ORDER BY transaction_id, seq LIMIT 1`,
+        [from.commit.toString(), from.prepare.toString()],
+      );
+      return rows.length > 0;
     };
   }
 
@@ -99,6 +124,7 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
       appendInTransaction(tx: SqlExecutor, ...rest: unknown[]): Promise<AppendResult>;
     };
     const inTransaction = proto.appendInTransaction;
+    if (typeof inTransaction !== 'function') throw new Error('BENCH_WHATIF=notify-after-commit: this event store already notifies after the commit');
     const notify = `, pg_notify('${EVENTS_CHANNEL}', '')`;
     proto.appendInTransaction = function (this: SqlEventStore, tx: SqlExecutor, ...rest: unknown[]) {
       const withoutNotify: SqlExecutor = { query: (text, params) => tx.query(text.replace(notify, ''), params) };
@@ -180,6 +206,8 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
         'no_stream',
       );
       await runtime.settled(appended);
+      // As the handler does after opening: the SLA context pins the ticket's policy (and settles).
+      await (this as unknown as { commandBus: CommandBus }).commandBus.execute(new PinSlaPolicy(ticketId));
       return { ticketId, created: true };
     };
   }
@@ -195,6 +223,18 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
         `SELECT s.id, s.role, s.regions, s.skills FROM triage.staff s WHERE s.role = 'ENGINEER'`,
       );
       return rows.map((row) => ({ id: row.id, role: row.role, regions: row.regions, skills: row.skills, calendar: null, openTickets: 0 }));
+    };
+  }
+
+  if (whatIfs.includes('prepared')) {
+    const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+      if (typeof args[0] === 'string' && Array.isArray(args[1])) {
+        const text = args[0];
+        const name = `ld_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        return query.call(this, { name, text, values: args[1] }, ...args.slice(2));
+      }
+      return query.apply(this, args);
     };
   }
 

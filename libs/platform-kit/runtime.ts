@@ -72,10 +72,17 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
     await this.scheduler.start();
   }
 
-  /** Read-your-writes: resolves once every read model includes the append. */
-  async settled(appended: AppendResult | Position | null): Promise<void> {
-    if (!appended) return;
-    await this.projectionRunner.waitFor('position' in appended ? appended.position : appended);
+  /**
+   * Read-your-writes: resolves once every read model that handles what was appended includes it (the others
+   * have nothing to show for it). Pass a command's result, or a bare append/position to wait for all.
+   */
+  async settled(written: { appended: AppendResult | null; eventTypes: string[] } | AppendResult | Position | null): Promise<void> {
+    if (!written) return;
+    if ('eventTypes' in written) {
+      if (written.appended) await this.projectionRunner.waitFor(written.appended.position, undefined, written.eventTypes);
+      return;
+    }
+    await this.projectionRunner.waitFor('position' in written ? written.position : written);
   }
 
   /** Waits until the read models include everything readable in the log now. */

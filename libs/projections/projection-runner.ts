@@ -11,6 +11,9 @@ export interface ProjectionRunnerOptions {
   waitTimeoutMs?: number;
 }
 
+/** Events a projection may pass over without recording its checkpoint. */
+const CHECKPOINT_EVERY_SKIPPED = 1_000;
+
 export class ProjectionWaitTimeout extends Error {
   override readonly name = 'ProjectionWaitTimeout';
 }
@@ -28,6 +31,7 @@ class ProjectionLoop {
   private stopped = false;
   private readonly waiters = new Set<Waiter>();
   private readonly handled: Set<string>;
+  private skippedSinceCheckpoint = 0;
 
   constructor(
     readonly projection: Projection,
@@ -54,10 +58,16 @@ class ProjectionLoop {
           if (!batch || this.stopped) break;
           const last = batch[batch.length - 1]!.position;
           const relevant = batch.filter((event) => this.handled.has(event.type));
-          await this.sql.transaction(async (tx) => {
-            if (relevant.length > 0) await this.projection.apply(relevant, tx);
-            await writeCheckpoint(tx, this.projection.name, last);
-          });
+          this.skippedSinceCheckpoint += batch.length;
+          // A batch of nothing this projection handles changes no rows: its checkpoint can wait (a restart
+          // re-reads those events and skips them again), which spares a transaction per batch.
+          if (relevant.length > 0 || this.skippedSinceCheckpoint >= CHECKPOINT_EVERY_SKIPPED) {
+            await this.sql.transaction(async (tx) => {
+              if (relevant.length > 0) await this.projection.apply(relevant, tx);
+              await writeCheckpoint(tx, this.projection.name, last);
+            });
+            this.skippedSinceCheckpoint = 0;
+          }
           this.advance(last);
           failures = 0;
         }
@@ -85,6 +95,10 @@ class ProjectionLoop {
     }
   }
 
+  handles(type: string): boolean {
+    return this.handled.has(type);
+  }
+
   reached(position: Position): boolean {
     return this.position !== null && comparePositions(this.position, position) >= 0;
   }
@@ -99,6 +113,12 @@ class ProjectionLoop {
     await this.buffer?.close().catch(() => undefined);
     await this.running;
     this.running = null;
+    // Record how far it got, so a restart does not re-read what it passed over.
+    if (this.skippedSinceCheckpoint > 0 && this.position) {
+      const position = this.position;
+      await this.sql.transaction((tx) => writeCheckpoint(tx, this.projection.name, position)).catch(() => undefined);
+      this.skippedSinceCheckpoint = 0;
+    }
   }
 }
 
@@ -133,9 +153,14 @@ export class ProjectionRunner {
     for (const loop of this.loops.values()) await loop.start();
   }
 
-  /** Resolves once every projection has processed `position`; rejects after the bounded wait. */
-  async waitFor(position: Position, timeoutMs = this.options.waitTimeoutMs): Promise<void> {
-    const pending = [...this.loops.values()].filter((loop) => !loop.reached(position));
+  /**
+   * Resolves once every projection has processed `position` — or, given `eventTypes`, every projection that
+   * handles one of them; rejects after the bounded wait.
+   */
+  async waitFor(position: Position, timeoutMs = this.options.waitTimeoutMs, eventTypes?: readonly string[]): Promise<void> {
+    const pending = [...this.loops.values()].filter(
+      (loop) => !loop.reached(position) && (!eventTypes || eventTypes.some((type) => loop.handles(type))),
+    );
     if (pending.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -28,14 +28,14 @@ export class AccountsCommands {
     const calendarId = randomUUID();
     const ctx = this.context(principal);
     const result = await executeCommand(this.runtime.store, streams.calendar(calendarId), calendarDecider, { type: 'DefineCalendar', calendarId, ...input, ...ctx }, ctx);
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
     return calendarId;
   }
 
   async amendCalendar(principal: Principal, calendarId: string, amendment: CalendarAmendment): Promise<void> {
     const ctx = this.context(principal);
     const result = await executeCommand(this.runtime.store, streams.calendar(calendarId), calendarDecider, { type: 'AmendCalendar', calendarId, amendment, ...ctx }, ctx);
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
   }
 
   async registerAccount(
@@ -45,7 +45,7 @@ export class AccountsCommands {
     const accountId = randomUUID();
     const ctx = this.context(principal);
     const result = await executeCommand(this.runtime.store, streams.account(accountId), accountDecider, { type: 'RegisterAccount', accountId, ...input, ...ctx }, ctx);
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
     return accountId;
   }
 
@@ -63,7 +63,7 @@ export class AccountsCommands {
       { type: 'RegisterStaff', staffId, ...input, calendarExists, ...ctx },
       ctx,
     );
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
     return staffId;
   }
 
@@ -71,7 +71,7 @@ export class AccountsCommands {
     const ctx = this.context(principal);
     const tamIsRegistered = await this.isTam(tamId);
     const result = await executeCommand(this.runtime.store, streams.account(accountId), accountDecider, { type: 'AssignTam', accountId, tamId, tamIsRegistered, ...ctx }, ctx);
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
   }
 
   async handOverAccount(principal: Principal, accountId: string, toTamId: string, notes: string): Promise<void> {
@@ -84,7 +84,7 @@ export class AccountsCommands {
       { type: 'HandOverAccount', accountId, toTamId, toTamIsRegistered, notes, ...ctx },
       ctx,
     );
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
   }
 
   async signContract(principal: Principal, accountId: string, terms: ContractTerms): Promise<number> {
@@ -100,7 +100,7 @@ export class AccountsCommands {
       { type: 'SignContract', accountId, terms, accountExists, calendarExists, ...ctx },
       ctx,
     );
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
     return result.state.version;
   }
 

@@ -264,18 +264,19 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  /** Are there committed events after `after` that the xmin guard still hides? Then look again soon. */
+  /**
+   * Is anything recorded after `after` that the last read did not return? Asked without the xmin guard: an
+   * older transaction that hid an event may have ended since the read — without a NOTIFY of its own — and the
+   * event is readable now. In index order with LIMIT 1, so it costs one index probe, not a scan.
+   */
   async hasEventsBehindGuard(after: Position | null): Promise<boolean> {
     const from = after ?? { commit: 0n, prepare: 0n };
-    const [row] = await this.sql.query<{ pending: boolean }>(
-      `SELECT EXISTS (
-         SELECT 1 FROM event_store.events
-         WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-           AND (transaction_id, seq) > ($1::bigint, $2::bigint)
-       ) AS pending`,
+    const rows = await this.sql.query(
+      `SELECT 1 FROM event_store.events WHERE (transaction_id, seq) > ($1::bigint, $2::bigint)
+       ORDER BY transaction_id, seq LIMIT 1`,
       [from.commit.toString(), from.prepare.toString()],
     );
-    return Boolean(row?.pending);
+    return rows.length > 0;
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {

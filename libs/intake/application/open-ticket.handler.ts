@@ -61,7 +61,7 @@ export class OpenTicketHandler {
       },
       { actor, now },
     );
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
     if (result.appended) {
       await this.commandBus.execute(new PinSlaPolicy(ticketId));
       await this.commandBus.execute(new RouteNewTicket(ticketId));

@@ -31,6 +31,8 @@ export interface Decided<State> {
   /** The stream's revision after the command (-1: still no stream). */
   version: number;
   appended: AppendResult | null;
+  /** Types of the events appended (read-your-writes waits only for the read models that handle them). */
+  eventTypes: string[];
 }
 
 export function foldStream<State, Event extends DomainEvent>(
@@ -59,7 +61,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
     }
     let state = foldStream(decider, recorded);
     const events = decider.decide(command, state);
-    if (events.length === 0) return { state, version: revision, appended: null };
+    if (events.length === 0) return { state, version: revision, appended: null, eventTypes: [] };
     try {
       const appended = await store.append(
         stream,
@@ -67,7 +69,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
         revision === -1 ? 'no_stream' : revision,
       );
       for (const event of events) state = decider.evolve(state, event);
-      return { state, version: appended.nextExpectedRevision, appended };
+      return { state, version: appended.nextExpectedRevision, appended, eventTypes: events.map((event) => event.type) };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersion)) throw error;
       if (context.expectedVersion != null || attempt >= 2) {

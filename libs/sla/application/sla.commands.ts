@@ -85,7 +85,7 @@ export class SlaCommands {
       now,
       eventIds: () => uuidv5(`pin:${ticketId}`, SLA_NAMESPACE),
     });
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
   }
 
   /**
@@ -118,7 +118,7 @@ export class SlaCommands {
       eventIds: () => uuidv5(key, SLA_NAMESPACE),
     });
     if (breach && (status.severity === 'P0' || status.severity === 'P1') && (metric === 'FIRST_RESPONSE' || metric === 'RESOLUTION')) {
-      await this.runtime.settled(result.appended);
+      await this.runtime.settled(result);
       await this.commandBus.execute(new EscalateForSlaBreach(ticketId, key));
     }
     return result.appended;
@@ -172,7 +172,7 @@ export class BreachClaimCommands {
       { type: 'FileBreachClaim', claimId, ticketId: input.ticketId, accountId: opened.accountId, metric: input.metric, cycle: input.cycle, statement: input.statement, verdict, proposedCredit: credit, creditMonth: month, mayFile, actor, now },
       { actor, now },
     );
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
     return claimId;
   }
 
@@ -187,7 +187,7 @@ export class BreachClaimCommands {
         : { amount: 0, currency: 'USD' };
     const actor = { id: principal.id, role: principal.role };
     const result = await executeCommand(this.runtime.store, claimStream(claimId), breachClaimDecider, { type: 'DecideBreachClaim', claimId, decision, reason, credit, actor, now }, { actor, now });
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
   }
 }
 

@@ -39,7 +39,7 @@ export class TicketsCommands {
       expectedVersion,
       ...(eventId ? { eventIds: () => eventId } : {}),
     });
-    await this.runtime.settled(result.appended);
+    await this.runtime.settled(result);
     return result;
   }
 
