@@ -38,6 +38,7 @@ describe('SLA alerts over GraphQL-over-WebSocket (graphql-transport-ws)', () => 
     });
     clients.push(client);
     const subscribed = new Promise<void>((resolve) => {
+      // graphql-ws acknowledges a connection, not a subscription: give the server a moment to register it.
       client.on('connected', () => setTimeout(resolve, 50));
       client.on('closed', () => resolve());
     });
