@@ -51,7 +51,7 @@ const PHASES = process.env.BENCH_PHASES === '1';
 const PREFILL_EVENTS = Number(process.env.BENCH_PREFILL_EVENTS ?? '0');
 const TARGET = { ticketsPerSecond: 300, p99Ms: 100 };
 const JWT_SECRET = 'bench-intake-secret-0123456789-0123456789';
-const RESET_SCHEMAS = ['event_store', 'projections', 'platform', 'accounts', 'triage', 'intake'];
+const RESET_SCHEMAS = ['event_store', 'projections', 'platform', 'accounts', 'triage', 'intake', 'sla'];
 
 if (!(DURATION_S > 0) || !(WARMUP_S >= 0) || !(CONNECTIONS >= 1)) throw new Error('BENCH_DURATION, BENCH_WARMUP and BENCH_CONNECTIONS must be positive numbers');
 if (AS !== 'ADMIN' && AS !== 'CUSTOMER') throw new Error('BENCH_AS must be ADMIN or CUSTOMER');

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { v5 as uuidv5 } from 'uuid';
-import { PgliteClient, SqlEventStore, type RecordedEvent, type SqlExecutor } from '#event-store';
+import { PgliteClient, PostgresClient, SqlEventStore, type RecordedEvent, type SqlClient, type SqlExecutor } from '#event-store';
 import { ManualClock, TimerScheduler, type Timer } from '#platform-kit';
 import { ProjectionRunner, type Projection } from '#projections';
 import { random } from './histories.js';
@@ -67,7 +67,12 @@ const breachesProjection: Projection = {
 export async function timerScaling(clocks: number, withProjection: boolean, log: (message: string) => void): Promise<TimerScalingResult> {
   const sampler = new RssSampler();
   const clock = new ManualClock(START);
-  const sql = await PgliteClient.open();
+  // PostgreSQL when DATABASE_URL is set (its own schemas are dropped first: use a throwaway database).
+  const databaseUrl = process.env.DATABASE_URL;
+  const sql: SqlClient = databaseUrl ? new PostgresClient({ connectionString: databaseUrl }) : await PgliteClient.open();
+  if (databaseUrl) {
+    await sql.exec('DROP SCHEMA IF EXISTS event_store CASCADE; DROP SCHEMA IF EXISTS platform CASCADE; DROP SCHEMA IF EXISTS projections CASCADE; DROP SCHEMA IF EXISTS bench CASCADE;');
+  }
   const store = await SqlEventStore.open(sql, { ownsClient: false, now: () => clock.now() });
   const runner = new ProjectionRunner(store, sql, withProjection ? [breachesProjection] : []);
   await runner.start();
