@@ -9,6 +9,8 @@ import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
 
+const CHANNEL_REPLY_NAMESPACE = '7a4e2c1d-9b8f-4e6a-a5d3-2c1b0f9e8d7c';
+
 type CommandBody = TicketCommand extends infer C ? (C extends TicketCommand ? Omit<C, 'ticketId' | 'actor' | 'customerAccountId' | 'now'> : never) : never;
 
 /**
@@ -54,8 +56,11 @@ export class TicketsCommands {
   addDiagnostics = (p: Principal, id: string, diagnostics: Partial<Diagnostics>, v: number | null) =>
     this.execute(p, id, { type: 'AddDiagnostics', diagnostics }, v);
 
+  /** A reply; one that came through a channel gets an event id derived from the channel's message id, so a
+   * redelivery — in any process — is recorded once. */
   reply(p: Principal, id: string, body: string, visibility: Visibility, requestsInformation: boolean, v: number | null, externalId: string | null = null) {
-    return this.execute(p, id, { type: 'AddReply', replyId: randomUUID(), body, visibility, requestsInformation, externalId }, v);
+    const eventId = externalId === null ? undefined : uuidv5(`reply\n${id}\n${externalId}`, CHANNEL_REPLY_NAMESPACE);
+    return this.execute(p, id, { type: 'AddReply', replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId }, v, eventId);
   }
 
   async dispute(p: Principal, id: string, reason: string, v: number | null) {
