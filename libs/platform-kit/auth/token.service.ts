@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -10,10 +10,11 @@ const ISSUER = 'ledgerdesk';
 
 /** HS256 tokens: `sub` the person, `role`, and `accountId` for customers. */
 export class TokenService {
-  private readonly key: Uint8Array;
+  // A KeyObject made once: handing jose the raw bytes re-imports the HMAC key on every request.
+  private readonly key: KeyObject;
 
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   async sign(principal: Principal, expiresIn: string | number = '12h', issuedAt?: Date): Promise<string> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { createCalendar } from '#calendar';
+import { createCalendar, type BusinessCalendar, type CalendarDefinition } from '#calendar';
 import { AddChannelReply, AppError, EscalateForSlaBreach, RouteNewTicket, ticketStream, type Diagnostics, type Principal, type Severity, type Visibility } from '#contracts';
 import { CLOCK, executeCommand, PlatformRuntime, type Clock } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
@@ -76,6 +76,19 @@ export class TicketsCommands {
     return this.execute(p, id, { type: 'AssignTicket', assigneeId, assigneeIsStaff, reason: `assigned by ${p.id}`, automatic: false }, v);
   }
 
+  // Building a calendar validates it and loads holiday data: keep the shift calendars seen.
+  private readonly shiftCalendars = new Map<string, BusinessCalendar>();
+  private shiftCalendar(definition: CalendarDefinition): BusinessCalendar {
+    const key = JSON.stringify(definition);
+    let calendar = this.shiftCalendars.get(key);
+    if (!calendar) {
+      if (this.shiftCalendars.size >= 256) this.shiftCalendars.clear();
+      calendar = createCalendar(definition);
+      this.shiftCalendars.set(key, calendar);
+    }
+    return calendar;
+  }
+
   /** Auto-routing on open: the pure policy chooses; the choice and its reason are recorded. */
   async route(ticketId: string): Promise<void> {
     const ticket = await this.queries.ticket(ticketId);
@@ -84,7 +97,7 @@ export class TicketsCommands {
     const now = this.clock.now();
     const engineers = (await this.queries.engineersForRouting()).map((engineer) => ({
       ...engineer,
-      onShift: engineer.calendar ? createCalendar(engineer.calendar).isOpenAt(now) : true,
+      onShift: engineer.calendar ? this.shiftCalendar(engineer.calendar).isOpenAt(now) : true,
     }));
     const decision = routeTicket({
       severity: ticket.severity,
