@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   }
 
   if (timers.length) {
-    out.push(`### (b2) TimerScheduler alone (PGlite in memory): one breach timer per open clock, a handler appending one event${TIMER_PROJECTION ? ' and a projection recording it' : ''}, advance two days`, '');
+    out.push(`### (b2) TimerScheduler alone (${process.env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'PGlite in memory'}): one breach timer per open clock, a handler appending one event${TIMER_PROJECTION ? ' and a projection recording it' : ''}, advance two days`, '');
     out.push('| open clocks | due in 2 days | fired | breach events (distinct) | advance s | ms / fired timer | middle 80 % | each tenth of the run, ms / fire | peak RSS MiB | once each |');
     out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |');
     for (const t of timers) {
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
       '',
       `After the run, finding the next timer reads ${fmt(big.nextTimerBuffers)} index/heap pages (dead entries of fired timers at the head of timers_due; PGlite runs no autovacuum); after VACUUM ${fmt(big.nextTimerBuffersAfterVacuum)}.`,
       '',
-      `Memory at ${fmt(big.clocks)} clocks: JS heap ${fmt(big.heapUsedMiB)} MiB, ArrayBuffers ${fmt(big.arrayBuffersMiB)} MiB, database ${fmt(big.databaseMiB)} MiB, WAL ${fmt(big.walMiB)} MiB (max_wal_size ${big.maxWalSize}); an empty in-memory PGlite alone is ≈ 740 MiB RSS here.`,
+      `Memory at ${fmt(big.clocks)} clocks: JS heap ${fmt(big.heapUsedMiB)} MiB, ArrayBuffers ${fmt(big.arrayBuffersMiB)} MiB, database ${fmt(big.databaseMiB)} MiB, WAL ${fmt(big.walMiB)} MiB (max_wal_size ${big.maxWalSize})${process.env.DATABASE_URL ? ' (PostgreSQL runs in its own processes: not in this RSS)' : '; an empty in-memory PGlite alone is ≈ 740 MiB RSS here'}.`,
     );
   }
   out.push('', `Whole bench: ${fmt((performance.now() - began) / 1000, 0)} s; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.`);
