@@ -75,7 +75,7 @@ export const calendarDecider: Decider<CalendarCommand, CalendarState, CalendarEv
     }
   },
 
-  evolve(state, event) {
+  evolve(_state, event) {
     switch (event.type) {
       case 'CalendarDefined':
         return { version: 1, definition: event.data.definition };

@@ -6,7 +6,6 @@ import type { Role } from '#event-store';
 import { unauthenticated } from '#contracts';
 import { ROLES, type Principal } from './principal.js';
 
-const ISSUER = 'ledgerdesk';
 
 /** HS256 tokens: `sub` the person, `role`, and `accountId` for customers. */
 export class TokenService {

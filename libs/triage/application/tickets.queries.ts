@@ -1,30 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalendarDefinition } from '#calendar';
-import { badUserInput, type Channel, type Diagnostics, type Severity, type Visibility } from '#contracts';
+import { badUserInput, type Visibility } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
-import type { TicketStatus } from '../domain/ticket.state.js';
+import type { TicketView } from '../domain/ticket-view.js';
 
-export interface TicketRow {
-  id: string;
-  accountId: string;
-  version: number;
-  channel: Channel;
-  subject: string;
-  description: string;
-  status: TicketStatus;
-  claimedSeverity: Severity;
-  assessedSeverity: Severity | null;
-  severity: Severity;
-  dispute: Record<string, any> | null;
-  assigneeId: string | null;
-  diagnostics: Diagnostics;
-  escalationLevel: number;
-  externalId: string | null;
-  openedAt: Date;
-  resolvedAt: Date | null;
-  closedAt: Date | null;
-}
+/** A ticket row of the read model: the pure view without its replies (kept in their own table). */
+export type TicketRow = Omit<TicketView, 'replies'>;
 
 export interface ReplyRow {
   id: string;
