@@ -67,6 +67,9 @@ export class SqlEventStore implements EventStore {
   private readonly heads = new Map<string, StreamHead>();
   private readonly localAppends = new EventEmitter().setMaxListeners(0);
   private notifying = false;
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Counts wake-ups (appends here, NOTIFYs from elsewhere), taken before subscribers are woken. */
+  private wakeGeneration = 0;
   private notifyAgain = false;
 
   private constructor(
@@ -200,6 +203,7 @@ export class SqlEventStore implements EventStore {
    * most one NOTIFY is in flight; appends meanwhile are covered by the next one.
    */
   private announceAppend(): void {
+    this.wakeGeneration += 1;
     this.localAppends.emit('append');
     if (this.sql.kind !== 'postgres') return;
     if (this.notifying) {
@@ -279,11 +283,26 @@ export class SqlEventStore implements EventStore {
     return rows.length > 0;
   }
 
+  /**
+   * The platform's projections each follow the log, usually from the same position: identical reads issued
+   * at the same moment share one query. Safe because a subscriber that joins a read begun before an append
+   * has also been woken by that append, and reads again.
+   */
+  private shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const started = read().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
   subscribe(options: SubscribeOptions = {}): Subscription {
+    // Keys carry the wake generation: a read started before the latest append is never shared after it.
+    const at = (after: Position | null) => `${this.wakeGeneration}:${after ? `${after.commit}/${after.prepare}` : 'start'}`;
     return new PollingSubscription(
       {
-        read: (after, maxCount) => this.readAll({ after, maxCount }),
-        hasHiddenEvents: (after) => this.hasEventsBehindGuard(after),
+        read: (after, maxCount) => this.shared(`read:${at(after)}:${maxCount}`, () => this.readAll({ after, maxCount })),
+        hasHiddenEvents: (after) => this.shared(`hidden:${at(after)}`, () => this.hasEventsBehindGuard(after)),
         listen: (wake) => this.listen(wake),
       },
       { ...options, recheckMs: this.sql.kind === 'postgres' ? CROSS_PROCESS_RECHECK_MS : undefined },
@@ -292,7 +311,11 @@ export class SqlEventStore implements EventStore {
 
   private async listen(wake: () => void): Promise<() => Promise<void>> {
     this.localAppends.on('append', wake);
-    const stopRemote = this.sql.kind === 'postgres' ? await this.sql.listen(EVENTS_CHANNEL, wake) : null;
+    const remoteWake = () => {
+      this.wakeGeneration += 1;
+      wake();
+    };
+    const stopRemote = this.sql.kind === 'postgres' ? await this.sql.listen(EVENTS_CHANNEL, remoteWake) : null;
     return async () => {
       this.localAppends.off('append', wake);
       await stopRemote?.();
