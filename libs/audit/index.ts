@@ -1,1 +1,2 @@
 export * from './audit.module.js';
+export { checkEvidenceBundle, type EvidenceBundle } from './application/evidence-bundle.js';

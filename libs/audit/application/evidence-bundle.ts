@@ -1,0 +1,137 @@
+import { claimStream, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
+import { eventHash, formatPosition, type EventStore, type RecordedEvent } from '#event-store';
+import { policyOf, slaStatus } from '#sla';
+
+export const BUNDLE_FORMAT = 'ledgerdesk-evidence-bundle/1';
+
+/** A recorded event as the bundle carries it: everything its hash covers, plus its place in the log. */
+export interface BundledEvent {
+  id: string;
+  stream: string;
+  revision: number;
+  position: string;
+  type: string;
+  data: unknown;
+  metadata: RecordedEvent['metadata'];
+  recordedAt: string;
+  hash: string;
+  previousHash: string | null;
+}
+
+/** One JSON document: a ticket's streams with hashes, its pinned policy, and the SLA verdicts as of `asOf`. */
+export interface EvidenceBundle {
+  format: typeof BUNDLE_FORMAT;
+  ticketId: string;
+  asOf: string;
+  streams: Record<string, BundledEvent[]>;
+  pinnedPolicy: { contractVersion: number; calendarVersion: number; contract: unknown; calendar: unknown } | null;
+  slaVerdicts: ReturnType<typeof slaStatus> | null;
+  claims: unknown[];
+}
+
+const bundled = (event: RecordedEvent): BundledEvent => ({
+  id: event.id,
+  stream: event.stream,
+  revision: event.revision,
+  position: formatPosition(event.position),
+  type: event.type,
+  data: event.data,
+  metadata: event.metadata,
+  recordedAt: event.recordedAt,
+  hash: event.hash,
+  previousHash: event.previousHash,
+});
+
+/** Internal notes travel as facts (type, time, hash) without content when a customer exports. */
+export function redacted(event: BundledEvent): BundledEvent {
+  const data = event.data as { visibility?: string; ticketId?: string; replyId?: string };
+  if (event.type !== 'ReplyAdded' || data.visibility !== 'INTERNAL') return event;
+  return { ...event, data: { ticketId: data.ticketId, replyId: data.replyId, visibility: 'INTERNAL', redacted: true } };
+}
+
+export async function exportEvidenceBundle(
+  store: EventStore,
+  ticketId: string,
+  claimIds: readonly string[],
+  asOf: Date,
+  forCustomer: boolean,
+): Promise<EvidenceBundle | null> {
+  const ticket = await store.readStream(ticketStream(ticketId));
+  if (ticket.length === 0) return null;
+  const sla = await store.readStream(slaStream(ticketId));
+  const streams: Record<string, BundledEvent[]> = {
+    [ticketStream(ticketId)]: ticket.map(bundled).map((e) => (forCustomer ? redacted(e) : e)),
+    [slaStream(ticketId)]: sla.map(bundled),
+  };
+  const claims: unknown[] = [];
+  for (const claimId of claimIds) {
+    const events = await store.readStream(claimStream(claimId));
+    streams[claimStream(claimId)] = events.map(bundled);
+    claims.push(...events.map((event) => ({ type: event.type, ...(event.data as object) })));
+  }
+  const pinned = sla.find((event) => event.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;
+  const policy = pinned ? policyOf(pinned) : null;
+  return {
+    format: BUNDLE_FORMAT,
+    ticketId,
+    asOf: asOf.toISOString(),
+    streams,
+    pinnedPolicy: policy,
+    slaVerdicts: policy ? JSON.parse(JSON.stringify(slaStatus(ticket as unknown as TicketEvent[], policy, asOf))) : null,
+    claims,
+  };
+}
+
+export interface BundleCheck {
+  ok: boolean;
+  lines: string[];
+}
+
+/**
+ * Checks a bundle with nothing but the bundle: every stream's hash chain, and the SLA verdicts re-derived with
+ * the same pure engine from the ticket's events and the pinned policy. Redacted events fail their hash by
+ * design (their content is withheld) and are reported as such, not as tampering.
+ */
+export function checkEvidenceBundle(bundle: EvidenceBundle): BundleCheck {
+  const lines: string[] = [];
+  let ok = true;
+  if (bundle.format !== BUNDLE_FORMAT) return { ok: false, lines: [`not a Ledgerdesk evidence bundle (format ${String(bundle.format)})`] };
+  for (const [stream, events] of Object.entries(bundle.streams)) {
+    const problem = chainProblem(stream, events);
+    const withheld = events.filter(isRedacted).length;
+    if (problem) {
+      ok = false;
+      lines.push(`BROKEN  ${stream}: ${problem}`);
+    } else {
+      const note = withheld ? ` (${withheld} redacted: linked by hash, content withheld)` : '';
+      lines.push(`HOLDS   ${stream}: ${events.length} events, chain intact${note}, head ${events.at(-1)?.hash ?? 'none'}`);
+    }
+  }
+  const ticketEvents = bundle.streams[ticketStream(bundle.ticketId)] ?? [];
+  if (bundle.pinnedPolicy && bundle.slaVerdicts) {
+    const derived = JSON.parse(JSON.stringify(slaStatus(ticketEvents as unknown as TicketEvent[], bundle.pinnedPolicy as never, new Date(bundle.asOf))));
+    const same = JSON.stringify(derived) === JSON.stringify(bundle.slaVerdicts);
+    if (same) lines.push(`HOLDS   SLA verdicts as of ${bundle.asOf}: re-derived from the events and the pinned policy, identical`);
+    else {
+      ok = false;
+      lines.push(`DIFFERS SLA verdicts as of ${bundle.asOf}: the bundle says ${JSON.stringify(bundle.slaVerdicts)}, the events say ${JSON.stringify(derived)}`);
+    }
+  }
+  return { ok, lines };
+}
+
+const isRedacted = (event: BundledEvent) => (event.data as { redacted?: boolean } | null)?.redacted === true;
+
+/** The first place a stream's chain does not hold, or null. A redacted event is checked by its links only. */
+function chainProblem(stream: string, events: readonly BundledEvent[]): string | null {
+  let previousHash: string | null = null;
+  for (const [index, event] of events.entries()) {
+    if (event.stream !== stream || event.revision !== index) return `revision ${index} is missing or out of place`;
+    if (event.previousHash !== previousHash) return `revision ${index}: previousHash does not match the hash of revision ${index - 1}`;
+    if (!isRedacted(event) && eventHash({ ...event, previousHash }) !== event.hash) {
+      return `revision ${index}: content does not match its recorded hash (altered)`;
+    }
+    previousHash = event.hash;
+  }
+  return null;
+}
