@@ -2,11 +2,16 @@ import { ConfigError, loadConfig, openInfrastructure, SystemClock } from '#platf
 import { readFileSync } from 'node:fs';
 import { checkEvidenceBundle, type EvidenceBundle } from '#audit';
 import { checkSlaConsistency } from '#sla';
+import { ProjectionRunner } from '#projections';
+import { setupTimers } from '#platform-kit';
+import { PLATFORM_PROJECTIONS } from '../apps/platform/platform.projections.js';
 
 // `ledgerdesk <command>`: operations against the configured store (same environment as the platform).
 const USAGE = `usage:
   ledgerdesk verify <bundle.json>   check an evidence bundle offline: hash chains and re-derived SLA verdicts
-  ledgerdesk sla check              compare the SLA read model with the log (exit 1 on any mismatch)`;
+  ledgerdesk sla check              compare the SLA read model with the log (exit 1 on any mismatch)
+  ledgerdesk projections rebuild <name>|--all
+                                    drop read models and replay them from the log (stop the platform first)`;
 
 async function main(args: string[]): Promise<number> {
   const [area, command] = args;
@@ -16,6 +21,31 @@ async function main(args: string[]): Promise<number> {
     for (const line of result.lines) process.stdout.write(`${line}\n`);
     process.stdout.write(result.ok ? 'The bundle holds.\n' : 'The bundle does NOT hold.\n');
     return result.ok ? 0 : 1;
+  }
+  if (area === 'projections' && command === 'rebuild' && args[2]) {
+    const names = args[2] === '--all' ? PLATFORM_PROJECTIONS.map((p) => p.name) : [args[2]];
+    const unknown = names.filter((name) => !PLATFORM_PROJECTIONS.some((p) => p.name === name));
+    if (unknown.length) throw new Error(`no projection named ${unknown.join(', ')}; known: ${PLATFORM_PROJECTIONS.map((p) => p.name).join(', ')}`);
+    const infrastructure = await openInfrastructure(loadConfig(), new SystemClock());
+    const runner = new ProjectionRunner(infrastructure.store, infrastructure.readDb, PLATFORM_PROJECTIONS, { waitTimeoutMs: 24 * 3_600_000 });
+    try {
+      await setupTimers(infrastructure.readDb);
+      await runner.start();
+      for (const name of names) {
+        const started = Date.now();
+        const ticker = setInterval(() => report(name, runner.progress()[name] ?? 0, started, false), 500);
+        try {
+          await runner.rebuild(name);
+        } finally {
+          clearInterval(ticker);
+        }
+        report(name, runner.progress()[name] ?? 0, started, true);
+      }
+      return 0;
+    } finally {
+      await runner.stop();
+      await infrastructure.close();
+    }
   }
   if (area === 'sla' && command === 'check') {
     const infrastructure = await openInfrastructure(loadConfig(), new SystemClock());
@@ -30,6 +60,14 @@ async function main(args: string[]): Promise<number> {
   }
   process.stderr.write(`${USAGE}\n`);
   return 2;
+}
+
+/** One progress line, rewritten in place on a terminal. */
+function report(name: string, events: number, started: number, done: boolean): void {
+  const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+  const line = `${name}: ${events.toLocaleString('en-US')} events read, ${Math.round(events / seconds).toLocaleString('en-US')} events/s${done ? ` — rebuilt in ${seconds.toFixed(1)} s` : ''}`;
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}${done ? '\n' : ''}`);
+  else if (done) process.stdout.write(`${line}\n`);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,1 +1,2 @@
 export * from './intake.module.js';
+export { intakeDirectoryProjection } from './projections/intake-directory.projection.js';

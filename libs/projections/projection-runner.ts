@@ -26,6 +26,8 @@ interface Waiter {
 /** One projection's catch-up loop: subscription → batches → one transaction per batch with its checkpoint. */
 class ProjectionLoop {
   position: Position | null = null;
+  /** Events read since start (for progress reports). */
+  processed = 0;
   private buffer: EventBuffer | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -57,6 +59,7 @@ class ProjectionLoop {
           const batch = await this.buffer.take(this.options.batchSize);
           if (!batch || this.stopped) break;
           const last = batch[batch.length - 1]!.position;
+          this.processed += batch.length;
           const relevant = batch.filter((event) => this.handled.has(event.type));
           this.skippedSinceCheckpoint += batch.length;
           // A batch of nothing this projection handles changes no rows: its checkpoint can wait (a restart
@@ -173,6 +176,11 @@ export class ProjectionRunner {
     }
   }
 
+  /** Events each projection has read since it (re)started. */
+  progress(): Record<string, number> {
+    return Object.fromEntries([...this.loops].map(([name, loop]) => [name, loop.processed]));
+  }
+
   /** Drops a projection's rows and checkpoint and replays it from the start of the log. */
   async rebuild(name: string): Promise<void> {
     const loop = this.loops.get(name);
@@ -182,6 +190,7 @@ export class ProjectionRunner {
       await loop.projection.reset(tx);
       await deleteCheckpoint(tx, name);
     });
+    loop.processed = 0;
     await loop.start();
     const head = await this.store.headPosition();
     if (head) await loop.waitFor(head);

@@ -4,3 +4,6 @@ export { checkSlaConsistency, type SlaMismatch } from './application/sla-consist
 export { SlaStatusType } from './graphql/sla.types.js';
 export { toSlaStatusType } from './graphql/sla.resolver.js';
 export { policyOf } from './projections/ticket-sla.projection.js';
+export { slaDirectoryProjection } from './projections/sla-directory.projection.js';
+export { ticketSlaProjection } from './projections/ticket-sla.projection.js';
+export { claimsProjection } from './projections/claims.projection.js';

@@ -4,3 +4,5 @@ export { TicketType, DiagnosticsInput, OpenTicketInput } from './graphql/ticket.
 export { toTicketType } from './graphql/ticket.mapper.js';
 export { foldTicketView, type TicketView } from './domain/ticket-view.js';
 export { missingDiagnostics } from './domain/diagnostics.template.js';
+export { ticketsProjection } from './projections/tickets.projection.js';
+export { triageDirectoryProjection } from './projections/directory.projection.js';

@@ -1,0 +1,16 @@
+import { accountsProjection } from '#accounts';
+import { intakeDirectoryProjection } from '#intake';
+import type { Projection } from '#projections';
+import { claimsProjection, slaDirectoryProjection, ticketSlaProjection } from '#sla';
+import { ticketsProjection, triageDirectoryProjection } from '#triage';
+
+/** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
+export const PLATFORM_PROJECTIONS: readonly Projection[] = [
+  accountsProjection,
+  intakeDirectoryProjection,
+  ticketsProjection,
+  triageDirectoryProjection,
+  slaDirectoryProjection,
+  ticketSlaProjection,
+  claimsProjection,
+];
