@@ -27,12 +27,13 @@ export async function setupTimers(sql: SqlClient): Promise<void> {
 
 /** Schedules or moves a timer; called by projections inside their batch transaction. */
 export async function scheduleTimer(tx: SqlExecutor, timer: Timer): Promise<void> {
+  // The NOTIFY rides on the same statement (one round trip); PostgreSQL delivers it once per transaction.
   await tx.query(
     `INSERT INTO platform.timers (id, kind, due_at, payload) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, fired_at = NULL`,
+     ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, fired_at = NULL
+     RETURNING pg_notify('${TIMERS_CHANNEL}', '')`,
     [timer.id, timer.kind, timer.dueAt, JSON.stringify(timer.payload)],
   );
-  await tx.query(`SELECT pg_notify('${TIMERS_CHANNEL}', '')`);
 }
 
 export async function cancelTimer(tx: SqlExecutor, id: string): Promise<void> {

@@ -23,6 +23,7 @@ export const ticketSlaProjection: Projection = {
       ticket_id text PRIMARY KEY, account_id text, policy jsonb, events jsonb NOT NULL DEFAULT '[]',
       status jsonb, breached boolean NOT NULL DEFAULT false, next_due_at timestamptz,
       breaches jsonb NOT NULL DEFAULT '[]', warnings jsonb NOT NULL DEFAULT '[]')`);
+    await sql.query('ALTER TABLE sla.ticket_sla ADD COLUMN IF NOT EXISTS pinned_at timestamptz');
     await sql.query('CREATE INDEX IF NOT EXISTS ticket_sla_queue ON sla.ticket_sla (breached DESC, next_due_at)');
   },
 
@@ -31,54 +32,86 @@ export const ticketSlaProjection: Projection = {
     await tx.query(`DELETE FROM platform.timers WHERE kind IN ('${SLA_WARNING_TIMER}', '${SLA_BREACH_TIMER}')`);
   },
 
+  // Per batch, each ticket's row is read once, changed in memory by its events in order, written once, and
+  // its status computed once: a catch-up or rebuild costs per ticket, not per event.
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
+    const byTicket = new Map<string, (TicketEvent | SlaEvent)[]>();
     for (const recorded of events) {
       const event = recorded as unknown as TicketEvent | SlaEvent;
-      const ticketId = event.data.ticketId;
-      await tx.query('INSERT INTO sla.ticket_sla (ticket_id) VALUES ($1) ON CONFLICT DO NOTHING', [ticketId]);
-      const [row] = await tx.query<{ policy: SlaPolicy | null; events: TicketEvent[]; breaches: Recorded[]; warnings: Recorded[] }>(
-        'SELECT policy, events, breaches, warnings FROM sla.ticket_sla WHERE ticket_id = $1',
-        [ticketId],
-      );
-      const recordedBreaches = [...row!.breaches];
-      const recordedWarnings = [...row!.warnings];
-      let policy = row!.policy;
-      const facts = row!.events;
-      let asOf: string;
-      if (event.type === 'SlaPolicyPinned') {
-        policy = policyOf(event);
-        asOf = event.data.pinnedAt;
-        await tx.query('UPDATE sla.ticket_sla SET policy = $2, account_id = $3 WHERE ticket_id = $1', [ticketId, policy, event.data.accountId]);
-      } else if (event.type === 'SlaWarningReached' || event.type === 'SlaClockBreached') {
-        const column = event.type === 'SlaClockBreached' ? 'breaches' : 'warnings';
-        const at = event.type === 'SlaClockBreached' ? event.data.breachedAt : event.data.warnedAt;
-        const entry = { metric: event.data.metric, cycle: event.data.cycle, dueAt: event.data.dueAt, at };
-        await tx.query(`UPDATE sla.ticket_sla SET ${column} = ${column} || $2::jsonb WHERE ticket_id = $1`, [ticketId, JSON.stringify([entry])]);
-        (event.type === 'SlaClockBreached' ? recordedBreaches : recordedWarnings).push(entry);
-        asOf = at;
-      } else {
-        facts.push(withoutText(event));
-        asOf = eventInstant(event);
-        await tx.query('UPDATE sla.ticket_sla SET events = $2, account_id = coalesce(account_id, $3) WHERE ticket_id = $1', [
-          ticketId,
-          JSON.stringify(facts),
-          event.type === 'TicketOpened' ? event.data.accountId : null,
-        ]);
-      }
-      if (!policy || !facts.some((fact) => fact.type === 'TicketOpened')) continue;
-      // The log's own instant, never the wall clock: a rebuild computes exactly what the live run did.
-      const latest = new Date(Math.max(Date.parse(asOf), ...facts.map((fact) => Date.parse(eventInstant(fact)))));
-      const status = slaStatus(facts, policy, latest);
-      await tx.query('UPDATE sla.ticket_sla SET status = $2, breached = $3, next_due_at = $4 WHERE ticket_id = $1', [
-        ticketId,
-        JSON.stringify(status),
-        status.breached,
-        status.nextDueAt,
-      ]);
-      await scheduleTimers(tx, ticketId, status, recordedWarnings, recordedBreaches);
+      const list = byTicket.get(event.data.ticketId) ?? [];
+      list.push(event);
+      byTicket.set(event.data.ticketId, list);
     }
+    for (const [ticketId, ticketEvents] of byTicket) await applyToTicket(tx, ticketId, ticketEvents);
   },
 };
+
+interface TicketSlaRow {
+  account_id: string | null;
+  policy: SlaPolicy | null;
+  pinned_at: Date | string | null;
+  events: TicketEvent[];
+  breaches: (Recorded & { at: string })[];
+  warnings: (Recorded & { at: string })[];
+}
+
+async function applyToTicket(tx: SqlExecutor, ticketId: string, events: readonly (TicketEvent | SlaEvent)[]): Promise<void> {
+  const [row] = await tx.query<TicketSlaRow>(
+    'SELECT account_id, policy, pinned_at, events, breaches, warnings FROM sla.ticket_sla WHERE ticket_id = $1',
+    [ticketId],
+  );
+  let accountId = row?.account_id ?? null;
+  let policy = row?.policy ?? null;
+  let pinnedAt = row?.pinned_at ? new Date(row.pinned_at).toISOString() : null;
+  const facts = [...(row?.events ?? [])];
+  const breaches = [...(row?.breaches ?? [])];
+  const warnings = [...(row?.warnings ?? [])];
+  for (const event of events) {
+    if (event.type === 'SlaPolicyPinned') {
+      policy = policyOf(event);
+      pinnedAt = event.data.pinnedAt;
+      accountId = event.data.accountId;
+    } else if (event.type === 'SlaWarningReached') {
+      warnings.push({ metric: event.data.metric, cycle: event.data.cycle, dueAt: event.data.dueAt, at: event.data.warnedAt } as Recorded & { at: string });
+    } else if (event.type === 'SlaClockBreached') {
+      breaches.push({ metric: event.data.metric, cycle: event.data.cycle, dueAt: event.data.dueAt, at: event.data.breachedAt } as Recorded & { at: string });
+    } else {
+      facts.push(withoutText(event));
+      if (event.type === 'TicketOpened') accountId ??= event.data.accountId;
+    }
+  }
+  let status: SlaStatus | null = null;
+  if (policy && facts.some((fact) => fact.type === 'TicketOpened')) {
+    // The log's own latest instant, never the wall clock, and a function of the whole record (not of how it
+    // was batched): a rebuild computes exactly what the live run did.
+    const instants = [
+      ...facts.map((fact) => Date.parse(eventInstant(fact))),
+      ...[...breaches, ...warnings].map((entry) => Date.parse(entry.at)),
+      ...(pinnedAt ? [Date.parse(pinnedAt)] : []),
+    ];
+    status = slaStatus(facts, policy, new Date(Math.max(...instants)));
+  }
+  await tx.query(
+    `INSERT INTO sla.ticket_sla (ticket_id, account_id, policy, pinned_at, events, breaches, warnings, status, breached, next_due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (ticket_id) DO UPDATE SET account_id = EXCLUDED.account_id, policy = EXCLUDED.policy, pinned_at = EXCLUDED.pinned_at,
+       events = EXCLUDED.events, breaches = EXCLUDED.breaches, warnings = EXCLUDED.warnings, status = EXCLUDED.status,
+       breached = EXCLUDED.breached, next_due_at = EXCLUDED.next_due_at`,
+    [
+      ticketId,
+      accountId,
+      policy,
+      pinnedAt,
+      JSON.stringify(facts),
+      JSON.stringify(breaches),
+      JSON.stringify(warnings),
+      status ? JSON.stringify(status) : null,
+      status?.breached ?? false,
+      status?.nextDueAt ?? null,
+    ],
+  );
+  if (status) await scheduleTimers(tx, ticketId, status, warnings, breaches);
+}
 
 interface Recorded {
   metric: string;
