@@ -42,8 +42,11 @@ const bundled = (event: RecordedEvent): BundledEvent => ({
   previousHash: event.previousHash,
 });
 
-/** Internal notes travel as facts (type, time, hash) without content when a customer exports. */
-export function redacted(event: BundledEvent): BundledEvent {
+/**
+ * What a customer sees of an internal note in history and bundles: the fact (type, time, hash), not the
+ * content. Used for both, so the two redact alike.
+ */
+export function redactedForCustomer<E extends { type: string; data: unknown }>(event: E): E {
   const data = event.data as { visibility?: string; ticketId?: string; replyId?: string };
   if (event.type !== 'ReplyAdded' || data.visibility !== 'INTERNAL') return event;
   return { ...event, data: { ticketId: data.ticketId, replyId: data.replyId, visibility: 'INTERNAL', redacted: true } };
@@ -60,7 +63,7 @@ export async function exportEvidenceBundle(
   if (ticket.length === 0) return null;
   const sla = await store.readStream(slaStream(ticketId));
   const streams: Record<string, BundledEvent[]> = {
-    [ticketStream(ticketId)]: ticket.map(bundled).map((e) => (forCustomer ? redacted(e) : e)),
+    [ticketStream(ticketId)]: ticket.map(bundled).map((e) => (forCustomer ? redactedForCustomer(e) : e)),
     [slaStream(ticketId)]: sla.map(bundled),
   };
   const claims: unknown[] = [];

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, Field, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { badUserInput, notFound, ticketStream, type TicketEvent } from '#contracts';
-import type { RecordedEvent } from '#event-store';
 import { AuditEventType, CLOCK, CurrentPrincipal, DateTimeScalar, PlatformRuntime, toAuditEvent, type Clock, type Principal } from '#platform-kit';
-import { foldTicketView, missingDiagnostics, TicketType } from '#triage';
+import { foldTicketView, TicketType, toTicketType } from '#triage';
+import { redactedForCustomer } from '../application/evidence-bundle.js';
 import { policyOf, slaStatus, SlaStatusType, toSlaStatusType } from '#sla';
 import { slaStream, type SlaPolicyPinned } from '#contracts';
 
@@ -38,6 +38,7 @@ export class TicketHistoryResolver {
     const recorded = all.filter((event) => Date.parse(event.recordedAt) <= at.getTime());
     const view = foldTicketView(recorded);
     if (!view) throw notFound('Ticket at that time');
+    const { replies, ...row } = view;
     const customer = principal.role === 'CUSTOMER';
     const pinned = (await this.runtime.store.readStream(slaStream(ticketId))).find((e) => e.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;
     if (!pinned) throw notFound('The ticket’s SLA policy');
@@ -48,29 +49,10 @@ export class TicketHistoryResolver {
       asOf: at,
       events: recorded.map((event) => toAuditEvent(customer ? redactedForCustomer(event) : event)),
       ticket: {
-        ...view,
-        diagnostics: { ...view.diagnostics, missing: missingDiagnostics(view.severity, view.diagnostics) },
-        dispute: view.dispute
-          ? {
-              status: view.dispute['status'],
-              raisedBy: view.dispute['raisedBy'],
-              raisedAt: new Date(view.dispute['raisedAt']),
-              reason: view.dispute['reason'],
-              decidedBy: view.dispute['decidedBy'] ?? null,
-              decidedAt: view.dispute['decidedAt'] ? new Date(view.dispute['decidedAt']) : null,
-              decisionReason: view.dispute['decisionReason'] ?? null,
-            }
-          : null,
-        repliesAsOf: view.replies.map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at })),
+        ...toTicketType(row),
+        repliesAsOf: replies.map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at })),
         asOf: at,
       },
     };
   }
-}
-
-/** Internal notes stay in a customer's history as facts (type, time, hash) without their content. */
-function redactedForCustomer(event: RecordedEvent): RecordedEvent {
-  const reply = event as unknown as TicketEvent;
-  if (reply.type !== 'ReplyAdded' || reply.data.visibility !== 'INTERNAL') return event;
-  return { ...event, data: { ticketId: reply.data.ticketId, replyId: reply.data.replyId, visibility: 'INTERNAL', redacted: true } };
 }
