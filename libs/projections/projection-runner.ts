@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { comparePositions, type EventStore, type Position, type SqlClient } from '#event-store';
 import { deleteCheckpoint, readCheckpoint, setupCheckpoints, writeCheckpoint } from './checkpoints.js';
 import { EventBuffer } from './event-buffer.js';
@@ -9,6 +10,15 @@ export interface ProjectionRunnerOptions {
   onError?: (projection: string, error: unknown) => void;
   /** How long `waitFor` waits before giving up (read-your-writes is bounded). */
   waitTimeoutMs?: number;
+  /** Events read per page (and applied per transaction) while rebuilding. */
+  rebuildPageSize?: number;
+}
+
+/** What a rebuild did, per projection: events it handled and the time spent in its transactions. */
+export interface RebuildReport {
+  events: number;
+  ms: number;
+  projections: Record<string, { handled: number; busyMs: number }>;
 }
 
 /** Events a projection may pass over without recording its checkpoint. */
@@ -88,7 +98,7 @@ class ProjectionLoop {
     }
   }
 
-  private advance(position: Position): void {
+  advance(position: Position): void {
     this.position = position;
     for (const waiter of this.waiters) {
       if (comparePositions(position, waiter.position) >= 0) {
@@ -100,6 +110,10 @@ class ProjectionLoop {
 
   handles(type: string): boolean {
     return this.handled.has(type);
+  }
+
+  get isRunning(): boolean {
+    return this.running !== null;
   }
 
   reached(position: Position): boolean {
@@ -139,7 +153,12 @@ export class ProjectionRunner {
     projections: readonly Projection[],
     options: ProjectionRunnerOptions = {},
   ) {
-    this.options = { batchSize: options.batchSize ?? 500, waitTimeoutMs: options.waitTimeoutMs ?? 10_000, onError: options.onError };
+    this.options = {
+      batchSize: options.batchSize ?? 500,
+      waitTimeoutMs: options.waitTimeoutMs ?? 10_000,
+      rebuildPageSize: options.rebuildPageSize ?? 5_000,
+      onError: options.onError,
+    };
     for (const projection of projections) {
       if (this.loops.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
       this.loops.set(projection.name, new ProjectionLoop(projection, store, sql, this.options));
@@ -151,9 +170,14 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
+    await this.setup();
+    for (const loop of this.loops.values()) await loop.start();
+  }
+
+  /** Creates the checkpoint table and every projection's tables, without following the log. */
+  async setup(): Promise<void> {
     await setupCheckpoints(this.sql);
     for (const loop of this.loops.values()) await loop.projection.setup(this.sql);
-    for (const loop of this.loops.values()) await loop.start();
   }
 
   /**
@@ -182,18 +206,85 @@ export class ProjectionRunner {
   }
 
   /** Drops a projection's rows and checkpoint and replays it from the start of the log. */
-  async rebuild(name: string): Promise<void> {
-    const loop = this.loops.get(name);
-    if (!loop) throw new Error(`No projection named ${name}; known: ${this.names.join(', ')}`);
-    await loop.stop();
-    await this.sql.transaction(async (tx) => {
-      await loop.projection.reset(tx);
-      await deleteCheckpoint(tx, name);
+  async rebuild(name: string): Promise<RebuildReport> {
+    return this.rebuildAll([name]);
+  }
+
+  /**
+   * Drops the named projections' rows and checkpoints and replays them from the start of the log in one
+   * pass: each page of the log is read once (the next page is read while this one is applied) and handed
+   * to every projection in its own transaction, which also moves its checkpoint — so a rebuild cut short
+   * resumes where it stopped. The projections then follow the log again from their checkpoints (live runs
+   * pick up whatever was appended meanwhile). Projections not named are left running.
+   */
+  async rebuildAll(names: readonly string[] = this.names): Promise<RebuildReport> {
+    const loops = names.map((name) => {
+      const loop = this.loops.get(name);
+      if (!loop) throw new Error(`No projection named ${name}; known: ${this.names.join(', ')}`);
+      return loop;
     });
-    loop.processed = 0;
-    await loop.start();
-    const head = await this.store.headPosition();
-    if (head) await loop.waitFor(head);
+    const wasRunning = loops.map((loop) => loop.isRunning);
+    await Promise.all(loops.map((loop) => loop.stop()));
+    await setupCheckpoints(this.sql);
+    for (const loop of loops) {
+      await loop.projection.setup(this.sql);
+      await this.sql.transaction(async (tx) => {
+        await loop.projection.reset(tx);
+        await deleteCheckpoint(tx, loop.projection.name);
+      });
+      loop.processed = 0;
+      loop.position = null;
+    }
+    const started = performance.now();
+    const report: RebuildReport = {
+      events: 0,
+      ms: 0,
+      projections: Object.fromEntries(loops.map((loop) => [loop.projection.name, { handled: 0, busyMs: 0 }])),
+    };
+    const pageSize = this.options.rebuildPageSize;
+    const skipped = new Map(loops.map((loop) => [loop, 0]));
+    let after: Position | null = null;
+    let page = await this.store.readAll({ after, maxCount: pageSize });
+    while (page.length > 0) {
+      const last = page[page.length - 1]!.position;
+      after = last;
+      const next = this.store.readAll({ after, maxCount: pageSize });
+      // A failed read of the next page must not go unhandled while this one is applied.
+      next.catch(() => undefined);
+      await Promise.all(
+        loops.map(async (loop) => {
+          const relevant = page.filter((event) => loop.handles(event.type));
+          const passed = skipped.get(loop)! + page.length;
+          if (relevant.length > 0 || passed >= CHECKPOINT_EVERY_SKIPPED * 10) {
+            const began = performance.now();
+            await this.sql.transaction(async (tx) => {
+              if (relevant.length > 0) await loop.projection.apply(relevant, tx);
+              await writeCheckpoint(tx, loop.projection.name, last);
+            });
+            const entry = report.projections[loop.projection.name]!;
+            entry.busyMs += performance.now() - began;
+            entry.handled += relevant.length;
+            skipped.set(loop, 0);
+          } else {
+            skipped.set(loop, passed);
+          }
+          loop.processed += page.length;
+          loop.advance(last);
+        }),
+      );
+      report.events += page.length;
+      page = await next;
+    }
+    // Every projection's checkpoint at the end of what was replayed, so a restart does not re-read it.
+    if (after) {
+      const end: Position = after;
+      for (const loop of loops) {
+        if (skipped.get(loop)! > 0) await this.sql.transaction((tx) => writeCheckpoint(tx, loop.projection.name, end));
+      }
+    }
+    report.ms = performance.now() - started;
+    for (const [index, loop] of loops.entries()) if (wasRunning[index]) await loop.start();
+    return report;
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { TICKET_EVENT_TYPES, type SlaEvent, type SlaPolicyPinned, type TicketEvent } from '#contracts';
 import type { RecordedEvent, SqlExecutor } from '#event-store';
-import { cancelTimer, scheduleTimer } from '#platform-kit';
+import { TIMERS_CHANNEL } from '#platform-kit';
 import type { Projection } from '#projections';
 import { eventInstant, slaStatus, type SlaPolicy, type SlaStatus } from '../domain/sla-engine.js';
 
@@ -32,8 +32,9 @@ export const ticketSlaProjection: Projection = {
     await tx.query(`DELETE FROM platform.timers WHERE kind IN ('${SLA_WARNING_TIMER}', '${SLA_BREACH_TIMER}')`);
   },
 
-  // Per batch, each ticket's row is read once, changed in memory by its events in order, written once, and
-  // its status computed once: a catch-up or rebuild costs per ticket, not per event.
+  // Per batch, every ticket's row is read by one query, changed in memory by its events in order, its status
+  // computed once, and then all rows are written by one multi-row upsert and all timers moved by one upsert and
+  // one delete: a catch-up or rebuild costs a few statements per batch, not per ticket or per event.
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
     const byTicket = new Map<string, (TicketEvent | SlaEvent)[]>();
     for (const recorded of events) {
@@ -42,7 +43,16 @@ export const ticketSlaProjection: Projection = {
       list.push(event);
       byTicket.set(event.data.ticketId, list);
     }
-    for (const [ticketId, ticketEvents] of byTicket) await applyToTicket(tx, ticketId, ticketEvents);
+    const rows = await tx.query<TicketSlaRow & { ticket_id: string }>(
+      'SELECT ticket_id, account_id, policy, pinned_at, events, breaches, warnings FROM sla.ticket_sla WHERE ticket_id = ANY($1)',
+      [[...byTicket.keys()]],
+    );
+    const stored = new Map(rows.map((row) => [row.ticket_id, row]));
+    const written: WrittenRow[] = [];
+    const timers = new TimerChanges();
+    for (const [ticketId, ticketEvents] of byTicket) written.push(foldTicket(ticketId, stored.get(ticketId), ticketEvents, timers));
+    await writeRows(tx, written);
+    await timers.write(tx);
   },
 };
 
@@ -55,11 +65,18 @@ interface TicketSlaRow {
   warnings: (Recorded & { at: string })[];
 }
 
-async function applyToTicket(tx: SqlExecutor, ticketId: string, events: readonly (TicketEvent | SlaEvent)[]): Promise<void> {
-  const [row] = await tx.query<TicketSlaRow>(
-    'SELECT account_id, policy, pinned_at, events, breaches, warnings FROM sla.ticket_sla WHERE ticket_id = $1',
-    [ticketId],
-  );
+interface WrittenRow {
+  ticketId: string;
+  accountId: string | null;
+  policy: SlaPolicy | null;
+  pinnedAt: string | null;
+  facts: TicketEvent[];
+  breaches: (Recorded & { at: string })[];
+  warnings: (Recorded & { at: string })[];
+  status: SlaStatus | null;
+}
+
+function foldTicket(ticketId: string, row: TicketSlaRow | undefined, events: readonly (TicketEvent | SlaEvent)[], timers: TimerChanges): WrittenRow {
   let accountId = row?.account_id ?? null;
   let policy = row?.policy ?? null;
   let pinnedAt = row?.pinned_at ? new Date(row.pinned_at).toISOString() : null;
@@ -84,33 +101,38 @@ async function applyToTicket(tx: SqlExecutor, ticketId: string, events: readonly
   if (policy && facts.some((fact) => fact.type === 'TicketOpened')) {
     // The log's own latest instant, never the wall clock, and a function of the whole record (not of how it
     // was batched): a rebuild computes exactly what the live run did.
-    const instants = [
-      ...facts.map((fact) => Date.parse(eventInstant(fact))),
-      ...[...breaches, ...warnings].map((entry) => Date.parse(entry.at)),
-      ...(pinnedAt ? [Date.parse(pinnedAt)] : []),
-    ];
-    status = slaStatus(facts, policy, new Date(Math.max(...instants)));
+    let latest = -Infinity;
+    for (const fact of facts) latest = Math.max(latest, Date.parse(eventInstant(fact)));
+    for (const entry of breaches) latest = Math.max(latest, Date.parse(entry.at));
+    for (const entry of warnings) latest = Math.max(latest, Date.parse(entry.at));
+    if (pinnedAt) latest = Math.max(latest, Date.parse(pinnedAt));
+    status = slaStatus(facts, policy, new Date(latest));
+    scheduleTimers(timers, ticketId, status, warnings, breaches);
   }
+  return { ticketId, accountId, policy, pinnedAt, facts, breaches, warnings, status };
+}
+
+async function writeRows(tx: SqlExecutor, rows: readonly WrittenRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO sla.ticket_sla (ticket_id, account_id, policy, pinned_at, events, breaches, warnings, status, breached, next_due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::jsonb[], $9::boolean[], $10::timestamptz[])
      ON CONFLICT (ticket_id) DO UPDATE SET account_id = EXCLUDED.account_id, policy = EXCLUDED.policy, pinned_at = EXCLUDED.pinned_at,
        events = EXCLUDED.events, breaches = EXCLUDED.breaches, warnings = EXCLUDED.warnings, status = EXCLUDED.status,
        breached = EXCLUDED.breached, next_due_at = EXCLUDED.next_due_at`,
     [
-      ticketId,
-      accountId,
-      policy,
-      pinnedAt,
-      JSON.stringify(facts),
-      JSON.stringify(breaches),
-      JSON.stringify(warnings),
-      status ? JSON.stringify(status) : null,
-      status?.breached ?? false,
-      status?.nextDueAt ?? null,
+      rows.map((r) => r.ticketId),
+      rows.map((r) => r.accountId),
+      rows.map((r) => (r.policy ? JSON.stringify(r.policy) : null)),
+      rows.map((r) => r.pinnedAt),
+      rows.map((r) => JSON.stringify(r.facts)),
+      rows.map((r) => JSON.stringify(r.breaches)),
+      rows.map((r) => JSON.stringify(r.warnings)),
+      rows.map((r) => (r.status ? JSON.stringify(r.status) : null)),
+      rows.map((r) => r.status?.breached ?? false),
+      rows.map((r) => r.status?.nextDueAt?.toISOString() ?? null),
     ],
   );
-  if (status) await scheduleTimers(tx, ticketId, status, warnings, breaches);
 }
 
 interface Recorded {
@@ -118,12 +140,52 @@ interface Recorded {
   cycle: number;
 }
 
+/** The timers a batch schedules and cancels, written together (each timer id belongs to one ticket). */
+class TimerChanges {
+  private readonly scheduled = new Map<string, { kind: string; dueAt: Date; payload: Record<string, unknown> }>();
+  private readonly cancelled = new Set<string>();
+
+  schedule(id: string, kind: string, dueAt: Date, payload: Record<string, unknown>): void {
+    this.cancelled.delete(id);
+    this.scheduled.set(id, { kind, dueAt, payload });
+  }
+
+  cancel(id: string): void {
+    this.scheduled.delete(id);
+    this.cancelled.add(id);
+  }
+
+  /** The same statements as scheduleTimer / cancelTimer, for many timers at once; one NOTIFY for the batch. */
+  async write(tx: SqlExecutor): Promise<void> {
+    if (this.cancelled.size > 0) {
+      await tx.query('DELETE FROM platform.timers WHERE id = ANY($1) AND fired_at IS NULL', [[...this.cancelled]]);
+    }
+    if (this.scheduled.size === 0) return;
+    const entries = [...this.scheduled];
+    await tx.query(
+      `WITH moved AS (
+         INSERT INTO platform.timers (id, kind, due_at, payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[])
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, fired_at = NULL
+         RETURNING 1
+       )
+       SELECT pg_notify('${TIMERS_CHANNEL}', '') FROM (SELECT 1 FROM moved LIMIT 1) AS any_moved`,
+      [
+        entries.map(([id]) => id),
+        entries.map(([, timer]) => timer.kind),
+        entries.map(([, timer]) => timer.dueAt.toISOString()),
+        entries.map(([, timer]) => JSON.stringify(timer.payload)),
+      ],
+    );
+  }
+}
+
 /**
  * A running clock gets timers at its warning and due instants. A clock already past them whose warning or
  * breach is not recorded yet (a back-dated ticket, a catch-up, a severity raised after the fact) gets a timer
  * at that past instant, so the next scheduler pass records it; anything else has no timer.
  */
-async function scheduleTimers(tx: SqlExecutor, ticketId: string, status: SlaStatus, warnings: Recorded[], breaches: Recorded[]): Promise<void> {
+function scheduleTimers(timers: TimerChanges, ticketId: string, status: SlaStatus, warnings: Recorded[], breaches: Recorded[]): void {
   const has = (list: Recorded[], metric: string, cycle: number) => list.some((entry) => entry.metric === metric && entry.cycle === cycle);
   for (const clock of status.clocks) {
     const payload = { ticketId, metric: clock.metric, cycle: clock.cycle };
@@ -131,11 +193,11 @@ async function scheduleTimers(tx: SqlExecutor, ticketId: string, status: SlaStat
     const breach = timerId('breach', ticketId, clock.metric, clock.cycle);
     const counting = clock.state === 'RUNNING' || clock.state === 'BREACHED';
     const warnAt = clock.warningDueAt ?? (counting && !has(warnings, clock.metric, clock.cycle) ? clock.warnedAt : null);
-    if (counting && warnAt) await scheduleTimer(tx, { id: warning, kind: SLA_WARNING_TIMER, dueAt: warnAt, payload });
-    else await cancelTimer(tx, warning);
+    if (counting && warnAt) timers.schedule(warning, SLA_WARNING_TIMER, warnAt, payload);
+    else timers.cancel(warning);
     const unrecordedBreach = clock.state === 'BREACHED' && !has(breaches, clock.metric, clock.cycle);
-    if ((clock.state === 'RUNNING' || unrecordedBreach) && clock.dueAt) await scheduleTimer(tx, { id: breach, kind: SLA_BREACH_TIMER, dueAt: clock.dueAt, payload });
-    else await cancelTimer(tx, breach);
+    if ((clock.state === 'RUNNING' || unrecordedBreach) && clock.dueAt) timers.schedule(breach, SLA_BREACH_TIMER, clock.dueAt, payload);
+    else timers.cancel(breach);
   }
 }
 
