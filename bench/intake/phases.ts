@@ -7,10 +7,12 @@
  *   request (HTTP 'request' → 'finish')
  *   ├─ auth: TokenService.verify
  *   ├─ OpenTicketHandler.execute
- *   │   ├─ open: coverage read (intake read model), load stream, append, settled (all projections catch up)
- *   │   ├─ pin: the SLA context pins the policy (ticket stream, contracts, calendar, SLA stream reads), append, settled
- *   │   └─ route: ticket + account + engineers reads, load stream, append, settled
- *   ├─ re-read: TicketsQueries.ticket after the handler
+ *   │   ├─ open: coverage read (intake read model), load stream (channel messages only)
+ *   │   ├─ route: account + engineers reads, the routing decision (nothing appended)
+ *   │   ├─ open: one append (TicketOpened + TicketAssigned)
+ *   │   ├─ pin: the SLA context pins the policy (contract + calendar in one read), append
+ *   │   └─ open: settled once (the read models that handle what was appended catch up)
+ *   ├─ re-read: TicketsQueries.ticket after the handler (repeats only)
  *   └─ the rest: Nest/Apollo/express (parse, validate, serialize)
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -97,7 +99,7 @@ export class Phases {
     this.wrap(OpenTicketHandler.prototype, 'execute', () => 'handler: OpenTicketHandler.execute', (fn) => als.run({ stage: 'open' }, fn));
     this.wrap(IntakeQueries.prototype, 'coverageProblem', (ctx) => `${stageOf(ctx)}: coverage read (intake.accounts + intake.contracts)`);
     this.wrap(SlaCommands.prototype, 'pin', () => 'pin: SlaCommands.pin (total)', (fn) => als.run({ stage: 'pin' }, fn));
-    this.wrap(TicketsCommands.prototype, 'route', () => 'route: TicketsCommands.route (total)', (fn) => als.run({ stage: 'route' }, fn));
+    this.wrap(TicketsCommands.prototype, 'routingFor', () => 'route: TicketsCommands.routingFor (total)', (fn) => als.run({ stage: 'route' }, fn));
     this.wrap(TicketsQueries.prototype, 'ticket', (ctx) => (ctx ? `${stageOf(ctx)}: ticket read` : 're-read: TicketsQueries.ticket'));
     this.wrap(TicketsQueries.prototype, 'accountRouting', (ctx) => `${stageOf(ctx)}: account read`);
     this.wrap(TicketsQueries.prototype, 'engineersForRouting', (ctx) => `${stageOf(ctx)}: engineers + open-ticket counts`);

@@ -3,7 +3,8 @@
  * (no file outside bench/ changes), so that their effect can be measured before anyone writes them properly.
  * The printed table names the ones applied; a run with any of them is NOT a measurement of the shipped code.
  * Written against commit 37ff0c0 and brought along to a2b14ec (which already notifies after the commit, so
- * notify-after-commit refuses to run there; single-append keeps the SLA pinning a2b14ec added).
+ * notify-after-commit refuses to run there). The single-append and route-async what-ifs are gone: openTicket
+ * now records TicketOpened + TicketAssigned in one append and waits once (see README, Benchmarks).
  *
  *   settle-relevant      settled()/waitFor waits only for the projections that handle the appended event types
  *                        (today it waits for every projection of the process, even those that skip the events)
@@ -14,11 +15,6 @@
  *                        of every projection reads the whole log (wakeup-fix includes this)
  *   notify-after-commit  pg_notify is sent after the append commits, in its own statement, instead of inside the
  *                        append's transaction (which holds PostgreSQL's global NOTIFY lock through the WAL flush)
- *   route-async          openTicket returns once TicketOpened is readable; routing runs after, in the background
- *   single-append        openTicket (without externalId) decides routing BEFORE appending, from the same read
- *                        models TicketsCommands.route reads, and appends TicketOpened + TicketAssigned in ONE
- *                        transaction on a stream it knows is new (no readStream), then settles once: one append,
- *                        one commit, one NOTIFY, one read-your-writes wait instead of two of each
  *   routing-reads        engineersForRouting no longer counts every open ticket of every engineer per call (today
  *                        O(open tickets): a bitmap heap scan that grows all run long) — simulated as a zero count,
  *                        i.e. the cost of reading a per-engineer counter kept by the directory projection; and the
@@ -33,23 +29,14 @@
  *                        its checkpoint moves in memory only (today: BEGIN, checkpoint upsert, COMMIT with a WAL
  *                        flush, for every batch of every projection, even one that skips every event in it)
  */
-import { createHash, randomUUID, webcrypto } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import pg from 'pg';
-import { createCalendar } from '#calendar';
-import type { CommandBus } from '@nestjs/cqrs';
-import { PinSlaPolicy, ticketStream, type Principal, type TicketEvent } from '#contracts';
 import { EVENTS_CHANNEL, PgliteClient, PostgresClient, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
 import { foldStream, type Clock, type PlatformRuntime, type TokenService } from '#platform-kit';
 import { ProjectionRunner, type Projection } from '#projections';
 import { TicketsQueries } from '#triage';
-import { OpenTicketHandler, type OpenTicketRequest } from '../../libs/intake/application/open-ticket.handler.js';
-import type { IntakeQueries } from '../../libs/intake/application/intake.queries.js';
-import { openTicketDecider } from '../../libs/intake/domain/open-ticket.decider.js';
-import { RouteNewTicketHandler } from '../../libs/triage/application/tickets.commands.js';
-import { ticketDecider, type TicketCommand } from '../../libs/triage/domain/ticket.decider.js';
-import { routeTicket } from '../../libs/triage/domain/routing.policy.js';
 
-export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'guard-index', 'notify-after-commit', 'route-async', 'single-append', 'lazy-checkpoint', 'routing-reads', 'jwt-cryptokey', 'prepared'] as const;
+export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'guard-index', 'notify-after-commit', 'lazy-checkpoint', 'routing-reads', 'jwt-cryptokey', 'prepared'] as const;
 export type WhatIf = (typeof WHAT_IFS)[number];
 
 export function parseWhatIfs(raw: string | undefined): WhatIf[] {
@@ -138,80 +125,6 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
     };
   }
 
-  if (whatIfs.includes('single-append')) {
-    type Handler = { runtime: PlatformRuntime; clock: Clock; queries: IntakeQueries };
-    const execute = OpenTicketHandler.prototype.execute;
-    const newEvent = (event: TicketEvent, actor: { id: string; role: string }, now: Date): NewEvent => {
-      const id = randomUUID();
-      const reason = (event.data as { reason?: unknown }).reason;
-      return {
-        id,
-        type: event.type,
-        data: event.data,
-        metadata: {
-          occurredAt: now.toISOString(),
-          actor,
-          ...(typeof reason === 'string' ? { reason } : {}),
-          correlationId: id,
-          causationId: null,
-          schemaVersion: 1,
-        },
-      } as NewEvent;
-    };
-    OpenTicketHandler.prototype.execute = async function (this: OpenTicketHandler, principal: Principal, request: OpenTicketRequest) {
-      if (request.externalId !== null) return execute.call(this, principal, request);
-      const { runtime, clock, queries } = this as unknown as Handler;
-      const tickets = new TicketsQueries(runtime.readDb);
-      const now = clock.now();
-      const receivedAt = request.receivedAt ?? now;
-      const ticketId = randomUUID();
-      const actor = { id: principal.id, role: principal.role };
-      // The coverage check and routing's inputs are independent reads: one round trip's worth of waiting.
-      const [coverageProblem, account, staff] = await Promise.all([
-        queries.coverageProblem(request.accountId, request.channel, receivedAt),
-        tickets.accountRouting(request.accountId),
-        tickets.engineersForRouting(),
-      ]);
-      const opened = openTicketDecider.decide(
-        {
-          type: 'OpenTicket',
-          ticketId,
-          ...request,
-          receivedAt,
-          actor,
-          customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
-          coverageProblem,
-          now,
-        },
-        openTicketDecider.initialState,
-      );
-      const state = foldStream(ticketDecider, opened);
-      const decision = routeTicket({
-        severity: request.claimedSeverity,
-        region: account?.region ?? '',
-        platform: request.diagnostics.platform,
-        engineers: staff.map((engineer) => ({ ...engineer, onShift: engineer.calendar ? createCalendar(engineer.calendar).isOpenAt(now) : true })),
-        accountTamId: account?.tamId ?? null,
-      });
-      const router = { id: 'router', role: 'ADMIN' as const };
-      const assigned = decision
-        ? ticketDecider.decide(
-            { type: 'AssignTicket', ticketId, assigneeId: decision.assigneeId, assigneeIsStaff: true, reason: decision.reason, automatic: true, actor: router, customerAccountId: null, now } as TicketCommand,
-            state,
-          )
-        : [];
-      const appended = await runtime.store.append(
-        ticketStream(ticketId),
-        [...opened.map((e) => newEvent(e, actor, now)), ...assigned.map((e) => newEvent(e, router, now))],
-        'no_stream',
-      );
-      await runtime.settled(appended);
-      // As the handler does after opening: the SLA context pins the ticket's policy (and settles).
-      await (this as unknown as { commandBus: CommandBus }).commandBus.execute(new PinSlaPolicy(ticketId));
-      return { ticketId, created: true };
-    };
-  }
-
   if (whatIfs.includes('lazy-checkpoint')) {
     for (const Client of [PostgresClient, PgliteClient]) lazyCheckpoint(Client.prototype);
   }
@@ -235,14 +148,6 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
         return query.call(this, { name, text, values: args[1] }, ...args.slice(2));
       }
       return query.apply(this, args);
-    };
-  }
-
-  if (whatIfs.includes('route-async')) {
-    const execute = RouteNewTicketHandler.prototype.execute;
-    RouteNewTicketHandler.prototype.execute = function (this: RouteNewTicketHandler, command) {
-      void execute.call(this, command).catch(() => undefined);
-      return Promise.resolve();
     };
   }
 }

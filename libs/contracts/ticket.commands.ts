@@ -1,11 +1,26 @@
+import type { Actor } from '#event-store';
 import type { Principal } from './principal.js';
+import type { TicketEvent, TicketOpened } from './tickets.events.js';
 
 // Commands one context dispatches to another inside a process (@nestjs/cqrs CommandBus). Events remain the
 // only way state crosses contexts; these only ask the owner of the ticket stream to decide something now.
 
-/** Intake → triage: route a ticket just opened to an engineer (or the account's TAM). */
+/**
+ * Intake → triage: how to route a ticket being opened, decided before anything is recorded. Resolves to a
+ * `NewTicketRouting`: the events triage decides (a TicketAssigned to an engineer or the account's TAM, or
+ * none) and their actor, which intake records in the same append as TicketOpened.
+ */
 export class RouteNewTicket {
-  constructor(readonly ticketId: string) {}
+  constructor(
+    readonly opened: TicketOpened['data'],
+    /** The instant the ticket is opened (routing checks shifts then; the assignment is dated then). */
+    readonly now: Date,
+  ) {}
+}
+
+export interface NewTicketRouting {
+  actor: Actor;
+  events: TicketEvent[];
 }
 
 /** Intake (e-mail and IM replies) → triage: add a reply to an existing ticket. Resolves to the append position. */
@@ -18,9 +33,17 @@ export class AddChannelReply {
   ) {}
 }
 
-/** Intake → SLA: pin the contract and calendar versions in force at the ticket's receivedAt. */
+/**
+ * Intake → SLA, once TicketOpened is recorded: pin the contract and calendar versions in force at the
+ * ticket's receivedAt. Resolves to what was appended (`{ appended, eventTypes }`) without waiting for the
+ * read models, so that intake waits once for everything the opening recorded.
+ */
 export class PinSlaPolicy {
-  constructor(readonly ticketId: string) {}
+  constructor(
+    readonly ticketId: string,
+    readonly accountId: string,
+    readonly receivedAt: Date,
+  ) {}
 }
 
 /** SLA → triage: a P0/P1 breach raises the ticket's escalation level once (deterministic event id). */
@@ -30,3 +53,4 @@ export class EscalateForSlaBreach {
     readonly breachKey: string,
   ) {}
 }
+

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AppendResult, EventStore, Position, SqlClient } from '#event-store';
+import { comparePositions, type AppendResult, type EventStore, type Position, type SqlClient } from '#event-store';
 import { ProjectionRunner, type Projection } from '#projections';
 import type { Clock } from './clock/clock.js';
 import type { Logger } from './logging/logger.js';
@@ -12,6 +12,9 @@ export const LOGGER = Symbol('Logger');
 export const INFRASTRUCTURE = Symbol('Infrastructure');
 export const EVENT_STORE = Symbol('EventStore');
 export const READ_DB = Symbol('ReadDb');
+
+/** What a command wrote, for read-your-writes: its result, a bare append or position, or nothing. */
+export type Written = { appended: AppendResult | null; eventTypes: string[] } | AppendResult | Position | null;
 
 /**
  * The process's moving parts: the projections and timers every context registers while modules initialise,
@@ -76,13 +79,37 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
    * Read-your-writes: resolves once every read model that handles what was appended includes it (the others
    * have nothing to show for it). Pass a command's result, or a bare append/position to wait for all.
    */
-  async settled(written: { appended: AppendResult | null; eventTypes: string[] } | AppendResult | Position | null): Promise<void> {
+  async settled(written: Written | readonly Written[]): Promise<void> {
+    if (isList(written)) return this.settledAll(written);
     if (!written) return;
     if ('eventTypes' in written) {
       if (written.appended) await this.projectionRunner.waitFor(written.appended.position, undefined, written.eventTypes);
       return;
     }
     await this.projectionRunner.waitFor('position' in written ? written.position : written);
+  }
+
+  /**
+   * Several writes of one use case waited for at once: every read model that handles any of them, up to the
+   * latest of them — one wait instead of one per append.
+   */
+  private async settledAll(writes: readonly Written[]): Promise<void> {
+    let latest: Position | null = null;
+    const types = new Set<string>();
+    let everyReadModel = false;
+    for (const written of writes) {
+      if (!written) continue;
+      let position: Position | null;
+      if ('eventTypes' in written) {
+        position = written.appended?.position ?? null;
+        if (position) for (const type of written.eventTypes) types.add(type);
+      } else {
+        position = 'position' in written ? written.position : written;
+        everyReadModel = true;
+      }
+      if (position && (!latest || comparePositions(position, latest) > 0)) latest = position;
+    }
+    if (latest) await this.projectionRunner.waitFor(latest, undefined, everyReadModel ? undefined : [...types]);
   }
 
   /** Waits until the read models include everything readable in the log now. */
@@ -96,4 +123,8 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
     await this.runner?.stop();
     await this.infrastructure.close();
   }
+}
+
+function isList(written: Written | readonly Written[]): written is readonly Written[] {
+  return Array.isArray(written);
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { contractInForce, type Channel } from '#contracts';
+import type { Channel } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
 
@@ -8,21 +8,24 @@ import { READ_DB } from '#platform-kit';
 export class IntakeQueries {
   constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
 
-  /** Why a ticket on `channel` received at `at` cannot open for this account, or null when it can. */
+  /**
+   * Why a ticket on `channel` received at `at` cannot open for this account, or null when it can. One
+   * statement: the account and its contract version in force at `at` (the highest whose effectiveFrom is not
+   * after it, as `contractInForce`).
+   */
   async coverageProblem(accountId: string, channel: Channel, at: Date): Promise<string | null> {
-    const [account] = await this.db.query('SELECT id FROM intake.accounts WHERE id = $1', [accountId]);
-    if (!account) return `Account ${accountId} does not exist`;
-    const rows = await this.db.query<{ version: number; channels: string[]; effective_from: Date | string }>(
-      'SELECT version, channels, effective_from FROM intake.contracts WHERE account_id = $1',
-      [accountId],
+    const [row] = await this.db.query<{ version: number | null; channels: string[] | null }>(
+      `SELECT c.version, c.channels FROM intake.accounts a
+       LEFT JOIN LATERAL (
+         SELECT version, channels FROM intake.contracts WHERE account_id = a.id AND effective_from <= $2 ORDER BY version DESC LIMIT 1
+       ) c ON true
+       WHERE a.id = $1`,
+      [accountId, at],
     );
-    const inForce = contractInForce(
-      rows.map((row) => ({ version: Number(row.version), channels: row.channels, effectiveFrom: new Date(row.effective_from).toISOString() })),
-      at,
-    );
-    if (!inForce) return `The account has no contract in force at ${at.toISOString()}`;
-    if (channel !== 'HEALTH_CHECK' && !inForce.channels.includes(channel)) {
-      return `The account's contract (version ${inForce.version}) does not cover the ${channel} channel`;
+    if (!row) return `Account ${accountId} does not exist`;
+    if (row.version === null || !row.channels) return `The account has no contract in force at ${at.toISOString()}`;
+    if (channel !== 'HEALTH_CHECK' && !row.channels.includes(channel)) {
+      return `The account's contract (version ${row.version}) does not cover the ${channel} channel`;
     }
     return null;
   }

@@ -2,8 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { PinSlaPolicy, RouteNewTicket, ticketStream, type Channel, type Diagnostics, type Principal, type Severity } from '#contracts';
-import { CLOCK, executeCommand, PlatformRuntime, type Clock } from '#platform-kit';
+import {
+  conflict,
+  PinSlaPolicy,
+  RouteNewTicket,
+  ticketStream,
+  type Channel,
+  type Diagnostics,
+  type NewTicketRouting,
+  type Principal,
+  type Severity,
+  type TicketOpened,
+} from '#contracts';
+import { WrongExpectedVersion, type RecordedEvent } from '#event-store';
+import { CLOCK, foldStream, PlatformRuntime, recordDecisions, type Clock, type Recorded } from '#platform-kit';
 import { openTicketDecider } from '../domain/open-ticket.decider.js';
 import { IntakeQueries } from './intake.queries.js';
 
@@ -21,10 +33,21 @@ export interface OpenTicketRequest {
   receivedAt: Date | null;
 }
 
+export interface OpenTicketResult {
+  ticketId: string;
+  created: boolean;
+  /** The ticket stream's events this call recorded (TicketOpened, then any TicketAssigned); empty for a repeat. */
+  recorded: { type: string; data: unknown; revision: number }[];
+}
+
 /**
- * Opens a ticket from any channel: checks coverage under the contract in force at receivedAt, records
- * TicketOpened (once per channel message), then asks the SLA context to pin its policy and triage to route
- * it, and returns when all of that shows.
+ * Opens a ticket from any channel. Everything the opening depends on is decided before anything is
+ * recorded: coverage under the contract in force at receivedAt (intake), whether the channel message already
+ * opened it, and the routing (triage). Then, in order:
+ *   1. one append on the ticket's stream: TicketOpened with the TicketAssigned triage decided;
+ *   2. the SLA context pins the ticket's policy on `sla-<ticket>`;
+ *   3. one wait for the read models, so the response and the next query show the ticket, its assignee and SLA.
+ * A repeated channel message records nothing and answers with the ticket it opened.
  */
 @Injectable()
 export class OpenTicketHandler {
@@ -39,16 +62,18 @@ export class OpenTicketHandler {
     return externalId === null ? randomUUID() : uuidv5(`${accountId}\n${channel}\n${externalId}`, EXTERNAL_TICKET_NAMESPACE);
   }
 
-  async execute(principal: Principal, request: OpenTicketRequest): Promise<{ ticketId: string; created: boolean }> {
+  async execute(principal: Principal, request: OpenTicketRequest): Promise<OpenTicketResult> {
     const now = this.clock.now();
     const receivedAt = request.receivedAt ?? now;
     const ticketId = OpenTicketHandler.ticketIdFor(request.accountId, request.channel, request.externalId);
+    const stream = ticketStream(ticketId);
     const actor = { id: principal.id, role: principal.role };
-    const coverageProblem = await this.queries.coverageProblem(request.accountId, request.channel, receivedAt);
-    const result = await executeCommand(
-      this.runtime.store,
-      ticketStream(ticketId),
-      openTicketDecider,
+    // A fresh id has no stream to load; a channel message's id may have opened its ticket already.
+    const [coverageProblem, history] = await Promise.all([
+      this.queries.coverageProblem(request.accountId, request.channel, receivedAt),
+      request.externalId === null ? Promise.resolve<RecordedEvent[]>([]) : this.runtime.store.readStream(stream),
+    ]);
+    const opening = openTicketDecider.decide(
       {
         type: 'OpenTicket',
         ticketId,
@@ -59,13 +84,42 @@ export class OpenTicketHandler {
         coverageProblem,
         now,
       },
-      { actor, now },
+      foldStream(openTicketDecider, history),
     );
-    await this.runtime.settled(result);
-    if (result.appended) {
-      await this.commandBus.execute(new PinSlaPolicy(ticketId));
-      await this.commandBus.execute(new RouteNewTicket(ticketId));
+    if (opening.length === 0) return this.alreadyOpened(ticketId, history);
+    const opened = opening[0] as TicketOpened;
+
+    // Triage decides the routing now, so that it is recorded with the opening.
+    const routing = await this.commandBus.execute<RouteNewTicket, NewTicketRouting>(new RouteNewTicket(opened.data, now));
+
+    // 1. TicketOpened + TicketAssigned: one append.
+    let open: Recorded;
+    try {
+      open = await recordDecisions(this.runtime.store, stream, [{ actor, events: opening }, routing], {
+        now,
+        expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1,
+      });
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersion)) throw error;
+      // The same channel message, delivered twice at once: the other delivery opened it.
+      const recorded = await this.runtime.store.readStream(stream);
+      if (!foldStream(openTicketDecider, recorded).opened) throw conflict('Someone else changed it at the same moment; try again');
+      return this.alreadyOpened(ticketId, recorded);
     }
-    return { ticketId, created: result.appended !== null };
+
+    // 2. The SLA context pins the contract and calendar versions in force at receivedAt.
+    const pinned = await this.commandBus.execute<PinSlaPolicy, Recorded>(new PinSlaPolicy(ticketId, request.accountId, receivedAt));
+
+    // 3. One wait for every read model that handles what was recorded.
+    await this.runtime.settled([open, pinned]);
+
+    return { ticketId, created: true, recorded: open.events };
+  }
+
+  /** A repeat: nothing recorded; answers once the read models show what the first delivery recorded. */
+  private async alreadyOpened(ticketId: string, history: readonly RecordedEvent[]): Promise<OpenTicketResult> {
+    const last = history.at(-1);
+    if (last) await this.runtime.settled(last.position);
+    return { ticketId, created: false, recorded: [] };
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { notFound } from '#contracts';
 import { CurrentPrincipal, Roles, WORKING_STAFF_ROLES, type Principal } from '#platform-kit';
-import { OpenTicketInput, TicketsQueries, TicketType, toTicketType } from '#triage';
+import { foldTicketView, OpenTicketInput, TicketsQueries, TicketType, toTicketType } from '#triage';
 import { OpenTicketHandler } from '../application/open-ticket.handler.js';
 
 @Resolver(() => TicketType)
@@ -16,7 +16,7 @@ export class OpenTicketResolver {
   @Mutation(() => TicketType, { description: 'Customers for their own account; staff on a customer’s behalf (phone and video calls)' })
   async openTicket(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => OpenTicketInput }) input: OpenTicketInput): Promise<TicketType> {
     const d = input.diagnostics ?? {};
-    const { ticketId } = await this.handler.execute(principal, {
+    const { ticketId, recorded } = await this.handler.execute(principal, {
       accountId: input.accountId,
       channel: input.channel,
       subject: input.subject,
@@ -36,6 +36,13 @@ export class OpenTicketResolver {
       externalId: input.externalId ?? null,
       receivedAt: input.receivedAt ?? null,
     });
+    // A ticket this call opened is what it recorded (folded as the read model folds it, which the handler has
+    // waited for); a repeat shows the ticket as it stands now.
+    const view = recorded.length > 0 ? foldTicketView(recorded) : null;
+    if (view) {
+      const { replies: _replies, ...row } = view;
+      return toTicketType(row);
+    }
     const row = await this.tickets.ticket(ticketId);
     if (!row) throw notFound('Ticket');
     return toTicketType(row);

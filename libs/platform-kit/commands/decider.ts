@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { conflict } from '#contracts';
-import { WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type NewEvent } from '#event-store';
+import { WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '#event-store';
 
 /** A domain event as deciders see it: the envelope (ids, metadata, hash) is the store's business. */
 export interface DomainEvent {
@@ -79,7 +79,51 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
   }
 }
 
-function toNewEvent(event: DomainEvent, context: CommandContext, id: string): NewEvent {
+/** Events one party decided, recorded under its name (the envelope's actor). */
+export interface Decision<Event extends DomainEvent = DomainEvent> {
+  actor: Actor;
+  events: Event[];
+}
+
+export interface Recorded {
+  appended: AppendResult | null;
+  /** Types of the events appended (read-your-writes waits only for the read models that handle them). */
+  eventTypes: string[];
+  /** The events as recorded, with their revisions in the stream. */
+  events: { type: string; data: unknown; revision: number }[];
+}
+
+/**
+ * Records decisions already taken — possibly by several parties, each under its own actor — in ONE append
+ * on `stream`, at `expectedRevision` (a stale one is `WrongExpectedVersion`, for the caller to judge). The
+ * first event correlates the rest, which it caused.
+ */
+export async function recordDecisions(
+  store: EventStore,
+  stream: string,
+  decisions: readonly Decision[],
+  context: { now: Date; expectedRevision: ExpectedRevision; eventIds?: (event: DomainEvent, index: number) => string },
+): Promise<Recorded> {
+  const events = decisions.flatMap((decision) => decision.events.map((event) => ({ event, actor: decision.actor })));
+  if (events.length === 0) return { appended: null, eventTypes: [], events: [] };
+  let first: string | null = null;
+  const newEvents = events.map(({ event, actor }, index) => {
+    const id = context.eventIds?.(event, index) ?? randomUUID();
+    const newEvent = toNewEvent(event, { actor, now: context.now, correlationId: first ?? id }, id, first);
+    first ??= id;
+    return newEvent;
+  });
+  const appended = await store.append(stream, newEvents, context.expectedRevision);
+  const base = appended.nextExpectedRevision - events.length + 1;
+  return {
+    appended,
+    eventTypes: events.map(({ event }) => event.type),
+    // A repeated append (every id already recorded) is answered from the record: no revisions to tell.
+    events: appended.alreadyRecorded ? [] : events.map(({ event }, index) => ({ type: event.type, data: event.data, revision: base + index })),
+  };
+}
+
+function toNewEvent(event: DomainEvent, context: CommandContext, id: string, causationId: string | null = null): NewEvent {
   const data = event.data as { reason?: unknown };
   return {
     id,
@@ -90,7 +134,7 @@ function toNewEvent(event: DomainEvent, context: CommandContext, id: string): Ne
       actor: context.actor,
       ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
       correlationId: context.correlationId ?? id,
-      causationId: null,
+      causationId,
       schemaVersion: 1,
     },
   };

@@ -3,7 +3,6 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import {
   claimStream,
-  contractInForce,
   notFound,
   type Principal,
   type SlaMetric,
@@ -16,8 +15,8 @@ import {
   type TicketEvent,
   type TicketOpened,
 } from '#contracts';
-import type { AppendResult, RecordedEvent } from '#event-store';
-import { CLOCK, executeCommand, PlatformRuntime, type Clock, type Decider, type Timer } from '#platform-kit';
+import { WrongExpectedVersion, type AppendResult, type RecordedEvent } from '#event-store';
+import { CLOCK, executeCommand, PlatformRuntime, recordDecisions, type Clock, type Decider, type Recorded, type Timer } from '#platform-kit';
 import { slaStatus } from '../domain/sla-engine.js';
 import { breachClaimDecider } from '../domain/breach-claim.decider.js';
 import { creditMonth, proposedCredit, verdictFor } from '../domain/breach-claim.policy.js';
@@ -55,37 +54,42 @@ export class SlaCommands {
     return (await this.runtime.store.readStream(slaStream(ticketId))) as unknown as SlaEvent[];
   }
 
-  /** Pins the contract version in force at receivedAt and its calendar's version at that moment. */
-  async pin(ticketId: string): Promise<void> {
-    const opened = (await this.ticketEvents(ticketId)).find((event): event is TicketOpened => event.type === 'TicketOpened');
-    if (!opened) return;
-    const receivedAt = new Date(opened.data.receivedAt);
-    const contract = contractInForce(await this.queries.contracts(opened.data.accountId), receivedAt);
-    if (!contract) return;
-    const calendar = await this.queries.calendarVersionAt(contract.calendarId, receivedAt);
-    if (!calendar) return;
+  /**
+   * Pins the contract version in force at receivedAt and its calendar's version at that moment, on the new
+   * ticket's `sla-<ticket>` stream (once: the event id derives from the ticket, and a stream that already has
+   * history has its pin). Returns what was appended; the caller waits for the read models.
+   */
+  async pin(ticketId: string, accountId: string, receivedAt: Date): Promise<Recorded> {
+    const nothing: Recorded = { appended: null, eventTypes: [], events: [] };
+    const policy = await this.queries.policyInForce(accountId, receivedAt);
+    if (!policy) return nothing;
     const now = this.clock.now();
-    const { version, signedBy: _signedBy, signedAt: _signedAt, accountId: _accountId, ...terms } = contract;
+    const { version, signedBy: _signedBy, signedAt: _signedAt, accountId: _accountId, ...terms } = policy.contract;
     const event: SlaEvent = {
       type: 'SlaPolicyPinned',
       data: {
         ticketId,
-        accountId: opened.data.accountId,
+        accountId,
         contractVersion: version,
         contract: terms,
-        calendarId: contract.calendarId,
-        calendarVersion: calendar.version,
-        calendar: calendar.definition,
+        calendarId: policy.contract.calendarId,
+        calendarVersion: policy.calendar.version,
+        calendar: policy.calendar.definition,
         pinnedAt: now.toISOString(),
         pinnedBy: SYSTEM,
       },
     };
-    const result = await executeCommand(this.runtime.store, slaStream(ticketId), slaStreamDecider, { type: 'Pin', event }, {
-      actor: SYSTEM,
-      now,
-      eventIds: () => uuidv5(`pin:${ticketId}`, SLA_NAMESPACE),
-    });
-    await this.runtime.settled(result);
+    const events = slaStreamDecider.decide({ type: 'Pin', event }, slaStreamDecider.initialState);
+    try {
+      return await recordDecisions(this.runtime.store, slaStream(ticketId), [{ actor: SYSTEM, events }], {
+        now,
+        expectedRevision: 'no_stream',
+        eventIds: () => uuidv5(`pin:${ticketId}`, SLA_NAMESPACE),
+      });
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion) return nothing; // the stream has history: pinned already
+      throw error;
+    }
   }
 
   /**
@@ -192,9 +196,9 @@ export class BreachClaimCommands {
 }
 
 @CommandHandler(PinSlaPolicy)
-export class PinSlaPolicyHandler implements ICommandHandler<PinSlaPolicy, void> {
+export class PinSlaPolicyHandler implements ICommandHandler<PinSlaPolicy, Recorded> {
   constructor(@Inject(SlaCommands) private readonly sla: SlaCommands) {}
-  execute(command: PinSlaPolicy): Promise<void> {
-    return this.sla.pin(command.ticketId);
+  execute(command: PinSlaPolicy): Promise<Recorded> {
+    return this.sla.pin(command.ticketId, command.accountId, command.receivedAt);
   }
 }

@@ -55,19 +55,25 @@ function toClaim(row: Record<string, any>): ClaimRow {
 export class SlaQueries {
   constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
 
-  async contracts(accountId: string): Promise<ContractSigned['data'][]> {
-    const rows = await this.db.query<{ terms: ContractSigned['data'] }>('SELECT terms FROM sla.contracts WHERE account_id = $1 ORDER BY version', [accountId]);
-    return rows.map((row) => row.terms);
-  }
-
-  /** The calendar as it stood at `at`: the latest version recorded by then (the first, if `at` precedes it). */
-  async calendarVersionAt(calendarId: string, at: Date): Promise<{ version: number; definition: CalendarDefinition } | null> {
-    const [row] = await this.db.query<{ version: number; definition: CalendarDefinition }>(
-      `SELECT version, definition FROM sla.calendar_versions WHERE calendar_id = $1
-       ORDER BY (valid_from <= $2) DESC, CASE WHEN valid_from <= $2 THEN -version ELSE version END LIMIT 1`,
-      [calendarId, at],
+  /**
+   * What a ticket received at `at` pins, in one statement: the contract version in force then (the highest
+   * whose effectiveFrom is not after it, as `contractInForce`) and its calendar as it stood then: the latest
+   * version recorded by then (the first, if `at` precedes it). Null without a contract in force or its calendar.
+   */
+  async policyInForce(accountId: string, at: Date): Promise<{ contract: ContractSigned['data']; calendar: { version: number; definition: CalendarDefinition } } | null> {
+    const [row] = await this.db.query<{ terms: ContractSigned['data']; calendar_version: number | null; definition: CalendarDefinition | null }>(
+      `SELECT c.terms, v.version AS calendar_version, v.definition
+       FROM sla.contracts c
+       LEFT JOIN LATERAL (
+         SELECT version, definition FROM sla.calendar_versions WHERE calendar_id = c.terms->>'calendarId'
+         ORDER BY (valid_from <= $2) DESC, CASE WHEN valid_from <= $2 THEN -version ELSE version END LIMIT 1
+       ) v ON true
+       WHERE c.account_id = $1 AND c.effective_from <= $2
+       ORDER BY c.version DESC LIMIT 1`,
+      [accountId, at],
     );
-    return row ? { version: Number(row.version), definition: row.definition } : null;
+    if (!row || row.calendar_version === null || !row.definition) return null;
+    return { contract: row.terms, calendar: { version: Number(row.calendar_version), definition: row.definition } };
   }
 
   async account(accountId: string): Promise<{ timeZone: string; tamId: string | null } | null> {

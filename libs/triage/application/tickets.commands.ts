@@ -3,8 +3,20 @@ import { v5 as uuidv5 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { createCalendar, type BusinessCalendar, type CalendarDefinition } from '#calendar';
-import { AddChannelReply, AppError, EscalateForSlaBreach, RouteNewTicket, ticketStream, type Diagnostics, type Principal, type Severity, type Visibility } from '#contracts';
-import { CLOCK, executeCommand, PlatformRuntime, type Clock } from '#platform-kit';
+import {
+  AddChannelReply,
+  AppError,
+  EscalateForSlaBreach,
+  RouteNewTicket,
+  ticketStream,
+  type Diagnostics,
+  type NewTicketRouting,
+  type Principal,
+  type Severity,
+  type TicketOpened,
+  type Visibility,
+} from '#contracts';
+import { CLOCK, executeCommand, foldStream, PlatformRuntime, type Clock } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
@@ -89,33 +101,47 @@ export class TicketsCommands {
     return calendar;
   }
 
-  /** Auto-routing on open: the pure policy chooses; the choice and its reason are recorded. */
-  async route(ticketId: string): Promise<void> {
-    const ticket = await this.queries.ticket(ticketId);
-    if (!ticket || ticket.assigneeId) return;
-    const account = await this.queries.accountRouting(ticket.accountId);
-    const now = this.clock.now();
-    const engineers = (await this.queries.engineersForRouting()).map((engineer) => ({
+  /**
+   * Auto-routing of a ticket being opened: the pure policy chooses from triage's directory (the account's
+   * region and TAM, engineers on shift with their skills and open tickets); the choice and its reason become a
+   * TicketAssigned that intake records in the same append as TicketOpened. Nothing is written here.
+   */
+  async routingFor(opened: TicketOpened['data'], now: Date): Promise<NewTicketRouting> {
+    const [account, staff] = await Promise.all([this.queries.accountRouting(opened.accountId), this.queries.engineersForRouting()]);
+    const engineers = staff.map((engineer) => ({
       ...engineer,
       onShift: engineer.calendar ? this.shiftCalendar(engineer.calendar).isOpenAt(now) : true,
     }));
     const decision = routeTicket({
-      severity: ticket.severity,
+      severity: opened.claimedSeverity,
       region: account?.region ?? '',
-      platform: ticket.diagnostics.platform,
+      platform: opened.diagnostics.platform,
       engineers,
       accountTamId: account?.tamId ?? null,
     });
-    if (!decision) return;
-    await this.execute({ id: 'router', role: 'ADMIN', accountId: null }, ticketId, {
-      type: 'AssignTicket',
-      assigneeId: decision.assigneeId,
-      assigneeIsStaff: true,
-      reason: decision.reason,
-      automatic: true,
-    });
+    const actor = ROUTER;
+    if (!decision) return { actor, events: [] };
+    const state = foldStream(ticketDecider, [{ type: 'TicketOpened', data: opened }]);
+    const events = ticketDecider.decide(
+      {
+        type: 'AssignTicket',
+        ticketId: opened.ticketId,
+        assigneeId: decision.assigneeId,
+        assigneeIsStaff: true,
+        reason: decision.reason,
+        automatic: true,
+        actor,
+        customerAccountId: null,
+        now,
+      },
+      state,
+    );
+    return { actor, events };
   }
 }
+
+/** Who records automatic assignments. */
+const ROUTER = { id: 'router', role: 'ADMIN' as const };
 
 const ESCALATION_NAMESPACE = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
 
@@ -134,10 +160,10 @@ export class EscalateForSlaBreachHandler implements ICommandHandler<EscalateForS
 }
 
 @CommandHandler(RouteNewTicket)
-export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, void> {
+export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, NewTicketRouting> {
   constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  execute(command: RouteNewTicket): Promise<void> {
-    return this.tickets.route(command.ticketId);
+  execute(command: RouteNewTicket): Promise<NewTicketRouting> {
+    return this.tickets.routingFor(command.opened, command.now);
   }
 }
 
