@@ -9,3 +9,4 @@ export * from './ticket.commands.js';
 export * from './contract-in-force.js';
 export * from './sla.events.js';
 export * from './claims.events.js';
+export * from './health-checks.events.js';

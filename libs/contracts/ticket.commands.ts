@@ -1,6 +1,7 @@
 import type { Actor } from '#event-store';
 import type { Principal } from './principal.js';
 import type { TicketEvent, TicketOpened } from './tickets.events.js';
+import type { Severity } from './support-terms.js';
 
 // Commands one context dispatches to another inside a process (@nestjs/cqrs CommandBus). Events remain the
 // only way state crosses contexts; these only ask the owner of the ticket stream to decide something now.
@@ -54,3 +55,30 @@ export class EscalateForSlaBreach {
   ) {}
 }
 
+/** Health checks → intake: open a HEALTH_CHECK ticket for a finding. Resolves to the ticket id. */
+export class OpenHealthCheckTicket {
+  constructor(
+    readonly principal: Principal,
+    readonly accountId: string,
+    readonly subject: string,
+    readonly description: string,
+    readonly claimedSeverity: Severity,
+    /** Derived from the check and the finding, so a retried completion opens the same ticket. */
+    readonly externalId: string,
+  ) {}
+}
+
+/** Intake → health checks: a new ticket may report an SDK version an advisory names. */
+export class ReportSdkExposure {
+  constructor(
+    readonly ticketId: string,
+    readonly accountId: string,
+    readonly sdkName: string | null,
+    readonly sdkVersion: string | null,
+  ) {}
+}
+
+/** Accounts → health checks: the account changed TAM; its SCHEDULED checks follow. */
+export class MoveScheduledChecks {
+  constructor(readonly accountId: string) {}
+}

@@ -1,5 +1,47 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '#accounts';
+import { PlatformRuntime } from '#platform-kit';
+import { TriageModule } from '#triage';
+import { HealthChecksCommands } from './application/health-checks.commands.js';
+import { HealthChecksQueries } from './application/health-checks.queries.js';
+import { MoveScheduledChecksHandler, ReportSdkExposureHandler } from './application/reactions.js';
+import {
+  AccountTrafficPeaksResolver,
+  FindingResolver,
+  HealthChecksResolver,
+  NextCheckInResolver,
+  SdkAdvisoryResolver,
+  TrafficPeakResolver,
+} from './graphql/health-checks.resolver.js';
+import { AgendaFeedController } from './http/agenda-feed.controller.js';
+import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjection } from './projections/health-checks.projection.js';
 
-/** The health-checks bounded context. It talks to other contexts only through events in the store. */
-@Module({})
-export class HealthChecksModule {}
+/** Proactive check-ins: scheduled, recurring, pre-holiday, pre-peak and SDK-upgrade checks, and the TAM's agenda. */
+@Module({
+  imports: [AccountsModule, TriageModule],
+  controllers: [AgendaFeedController],
+  providers: [
+    HealthChecksQueries,
+    HealthChecksCommands,
+    HealthChecksResolver,
+    FindingResolver,
+    TrafficPeakResolver,
+    SdkAdvisoryResolver,
+    AccountTrafficPeaksResolver,
+    NextCheckInResolver,
+    ReportSdkExposureHandler,
+    MoveScheduledChecksHandler,
+  ],
+})
+export class HealthChecksModule implements OnModuleInit {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(HealthChecksCommands) private readonly commands: HealthChecksCommands,
+  ) {}
+
+  onModuleInit(): void {
+    this.runtime.registerProjection(healthChecksProjection);
+    this.runtime.registerTimer(HEALTH_CHECK_MISSED_TIMER, (timer, firedAt) => this.commands.markMissed(timer, firedAt));
+    this.runtime.registerTimer(HEALTH_CHECK_SWEEP_TIMER, (timer, firedAt) => this.commands.sweep(timer, firedAt));
+  }
+}

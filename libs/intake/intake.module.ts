@@ -3,6 +3,7 @@ import { PlatformRuntime } from '#platform-kit';
 import { TriageModule } from '#triage';
 import { IntakeQueries } from './application/intake.queries.js';
 import { OpenTicketHandler } from './application/open-ticket.handler.js';
+import { OpenHealthCheckTicketHandler } from './application/open-health-check-ticket.handler.js';
 import { ChannelIntake } from './channels/channel-intake.service.js';
 import { EmailChannelController } from './channels/email-channel.controller.js';
 import { SlackChannelController } from './channels/slack-channel.controller.js';
@@ -14,7 +15,7 @@ import { intakeDirectoryProjection } from './projections/intake-directory.projec
 @Module({
   imports: [TriageModule],
   controllers: [EmailChannelController, SlackChannelController],
-  providers: [IntakeQueries, OpenTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
+  providers: [IntakeQueries, OpenTicketHandler, OpenHealthCheckTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
   exports: [OpenTicketHandler, IntakeQueries],
 })
 export class IntakeModule implements OnModuleInit {

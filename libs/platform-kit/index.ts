@@ -19,3 +19,4 @@ export * from './graphql/shared-enums.js';
 export * from './graphql/pagination.js';
 export * from './graphql/request-loader.js';
 export * from './graphql/audit-event.type.js';
+export * from './commands/dispatch.js';

@@ -7,3 +7,4 @@ export { policyOf } from './projections/ticket-sla.projection.js';
 export { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 export { ticketSlaProjection } from './projections/ticket-sla.projection.js';
 export { claimsProjection } from './projections/claims.projection.js';
+export { AccountHealthType } from './graphql/account-health.resolver.js';

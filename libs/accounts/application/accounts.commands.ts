@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalendarAmendment, CalendarDefinition } from '#calendar';
-import { streams, type ContractTerms, type ImChannelRef } from '#contracts';
-import { CLOCK, executeCommand, foldStream, PlatformRuntime, type Clock, type Principal } from '#platform-kit';
+import { CommandBus } from '@nestjs/cqrs';
+import { MoveScheduledChecks, streams, type ContractTerms, type ImChannelRef } from '#contracts';
+import { CLOCK, dispatchIfHandled, executeCommand, foldStream, PlatformRuntime, type Clock, type Principal } from '#platform-kit';
 import { accountDecider } from '../domain/account.decider.js';
 import { calendarDecider } from '../domain/calendar.decider.js';
 import { contractDecider } from '../domain/contract.decider.js';
@@ -18,6 +19,7 @@ export class AccountsCommands {
   constructor(
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
   ) {}
 
   private context(principal: Principal) {
@@ -85,6 +87,8 @@ export class AccountsCommands {
       ctx,
     );
     await this.runtime.settled(result);
+    // Scheduled check-ins follow the account to its new TAM.
+    if (result.appended) await dispatchIfHandled(this.commandBus, new MoveScheduledChecks(accountId));
   }
 
   async signContract(principal: Principal, accountId: string, terms: ContractTerms): Promise<number> {

@@ -5,6 +5,7 @@ import { v5 as uuidv5 } from 'uuid';
 import {
   conflict,
   PinSlaPolicy,
+  ReportSdkExposure,
   RouteNewTicket,
   ticketStream,
   type Channel,
@@ -15,7 +16,7 @@ import {
   type TicketOpened,
 } from '#contracts';
 import { WrongExpectedVersion, type RecordedEvent } from '#event-store';
-import { CLOCK, foldStream, PlatformRuntime, recordDecisions, type Clock, type Recorded } from '#platform-kit';
+import { CLOCK, dispatchIfHandled, foldStream, PlatformRuntime, recordDecisions, type Clock, type Recorded } from '#platform-kit';
 import { openTicketDecider } from '../domain/open-ticket.decider.js';
 import { IntakeQueries } from './intake.queries.js';
 
@@ -46,7 +47,8 @@ export interface OpenTicketResult {
  * opened it, and the routing (triage). Then, in order:
  *   1. one append on the ticket's stream: TicketOpened with the TicketAssigned triage decided;
  *   2. the SLA context pins the ticket's policy on `sla-<ticket>`;
- *   3. one wait for the read models, so the response and the next query show the ticket, its assignee and SLA.
+ *   3. one wait for the read models, so the response and the next query show the ticket, its assignee and SLA;
+ *   4. the contexts that react to a new ticket in this process are told (health checks).
  * A repeated channel message records nothing and answers with the ticket it opened.
  */
 @Injectable()
@@ -113,6 +115,8 @@ export class OpenTicketHandler {
     // 3. One wait for every read model that handles what was recorded.
     await this.runtime.settled([open, pinned]);
 
+    // 4. Health checks look at the SDK version it reports (an advisory may name it): ReportSdkExposure.
+    await dispatchIfHandled(this.commandBus, new ReportSdkExposure(ticketId, request.accountId, request.diagnostics.sdkName, request.diagnostics.sdkVersion));
     return { ticketId, created: true, recorded: open.events };
   }
 

@@ -8,6 +8,8 @@ import { accountHealth } from '../domain/account-health.js';
 
 @ObjectType('AccountHealth')
 export class AccountHealthType {
+  /** Whose health this is: other contexts add fields (health checks add nextCheckIn). */
+  accountId!: string;
   @Field(() => Int) openTickets!: number;
   @Field(() => Int) breachesLast30Days!: number;
   @Field(() => Float, { nullable: true, description: 'share of SLA clocks stopped in the last 30 days that were MET; null when none' })
@@ -27,6 +29,7 @@ export class AccountHealthResolver {
   async health(@Parent() account: AccountType): Promise<AccountHealthType> {
     const [facts, openTickets] = await Promise.all([this.sla.accountSlaFacts(account.id), this.tickets.openTicketCount(account.id)]);
     return {
+      accountId: account.id,
       openTickets,
       ...accountHealth(facts.breaches, facts.clocks, this.clock.now()),
       creditsIssued: { amount: facts.credits, currency: facts.currency ?? 'USD' },

@@ -1,0 +1,406 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { v5 as uuidv5 } from 'uuid';
+import { DateTime } from 'luxon';
+import { createCalendar, type BusinessCalendar } from '#calendar';
+import {
+  advisoryStream,
+  agendaFeedStream,
+  contractInForce,
+  forbidden,
+  healthCheckStream,
+  notFound,
+  OpenHealthCheckTicket,
+  trafficPeakStream,
+  type HealthCheckKind,
+  type HealthCheckOrigin,
+  type Principal,
+  type Severity,
+} from '#contracts';
+import type { AppendResult } from '#event-store';
+import { AccountsQueries, type AccountRow } from '#accounts';
+import { CLOCK, executeCommand, foldStream, PlatformRuntime, scheduleTimer, type Clock, type Timer } from '#platform-kit';
+import { healthCheckDecider, type CompleteHealthCheck } from '../domain/health-check.decider.js';
+import { trafficPeakDecider } from '../domain/traffic-peak.decider.js';
+import { sdkAdvisoryDecider } from '../domain/sdk-advisory.decider.js';
+import { agendaFeedDecider } from '../domain/agenda-feed.decider.js';
+import { nextOccurrence, parseRecurrence } from '../domain/recurrence.js';
+import { parseAffectedRange, parseFixedIn, sameSdk, versionAffected } from '../domain/sdk-versions.js';
+import {
+  addDays,
+  businessDaysFromNow,
+  holidayPeriods,
+  localDateOf,
+  notInThePast,
+  preHolidayDueAt,
+  prePeakDueAt,
+} from '../domain/check-timing.js';
+import { HEALTH_CHECK_SWEEP_TIMER, sweepTimerId } from '../projections/health-checks.projection.js';
+import { HealthChecksQueries, type HealthCheckRow } from './health-checks.queries.js';
+
+/** Ids of automatic checks derive from their cause, so scheduling twice (a retry, a replayed sweep) records once. */
+const CHECK_NAMESPACE = '9c4e2a71-5d3b-4f8e-a1c6-7b2d9e0f4a35';
+const SYSTEM = { id: 'health-checks', role: 'ADMIN' as const };
+/** PRE_HOLIDAY checks are scheduled when the period comes this close. */
+const HOLIDAY_LOOKAHEAD_DAYS = 30;
+
+interface NewCheck {
+  checkId: string;
+  account: AccountRow;
+  kind: HealthCheckKind;
+  dueAt: Date;
+  recurrence: string | null;
+  seriesStartAt: Date | null;
+  agenda: string;
+  reason: string | null;
+  origin: HealthCheckOrigin;
+  automatic: boolean;
+}
+
+/** What the account's contract in force says about proactive checks, with its calendar as arithmetic. */
+interface ProactiveTerms {
+  proactive: boolean;
+  calendar: BusinessCalendar | null;
+}
+
+@Injectable()
+export class HealthChecksCommands {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
+    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+  ) {}
+
+  /** The account's TAM or an ADMIN schedules any kind of check, optionally recurring. */
+  async schedule(principal: Principal, input: { accountId: string; kind: HealthCheckKind; dueAt: Date; recurrence: string | null; agenda: string }): Promise<string> {
+    const account = await this.mustFindAccount(input.accountId);
+    if (principal.role !== 'ADMIN' && !(principal.role === 'TAM' && account.tamId === principal.id)) {
+      throw forbidden('Only the account’s TAM or an ADMIN can schedule its checks');
+    }
+    const recurrence = input.recurrence === null || input.recurrence === undefined ? null : parseRecurrence(input.recurrence);
+    const checkId = randomUUID();
+    await this.scheduleCheck(principal, {
+      checkId,
+      account,
+      kind: input.kind,
+      dueAt: input.dueAt,
+      recurrence,
+      seriesStartAt: recurrence ? input.dueAt : null,
+      agenda: input.agenda,
+      reason: null,
+      origin: {},
+      automatic: false,
+    });
+    return checkId;
+  }
+
+  /** Records the peak and, under a contract with proactive checks, its PRE_PEAK check. */
+  async declareTrafficPeak(
+    principal: Principal,
+    input: { accountId: string; name: string; startsAt: Date; endsAt: Date; expectedPeakUsers: number | null },
+  ): Promise<string> {
+    const account = await this.mustFindAccount(input.accountId);
+    const mayDeclare =
+      principal.role === 'ADMIN' || (principal.role === 'TAM' && account.tamId === principal.id) || (principal.role === 'CUSTOMER' && principal.accountId === account.id);
+    if (!mayDeclare && principal.role === 'CUSTOMER') throw notFound('Account');
+    const now = this.clock.now();
+    const peakId = randomUUID();
+    const terms = await this.proactiveTerms(account, now);
+    const healthCheckId = terms.proactive && terms.calendar ? uuidv5(`pre-peak:${peakId}`, CHECK_NAMESPACE) : null;
+    const actor = { id: principal.id, role: principal.role };
+    // Decided (and so validated) before the check exists: a refused peak leaves no orphan check behind.
+    const result = await executeCommand(
+      this.runtime.store,
+      trafficPeakStream(peakId),
+      trafficPeakDecider,
+      { type: 'DeclareTrafficPeak', peakId, accountId: account.id, name: input.name, startsAt: input.startsAt, endsAt: input.endsAt, expectedPeakUsers: input.expectedPeakUsers ?? null, healthCheckId, mayDeclare, actor, now },
+      { actor, now },
+    );
+    if (healthCheckId && terms.calendar) {
+      const planned = prePeakDueAt(terms.calendar, input.startsAt, account.timeZone);
+      await this.scheduleCheck(SYSTEM, {
+        checkId: healthCheckId,
+        account,
+        kind: 'PRE_PEAK',
+        dueAt: notInThePast(planned, terms.calendar, now, account.timeZone),
+        recurrence: null,
+        seriesStartAt: null,
+        agenda: `Readiness review before ${input.name.trim()}: capacity plan, SDK versions in use, escalation contacts, war-room schedule.`,
+        reason: `Traffic peak "${input.name.trim()}" starts ${input.startsAt.toISOString()}`,
+        origin: { peakId },
+        automatic: true,
+      });
+    }
+    await this.runtime.settled(result);
+    return peakId;
+  }
+
+  /**
+   * Records the advisory with the accounts whose tickets report an affected version, and gives each of
+   * them under proactive checks one SDK_UPGRADE check (due in 2 business days, 1 for P0/P1).
+   */
+  async publishAdvisory(
+    principal: Principal,
+    input: { sdkName: string; affectedVersions: string; fixedIn: string | null; severity: Severity; summary: string },
+  ): Promise<string> {
+    const affectedVersions = parseAffectedRange(input.affectedVersions);
+    const fixedIn = parseFixedIn(input.fixedIn);
+    const now = this.clock.now();
+    const advisoryId = randomUUID();
+    const affectedAccountIds = [
+      ...new Set((await this.queries.reportedVersions(input.sdkName)).filter((report) => versionAffected(report.version, affectedVersions)).map((report) => report.accountId)),
+    ].sort();
+    const actor = { id: principal.id, role: principal.role };
+    const result = await executeCommand(
+      this.runtime.store,
+      advisoryStream(advisoryId),
+      sdkAdvisoryDecider,
+      { type: 'PublishSdkAdvisory', advisoryId, sdkName: input.sdkName, affectedVersions, fixedIn, severity: input.severity, summary: input.summary, affectedAccountIds, actor, now },
+      { actor, now },
+    );
+    await this.runtime.settled(result);
+    const advisory = (await this.queries.advisory(advisoryId))!;
+    for (const accountId of affectedAccountIds) await this.scheduleSdkUpgrade(advisory, accountId, null, now);
+    return advisoryId;
+  }
+
+  /** A new ticket reporting a version an advisory names schedules an SDK_UPGRADE check, unless one is open. */
+  async reportSdkExposure(report: { ticketId: string; accountId: string; sdkName: string | null; sdkVersion: string | null }): Promise<void> {
+    const { ticketId, accountId, sdkName, sdkVersion } = report;
+    if (!sdkName || !sdkVersion) return;
+    const now = this.clock.now();
+    for (const advisory of await this.queries.advisoriesForSdk(sdkName)) {
+      if (!sameSdk(advisory.sdkName, sdkName) || !versionAffected(sdkVersion, advisory.affectedVersions)) continue;
+      if (await this.queries.hasScheduledSdkUpgradeCheck(accountId, advisory.id)) continue;
+      await this.scheduleSdkUpgrade(advisory, accountId, ticketId, now);
+    }
+  }
+
+  private async scheduleSdkUpgrade(
+    advisory: { id: string; sdkName: string; affectedVersions: string; fixedIn: string | null; severity: Severity; summary: string },
+    accountId: string,
+    ticketId: string | null,
+    now: Date,
+  ): Promise<void> {
+    const account = await this.accounts.account(accountId);
+    if (!account) return;
+    const terms = await this.proactiveTerms(account, now);
+    if (!terms.proactive || !terms.calendar) return;
+    const days = advisory.severity === 'P0' || advisory.severity === 'P1' ? 1 : 2;
+    const upgrade = advisory.fixedIn ? `upgrade to ${advisory.sdkName} ${advisory.fixedIn} or later` : 'agree a mitigation until a fixed version ships';
+    await this.scheduleCheck(SYSTEM, {
+      checkId: uuidv5(`sdk-upgrade:${advisory.id}:${accountId}:${ticketId ?? 'published'}`, CHECK_NAMESPACE),
+      account,
+      kind: 'SDK_UPGRADE',
+      dueAt: businessDaysFromNow(terms.calendar, now, account.timeZone, days),
+      recurrence: null,
+      seriesStartAt: null,
+      agenda: `Review ${advisory.sdkName} versions in production against the advisory and ${upgrade}.`,
+      reason: `${advisory.severity} advisory for ${advisory.sdkName} ${advisory.affectedVersions}: ${advisory.summary}`,
+      origin: { advisoryId: advisory.id, ...(ticketId ? { ticketId } : {}) },
+      automatic: true,
+    });
+  }
+
+  /**
+   * Completes a check. Findings marked `openTicket` become HEALTH_CHECK tickets first (ids derived from the
+   * check and the finding, so a retry opens none twice), then the completion records them; a recurring
+   * check schedules its next occurrence.
+   */
+  async complete(principal: Principal, checkId: string, input: { summary: string; findings: { severity: Severity; summary: string; recommendation: string; openTicket: boolean }[] }): Promise<void> {
+    const now = this.clock.now();
+    const actor = { id: principal.id, role: principal.role };
+    const state = foldStream(healthCheckDecider, await this.runtime.store.readStream(healthCheckStream(checkId)));
+    const check = state.scheduled ? await this.queries.check(checkId) : null;
+    if (!check || (principal.role === 'CUSTOMER' && principal.accountId !== check.accountId)) throw notFound('Health check');
+    const mayComplete = principal.role === 'ADMIN' || (principal.role === 'TAM' && check.tamId === principal.id);
+    const command = (ticketIds: (string | null)[]): CompleteHealthCheck => ({
+      type: 'CompleteHealthCheck',
+      summary: input.summary,
+      findings: input.findings.map((finding, index) => ({ severity: finding.severity, summary: finding.summary, recommendation: finding.recommendation, ticketId: ticketIds[index] ?? null })),
+      mayComplete,
+      actor,
+      now,
+    });
+    healthCheckDecider.decide(command([]), state); // refuses bad input before any ticket is opened
+    const ticketIds: (string | null)[] = [];
+    for (const [index, finding] of input.findings.entries()) {
+      ticketIds.push(
+        finding.openTicket
+          ? await this.commandBus.execute<OpenHealthCheckTicket, string>(
+              new OpenHealthCheckTicket(principal, check.accountId, finding.summary.trim(), `${finding.recommendation.trim()}\n\nFound in health check ${checkId}.`, finding.severity, `${checkId}:finding:${index}`),
+            )
+          : null,
+      );
+    }
+    const result = await executeCommand(this.runtime.store, healthCheckStream(checkId), healthCheckDecider, command(ticketIds), { actor, now });
+    await this.runtime.settled(result);
+    await this.scheduleNextOccurrence(check);
+  }
+
+  /** Timer: a check still SCHEDULED a day after it was due is MISSED (and a recurring one moves on). */
+  async markMissed(timer: Timer, firedAt: Date): Promise<AppendResult | null> {
+    const checkId = String(timer.payload.checkId);
+    const result = await executeCommand(this.runtime.store, healthCheckStream(checkId), healthCheckDecider, { type: 'MarkHealthCheckMissed', now: firedAt }, {
+      actor: SYSTEM,
+      now: firedAt,
+      eventIds: () => uuidv5(`missed:${checkId}`, CHECK_NAMESPACE),
+    });
+    if (!result.appended) return null;
+    await this.runtime.settled(result);
+    const check = await this.queries.check(checkId);
+    if (check) await this.scheduleNextOccurrence(check);
+    return result.appended;
+  }
+
+  /** The check's TAM follows the account's: every SCHEDULED check moves to the TAM the account has now. */
+  async moveScheduledChecks(accountId: string): Promise<void> {
+    const account = await this.accounts.account(accountId);
+    if (!account?.tamId) return;
+    const now = this.clock.now();
+    for (const check of await this.queries.scheduledChecksOf(accountId)) {
+      if (check.tamId === account.tamId) continue;
+      const result = await executeCommand(
+        this.runtime.store,
+        healthCheckStream(check.id),
+        healthCheckDecider,
+        { type: 'ReassignHealthCheck', toTamId: account.tamId, reason: 'Account handed over', actor: SYSTEM, now },
+        { actor: SYSTEM, now },
+      );
+      await this.runtime.settled(result);
+    }
+  }
+
+  /**
+   * Timer, daily per account at local midnight: schedules PRE_HOLIDAY checks for holiday periods starting
+   * within 30 days, and catches up on what another process or a crash left undone (a recurring check's
+   * next occurrence, a handover, an advisory's check).
+   */
+  async sweep(timer: Timer, firedAt: Date): Promise<AppendResult | null> {
+    const accountId = String(timer.payload.accountId);
+    const account = await this.accounts.account(accountId);
+    if (!account) return null;
+    const terms = await this.proactiveTerms(account, firedAt);
+    if (terms.proactive && terms.calendar) await this.schedulePreHolidayChecks(account, terms.calendar, firedAt);
+    for (const ended of await this.queries.endedRecurringWithoutSuccessor(accountId)) await this.scheduleNextOccurrence(ended);
+    await this.moveScheduledChecks(accountId);
+    const nextMidnight = DateTime.fromJSDate(firedAt, { zone: account.timeZone }).startOf('day').plus({ days: 1 }).toJSDate();
+    await scheduleTimer(this.runtime.readDb, { id: sweepTimerId(accountId), kind: HEALTH_CHECK_SWEEP_TIMER, dueAt: nextMidnight, payload: { accountId } });
+    return null;
+  }
+
+  private async schedulePreHolidayChecks(account: AccountRow, calendar: BusinessCalendar, now: Date): Promise<void> {
+    const today = localDateOf(now, calendar.definition.timeZone);
+    for (const period of holidayPeriods(calendar, addDays(today, 1), addDays(today, HOLIDAY_LOOKAHEAD_DAYS))) {
+      const holidays = period.holidays.join(', ');
+      await this.scheduleCheck(SYSTEM, {
+        checkId: uuidv5(`pre-holiday:${account.id}:${period.from}`, CHECK_NAMESPACE),
+        account,
+        kind: 'PRE_HOLIDAY',
+        dueAt: notInThePast(preHolidayDueAt(calendar, period, account.timeZone), calendar, now, account.timeZone),
+        recurrence: null,
+        seriesStartAt: null,
+        agenda: `Holiday readiness for ${period.from} – ${period.to}: on-call roster, escalation contacts, planned releases and traffic expectations.`,
+        reason: `Holiday period ${period.from} – ${period.to} (holidays: ${holidays})`,
+        origin: { holidayPeriod: { from: period.from, to: period.to } },
+        automatic: true,
+      });
+    }
+  }
+
+  private async scheduleNextOccurrence(check: HealthCheckRow): Promise<void> {
+    if (!check.recurrence) return;
+    const account = await this.accounts.account(check.accountId);
+    if (!account) return;
+    const dueAt = nextOccurrence(check.recurrence, check.seriesStartAt ?? check.dueAt, check.dueAt, account.timeZone);
+    if (!dueAt) return;
+    await this.scheduleCheck(SYSTEM, {
+      checkId: uuidv5(`next:${check.id}`, CHECK_NAMESPACE),
+      account,
+      kind: check.kind,
+      dueAt,
+      recurrence: check.recurrence,
+      seriesStartAt: check.seriesStartAt ?? check.dueAt,
+      agenda: check.agenda,
+      reason: check.reason,
+      origin: { previousCheckId: check.id },
+      automatic: true,
+    });
+  }
+
+  private async scheduleCheck(principal: Pick<Principal, 'id' | 'role'>, check: NewCheck): Promise<void> {
+    const now = this.clock.now();
+    const actor = { id: principal.id, role: principal.role };
+    const result = await executeCommand(
+      this.runtime.store,
+      healthCheckStream(check.checkId),
+      healthCheckDecider,
+      {
+        type: 'ScheduleHealthCheck',
+        checkId: check.checkId,
+        accountId: check.account.id,
+        tamId: check.account.tamId,
+        kind: check.kind,
+        dueAt: check.dueAt,
+        recurrence: check.recurrence,
+        seriesStartAt: check.seriesStartAt,
+        agenda: check.agenda,
+        reason: check.reason,
+        origin: check.origin,
+        automatic: check.automatic,
+        actor,
+        now,
+      },
+      { actor, now, ...(check.automatic ? { eventIds: () => uuidv5(`scheduled:${check.checkId}`, CHECK_NAMESPACE) } : {}) },
+    );
+    await this.runtime.settled(result);
+  }
+
+  async issueFeedToken(principal: Principal, tamId: string): Promise<{ tokenId: string; token: string; issuedAt: Date }> {
+    this.mustBeTheTamOrAdmin(principal, tamId);
+    const now = this.clock.now();
+    const token = `ldf_${randomBytes(32).toString('base64url')}`;
+    const tokenId = randomUUID();
+    const staff = await this.accounts.staff(tamId);
+    const actor = { id: principal.id, role: principal.role };
+    const result = await executeCommand(
+      this.runtime.store,
+      agendaFeedStream(tamId),
+      agendaFeedDecider,
+      { type: 'IssueFeedToken', tamId, tokenId, tokenSha256: feedTokenHash(token), tamExists: staff?.role === 'TAM', actor, now },
+      { actor, now },
+    );
+    await this.runtime.settled(result);
+    return { tokenId, token, issuedAt: now };
+  }
+
+  async revokeFeedToken(principal: Principal, tamId: string, tokenId: string): Promise<void> {
+    this.mustBeTheTamOrAdmin(principal, tamId);
+    const now = this.clock.now();
+    const actor = { id: principal.id, role: principal.role };
+    const result = await executeCommand(this.runtime.store, agendaFeedStream(tamId), agendaFeedDecider, { type: 'RevokeFeedToken', tamId, tokenId, actor, now }, { actor, now });
+    await this.runtime.settled(result);
+  }
+
+  private mustBeTheTamOrAdmin(principal: Principal, tamId: string): void {
+    if (principal.role !== 'ADMIN' && !(principal.role === 'TAM' && principal.id === tamId)) throw forbidden('Only that TAM or an ADMIN');
+  }
+
+  private async mustFindAccount(accountId: string): Promise<AccountRow> {
+    const account = await this.accounts.account(accountId);
+    if (!account) throw notFound('Account');
+    return account;
+  }
+
+  private async proactiveTerms(account: AccountRow, at: Date): Promise<ProactiveTerms> {
+    const contract = contractInForce(await this.accounts.contracts(account.id), at);
+    if (!contract?.proactiveChecks) return { proactive: false, calendar: null };
+    const calendar = await this.accounts.calendar(contract.calendarId);
+    return { proactive: true, calendar: calendar ? createCalendar(calendar.definition) : null };
+  }
+}
+
+export const feedTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -1,0 +1,244 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { badUserInput, forbidden, notFound } from '#contracts';
+import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffType, type AccountRow, type StaffRow } from '#accounts';
+import { byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
+import { TicketsQueries, TicketType, toTicketType, type TicketRow } from '#triage';
+import { AccountHealthType } from '#sla';
+import { HealthChecksCommands } from '../application/health-checks.commands.js';
+import { HealthChecksQueries, type HealthCheckRow, type TrafficPeakRow } from '../application/health-checks.queries.js';
+import { versionAffected } from '../domain/sdk-versions.js';
+import {
+  AgendaFeedTokenType,
+  CompleteHealthCheckInput,
+  DeclareTrafficPeakInput,
+  FindingType,
+  HealthCheckConnectionType,
+  HealthCheckFilter,
+  HealthCheckType,
+  PublishSdkAdvisoryInput,
+  ScheduleHealthCheckInput,
+  SdkAdvisoryType,
+  TrafficPeakType,
+} from './health-checks.types.js';
+
+/** An agenda longer than this is a report, not an agenda. */
+const MAX_AGENDA_RANGE_DAYS = 366;
+
+export function toHealthCheckType(row: HealthCheckRow): HealthCheckType {
+  return { ...row, findings: row.findings.map((finding) => ({ ...finding })) };
+}
+
+function toTrafficPeakType(row: TrafficPeakRow): TrafficPeakType {
+  return { ...row };
+}
+
+const visibleTo = (principal: Principal, accountId: string) => principal.role !== 'CUSTOMER' || principal.accountId === accountId;
+
+@Resolver(() => HealthCheckType)
+export class HealthChecksResolver {
+  constructor(
+    @Inject(HealthChecksCommands) private readonly commands: HealthChecksCommands,
+    @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
+    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+  ) {}
+
+  @Query(() => HealthCheckType, { nullable: true, description: 'customers: their own account’s checks only' })
+  async healthCheck(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<HealthCheckType | null> {
+    const row = await this.queries.check(id);
+    return row && visibleTo(principal, row.accountId) ? toHealthCheckType(row) : null;
+  }
+
+  @Query(() => HealthCheckConnectionType, { description: 'ordered by dueAt; customers see their own account’s checks only' })
+  async healthChecks(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter', { type: () => HealthCheckFilter, nullable: true }) filter: HealthCheckFilter | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<HealthCheckConnectionType> {
+    const values = { ...filter };
+    if (principal.role === 'CUSTOMER') {
+      if (values.accountId && values.accountId !== principal.accountId) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+      values.accountId = principal.accountId;
+    }
+    const cursor = decodeCursor(after, 2) as [string, string] | null;
+    const page = await this.queries.checksPage(values, checkPageSize(first), cursor ? { dueAt: cursor[0], id: cursor[1] } : null);
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.dueAt.toISOString(), row.id]), node: toHealthCheckType(row) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+  }
+
+  @Roles('TAM', 'ADMIN')
+  @Query(() => [HealthCheckType], { description: 'TAM’s agenda: SCHEDULED check-ins due in [from, to). Also served as iCalendar at GET /tams/{id}/agenda.ics' })
+  async tamAgenda(
+    @CurrentPrincipal() principal: Principal,
+    @Args('tamId', { type: () => ID }) tamId: string,
+    @Args('from', { type: () => DateTimeScalar }) from: Date,
+    @Args('to', { type: () => DateTimeScalar }) to: Date,
+  ): Promise<HealthCheckType[]> {
+    if (principal.role === 'TAM' && principal.id !== tamId) throw forbidden('A TAM reads their own agenda');
+    if (to <= from) throw badUserInput('to must be after from', 'to');
+    if (to.getTime() - from.getTime() > MAX_AGENDA_RANGE_DAYS * 86_400_000) throw badUserInput(`the range must be at most ${MAX_AGENDA_RANGE_DAYS} days`, 'to');
+    return (await this.queries.agenda(tamId, from, to)).map(toHealthCheckType);
+  }
+
+  @Roles('TAM', 'ADMIN')
+  @Mutation(() => HealthCheckType, { description: 'the account’s TAM or ADMIN' })
+  async scheduleHealthCheck(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => ScheduleHealthCheckInput }) input: ScheduleHealthCheckInput): Promise<HealthCheckType> {
+    const id = await this.commands.schedule(principal, { ...input, recurrence: input.recurrence ?? null });
+    return toHealthCheckType((await this.queries.check(id))!);
+  }
+
+  @Roles('TAM', 'ADMIN')
+  @Mutation(() => HealthCheckType, { description: 'the check’s TAM or ADMIN; findings with openTicket become HEALTH_CHECK tickets' })
+  async completeHealthCheck(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input', { type: () => CompleteHealthCheckInput }) input: CompleteHealthCheckInput,
+  ): Promise<HealthCheckType> {
+    await this.commands.complete(principal, id, {
+      summary: input.summary,
+      findings: input.findings.map((finding) => ({ ...finding, openTicket: finding.openTicket ?? false })),
+    });
+    return toHealthCheckType((await this.queries.check(id))!);
+  }
+
+  @Roles('CUSTOMER', 'TAM', 'ADMIN')
+  @Mutation(() => TrafficPeakType, { description: 'the account’s CUSTOMER, its TAM, or ADMIN; schedules a PRE_PEAK check under proactive checks' })
+  async declareTrafficPeak(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => DeclareTrafficPeakInput }) input: DeclareTrafficPeakInput): Promise<TrafficPeakType> {
+    const id = await this.commands.declareTrafficPeak(principal, { ...input, expectedPeakUsers: input.expectedPeakUsers ?? null });
+    return toTrafficPeakType((await this.queries.trafficPeak(id))!);
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => SdkAdvisoryType)
+  async publishSdkAdvisory(@Args('input', { type: () => PublishSdkAdvisoryInput }) input: PublishSdkAdvisoryInput, @CurrentPrincipal() principal: Principal): Promise<SdkAdvisoryType> {
+    const id = await this.commands.publishAdvisory(principal, { ...input, fixedIn: input.fixedIn ?? null });
+    return (await this.queries.advisory(id))!;
+  }
+
+  @Roles('TAM', 'ADMIN')
+  @Mutation(() => AgendaFeedTokenType, { description: 'that TAM or ADMIN: a secret feed URL for calendar apps; the token is shown only now' })
+  async issueAgendaFeedToken(@CurrentPrincipal() principal: Principal, @Args('tamId', { type: () => ID }) tamId: string): Promise<AgendaFeedTokenType> {
+    const issued = await this.commands.issueFeedToken(principal, tamId);
+    return { id: issued.tokenId, tamId, issuedAt: issued.issuedAt, revokedAt: null, token: issued.token, url: `/tams/${encodeURIComponent(tamId)}/agenda.ics?token=${issued.token}` };
+  }
+
+  @Roles('TAM', 'ADMIN')
+  @Mutation(() => AgendaFeedTokenType, { description: 'that TAM or ADMIN; the feed URL stops working at once' })
+  async revokeAgendaFeedToken(
+    @CurrentPrincipal() principal: Principal,
+    @Args('tamId', { type: () => ID }) tamId: string,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<AgendaFeedTokenType> {
+    await this.commands.revokeFeedToken(principal, tamId, id);
+    const token = (await this.queries.feedTokens(tamId)).find((row) => row.id === id);
+    if (!token) throw notFound('Feed token');
+    return { ...token, token: null, url: null };
+  }
+
+  @Roles('TAM', 'ADMIN')
+  @Query(() => [AgendaFeedTokenType], { description: 'that TAM or ADMIN: issued feed tokens (never the secrets)' })
+  async agendaFeedTokens(@CurrentPrincipal() principal: Principal, @Args('tamId', { type: () => ID }) tamId: string): Promise<AgendaFeedTokenType[]> {
+    if (principal.role === 'TAM' && principal.id !== tamId) throw forbidden('Only that TAM or an ADMIN');
+    return (await this.queries.feedTokens(tamId)).map((row) => ({ ...row, token: null, url: null }));
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => [SdkAdvisoryType], { description: 'staff: published SDK advisories for an SDK' })
+  async sdkAdvisories(@Args('sdkName', { type: () => String }) sdkName: string): Promise<SdkAdvisoryType[]> {
+    return this.queries.advisoriesForSdk(sdkName);
+  }
+
+  @ResolveField(() => AccountType)
+  async account(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
+    const row = await accountLoader(loaders, this.accounts).load(check.accountId);
+    if (!row) throw notFound('Account');
+    return toAccountType(row);
+  }
+
+  @ResolveField(() => StaffMemberType, { nullable: true })
+  async tam(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<StaffMemberType | null> {
+    if (!check.tamId) return null;
+    const row = await loaders<string, StaffRow>('health-checks.staff', async (ids) => byKey(ids, await this.accounts.staffByIds(ids), (s) => s.id)).load(check.tamId);
+    return row ? toStaffType(row) : null;
+  }
+}
+
+function accountLoader(loaders: LoaderFactory, accounts: AccountsQueries) {
+  return loaders<string, AccountRow>('health-checks.accounts', async (ids) => byKey(ids, await accounts.accountsByIds(ids), (a) => a.id));
+}
+
+@Resolver(() => FindingType)
+export class FindingResolver {
+  constructor(@Inject(TicketsQueries) private readonly tickets: TicketsQueries) {}
+
+  @ResolveField(() => TicketType, { nullable: true })
+  async ticket(@Parent() finding: FindingType, @Loaders() loaders: LoaderFactory): Promise<TicketType | null> {
+    if (!finding.ticketId) return null;
+    const row = await loaders<string, TicketRow>('health-checks.tickets', async (ids) => byKey(ids, await this.tickets.ticketsByIds(ids), (t) => t.id)).load(finding.ticketId);
+    return row ? toTicketType(row) : null;
+  }
+}
+
+@Resolver(() => TrafficPeakType)
+export class TrafficPeakResolver {
+  constructor(
+    @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
+    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+  ) {}
+
+  @ResolveField(() => AccountType)
+  async account(@Parent() peak: TrafficPeakType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
+    const row = await accountLoader(loaders, this.accounts).load(peak.accountId);
+    if (!row) throw notFound('Account');
+    return toAccountType(row);
+  }
+
+  @ResolveField(() => HealthCheckType, { nullable: true })
+  async healthCheck(@Parent() peak: TrafficPeakType, @Loaders() loaders: LoaderFactory): Promise<HealthCheckType | null> {
+    if (!peak.healthCheckId) return null;
+    const row = await loaders<string, HealthCheckRow>('health-checks.checks', async (ids) => byKey(ids, await this.queries.checksByIds(ids), (c) => c.id)).load(peak.healthCheckId);
+    return row ? toHealthCheckType(row) : null;
+  }
+}
+
+@Resolver(() => SdkAdvisoryType)
+export class SdkAdvisoryResolver {
+  constructor(
+    @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
+    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+  ) {}
+
+  @ResolveField(() => [AccountType], { description: 'accounts whose tickets report an affected version (now, or when it was published)' })
+  async affectedAccounts(@Parent() advisory: SdkAdvisoryType & { affectedAccountIds?: string[] }): Promise<AccountType[]> {
+    const reportedNow = (await this.queries.reportedVersions(advisory.sdkName)).filter((report) => versionAffected(report.version, advisory.affectedVersions));
+    const ids = [...new Set([...(advisory.affectedAccountIds ?? []), ...reportedNow.map((report) => report.accountId)])];
+    const rows = await this.accounts.accountsByIds(ids);
+    return rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)).map(toAccountType);
+  }
+}
+
+@Resolver(() => AccountType)
+export class AccountTrafficPeaksResolver {
+  constructor(@Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries) {}
+
+  @ResolveField(() => [TrafficPeakType])
+  async trafficPeaks(@Parent() account: AccountType, @Loaders() loaders: LoaderFactory): Promise<TrafficPeakType[]> {
+    const loader = loaders<string, TrafficPeakRow[]>('health-checks.peaks', async (ids) => {
+      const rows = await this.queries.trafficPeaksOf(ids);
+      return ids.map((id) => rows.filter((row) => row.accountId === id));
+    });
+    return ((await loader.load(account.id)) ?? []).map(toTrafficPeakType);
+  }
+}
+
+@Resolver(() => AccountHealthType)
+export class NextCheckInResolver {
+  constructor(@Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries) {}
+
+  @ResolveField(() => HealthCheckType, { nullable: true, description: 'the soonest SCHEDULED check-in' })
+  async nextCheckIn(@Parent() health: AccountHealthType, @Loaders() loaders: LoaderFactory): Promise<HealthCheckType | null> {
+    const row = await loaders<string, HealthCheckRow>('health-checks.next', async (ids) => byKey(ids, await this.queries.nextCheckIns(ids), (c) => c.accountId)).load(health.accountId);
+    return row ? toHealthCheckType(row) : null;
+  }
+}
