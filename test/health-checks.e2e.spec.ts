@@ -213,4 +213,20 @@ describe('health checks: scheduling, recurrence, completion, missed, handover, a
     ]);
     expect(series[2].tam.id).toBe(tamBId);
   });
+
+  it('rebuilds the health-checks read model from the log to the same rows', async () => {
+    const snapshot = async () => {
+      const rows: Record<string, string[]> = {};
+      for (const table of ['checks', 'traffic_peaks', 'advisories', 'feed_tokens']) {
+        const result = await platform.runtime.readDb.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM health_checks.${table} t`);
+        rows[table] = result.map((r) => r.row).sort();
+      }
+      return rows;
+    };
+    await platform.runtime.settleAll();
+    const live = await snapshot();
+    expect(live.checks!.length).toBeGreaterThan(5);
+    await platform.runtime.projectionRunner.rebuild('health-checks');
+    expect(await snapshot()).toEqual(live);
+  });
 });
