@@ -156,7 +156,7 @@ export class ProjectionRunner {
     this.options = {
       batchSize: options.batchSize ?? 500,
       waitTimeoutMs: options.waitTimeoutMs ?? 10_000,
-      rebuildPageSize: options.rebuildPageSize ?? 5_000,
+      rebuildPageSize: options.rebuildPageSize ?? 20_000,
       onError: options.onError,
     };
     for (const projection of projections) {

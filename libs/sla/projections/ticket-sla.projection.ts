@@ -112,25 +112,35 @@ function foldTicket(ticketId: string, row: TicketSlaRow | undefined, events: rea
   return { ticketId, accountId, policy, pinnedAt, facts, breaches, warnings, status };
 }
 
+/**
+ * One statement for the batch. The rows travel as one JSON document (one native JSON.stringify, no per-element
+ * array escaping) and are unpacked by jsonb_to_recordset; a JSON null arrives as SQL NULL, as a null parameter did.
+ */
 async function writeRows(tx: SqlExecutor, rows: readonly WrittenRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO sla.ticket_sla (ticket_id, account_id, policy, pinned_at, events, breaches, warnings, status, breached, next_due_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::jsonb[], $9::boolean[], $10::timestamptz[])
+     SELECT ticket_id, account_id, policy, pinned_at, events, breaches, warnings, status, breached, next_due_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id text, account_id text, policy jsonb, pinned_at timestamptz, events jsonb,
+       breaches jsonb, warnings jsonb, status jsonb, breached boolean, next_due_at timestamptz)
      ON CONFLICT (ticket_id) DO UPDATE SET account_id = EXCLUDED.account_id, policy = EXCLUDED.policy, pinned_at = EXCLUDED.pinned_at,
        events = EXCLUDED.events, breaches = EXCLUDED.breaches, warnings = EXCLUDED.warnings, status = EXCLUDED.status,
        breached = EXCLUDED.breached, next_due_at = EXCLUDED.next_due_at`,
     [
-      rows.map((r) => r.ticketId),
-      rows.map((r) => r.accountId),
-      rows.map((r) => (r.policy ? JSON.stringify(r.policy) : null)),
-      rows.map((r) => r.pinnedAt),
-      rows.map((r) => JSON.stringify(r.facts)),
-      rows.map((r) => JSON.stringify(r.breaches)),
-      rows.map((r) => JSON.stringify(r.warnings)),
-      rows.map((r) => (r.status ? JSON.stringify(r.status) : null)),
-      rows.map((r) => r.status?.breached ?? false),
-      rows.map((r) => r.status?.nextDueAt?.toISOString() ?? null),
+      JSON.stringify(
+        rows.map((r) => ({
+          ticket_id: r.ticketId,
+          account_id: r.accountId,
+          policy: r.policy,
+          pinned_at: r.pinnedAt,
+          events: r.facts,
+          breaches: r.breaches,
+          warnings: r.warnings,
+          status: r.status,
+          breached: r.status?.breached ?? false,
+          next_due_at: r.status?.nextDueAt ?? null,
+        })),
+      ),
     ],
   );
 }
@@ -161,21 +171,16 @@ class TimerChanges {
       await tx.query('DELETE FROM platform.timers WHERE id = ANY($1) AND fired_at IS NULL', [[...this.cancelled]]);
     }
     if (this.scheduled.size === 0) return;
-    const entries = [...this.scheduled];
+    const timers = [...this.scheduled].map(([id, timer]) => ({ id, kind: timer.kind, due_at: timer.dueAt, payload: timer.payload }));
     await tx.query(
       `WITH moved AS (
          INSERT INTO platform.timers (id, kind, due_at, payload)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[])
+         SELECT id, kind, due_at, payload FROM jsonb_to_recordset($1::jsonb) AS r(id text, kind text, due_at timestamptz, payload jsonb)
          ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, fired_at = NULL
          RETURNING 1
        )
        SELECT pg_notify('${TIMERS_CHANNEL}', '') FROM (SELECT 1 FROM moved LIMIT 1) AS any_moved`,
-      [
-        entries.map(([id]) => id),
-        entries.map(([, timer]) => timer.kind),
-        entries.map(([, timer]) => timer.dueAt.toISOString()),
-        entries.map(([, timer]) => JSON.stringify(timer.payload)),
-      ],
+      [JSON.stringify(timers)],
     );
   }
 }

@@ -89,38 +89,45 @@ function upserted(existing: TicketRow, view: TicketRow): TicketRow {
   };
 }
 
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+// Rows travel as one JSON document unpacked by jsonb_to_recordset: one native JSON.stringify per batch instead of
+// escaping every element of a dozen array parameters; a JSON null arrives as SQL NULL, as a null parameter did.
 
 async function writeTickets(tx: SqlExecutor, rows: readonly TicketRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO triage.tickets (id, account_id, version, channel, subject, description, status, claimed_severity, assessed_severity,
        severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-       $10::text[], $11::jsonb[], $12::text[], $13::jsonb[], $14::int[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::timestamptz[])
+     SELECT id, account_id, version, channel, subject, description, status, claimed_severity, assessed_severity,
+       severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, version int, channel text, subject text, description text,
+       status text, claimed_severity text, assessed_severity text, severity text, dispute jsonb, assignee_id text, diagnostics jsonb,
+       escalation_level int, external_id text, opened_at timestamptz, resolved_at timestamptz, closed_at timestamptz)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, assessed_severity = EXCLUDED.assessed_severity,
        severity = EXCLUDED.severity, dispute = EXCLUDED.dispute, assignee_id = EXCLUDED.assignee_id, diagnostics = EXCLUDED.diagnostics,
        escalation_level = EXCLUDED.escalation_level, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at`,
     [
-      rows.map((r) => r.id),
-      rows.map((r) => r.accountId),
-      rows.map((r) => r.version),
-      rows.map((r) => r.channel),
-      rows.map((r) => r.subject),
-      rows.map((r) => r.description),
-      rows.map((r) => r.status),
-      rows.map((r) => r.claimedSeverity),
-      rows.map((r) => r.assessedSeverity),
-      rows.map((r) => r.severity),
-      rows.map((r) => json(r.dispute)),
-      rows.map((r) => r.assigneeId),
-      rows.map((r) => json(r.diagnostics)),
-      rows.map((r) => r.escalationLevel),
-      rows.map((r) => r.externalId),
-      rows.map((r) => iso(r.openedAt)),
-      rows.map((r) => iso(r.resolvedAt)),
-      rows.map((r) => iso(r.closedAt)),
+      JSON.stringify(
+        rows.map((r) => ({
+          id: r.id,
+          account_id: r.accountId,
+          version: r.version,
+          channel: r.channel,
+          subject: r.subject,
+          description: r.description,
+          status: r.status,
+          claimed_severity: r.claimedSeverity,
+          assessed_severity: r.assessedSeverity,
+          severity: r.severity,
+          dispute: r.dispute,
+          assignee_id: r.assigneeId,
+          diagnostics: r.diagnostics,
+          escalation_level: r.escalationLevel,
+          external_id: r.externalId,
+          opened_at: r.openedAt,
+          resolved_at: r.resolvedAt,
+          closed_at: r.closedAt,
+        })),
+      ),
     ],
   );
 }
@@ -129,19 +136,25 @@ async function writeReplies(tx: SqlExecutor, rows: readonly ReplyRecord[]): Prom
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO triage.replies (ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+     SELECT ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at
+     FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id text, seq int, reply_id text, account_id text, author_id text, author_role text,
+       body text, visibility text, external_id text, at timestamptz)
      ON CONFLICT DO NOTHING`,
     [
-      rows.map((r) => r.ticketId),
-      rows.map((r) => r.seq),
-      rows.map((r) => r.reply.id),
-      rows.map((r) => r.accountId),
-      rows.map((r) => r.reply.authorId),
-      rows.map((r) => r.reply.authorRole),
-      rows.map((r) => r.reply.body),
-      rows.map((r) => r.reply.visibility),
-      rows.map((r) => r.reply.externalId),
-      rows.map((r) => iso(r.reply.at)),
+      JSON.stringify(
+        rows.map((r) => ({
+          ticket_id: r.ticketId,
+          seq: r.seq,
+          reply_id: r.reply.id,
+          account_id: r.accountId,
+          author_id: r.reply.authorId,
+          author_role: r.reply.authorRole,
+          body: r.reply.body,
+          visibility: r.reply.visibility,
+          external_id: r.reply.externalId,
+          at: r.reply.at,
+        })),
+      ),
     ],
   );
 }
