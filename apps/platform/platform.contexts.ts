@@ -1,9 +1,9 @@
 import { AccountsModule } from '#accounts';
 import { AuditModule } from '#audit';
-import { HealthChecksModule } from '#health-checks';
+import { HealthChecksModule, NextCheckInModule } from '#health-checks';
 import { IntakeModule } from '#intake';
 import { SlaModule } from '#sla';
 import { TriageModule } from '#triage';
 
-/** Every bounded context, as `apps/platform` runs them in one process. */
-export const PLATFORM_CONTEXTS = [AccountsModule, IntakeModule, TriageModule, SlaModule, HealthChecksModule, AuditModule];
+/** Every bounded context, as `apps/platform` runs them in one process (and the fields joining two of them). */
+export const PLATFORM_CONTEXTS = [AccountsModule, IntakeModule, TriageModule, SlaModule, HealthChecksModule, NextCheckInModule, AuditModule];

@@ -13,6 +13,7 @@ import {
   SdkAdvisoryResolver,
   TrafficPeakResolver,
 } from './graphql/health-checks.resolver.js';
+import { SlaModule } from '#sla';
 import { AgendaFeedController } from './http/agenda-feed.controller.js';
 import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjection } from './projections/health-checks.projection.js';
 
@@ -28,10 +29,10 @@ import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjec
     TrafficPeakResolver,
     SdkAdvisoryResolver,
     AccountTrafficPeaksResolver,
-    NextCheckInResolver,
     ReportSdkExposureHandler,
     MoveScheduledChecksHandler,
   ],
+  exports: [HealthChecksQueries],
 })
 export class HealthChecksModule implements OnModuleInit {
   constructor(
@@ -45,3 +46,10 @@ export class HealthChecksModule implements OnModuleInit {
     this.runtime.registerTimer(HEALTH_CHECK_SWEEP_TIMER, (timer, firedAt) => this.commands.sweep(timer, firedAt));
   }
 }
+
+/**
+ * `AccountHealth.nextCheckIn`: AccountHealth belongs to the SLA context, so this field exists only where both
+ * contexts run (apps/platform); the health-checks app alone serves everything else.
+ */
+@Module({ imports: [HealthChecksModule, SlaModule], providers: [NextCheckInResolver] })
+export class NextCheckInModule {}
