@@ -43,8 +43,8 @@ export class PgliteClient implements SqlClient {
     await this.db.exec(script);
   }
 
-  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-    const unlisten = await this.db.listen(channel, () => onNotify());
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const unlisten = await this.db.listen(channel, (payload) => onNotify(payload ?? ''));
     return async () => unlisten();
   }
 

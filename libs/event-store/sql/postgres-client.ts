@@ -8,11 +8,25 @@ export interface PostgresClientOptions {
   statementTimeoutMs?: number;
 }
 
+/** Distinct statement texts sent as named prepared statements; beyond that, texts are parsed every time. */
+const MAX_PREPARED = 500;
+/** SQLSTATEs after which a connection's prepared statements cannot be trusted (a table changed shape under one). */
+const STALE_PREPARED = new Set(['0A000', '26000']);
+
+interface Listener {
+  client: pg.Client | null;
+  callbacks: Set<(payload: string) => void>;
+  stopped: boolean;
+}
+
 // int8 and numeric arrive as strings by default; the store asks for ::text where it needs exact bigints.
 export class PostgresClient implements SqlClient {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
-  private readonly listeners = new Set<pg.Client>();
+  /** One LISTEN connection per channel, shared by every subscriber of this client. */
+  private readonly listeners = new Map<string, Listener>();
+  /** Statement text → prepared statement name, the same on every connection of the pool. */
+  private readonly prepared = new Map<string, string>();
 
   constructor(private readonly options: PostgresClientOptions) {
     this.pool = new pg.Pool({
@@ -25,26 +39,43 @@ export class PostgresClient implements SqlClient {
     this.pool.on('error', () => undefined);
   }
 
+  /**
+   * A statement with parameters goes as a named prepared statement: each connection parses and plans its
+   * text once (PostgreSQL re-plans it by itself when a table it reads changes), not on every execution.
+   */
+  private statement(text: string, params: unknown[]): pg.QueryConfig {
+    if (params.length === 0) return { text, values: params };
+    let name = this.prepared.get(text);
+    if (name === undefined && this.prepared.size < MAX_PREPARED) {
+      name = `ld_${this.prepared.size + 1}`;
+      this.prepared.set(text, name);
+    }
+    return name === undefined ? { text, values: params } : { name, text, values: params };
+  }
+
   async query<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
-    const result = await this.pool.query(text, params);
+    // The pool drops a connection whose statement failed, and its prepared statements with it.
+    const result = await this.pool.query(this.statement(text, params));
     return result.rows as Row[];
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let stale: Error | undefined;
     try {
       await client.query('BEGIN');
       const tx: SqlExecutor = {
-        query: async <Row>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as Row[],
+        query: async <Row>(text: string, params: unknown[] = []) => (await client.query(this.statement(text, params))).rows as Row[],
       };
       const result = await work(tx);
       await client.query('COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      if (STALE_PREPARED.has((error as { code?: string }).code ?? '')) stale = error as Error;
       throw error;
     } finally {
-      client.release();
+      client.release(stale);
     }
   }
 
@@ -52,36 +83,73 @@ export class PostgresClient implements SqlClient {
     await this.pool.query(script);
   }
 
-  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-    let client: pg.Client | null = null;
-    let stopped = false;
-    const connect = async (): Promise<void> => {
-      const next = new pg.Client({ connectionString: this.options.connectionString });
-      next.on('notification', (message) => {
-        if (message.channel === channel) onNotify();
-      });
-      // A dropped listener reconnects and wakes its subscriber once, so nothing notified meanwhile is missed.
-      next.on('error', () => {
-        this.listeners.delete(next);
-        if (!stopped) setTimeout(() => void connect().then(onNotify, () => undefined), 500);
-      });
-      await next.connect();
-      await next.query(`LISTEN ${quoteIdentifier(channel)}`);
-      client = next;
-      this.listeners.add(next);
-    };
-    await connect();
-    return async () => {
-      stopped = true;
-      if (client) {
-        this.listeners.delete(client);
-        await client.end().catch(() => undefined);
+  /**
+   * Every subscriber of a channel shares one LISTEN connection (a NOTIFY reaches the process once, not once
+   * per subscriber). A dropped connection reconnects and calls every subscriber once, so nothing notified
+   * meanwhile is missed. `onNotify` gets the NOTIFY's payload ('' after a reconnect).
+   */
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    let listener = this.listeners.get(channel);
+    if (!listener) {
+      listener = { client: null, callbacks: new Set(), stopped: false };
+      this.listeners.set(channel, listener);
+      listener.callbacks.add(onNotify);
+      try {
+        await this.connectListener(channel, listener);
+      } catch (error) {
+        this.listeners.delete(channel);
+        throw error;
       }
+    } else {
+      listener.callbacks.add(onNotify);
+    }
+    const shared = listener;
+    return async () => {
+      shared.callbacks.delete(onNotify);
+      if (shared.callbacks.size > 0 || this.listeners.get(channel) !== shared) return;
+      shared.stopped = true;
+      this.listeners.delete(channel);
+      await shared.client?.end().catch(() => undefined);
     };
   }
 
+  private async connectListener(channel: string, listener: Listener): Promise<void> {
+    const next = new pg.Client({ connectionString: this.options.connectionString });
+    next.on('notification', (message) => {
+      if (message.channel !== channel) return;
+      for (const callback of listener.callbacks) callback(message.payload ?? '');
+    });
+    let failed = false;
+    next.on('error', () => {
+      if (failed) return;
+      failed = true;
+      if (listener.client === next) listener.client = null;
+      this.reconnectListener(channel, listener);
+    });
+    await next.connect();
+    await next.query(`LISTEN ${quoteIdentifier(channel)}`);
+    listener.client = next;
+    if (listener.stopped) await next.end().catch(() => undefined);
+  }
+
+  private reconnectListener(channel: string, listener: Listener): void {
+    if (listener.stopped) return;
+    setTimeout(() => {
+      if (listener.stopped) return;
+      this.connectListener(channel, listener).then(
+        () => {
+          for (const callback of listener.callbacks) callback('');
+        },
+        () => this.reconnectListener(channel, listener),
+      );
+    }, 500);
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.listeners].map((client) => client.end().catch(() => undefined)));
+    const listeners = [...this.listeners.values()];
+    this.listeners.clear();
+    for (const listener of listeners) listener.stopped = true;
+    await Promise.all(listeners.map((listener) => listener.client?.end().catch(() => undefined)));
     await this.pool.end();
   }
 }

@@ -12,6 +12,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port.js';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { eventHashOfCanonical, verifyChain } from '../hash-chain.js';
 import type { Position } from '../position.js';
@@ -71,6 +72,10 @@ export class SqlEventStore implements EventStore {
   /** Counts wake-ups (appends here, NOTIFYs from elsewhere), taken before subscribers are woken. */
   private wakeGeneration = 0;
   private notifyAgain = false;
+  /** Sent with this store's NOTIFYs, so that it does not wake its own subscribers a second time. */
+  private readonly instanceId = randomUUID();
+  /** The one LISTEN of this store (PostgreSQL), shared by its subscribers; started with the first. */
+  private remote: { subscribers: number; stop: Promise<() => Promise<void>> } | null = null;
 
   private constructor(
     readonly sql: SqlClient,
@@ -212,7 +217,7 @@ export class SqlEventStore implements EventStore {
     }
     this.notifying = true;
     void this.sql
-      .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`)
+      .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '${this.instanceId}')`)
       .catch(() => undefined)
       .finally(() => {
         this.notifying = false;
@@ -309,16 +314,39 @@ export class SqlEventStore implements EventStore {
     );
   }
 
+  /**
+   * Subscribers are woken by this store's appends directly and, on PostgreSQL, by other processes' NOTIFYs
+   * through one LISTEN connection per store: a NOTIFY bumps the wake generation once and wakes every
+   * subscriber, so those at the same position share one read. The store's own NOTIFYs (its payload) are
+   * skipped: its append already woke them.
+   */
   private async listen(wake: () => void): Promise<() => Promise<void>> {
     this.localAppends.on('append', wake);
-    const remoteWake = () => {
-      this.wakeGeneration += 1;
-      wake();
-    };
-    const stopRemote = this.sql.kind === 'postgres' ? await this.sql.listen(EVENTS_CHANNEL, remoteWake) : null;
+    if (this.sql.kind !== 'postgres') return async () => void this.localAppends.off('append', wake);
+    if (!this.remote) {
+      const onNotify = (payload: string) => {
+        if (payload === this.instanceId) return;
+        this.wakeGeneration += 1;
+        this.localAppends.emit('append');
+      };
+      this.remote = { subscribers: 0, stop: this.sql.listen(EVENTS_CHANNEL, onNotify) };
+    }
+    const remote = this.remote;
+    remote.subscribers += 1;
+    try {
+      await remote.stop;
+    } catch (error) {
+      remote.subscribers -= 1;
+      if (this.remote === remote) this.remote = null;
+      this.localAppends.off('append', wake);
+      throw error;
+    }
     return async () => {
       this.localAppends.off('append', wake);
-      await stopRemote?.();
+      remote.subscribers -= 1;
+      if (remote.subscribers > 0 || this.remote !== remote) return;
+      this.remote = null;
+      await (await remote.stop)();
     };
   }
 
