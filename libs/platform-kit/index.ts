@@ -20,3 +20,4 @@ export * from './graphql/pagination.js';
 export * from './graphql/request-loader.js';
 export * from './graphql/audit-event.type.js';
 export * from './commands/dispatch.js';
+export * from './http/rest-exception.filter.js';

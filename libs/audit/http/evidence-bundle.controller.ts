@@ -1,20 +1,18 @@
-import { Controller, Get, Headers, HttpException, Inject, Param, Res } from '@nestjs/common';
-import { AppError, ticketStream } from '#contracts';
+import { Controller, Get, Header, Headers, Inject, Param, Res, UseFilters } from '@nestjs/common';
+import { notFound, ticketStream } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { CLOCK, PlatformRuntime, Public, READ_DB, TokenService, type Clock } from '#platform-kit';
+import { CLOCK, PlatformRuntime, Public, READ_DB, RestExceptionFilter, TokenService, type Clock } from '#platform-kit';
 import { exportEvidenceBundle } from '../application/evidence-bundle.js';
 
 /** The little of express's response this needs. */
 interface Response {
-  status(code: number): Response;
   setHeader(name: string, value: string): Response;
   json(body: unknown): void;
 }
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 422, CONFLICT: 409 };
-
 /** `GET /audit/tickets/:id/export`: the evidence bundle, same access as the ticket (customers: own, redacted). */
 @Controller('audit/tickets')
+@UseFilters(RestExceptionFilter)
 export class EvidenceBundleController {
   constructor(
     @Inject(TokenService) private readonly tokens: TokenService,
@@ -26,25 +24,15 @@ export class EvidenceBundleController {
   // Authenticated here (a bearer token like GraphQL's): the GraphQL guard's context does not exist for REST.
   @Public()
   @Get(':id/export')
+  @Header('cache-control', 'private, no-store')
   async export(@Param('id') ticketId: string, @Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    try {
-      const principal = await this.tokens.fromAuthorization(authorization);
-      const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
-      const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
-      if (!opened || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw new AppError('NOT_FOUND', 'Ticket not found');
-      const claims = await this.db.query<{ id: string }>('SELECT id FROM sla.claims WHERE ticket_id = $1 ORDER BY filed_at', [ticketId]).catch(() => []);
-      const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER');
-      if (!bundle) throw new AppError('NOT_FOUND', 'Ticket not found');
-      response
-        .status(200)
-        .setHeader('content-disposition', `attachment; filename="ticket-${ticketId}.evidence.json"`)
-        .json(bundle);
-    } catch (error) {
-      if (error instanceof AppError) {
-        response.status(STATUS[error.code] ?? 400).json({ code: error.code, message: error.message });
-        return;
-      }
-      throw new HttpException({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' }, 500);
-    }
+    const principal = await this.tokens.fromAuthorization(authorization);
+    const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
+    const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
+    if (!opened || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw notFound('Ticket');
+    const claims = await this.db.query<{ id: string }>('SELECT id FROM sla.claims WHERE ticket_id = $1 ORDER BY filed_at', [ticketId]).catch(() => []);
+    const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER');
+    if (!bundle) throw notFound('Ticket');
+    response.setHeader('content-disposition', `attachment; filename="ticket-${ticketId}.evidence.json"`).json(bundle);
   }
 }

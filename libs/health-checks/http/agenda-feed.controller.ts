@@ -1,19 +1,11 @@
-import { Controller, Get, Headers, HttpException, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Inject, Param, Query, UseFilters } from '@nestjs/common';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { AccountsQueries } from '#accounts';
-import { AppError, forbidden, notFound, type Principal } from '#contracts';
-import { CLOCK, Public, TokenService, type Clock } from '#platform-kit';
+import { forbidden, notFound, type Principal } from '#contracts';
+import { CLOCK, Public, RestExceptionFilter, TokenService, type Clock } from '#platform-kit';
 import { feedTokenHash } from '../application/health-checks.commands.js';
 import { HealthChecksQueries, type HealthCheckRow } from '../application/health-checks.queries.js';
 
-interface Response {
-  status(code: number): Response;
-  setHeader(name: string, value: string): Response;
-  send(body: string): void;
-  json(body: unknown): void;
-}
-
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 422 };
 /** The feed's window: a week back (a check still open) to a year ahead. */
 const FEED_PAST_MS = 7 * 86_400_000;
 const FEED_AHEAD_MS = 366 * 86_400_000;
@@ -27,6 +19,7 @@ const KIND_TITLE: Record<string, string> = { PERIODIC: 'Check-in', PRE_HOLIDAY: 
  * unknown, revoked or another TAM's answers 404: it reveals nothing about whose it was.
  */
 @Controller('tams')
+@UseFilters(RestExceptionFilter)
 export class AgendaFeedController {
   constructor(
     @Inject(TokenService) private readonly tokens: TokenService,
@@ -37,29 +30,14 @@ export class AgendaFeedController {
 
   @Public()
   @Get(':id/agenda.ics')
-  async agenda(
-    @Param('id') tamId: string,
-    @Query('token') feedToken: string | undefined,
-    @Headers('authorization') authorization: string | undefined,
-    @Res() response: Response,
-  ): Promise<void> {
-    try {
-      if (feedToken !== undefined) await this.checkFeedToken(tamId, feedToken);
-      else this.checkPrincipal(tamId, await this.tokens.fromAuthorization(authorization));
-      const now = this.clock.now();
-      const checks = await this.queries.agenda(tamId, new Date(now.getTime() - FEED_PAST_MS), new Date(now.getTime() + FEED_AHEAD_MS));
-      response
-        .status(200)
-        .setHeader('content-type', 'text/calendar; charset=utf-8')
-        .setHeader('cache-control', 'private, no-store')
-        .send(await this.calendar(tamId, checks));
-    } catch (error) {
-      if (error instanceof AppError) {
-        response.status(STATUS[error.code] ?? 400).json({ code: error.code, message: error.message });
-        return;
-      }
-      throw new HttpException({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' }, 500);
-    }
+  @Header('content-type', 'text/calendar; charset=utf-8')
+  @Header('cache-control', 'private, no-store')
+  async agenda(@Param('id') tamId: string, @Query('token') feedToken: string | undefined, @Headers('authorization') authorization: string | undefined): Promise<string> {
+    if (feedToken !== undefined) await this.checkFeedToken(tamId, feedToken);
+    else this.checkPrincipal(tamId, await this.tokens.fromAuthorization(authorization));
+    const now = this.clock.now();
+    const checks = await this.queries.agenda(tamId, new Date(now.getTime() - FEED_PAST_MS), new Date(now.getTime() + FEED_AHEAD_MS));
+    return this.calendar(tamId, checks);
   }
 
   private async checkFeedToken(tamId: string, token: string): Promise<void> {

@@ -1,10 +1,10 @@
 import { Controller, Headers, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { badUserInput, type Principal } from '#contracts';
-import { CLOCK, CONFIG, Public, type Clock, type LedgerdeskConfig } from '#platform-kit';
+import { CLOCK, CONFIG, Public, RestExceptionFilter, type Clock, type LedgerdeskConfig } from '#platform-kit';
 import { IntakeQueries } from '../application/intake.queries.js';
 import { ChannelIntake, type ChannelOutcome } from './channel-intake.service.js';
-import { channelError, ChannelExceptionFilter, channelNotConfigured, channelUnauthenticated } from './channel-http.js';
+import { channelError, channelNotConfigured, channelUnauthenticated } from './channel-http.js';
 import {
   channelSubject,
   emailReceivedAt,
@@ -28,7 +28,7 @@ const MAX_HTML_TO_TEXT_CHARS = 2_000_000;
  * for its From domain, or anyone could open tickets and reply as a customer.
  */
 @Controller('channels')
-@UseFilters(ChannelExceptionFilter)
+@UseFilters(RestExceptionFilter)
 export class EmailChannelController {
   constructor(
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,

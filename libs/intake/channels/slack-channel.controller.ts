@@ -1,9 +1,9 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { AppError, type Principal } from '#contracts';
-import { CONFIG, LOGGER, Public, type LedgerdeskConfig, type Logger } from '#platform-kit';
+import { CONFIG, LOGGER, Public, RestExceptionFilter, type LedgerdeskConfig, type Logger } from '#platform-kit';
 import { IntakeQueries } from '../application/intake.queries.js';
 import { ChannelIntake, type ChannelOutcome } from './channel-intake.service.js';
-import { channelError, ChannelExceptionFilter, channelNotConfigured, channelUnauthenticated } from './channel-http.js';
+import { channelError, channelNotConfigured, channelUnauthenticated } from './channel-http.js';
 import { channelSubject, noDiagnostics, severityTag, slackText } from './channel-messages.js';
 import { slackSignatureProblem } from './channel-signatures.js';
 import { SlackThreads } from './slack-threads.repository.js';
@@ -38,7 +38,7 @@ interface SlackMessageEvent {
  * 5xx only for our own failures, which a redelivery may cure.
  */
 @Controller('channels')
-@UseFilters(ChannelExceptionFilter)
+@UseFilters(RestExceptionFilter)
 export class SlackChannelController {
   private readonly log: Logger;
 
