@@ -197,5 +197,11 @@ describe('pre-peak checks and SDK advisories', () => {
     // Customers read their own account's checks only.
     const mine = (await mustData(platform.gql(CHECKS, { filter: { kind: ['SDK_UPGRADE'] } }, customer))).healthChecks;
     expect(mine.edges.map((e: any) => e.node.account.id)).toEqual([proactiveA]);
+
+    // B had no TAM, so its check had none; the TAM it gets takes the check over.
+    expect(second.find((c: any) => c.account.id === proactiveB).tam).toBeNull();
+    await mustData(platform.gql('mutation($a: ID!, $t: ID!) { assignTam(accountId: $a, tamId: $t) { id } }', { a: proactiveB, t: tamId }, admin));
+    const assigned = (await upgrades()).find((c: any) => c.account.id === proactiveB);
+    expect(assigned.tam).toEqual({ id: tamId });
   });
 });

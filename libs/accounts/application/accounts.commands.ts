@@ -74,6 +74,7 @@ export class AccountsCommands {
     const tamIsRegistered = await this.isTam(tamId);
     const result = await executeCommand(this.runtime.store, streams.account(accountId), accountDecider, { type: 'AssignTam', accountId, tamId, tamIsRegistered, ...ctx }, ctx);
     await this.runtime.settled(result);
+    if (result.appended) await dispatchIfHandled(this.commandBus, new MoveScheduledChecks(accountId));
   }
 
   async handOverAccount(principal: Principal, accountId: string, toTamId: string, notes: string): Promise<void> {
