@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Field, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { badUserInput, notFound, ticketStream, type TicketEvent } from '#contracts';
 import { AuditEventType, CLOCK, CurrentPrincipal, DateTimeScalar, PlatformRuntime, toAuditEvent, type Clock, type Principal } from '#platform-kit';
-import { foldTicketView, TicketType, toTicketType } from '#triage';
+import { applyTicketEvent, TicketType, toTicketType, type TicketView } from '#triage';
 import { redactedForCustomer } from '../application/evidence-bundle.js';
 import { policyOf, slaStatus, SlaStatusType, toSlaStatusType } from '#sla';
 import { slaStream, type SlaPolicyPinned } from '#contracts';
@@ -32,15 +32,21 @@ export class TicketHistoryResolver {
     const now = this.clock.now();
     const at = asOf ?? now;
     if (at > now) throw badUserInput('asOf must not be in the future', 'asOf');
-    const all = await this.runtime.store.readStream(ticketStream(ticketId));
+    // The two streams are read together; the policy is pinned once, as the SLA stream's first event.
+    const [all, slaHead] = await Promise.all([
+      this.runtime.store.readStream(ticketStream(ticketId)),
+      this.runtime.store.readStream(slaStream(ticketId), { maxCount: 1 }),
+    ]);
     const accountId = (all[0]?.data as { accountId?: string } | undefined)?.accountId;
     if (!accountId || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw notFound('Ticket');
     const recorded = all.filter((event) => Date.parse(event.recordedAt) <= at.getTime());
-    const view = foldTicketView(recorded);
+    const view = foldWithReplies(recorded);
     if (!view) throw notFound('Ticket at that time');
     const { replies, ...row } = view;
     const customer = principal.role === 'CUSTOMER';
-    const pinned = (await this.runtime.store.readStream(slaStream(ticketId))).find((e) => e.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;
+    const pinned = (slaHead[0]?.type === 'SlaPolicyPinned' ? slaHead : await this.runtime.store.readStream(slaStream(ticketId))).find(
+      (e) => e.type === 'SlaPolicyPinned',
+    ) as unknown as SlaPolicyPinned | undefined;
     if (!pinned) throw notFound('The ticket’s SLA policy');
     const sla = toSlaStatusType(slaStatus(recorded as unknown as TicketEvent[], policyOf(pinned), at));
     return {
@@ -55,4 +61,20 @@ export class TicketHistoryResolver {
       },
     };
   }
+}
+
+/**
+ * foldTicketView in one pass: each event is applied to the view without its replies and the new reply is
+ * appended to one list, instead of copying the replies at every reply (quadratic on a long conversation).
+ */
+function foldWithReplies(events: readonly { type: string; data: unknown; revision: number }[]): TicketView | null {
+  let view: TicketView | null = null;
+  const replies: TicketView['replies'] = [];
+  for (const event of events) {
+    const next = applyTicketEvent(view && { ...view, replies: [] }, event as unknown as TicketEvent, event.revision);
+    if (event.type === 'TicketOpened') replies.length = 0;
+    if (next && event.type === 'ReplyAdded') replies.push(next.replies.at(-1)!);
+    view = next;
+  }
+  return view && { ...view, replies };
 }
