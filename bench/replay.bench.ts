@@ -23,6 +23,8 @@
  *    through the audit context's resolver in process (what the GraphQL field runs, minus HTTP), as an
  *    AUDITOR, asOf its last event (all 1,000 events) and asOf the middle of its life; p50/p95 (target p95 ≤ 50 ms).
  * Peak RSS is sampled throughout. The load average is printed: other processes move the figures.
+ * BENCH_REUSE_LOG=1 (PostgreSQL) keeps the log a previous run left in the database and drops only the read
+ * models, to measure the rebuild and the history again without generating the log again.
  */
 import 'reflect-metadata';
 import os from 'node:os';
@@ -32,7 +34,7 @@ import { setupTimers, type PlatformRuntime } from '#platform-kit';
 import { ProjectionRunner, type RebuildReport } from '#projections';
 import { PLATFORM_PROJECTIONS } from '../apps/platform/platform.projections.js';
 import { TicketHistoryResolver } from '../libs/audit/graphql/ticket-history.resolver.js';
-import { generateLog } from './replay/generate.js';
+import { generateLog, type GeneratedLog } from './replay/generate.js';
 import { sampleCheck } from './replay/sanity.js';
 import { NOW } from './replay/world.js';
 import { maxRssMiB, RssSampler } from './sla/rss.js';
@@ -45,7 +47,8 @@ const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 300);
 const REBUILD_EACH = (process.env.BENCH_REBUILD_EACH ?? '1') === '1';
 const DATABASE_URL = process.env.DATABASE_URL;
 const TARGET = { rebuildSeconds: 60, historyP95Ms: 50 };
-const SCHEMAS = ['event_store', 'projections', 'platform', 'accounts', 'triage', 'intake', 'sla', 'health_checks', 'healthchecks'];
+const REUSE_LOG = process.env.BENCH_REUSE_LOG === '1' && Boolean(DATABASE_URL);
+const SCHEMAS = [...(REUSE_LOG ? [] : ['event_store']), 'projections', 'platform', 'accounts', 'triage', 'intake', 'sla', 'health_checks', 'healthchecks'];
 
 const log = (message: string): void => void process.stderr.write(`[bench:replay] ${message}\n`);
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -61,6 +64,21 @@ async function openDatabase(): Promise<SqlClient> {
   return sql;
 }
 
+/** What a previous run appended (BENCH_REUSE_LOG=1): the same figures, read back from the log. */
+async function existingLog(sql: SqlClient): Promise<GeneratedLog> {
+  const [totals] = await sql.query<{ events: number; accounts: number; claims: number; streams: number }>(
+    `SELECT count(*)::int AS events, count(*) FILTER (WHERE type = 'AccountRegistered')::int AS accounts,
+            count(*) FILTER (WHERE type = 'BreachClaimFiled')::int AS claims, count(DISTINCT stream)::int AS streams FROM event_store.events`,
+  );
+  const tickets = await sql.query<{ stream: string; revision: number }>(`SELECT stream, revision FROM event_store.streams WHERE stream LIKE 'ticket-%' ORDER BY revision DESC, stream`);
+  if (!totals || totals.events === 0 || tickets.length === 0) throw new Error('BENCH_REUSE_LOG=1 but the database holds no log from a previous run');
+  const ticketIds = tickets.map((t) => t.stream.slice('ticket-'.length));
+  return {
+    events: totals.events, appends: 0, tickets: ticketIds.length, ticketIds, claims: totals.claims, accounts: totals.accounts,
+    longTicketId: ticketIds[0]!, longTicketEvents: Number(tickets[0]!.revision) + 1, ms: 0,
+  };
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -73,17 +91,21 @@ async function main(): Promise<void> {
   out(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.versions.node}; load average at start ${load()}`);
   const sql = await openDatabase();
   if (sql.kind === 'postgres') {
-    const [version] = await sql.query<{ v: string }>('SHOW server_version');
+    const [version] = await sql.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     out(`PostgreSQL ${version?.v}`);
   }
 
   // 1. the log
   log(`generating ~${fmt(EVENTS)} events with ${WRITERS} writers`);
-  const generated = await generateLog(sql, EVENTS, { writers: WRITERS, longTicketEvents: LONG_TICKET_EVENTS, log });
-  if (sql.kind === 'postgres') await sql.query('VACUUM ANALYZE event_store.events');
+  const generated = REUSE_LOG ? await existingLog(sql) : await generateLog(sql, EVENTS, { writers: WRITERS, longTicketEvents: LONG_TICKET_EVENTS, log });
+  if (sql.kind === 'postgres' && !REUSE_LOG) await sql.query('VACUUM ANALYZE event_store.events');
   out('');
   out('## Log');
-  out(`${fmt(generated.events)} events (${fmt(generated.tickets)} tickets, ${fmt(generated.accounts)} accounts, ${fmt(generated.claims)} claims) in ${fmt(generated.appends)} appends: ${fmt(generated.ms / 1000, 1)} s, ${fmt(generated.events / (generated.ms / 1000))} events/s`);
+  out(
+    REUSE_LOG
+      ? `${fmt(generated.events)} events (${fmt(generated.tickets)} tickets, ${fmt(generated.accounts)} accounts, ${fmt(generated.claims)} claims) left by a previous run (BENCH_REUSE_LOG=1)`
+      : `${fmt(generated.events)} events (${fmt(generated.tickets)} tickets, ${fmt(generated.accounts)} accounts, ${fmt(generated.claims)} claims) in ${fmt(generated.appends)} appends: ${fmt(generated.ms / 1000, 1)} s, ${fmt(generated.events / (generated.ms / 1000))} events/s`,
+  );
   const [types] = await sql.query<Record<string, number>>(
     `SELECT count(*) FILTER (WHERE type = 'ReplyAdded')::int AS replies, count(*) FILTER (WHERE type = 'TicketOpened')::int AS opened,
             count(*) FILTER (WHERE type = 'SlaClockBreached')::int AS breaches, count(*) FILTER (WHERE type = 'SlaWarningReached')::int AS warnings,
@@ -111,7 +133,7 @@ async function main(): Promise<void> {
   out('## Rebuild of every projection at once (`ledgerdesk projections rebuild --all`)');
   out(`${fmt(all.events)} events in **${fmt(all.ms / 1000, 1)} s** (${fmt(all.events / (all.ms / 1000))} events/s; target ≤ ${TARGET.rebuildSeconds} s for 1M on PostgreSQL) — load average after: ${loadAfterRebuild}`);
   out('');
-  out('| projection | events handled | time in its transactions |');
+  out('| projection | events handled | time in its transactions (all run concurrently) |');
   out('| --- | ---: | ---: |');
   for (const [name, entry] of Object.entries(all.projections)) out(`| ${name} | ${fmt(entry.handled)} | ${fmt(entry.busyMs / 1000, 1)} s |`);
 

@@ -23,6 +23,8 @@ export interface RebuildReport {
 
 /** Events a projection may pass over without recording its checkpoint. */
 const CHECKPOINT_EVERY_SKIPPED = 1_000;
+/** The same while rebuilding, where pages are large and a checkpoint-only transaction per page is waste. */
+const REBUILD_CHECKPOINT_EVERY_SKIPPED = 200_000;
 
 export class ProjectionWaitTimeout extends Error {
   override readonly name = 'ProjectionWaitTimeout';
@@ -255,7 +257,7 @@ export class ProjectionRunner {
         loops.map(async (loop) => {
           const relevant = page.filter((event) => loop.handles(event.type));
           const passed = skipped.get(loop)! + page.length;
-          if (relevant.length > 0 || passed >= CHECKPOINT_EVERY_SKIPPED * 10) {
+          if (relevant.length > 0 || passed >= REBUILD_CHECKPOINT_EVERY_SKIPPED) {
             const began = performance.now();
             await this.sql.transaction(async (tx) => {
               if (relevant.length > 0) await loop.projection.apply(relevant, tx);
