@@ -8,7 +8,7 @@
  *   ├─ auth: TokenService.verify
  *   ├─ OpenTicketHandler.execute
  *   │   ├─ open: coverage read (intake read model), load stream (channel messages only)
- *   │   ├─ route: account + engineers reads, the routing decision (nothing appended)
+ *   │   ├─ route: account + engineers (+ open-ticket counts when triage.tickets moved) in one read, the decision
  *   │   ├─ open: one append (TicketOpened + TicketAssigned)
  *   │   ├─ pin: the SLA context pins the policy (contract + calendar in one read), append
  *   │   └─ open: settled once (the read models that handle what was appended catch up)
@@ -101,8 +101,7 @@ export class Phases {
     this.wrap(SlaCommands.prototype, 'pin', () => 'pin: SlaCommands.pin (total)', (fn) => als.run({ stage: 'pin' }, fn));
     this.wrap(TicketsCommands.prototype, 'routingFor', () => 'route: TicketsCommands.routingFor (total)', (fn) => als.run({ stage: 'route' }, fn));
     this.wrap(TicketsQueries.prototype, 'ticket', (ctx) => (ctx ? `${stageOf(ctx)}: ticket read` : 're-read: TicketsQueries.ticket'));
-    this.wrap(TicketsQueries.prototype, 'accountRouting', (ctx) => `${stageOf(ctx)}: account read`);
-    this.wrap(TicketsQueries.prototype, 'engineersForRouting', (ctx) => `${stageOf(ctx)}: engineers + open-ticket counts`);
+    this.wrap(TicketsQueries.prototype, 'routingDirectory', (ctx) => `${stageOf(ctx)}: account + engineers + open-ticket counts`);
     this.wrap(SqlEventStore.prototype, 'readStream', (ctx) => `${stageOf(ctx)}: load stream (readStream)`);
     this.wrap(SqlEventStore.prototype, 'append', (ctx) => `${stageOf(ctx)}: append`);
     this.wrap(PlatformRuntime.prototype, 'settled', (ctx) => `${stageOf(ctx)}: settled (waitFor all projections)`);

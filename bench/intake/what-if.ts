@@ -15,28 +15,23 @@
  *                        of every projection reads the whole log (wakeup-fix includes this)
  *   notify-after-commit  pg_notify is sent after the append commits, in its own statement, instead of inside the
  *                        append's transaction (which holds PostgreSQL's global NOTIFY lock through the WAL flush)
- *   routing-reads        engineersForRouting no longer counts every open ticket of every engineer per call (today
- *                        O(open tickets): a bitmap heap scan that grows all run long) — simulated as a zero count,
- *                        i.e. the cost of reading a per-engineer counter kept by the directory projection; and the
- *                        shift calendars come back as null (always on shift, as the bench's 24x7 calendar is), i.e.
- *                        the cost of a memoised createCalendar (today: luxon zone validation per engineer per ticket)
+ *   routing-reads        routing reads no open-ticket counts at all — simulated as a zero count, i.e. the cost of
+ *                        reading a per-engineer counter kept by a projection (today the counts are recomputed
+ *                        whenever triage.tickets' checkpoint moved: O(open tickets) a few times per batch) — and
+ *                        no shift calendars (always on shift, as the bench's 24x7 calendar is)
  *   jwt-cryptokey        TokenService verifies with a CryptoKey imported once (today jose imports the raw secret on
  *                        every verify)
- *   prepared             (PostgreSQL) every parameterised statement is sent as a named prepared statement, so each
- *                        connection parses and plans it once (today: unnamed statements, parsed and planned on
- *                        every execution)
  *   lazy-checkpoint      a projection batch with no event the projection handles opens no transaction:
  *                        its checkpoint moves in memory only (today: BEGIN, checkpoint upsert, COMMIT with a WAL
  *                        flush, for every batch of every projection, even one that skips every event in it)
  */
-import { createHash, webcrypto } from 'node:crypto';
-import pg from 'pg';
+import { webcrypto } from 'node:crypto';
 import { EVENTS_CHANNEL, PgliteClient, PostgresClient, SqlEventStore, type AppendResult, type NewEvent, type Position, type SqlExecutor } from '#event-store';
-import { foldStream, type Clock, type PlatformRuntime, type TokenService } from '#platform-kit';
+import type { TokenService } from '#platform-kit';
 import { ProjectionRunner, type Projection } from '#projections';
 import { TicketsQueries } from '#triage';
 
-export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'guard-index', 'notify-after-commit', 'lazy-checkpoint', 'routing-reads', 'jwt-cryptokey', 'prepared'] as const;
+export const WHAT_IFS = ['settle-relevant', 'wakeup-fix', 'guard-index', 'notify-after-commit', 'lazy-checkpoint', 'routing-reads', 'jwt-cryptokey'] as const;
 export type WhatIf = (typeof WHAT_IFS)[number];
 
 export function parseWhatIfs(raw: string | undefined): WhatIf[] {
@@ -130,24 +125,18 @@ export function applyWhatIfs(whatIfs: readonly WhatIf[]): void {
   }
 
   if (whatIfs.includes('routing-reads')) {
-    TicketsQueries.prototype.engineersForRouting = async function (this: TicketsQueries) {
+    TicketsQueries.prototype.routingDirectory = async function (this: TicketsQueries, accountId: string) {
       const db = (this as unknown as { db: SqlExecutor }).db;
-      const rows = await db.query<{ id: string; role: string; regions: string[]; skills: string[] }>(
-        `SELECT s.id, s.role, s.regions, s.skills FROM triage.staff s WHERE s.role = 'ENGINEER'`,
+      const rows = await db.query<{ region: string | null; tam_id: string | null; id: string | null; role: string; regions: string[]; skills: string[] }>(
+        `SELECT a.region, a.tam_id, s.id, s.role, s.regions, s.skills FROM (SELECT 1) AS one
+         LEFT JOIN triage.accounts a ON a.id = $1 LEFT JOIN triage.staff s ON s.role = 'ENGINEER'`,
+        [accountId],
       );
-      return rows.map((row) => ({ id: row.id, role: row.role, regions: row.regions, skills: row.skills, calendar: null, openTickets: 0 }));
-    };
-  }
-
-  if (whatIfs.includes('prepared')) {
-    const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-    (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
-      if (typeof args[0] === 'string' && Array.isArray(args[1])) {
-        const text = args[0];
-        const name = `ld_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-        return query.call(this, { name, text, values: args[1] }, ...args.slice(2));
-      }
-      return query.apply(this, args);
+      const first = rows[0];
+      return {
+        account: first?.region != null ? { region: first.region, tamId: first.tam_id } : null,
+        engineers: rows.filter((row) => row.id !== null).map((row) => ({ id: row.id!, role: row.role, regions: row.regions, skills: row.skills, calendarJson: null, openTickets: 0 })),
+      };
     };
   }
 }

@@ -88,15 +88,14 @@ export class TicketsCommands {
     return this.execute(p, id, { type: 'AssignTicket', assigneeId, assigneeIsStaff, reason: `assigned by ${p.id}`, automatic: false }, v);
   }
 
-  // Building a calendar validates it and loads holiday data: keep the shift calendars seen.
+  // Building a calendar validates it and loads holiday data: keep the shift calendars seen, by their JSON.
   private readonly shiftCalendars = new Map<string, BusinessCalendar>();
-  private shiftCalendar(definition: CalendarDefinition): BusinessCalendar {
-    const key = JSON.stringify(definition);
-    let calendar = this.shiftCalendars.get(key);
+  private shiftCalendar(json: string): BusinessCalendar {
+    let calendar = this.shiftCalendars.get(json);
     if (!calendar) {
       if (this.shiftCalendars.size >= 256) this.shiftCalendars.clear();
-      calendar = createCalendar(definition);
-      this.shiftCalendars.set(key, calendar);
+      calendar = createCalendar(JSON.parse(json) as CalendarDefinition);
+      this.shiftCalendars.set(json, calendar);
     }
     return calendar;
   }
@@ -107,10 +106,10 @@ export class TicketsCommands {
    * TicketAssigned that intake records in the same append as TicketOpened. Nothing is written here.
    */
   async routingFor(opened: TicketOpened['data'], now: Date): Promise<NewTicketRouting> {
-    const [account, staff] = await Promise.all([this.queries.accountRouting(opened.accountId), this.queries.engineersForRouting()]);
+    const { account, engineers: staff } = await this.queries.routingDirectory(opened.accountId);
     const engineers = staff.map((engineer) => ({
       ...engineer,
-      onShift: engineer.calendar ? this.shiftCalendar(engineer.calendar).isOpenAt(now) : true,
+      onShift: engineer.calendarJson ? this.shiftCalendar(engineer.calendarJson).isOpenAt(now) : true,
     }));
     const decision = routeTicket({
       severity: opened.claimedSeverity,

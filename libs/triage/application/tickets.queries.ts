@@ -40,9 +40,18 @@ export interface RoutingStaffRow {
   role: string;
   regions: string[];
   skills: string[];
-  calendar: CalendarDefinition | null;
+  /** The shift calendar's definition as JSON text (null: no shift calendar), so that it can key a cache. */
+  calendarJson: string | null;
   openTickets: number;
 }
+
+export interface RoutingDirectory {
+  account: { region: string; tamId: string | null } | null;
+  engineers: RoutingStaffRow[];
+}
+
+/** The projection whose rows the open-ticket counts come from (its checkpoint moves with every change to them). */
+const TICKETS_READ_MODEL = 'triage.tickets';
 
 /** Reads of triage's read model (schema `triage`). */
 @Injectable()
@@ -169,23 +178,79 @@ export class TicketsQueries {
     return row ? { region: row.region, tamId: row.tam_id } : null;
   }
 
-  /** Engineers with their shift calendar and how many unresolved tickets they hold. */
-  async engineersForRouting(): Promise<RoutingStaffRow[]> {
-    const rows = await this.db.query<Record<string, any>>(
-      `SELECT s.id, s.role, s.regions, s.skills, c.definition AS calendar,
-         (SELECT count(*) FROM triage.tickets t WHERE t.assignee_id = s.id AND t.status NOT IN ('RESOLVED', 'CLOSED'))::int AS open_tickets
-       FROM triage.staff s LEFT JOIN triage.shift_calendars c ON c.id = s.calendar_id
-       WHERE s.role = 'ENGINEER'`,
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      role: row.role,
-      regions: row.regions,
-      skills: row.skills,
-      calendar: row.calendar ?? null,
-      openTickets: Number(row.open_tickets),
-    }));
+  /** Open-ticket counts per engineer and the `triage.tickets` checkpoint they were counted at. */
+  private counted: { at: string; counts: ReadonlyMap<string, number> } | null = null;
+
+  /**
+   * What routing reads, in one statement: the account's region and TAM, and the engineers of that region (the
+   * only ones the policy considers) with their skills, shift calendars and unresolved tickets. Counting those is the costly part (it grows with open tickets), and
+   * `triage.tickets` changes only in a projection transaction that also moves its checkpoint: so the counts
+   * are recomputed only when the checkpoint read in the same statement differs from the one they were last
+   * counted at — otherwise the counts kept from then are exactly what counting again would give.
+   */
+  async routingDirectory(accountId: string): Promise<RoutingDirectory> {
+    const cached = this.counted;
+    let rows = await this.readRoutingDirectory(accountId, cached?.at ?? null);
+    // An engineer the kept counts do not know (registered since): count everyone again.
+    if (rows.some((row) => row.id !== null && row.open_tickets === null && !cached?.counts.has(row.id))) {
+      rows = await this.readRoutingDirectory(accountId, null);
+    }
+    const first = rows[0];
+    const counted = rows.some((row) => row.open_tickets !== null);
+    if (counted && first?.counted_at && (!this.counted || laterCheckpoint(first.counted_at, this.counted.at))) {
+      this.counted = { at: first.counted_at, counts: new Map(rows.filter((row) => row.id !== null).map((row) => [row.id!, Number(row.open_tickets)])) };
+    }
+    return {
+      account: first?.region != null ? { region: first.region, tamId: first.tam_id } : null,
+      engineers: rows
+        .filter((row) => row.id !== null)
+        .map((row) => ({
+          id: row.id!,
+          role: row.role!,
+          regions: row.regions!,
+          skills: row.skills!,
+          calendarJson: row.calendar,
+          openTickets: row.open_tickets !== null ? Number(row.open_tickets) : cached!.counts.get(row.id!)!,
+        })),
+    };
   }
+
+  private readRoutingDirectory(accountId: string, countedAt: string | null) {
+    return this.db.query<{
+      region: string | null;
+      tam_id: string | null;
+      counted_at: string | null;
+      id: string | null;
+      role: string | null;
+      regions: string[] | null;
+      skills: string[] | null;
+      calendar: string | null;
+      open_tickets: number | null;
+    }>(
+      `WITH checkpoint AS (
+         SELECT commit_position::text || '/' || prepare_position::text AS at FROM projections.checkpoints WHERE name = $3
+       )
+       SELECT a.region, a.tam_id, cp.at AS counted_at, e.id, e.role, e.regions, e.skills, e.calendar, e.open_tickets
+       FROM (SELECT 1) AS one
+       LEFT JOIN triage.accounts a ON a.id = $1
+       LEFT JOIN checkpoint cp ON true
+       LEFT JOIN LATERAL (
+         SELECT s.id, s.role, s.regions, s.skills, c.definition::text AS calendar,
+           CASE WHEN $2::text IS NOT NULL AND cp.at = $2::text THEN NULL
+             ELSE (SELECT count(*) FROM triage.tickets t WHERE t.assignee_id = s.id AND t.status NOT IN ('RESOLVED', 'CLOSED'))::int END AS open_tickets
+         FROM triage.staff s LEFT JOIN triage.shift_calendars c ON c.id = s.calendar_id
+         WHERE s.role = 'ENGINEER' AND a.region = ANY(s.regions)
+       ) e ON true`,
+      [accountId, countedAt, TICKETS_READ_MODEL],
+    );
+  }
+}
+
+/** Is checkpoint `a` ("commit/prepare") after `b`? */
+function laterCheckpoint(a: string, b: string): boolean {
+  const [ac, ap] = a.split('/').map(BigInt) as [bigint, bigint];
+  const [bc, bp] = b.split('/').map(BigInt) as [bigint, bigint];
+  return ac > bc || (ac === bc && ap > bp);
 }
 
 export function toTicket(row: Record<string, any>): TicketRow {
