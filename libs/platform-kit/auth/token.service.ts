@@ -6,6 +6,8 @@ import type { Role } from '#event-store';
 import { unauthenticated } from '#contracts';
 import { ROLES, type Principal } from './principal.js';
 
+/** Verified tokens kept in memory (a few hundred bytes each). */
+const MAX_VERIFIED_TOKENS = 10_000;
 
 /** HS256 tokens: `sub` the person, `role`, and `accountId` for customers. */
 export class TokenService {
@@ -25,8 +27,21 @@ export class TokenService {
     return jwt.sign(this.key);
   }
 
+  /**
+   * Tokens already verified, with their expiry: a client sends the same token with every request, and the
+   * HMAC check (a WebCrypto job) is the costly part of a request's authentication. A hit still checks expiry.
+   */
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
   /** Verifies signature, algorithm (HS256 only: `alg: none` and others are refused) and expiry. */
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) {
+      // jose's rule: expired once `exp` (seconds) is not after now.
+      if (known.expiresAtMs > Date.now()) return known.principal;
+      this.verified.delete(token);
+      throw unauthenticated('The token has expired');
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
       const role = payload['role'];
@@ -35,7 +50,13 @@ export class TokenService {
       if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw unauthenticated('The token has no valid role');
       if (accountId !== undefined && typeof accountId !== 'string') throw unauthenticated('The token has an invalid accountId');
       if (role === 'CUSTOMER' && !accountId) throw unauthenticated('A CUSTOMER token must name its accountId');
-      return { id: payload.sub, role: role as Role, accountId: accountId ?? null };
+      const principal: Principal = Object.freeze({ id: payload.sub, role: role as Role, accountId: accountId ?? null });
+      // Only a token whose validity is a plain deadline is kept (one with `nbf` is checked every time).
+      if (typeof payload.exp === 'number' && payload.nbf === undefined) {
+        if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.clear();
+        this.verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
+      }
+      return principal;
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw unauthenticated('The token has expired');
       if (error instanceof errors.JOSEError) throw unauthenticated('The token is not valid');
