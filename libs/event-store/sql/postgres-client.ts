@@ -59,11 +59,19 @@ export class PostgresClient implements SqlClient {
     return result.rows as Row[];
   }
 
+  /**
+   * Read-model work (projection batches with their checkpoints, timers, migrations) commits asynchronously:
+   * visible at once, flushed by the WAL writer within a few milliseconds. A crash can lose at most that much,
+   * and since each batch commits with its checkpoint, the projection replays it from the log, which is never
+   * written here: appends are autocommit statements, durable before they return. Not waiting for the flush
+   * frees the transaction id sooner — and the event store reads the log only below the oldest transaction id
+   * still running, so a read-model commit waiting on the disk held every new event back from every reader.
+   */
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let stale: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
       const tx: SqlExecutor = {
         query: async <Row>(text: string, params: unknown[] = []) => (await client.query(this.statement(text, params))).rows as Row[],
       };

@@ -8,7 +8,10 @@ export interface SqlExecutor {
 
 export interface SqlClient extends SqlExecutor {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. For read-model
+   * work: PostgreSQL commits it asynchronously (see PostgresClient.transaction); the log is never written here.
+   */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs a script of several statements (migrations). */
   exec(script: string): Promise<void>;
