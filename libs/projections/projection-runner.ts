@@ -237,56 +237,60 @@ export class ProjectionRunner {
       loop.processed = 0;
       loop.position = null;
     }
-    const started = performance.now();
-    const report: RebuildReport = {
-      events: 0,
-      ms: 0,
-      projections: Object.fromEntries(loops.map((loop) => [loop.projection.name, { handled: 0, busyMs: 0 }])),
-    };
-    const pageSize = this.options.rebuildPageSize;
-    const skipped = new Map(loops.map((loop) => [loop, 0]));
-    let after: Position | null = null;
-    let page = await this.store.readAll({ after, maxCount: pageSize });
-    while (page.length > 0) {
-      const last = page[page.length - 1]!.position;
-      after = last;
-      const next = this.store.readAll({ after, maxCount: pageSize });
-      // A failed read of the next page must not go unhandled while this one is applied.
-      next.catch(() => undefined);
-      await Promise.all(
-        loops.map(async (loop) => {
-          const relevant = page.filter((event) => loop.handles(event.type));
-          const passed = skipped.get(loop)! + page.length;
-          if (relevant.length > 0 || passed >= REBUILD_CHECKPOINT_EVERY_SKIPPED) {
-            const began = performance.now();
-            await this.sql.transaction(async (tx) => {
-              if (relevant.length > 0) await loop.projection.apply(relevant, tx);
-              await writeCheckpoint(tx, loop.projection.name, last);
-            });
-            const entry = report.projections[loop.projection.name]!;
-            entry.busyMs += performance.now() - began;
-            entry.handled += relevant.length;
-            skipped.set(loop, 0);
-          } else {
-            skipped.set(loop, passed);
-          }
-          loop.processed += page.length;
-          loop.advance(last);
-        }),
-      );
-      report.events += page.length;
-      page = await next;
-    }
-    // Every projection's checkpoint at the end of what was replayed, so a restart does not re-read it.
-    if (after) {
-      const end: Position = after;
-      for (const loop of loops) {
-        if (skipped.get(loop)! > 0) await this.sql.transaction((tx) => writeCheckpoint(tx, loop.projection.name, end));
+    try {
+      const started = performance.now();
+      const report: RebuildReport = {
+        events: 0,
+        ms: 0,
+        projections: Object.fromEntries(loops.map((loop) => [loop.projection.name, { handled: 0, busyMs: 0 }])),
+      };
+      const pageSize = this.options.rebuildPageSize;
+      const skipped = new Map(loops.map((loop) => [loop, 0]));
+      let after: Position | null = null;
+      let page = await this.store.readAll({ after, maxCount: pageSize });
+      while (page.length > 0) {
+        const last = page[page.length - 1]!.position;
+        after = last;
+        const next = this.store.readAll({ after, maxCount: pageSize });
+        // A failed read of the next page must not go unhandled while this one is applied.
+        next.catch(() => undefined);
+        await Promise.all(
+          loops.map(async (loop) => {
+            const relevant = page.filter((event) => loop.handles(event.type));
+            const passed = skipped.get(loop)! + page.length;
+            if (relevant.length > 0 || passed >= REBUILD_CHECKPOINT_EVERY_SKIPPED) {
+              const began = performance.now();
+              await this.sql.transaction(async (tx) => {
+                if (relevant.length > 0) await loop.projection.apply(relevant, tx);
+                await writeCheckpoint(tx, loop.projection.name, last);
+              });
+              const entry = report.projections[loop.projection.name]!;
+              entry.busyMs += performance.now() - began;
+              entry.handled += relevant.length;
+              skipped.set(loop, 0);
+            } else {
+              skipped.set(loop, passed);
+            }
+            loop.processed += page.length;
+            loop.advance(last);
+          }),
+        );
+        report.events += page.length;
+        page = await next;
       }
+      // Every projection's checkpoint at the end of what was replayed, so a restart does not re-read it.
+      if (after) {
+        const end: Position = after;
+        for (const loop of loops) {
+          if (skipped.get(loop)! > 0) await this.sql.transaction((tx) => writeCheckpoint(tx, loop.projection.name, end));
+        }
+      }
+      report.ms = performance.now() - started;
+      return report;
+    } finally {
+      // Live loops follow the log again from their checkpoints, also after a failed page (which was rolled back).
+      for (const [index, loop] of loops.entries()) if (wasRunning[index]) await loop.start();
     }
-    report.ms = performance.now() - started;
-    for (const [index, loop] of loops.entries()) if (wasRunning[index]) await loop.start();
-    return report;
   }
 
   async stop(): Promise<void> {
