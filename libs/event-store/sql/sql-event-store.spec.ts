@@ -1,4 +1,6 @@
-import { describe } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { testEvent, uniquePrefix } from '../testing/event-fixtures.js';
 import { describeEventStoreContract } from '../testing/event-store.contract.js';
 import { openTestPglite } from '../testing/test-pglite.js';
 import { PostgresClient } from './postgres-client.js';
@@ -29,6 +31,37 @@ if (databaseUrl) {
       reopen: async () => SqlEventStore.open(new PostgresClient({ connectionString: databaseUrl })),
       dispose: () => store.close(),
     };
+  });
+
+  describe('SQL event store on PostgreSQL: subscriptions', () => {
+    it('deliver an event held back by an older transaction that ends without appending or notifying', async () => {
+      const store = await SqlEventStore.open(new PostgresClient({ connectionString: databaseUrl }));
+      const other = new pg.Client({ connectionString: databaseUrl });
+      await other.connect();
+      try {
+        const prefix = uniquePrefix('held');
+        const subscription = store.subscribe({ after: await store.headPosition(), filter: { streamPrefixes: [prefix] } });
+        const received = (async () => {
+          for await (const event of subscription) return event;
+          return null;
+        })();
+        // A read-model-like transaction with a transaction id older than the append's, still open.
+        await other.query('BEGIN');
+        await other.query('SELECT pg_current_xact_id()');
+        const appended = await store.append(`${prefix}1`, [testEvent('Held')], 'no_stream');
+        expect(await store.readAll({ after: { commit: appended.position.commit - 1n, prepare: 0n } })).not.toContainEqual(
+          expect.objectContaining({ stream: `${prefix}1` }),
+        );
+        await other.query('COMMIT'); // no append, no NOTIFY: only the subscription's own re-check can see it now
+        // The short re-check (15 ms) finds it; without it only the 5 s cross-process safety re-check would.
+        const event = await Promise.race([received, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 4_000))]);
+        expect(event).toMatchObject({ stream: `${prefix}1`, type: 'Held' });
+        await subscription.close();
+      } finally {
+        await other.end();
+        await store.close();
+      }
+    });
   });
 } else {
   describe.skip('event store contract: PostgreSQL (set LEDGERDESK_TEST_DATABASE_URL to run)', () => undefined);

@@ -274,6 +274,39 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
+   * A subscription's page: what `readAll` returns, and in the same statement (the same snapshot) whether
+   * anything after `after` is recorded but still hidden behind the guard — which, for a page shorter than
+   * asked, is exactly "is anything recorded after the last event returned?" (`hasEventsBehindGuard`). Events
+   * committed after that snapshot need no such question: their writers wake every subscriber once committed.
+   */
+  private async readPage(after: Position | null, maxCount: number): Promise<{ events: RecordedEvent[]; hidden: boolean }> {
+    const from = after ?? { commit: 0n, prepare: 0n };
+    const rows = await this.sql.query<EventRow & { hidden: boolean }>(
+      `WITH guard AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+       page AS (
+         SELECT e.transaction_id AS page_transaction, e.seq AS page_seq, e.id::text AS id, e.stream, e.revision, e.type, e.data,
+           e.metadata, e.hash, e.previous_hash, e.transaction_id::text AS commit_position, e.seq::text AS prepare_position, e.recorded_at
+         FROM event_store.events e
+         WHERE e.transaction_id < (SELECT xmin FROM guard) AND (e.transaction_id, e.seq) > ($1::bigint, $2::bigint)
+         ORDER BY e.transaction_id, e.seq LIMIT $3
+       ),
+       hidden AS (
+         -- a scalar subquery in index order (an EXISTS would drop the ORDER BY … LIMIT 1 and scan)
+         SELECT (
+           SELECT 1 FROM event_store.events h
+           WHERE h.transaction_id >= (SELECT xmin FROM guard) AND (h.transaction_id, h.seq) > ($1::bigint, $2::bigint)
+           ORDER BY h.transaction_id, h.seq LIMIT 1
+         ) IS NOT NULL AS hidden
+       )
+       SELECT page.*, hidden.hidden FROM hidden LEFT JOIN page ON true
+       ORDER BY page.page_transaction, page.page_seq`,
+      [from.commit.toString(), from.prepare.toString(), maxCount],
+    );
+    const hidden = Boolean(rows[0]?.hidden);
+    return { events: rows.filter((row) => row.id !== null).map(toRecordedEvent), hidden };
+  }
+
+  /**
    * Is anything recorded after `after` that the last read did not return? Asked without the xmin guard: an
    * older transaction that hid an event may have ended since the read — without a NOTIFY of its own — and the
    * event is readable now. In index order with LIMIT 1, so it costs one index probe, not a scan.
@@ -304,10 +337,21 @@ export class SqlEventStore implements EventStore {
   subscribe(options: SubscribeOptions = {}): Subscription {
     // Keys carry the wake generation: a read started before the latest append is never shared after it.
     const at = (after: Position | null) => `${this.wakeGeneration}:${after ? `${after.commit}/${after.prepare}` : 'start'}`;
+    // The answer to "anything hidden after the last event read?" comes with a short page (same statement).
+    let answered: { after: Position | null; hidden: boolean } | null = null;
     return new PollingSubscription(
       {
-        read: (after, maxCount) => this.shared(`read:${at(after)}:${maxCount}`, () => this.readAll({ after, maxCount })),
-        hasHiddenEvents: (after) => this.shared(`hidden:${at(after)}`, () => this.hasEventsBehindGuard(after)),
+        read: async (after, maxCount) => {
+          const page = await this.shared(`read:${at(after)}:${maxCount}`, () => this.readPage(after, maxCount));
+          answered = page.events.length < maxCount ? { after: page.events.at(-1)?.position ?? after, hidden: page.hidden } : null;
+          return page.events;
+        },
+        hasHiddenEvents: (after) => {
+          const known = answered;
+          answered = null;
+          if (known && samePosition(known.after, after)) return Promise.resolve(known.hidden);
+          return this.shared(`hidden:${at(after)}`, () => this.hasEventsBehindGuard(after));
+        },
         listen: (wake) => this.listen(wake),
       },
       { ...options, recheckMs: this.sql.kind === 'postgres' ? CROSS_PROCESS_RECHECK_MS : undefined },
@@ -388,6 +432,10 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.options.ownsClient !== false) await this.sql.close();
   }
+}
+
+function samePosition(a: Position | null, b: Position | null): boolean {
+  return a === b || (a !== null && b !== null && a.commit === b.commit && a.prepare === b.prepare);
 }
 
 function revisionMatches(expected: ExpectedRevision, current: number): boolean {
