@@ -106,12 +106,15 @@ export class Phases {
     this.wrap(SqlEventStore.prototype, 'append', (ctx) => `${stageOf(ctx)}: append`);
     this.wrap(PlatformRuntime.prototype, 'settled', (ctx) => `${stageOf(ctx)}: settled (waitFor all projections)`);
 
-    // The subscription's polling: one readAll (+ one "hidden events?" check when a page is short) per wake-up.
+    // The subscription's polling: one readPage per wake-up (the "hidden events?" check rides on it when a page is short).
     const phases = this;
-    this.wrap(SqlEventStore.prototype, 'readAll', (ctx, _args, result) => {
-      phases.count(`background: readAll rows`, (result as unknown[]).length);
-      if ((result as unknown[]).length === 0) phases.count('background: readAll returning nothing');
-      return ctx ? null : 'background: readAll (subscription poll)';
+    // Subscriptions read through readPage (a page and the "hidden events?" answer in one statement).
+    this.wrap(SqlEventStore.prototype, 'readPage', (ctx, _args, result) => {
+      const { events, hidden } = result as { events: unknown[]; hidden: boolean };
+      phases.count(`background: readPage rows`, events.length);
+      if (events.length === 0) phases.count('background: readPage returning nothing');
+      if (hidden) phases.count('background: readPage: hidden events → 15 ms recheck');
+      return ctx ? null : 'background: readPage (subscription poll)';
     });
     this.wrap(SqlEventStore.prototype, 'hasEventsBehindGuard', (ctx, _args, result) => {
       if (result) phases.count('background: hidden events → 15 ms recheck');
@@ -294,6 +297,7 @@ function kind(query: string): string {
   if (q === 'BEGIN') return 'BEGIN';
   if (q.includes('EXISTS ( SELECT 1 FROM event_store.events')) return 'poll: hidden events?';
   if (q.includes('FROM event_store.events WHERE transaction_id <')) return 'poll: readAll';
+  if (q.startsWith('WITH guard AS MATERIALIZED')) return 'poll: readPage (+ hidden?)';
   if (q.includes('FROM event_store.events WHERE stream =')) return 'load stream';
   if (q.startsWith('INSERT INTO projections.checkpoints')) return 'checkpoint upsert';
   if (q.startsWith('LISTEN')) return 'LISTEN';
