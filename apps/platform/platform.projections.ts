@@ -1,4 +1,5 @@
 import { accountsProjection } from '#accounts';
+import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, ticketSlaProjection } from '#sla';
@@ -13,4 +14,5 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,
+  healthChecksProjection,
 ];

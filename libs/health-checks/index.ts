@@ -1,1 +1,2 @@
 export * from './health-checks.module.js';
+export { healthChecksProjection } from './projections/health-checks.projection.js';
