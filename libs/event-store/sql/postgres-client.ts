@@ -17,6 +17,8 @@ interface Listener {
   client: pg.Client | null;
   callbacks: Set<(payload: string) => void>;
   stopped: boolean;
+  /** Settles once the first LISTEN is in place (later subscribers wait for it too). */
+  ready: Promise<void>;
 }
 
 // int8 and numeric arrive as strings by default; the store asks for ::text where it needs exact bigints.
@@ -99,17 +101,21 @@ export class PostgresClient implements SqlClient {
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     let listener = this.listeners.get(channel);
     if (!listener) {
-      listener = { client: null, callbacks: new Set(), stopped: false };
-      this.listeners.set(channel, listener);
-      listener.callbacks.add(onNotify);
-      try {
-        await this.connectListener(channel, listener);
-      } catch (error) {
-        this.listeners.delete(channel);
+      const created: Listener = { client: null, callbacks: new Set(), stopped: false, ready: Promise.resolve() };
+      created.ready = this.connectListener(channel, created).catch((error: unknown) => {
+        created.stopped = true; // no reconnecting: the caller hears of the failure
+        if (this.listeners.get(channel) === created) this.listeners.delete(channel);
         throw error;
-      }
-    } else {
-      listener.callbacks.add(onNotify);
+      });
+      this.listeners.set(channel, created);
+      listener = created;
+    }
+    listener.callbacks.add(onNotify);
+    try {
+      await listener.ready;
+    } catch (error) {
+      listener.callbacks.delete(onNotify);
+      throw error;
     }
     const shared = listener;
     return async () => {
