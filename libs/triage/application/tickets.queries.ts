@@ -178,71 +178,88 @@ export class TicketsQueries {
     return row ? { region: row.region, tamId: row.tam_id } : null;
   }
 
-  /** Open-ticket counts per engineer and the `triage.tickets` checkpoint they were counted at. */
-  private counted: { at: string; counts: ReadonlyMap<string, number> } | null = null;
+  /** Open-ticket counts per set of engineers, with the `triage.tickets` checkpoint they were counted at. */
+  private readonly counted = new Map<string, { at: string; counts: ReadonlyMap<string, number> }>();
+  /** Counts under way, by engineers and the checkpoint their requesters saw. */
+  private readonly counting = new Map<string, Promise<{ at: string | null; counts: ReadonlyMap<string, number> }>>();
 
   /**
-   * What routing reads, in one statement: the account's region and TAM, and the engineers of that region (the
-   * only ones the policy considers) with their skills, shift calendars and unresolved tickets. Counting those is the costly part (it grows with open tickets), and
-   * `triage.tickets` changes only in a projection transaction that also moves its checkpoint: so the counts
-   * are recomputed only when the checkpoint read in the same statement differs from the one they were last
-   * counted at — otherwise the counts kept from then are exactly what counting again would give.
+   * What routing reads: the account's region and TAM, and the engineers of that region (the only ones the
+   * policy considers) with their skills, shift calendars and unresolved tickets. One statement reads the
+   * directory and `triage.tickets`' checkpoint. Counting open tickets is the costly part (it grows with them),
+   * and `triage.tickets` changes only in projection transactions that also move that checkpoint: so counts
+   * kept from the same checkpoint are exactly what counting again would give. Otherwise one count runs for
+   * every request that saw the same checkpoint — it starts after they saw it, so it shows at least that state.
    */
   async routingDirectory(accountId: string): Promise<RoutingDirectory> {
-    const cached = this.counted;
-    let rows = await this.readRoutingDirectory(accountId, cached?.at ?? null);
-    // An engineer the kept counts do not know (registered since): count everyone again.
-    if (rows.some((row) => row.id !== null && row.open_tickets === null && !cached?.counts.has(row.id))) {
-      rows = await this.readRoutingDirectory(accountId, null);
-    }
-    const first = rows[0];
-    const counted = rows.some((row) => row.open_tickets !== null);
-    if (counted && first?.counted_at && (!this.counted || laterCheckpoint(first.counted_at, this.counted.at))) {
-      this.counted = { at: first.counted_at, counts: new Map(rows.filter((row) => row.id !== null).map((row) => [row.id!, Number(row.open_tickets)])) };
-    }
-    return {
-      account: first?.region != null ? { region: first.region, tamId: first.tam_id } : null,
-      engineers: rows
-        .filter((row) => row.id !== null)
-        .map((row) => ({
-          id: row.id!,
-          role: row.role!,
-          regions: row.regions!,
-          skills: row.skills!,
-          calendarJson: row.calendar,
-          openTickets: row.open_tickets !== null ? Number(row.open_tickets) : cached!.counts.get(row.id!)!,
-        })),
-    };
-  }
-
-  private readRoutingDirectory(accountId: string, countedAt: string | null) {
-    return this.db.query<{
+    const rows = await this.db.query<{
       region: string | null;
       tam_id: string | null;
-      counted_at: string | null;
+      checkpoint: string | null;
       id: string | null;
       role: string | null;
       regions: string[] | null;
       skills: string[] | null;
       calendar: string | null;
-      open_tickets: number | null;
     }>(
-      `WITH checkpoint AS (
-         SELECT commit_position::text || '/' || prepare_position::text AS at FROM projections.checkpoints WHERE name = $3
-       )
-       SELECT a.region, a.tam_id, cp.at AS counted_at, e.id, e.role, e.regions, e.skills, e.calendar, e.open_tickets
+      `SELECT a.region, a.tam_id,
+         (SELECT commit_position::text || '/' || prepare_position::text FROM projections.checkpoints WHERE name = $2) AS checkpoint,
+         s.id, s.role, s.regions, s.skills, c.definition::text AS calendar
        FROM (SELECT 1) AS one
        LEFT JOIN triage.accounts a ON a.id = $1
-       LEFT JOIN checkpoint cp ON true
-       LEFT JOIN LATERAL (
-         SELECT s.id, s.role, s.regions, s.skills, c.definition::text AS calendar,
-           CASE WHEN $2::text IS NOT NULL AND cp.at = $2::text THEN NULL
-             ELSE (SELECT count(*) FROM triage.tickets t WHERE t.assignee_id = s.id AND t.status NOT IN ('RESOLVED', 'CLOSED'))::int END AS open_tickets
-         FROM triage.staff s LEFT JOIN triage.shift_calendars c ON c.id = s.calendar_id
-         WHERE s.role = 'ENGINEER' AND a.region = ANY(s.regions)
-       ) e ON true`,
-      [accountId, countedAt, TICKETS_READ_MODEL],
+       LEFT JOIN triage.staff s ON s.role = 'ENGINEER' AND a.region = ANY(s.regions)
+       LEFT JOIN triage.shift_calendars c ON c.id = s.calendar_id
+       ORDER BY s.id`,
+      [accountId, TICKETS_READ_MODEL],
     );
+    const first = rows[0];
+    const staff = rows.filter((row) => row.id !== null);
+    const ids = staff.map((row) => row.id!);
+    const key = ids.join('\n');
+    const seen = first?.checkpoint ?? null;
+    const kept = this.counted.get(key);
+    const counts = seen !== null && kept?.at === seen ? kept.counts : (await this.countOpenTickets(ids, key, seen)).counts;
+    return {
+      account: first?.region != null ? { region: first.region, tamId: first.tam_id } : null,
+      engineers: staff.map((row) => ({
+        id: row.id!,
+        role: row.role!,
+        regions: row.regions!,
+        skills: row.skills!,
+        calendarJson: row.calendar,
+        openTickets: counts.get(row.id!) ?? 0,
+      })),
+    };
+  }
+
+  private countOpenTickets(ids: string[], key: string, seen: string | null): Promise<{ at: string | null; counts: ReadonlyMap<string, number> }> {
+    if (ids.length === 0) return Promise.resolve({ at: seen, counts: new Map() });
+    const flight = `${seen ?? 'none'}\n${key}`;
+    let pending = this.counting.get(flight);
+    if (!pending) {
+      pending = (async () => {
+        const rows = await this.db.query<{ checkpoint: string | null; assignee_id: string | null; open_tickets: number | null }>(
+          `SELECT (SELECT commit_position::text || '/' || prepare_position::text FROM projections.checkpoints WHERE name = $2) AS checkpoint,
+             t.assignee_id, t.open_tickets
+           FROM (SELECT 1) AS one
+           LEFT JOIN (
+             SELECT assignee_id, count(*)::int AS open_tickets FROM triage.tickets
+             WHERE assignee_id = ANY($1) AND status NOT IN ('RESOLVED', 'CLOSED') GROUP BY assignee_id
+           ) t ON true`,
+          [ids, TICKETS_READ_MODEL],
+        );
+        const at = rows[0]?.checkpoint ?? null;
+        const counts = new Map(rows.filter((row) => row.assignee_id !== null).map((row) => [row.assignee_id!, Number(row.open_tickets)]));
+        const kept = this.counted.get(key);
+        if (at !== null && (!kept || laterCheckpoint(at, kept.at))) {
+          if (this.counted.size >= 64) this.counted.clear();
+          this.counted.set(key, { at, counts });
+        }
+        return { at, counts };
+      })().finally(() => this.counting.delete(flight));
+      this.counting.set(flight, pending);
+    }
+    return pending;
   }
 }
 
