@@ -204,4 +204,25 @@ describe('pre-peak checks and SDK advisories', () => {
     const assigned = (await upgrades()).find((c: any) => c.account.id === proactiveB);
     expect(assigned.tam).toEqual({ id: tamId });
   });
+
+  it('lets the daily sweep schedule what no process did: a ticket recorded where health checks do not run', async () => {
+    const calendarId = await defineCalendar(platform, admin, CN_CALENDAR);
+    const accountD = await registerAccount(platform, admin, { name: 'D' });
+    await signContract(platform, admin, standardContract(accountD, calendarId, { proactiveChecks: true }));
+    // As apps/intake alone would record it: nobody in that process tells health checks.
+    const ticketId = '6f0c1d3e-0000-4000-8000-00000000000d';
+    const now = (await mustData(platform.gql('{ now }', {}, admin))).now;
+    const diagnostics = { sdkName: 'Agora RTC SDK', sdkVersion: '4.2.2', platform: null, osVersion: null, deviceModel: null, networkType: null, errorCode: null, reproSteps: null, logUrls: [] };
+    const opened = { ticketId, accountId: accountD, channel: 'PORTAL', subject: 's', description: 'd', claimedSeverity: 'P2', diagnostics, externalId: null, receivedAt: now, openedBy: { id: 'admin-1', role: 'ADMIN' }, openedAt: now };
+    await platform.runtime.store.append(`ticket-${ticketId}`, [{ id: ticketId, type: 'TicketOpened', data: opened, metadata: { occurredAt: now, actor: { id: 'admin-1', role: 'ADMIN' }, correlationId: ticketId, causationId: null, schemaVersion: 1 } }], 'no_stream');
+    await platform.runtime.settleAll();
+    const forD = async () =>
+      (await mustData(platform.gql(CHECKS, { filter: { accountId: accountD, kind: ['SDK_UPGRADE'] } }, admin))).healthChecks.edges.map((e: any) => e.node);
+    expect(await forD()).toEqual([]);
+    const before = (await mustData(platform.gql(CHECKS, { filter: { kind: ['SDK_UPGRADE'] } }, admin))).healthChecks.totalCount;
+    await mustData(platform.gql('mutation { advanceClock(to: "2026-11-10T17:00:00Z") }', {}, admin)); // past Shanghai midnight
+    expect(await forD()).toEqual([expect.objectContaining({ status: 'SCHEDULED', reason: expect.stringMatching(/agora rtc sdk >=4.0.0 <4.2.3/i) })]);
+    const after = (await mustData(platform.gql(CHECKS, { filter: { kind: ['SDK_UPGRADE'] } }, admin))).healthChecks.totalCount;
+    expect(after, 'the accounts that had one get no second').toBe(before + 1);
+  });
 });

@@ -37,13 +37,19 @@ import {
   prePeakDueAt,
 } from '../domain/check-timing.js';
 import { HEALTH_CHECK_SWEEP_TIMER, sweepTimerId } from '../projections/health-checks.projection.js';
-import { HealthChecksQueries, type HealthCheckRow } from './health-checks.queries.js';
+import { HealthChecksQueries, type HealthCheckRow, type SdkAdvisoryRow } from './health-checks.queries.js';
 
 /** Ids of automatic checks derive from their cause, so scheduling twice (a retry, a replayed sweep) records once. */
 const CHECK_NAMESPACE = '9c4e2a71-5d3b-4f8e-a1c6-7b2d9e0f4a35';
 const SYSTEM = { id: 'health-checks', role: 'ADMIN' as const };
 /** PRE_HOLIDAY checks are scheduled when the period comes this close. */
 const HOLIDAY_LOOKAHEAD_DAYS = 30;
+/**
+ * Every new ticket reporting an SDK is matched against the advisories: they are few and rarely change, so
+ * they are kept this long (real time) rather than read per ticket. Publishing here drops them at once; one
+ * published in another process is seen within this, and the daily sweep schedules any check missed meanwhile.
+ */
+const ADVISORY_CACHE_MS = 1_000;
 
 interface NewCheck {
   checkId: string;
@@ -73,6 +79,17 @@ export class HealthChecksCommands {
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
     @Inject(CommandBus) private readonly commandBus: CommandBus,
   ) {}
+
+  private advisoryCache: { loadedAt: number; advisories: Promise<SdkAdvisoryRow[]> } | null = null;
+
+  private currentAdvisories(): Promise<SdkAdvisoryRow[]> {
+    if (!this.advisoryCache || performance.now() - this.advisoryCache.loadedAt > ADVISORY_CACHE_MS) {
+      const advisories = this.queries.allAdvisories();
+      this.advisoryCache = { loadedAt: performance.now(), advisories };
+      advisories.catch(() => (this.advisoryCache = null));
+    }
+    return this.advisoryCache.advisories;
+  }
 
   /** The account's TAM or an ADMIN schedules any kind of check, optionally recurring. */
   async schedule(principal: Principal, input: { accountId: string; kind: HealthCheckKind; dueAt: Date; recurrence: string | null; agenda: string }): Promise<string> {
@@ -162,6 +179,7 @@ export class HealthChecksCommands {
       { actor, now },
     );
     await this.runtime.settled(result);
+    this.advisoryCache = null;
     const advisory = (await this.queries.advisory(advisoryId))!;
     for (const accountId of affectedAccountIds) await this.scheduleSdkUpgrade(advisory, accountId, null, now);
     return advisoryId;
@@ -172,7 +190,7 @@ export class HealthChecksCommands {
     const { ticketId, accountId, sdkName, sdkVersion } = report;
     if (!sdkName || !sdkVersion) return;
     const now = this.clock.now();
-    for (const advisory of await this.queries.advisoriesForSdk(sdkName)) {
+    for (const advisory of await this.currentAdvisories()) {
       if (!sameSdk(advisory.sdkName, sdkName) || !versionAffected(sdkVersion, advisory.affectedVersions)) continue;
       if (await this.queries.hasScheduledSdkUpgradeCheck(accountId, advisory.id)) continue;
       await this.scheduleSdkUpgrade(advisory, accountId, ticketId, now);
@@ -287,9 +305,22 @@ export class HealthChecksCommands {
     if (terms.proactive && terms.calendar) await this.schedulePreHolidayChecks(account, terms.calendar, firedAt);
     for (const ended of await this.queries.endedRecurringWithoutSuccessor(accountId)) await this.scheduleNextOccurrence(ended);
     await this.moveScheduledChecks(accountId);
+    await this.catchUpSdkUpgrades(accountId, firedAt);
     const nextMidnight = DateTime.fromJSDate(firedAt, { zone: account.timeZone }).startOf('day').plus({ days: 1 }).toJSDate();
     await scheduleTimer(this.runtime.readDb, { id: sweepTimerId(accountId), kind: HEALTH_CHECK_SWEEP_TIMER, dueAt: nextMidnight, payload: { accountId } });
     return null;
+  }
+
+  /** An advisory that names a version the account reports, and no SDK_UPGRADE check for it ever: schedule one. */
+  private async catchUpSdkUpgrades(accountId: string, now: Date): Promise<void> {
+    const advisories = await this.currentAdvisories();
+    if (advisories.length === 0) return;
+    const reported = await this.queries.reportedSdksOf(accountId);
+    for (const advisory of advisories) {
+      if (!reported.some((report) => sameSdk(report.sdkName, advisory.sdkName) && versionAffected(report.version, advisory.affectedVersions))) continue;
+      if (await this.queries.hasAnySdkUpgradeCheck(accountId, advisory.id)) continue;
+      await this.scheduleSdkUpgrade(advisory, accountId, null, now);
+    }
   }
 
   private async schedulePreHolidayChecks(account: AccountRow, calendar: BusinessCalendar, now: Date): Promise<void> {

@@ -157,6 +157,28 @@ export class HealthChecksQueries {
     return row ? toAdvisory(row) : null;
   }
 
+  async allAdvisories(): Promise<SdkAdvisoryRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM health_checks.advisories ORDER BY published_at, id');
+    return rows.map(toAdvisory);
+  }
+
+  async hasAnySdkUpgradeCheck(accountId: string, advisoryId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM health_checks.checks WHERE account_id = $1 AND kind = 'SDK_UPGRADE' AND origin->>'advisoryId' = $2) AS found`,
+      [accountId, advisoryId],
+    );
+    return row?.found === true;
+  }
+
+  /** The SDK name and version pairs an account's tickets report. */
+  async reportedSdksOf(accountId: string): Promise<{ sdkName: string; version: string }[]> {
+    return this.db.query<{ sdkName: string; version: string }>(
+      `SELECT DISTINCT diagnostics->>'sdkName' AS "sdkName", diagnostics->>'sdkVersion' AS version FROM triage.tickets
+       WHERE account_id = $1 AND diagnostics->>'sdkName' IS NOT NULL AND diagnostics->>'sdkVersion' IS NOT NULL`,
+      [accountId],
+    );
+  }
+
   async advisoriesForSdk(sdkName: string): Promise<SdkAdvisoryRow[]> {
     const rows = await this.db.query<Record<string, any>>('SELECT * FROM health_checks.advisories WHERE lower(sdk_name) = lower($1) ORDER BY published_at', [sdkName.trim()]);
     return rows.map(toAdvisory);
