@@ -21,13 +21,26 @@ export async function readCheckpoint(sql: SqlExecutor, name: string): Promise<Po
   return row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : null;
 }
 
-export async function writeCheckpoint(tx: SqlExecutor, name: string, position: Position): Promise<void> {
-  await tx.query(
+/**
+ * Records how far a projection got. With `expected` (the checkpoint this writer last saw) the write is a
+ * compare-and-set: false when another process moved it meanwhile — its transaction must then roll back, since
+ * it applied events the other already had. Without `expected` (a rebuild, which owns the projection) it is plain.
+ */
+export async function writeCheckpoint(tx: SqlExecutor, name: string, position: Position, expected?: Position | null): Promise<boolean> {
+  const params: unknown[] = [name, position.commit.toString(), position.prepare.toString()];
+  let guard = '';
+  if (expected !== undefined) {
+    params.push(expected?.commit.toString() ?? null, expected?.prepare.toString() ?? null);
+    guard = 'WHERE checkpoints.commit_position = $4 AND checkpoints.prepare_position = $5';
+  }
+  const written = await tx.query(
     `INSERT INTO projections.checkpoints (name, commit_position, prepare_position) VALUES ($1, $2, $3)
      ON CONFLICT (name) DO UPDATE SET commit_position = EXCLUDED.commit_position,
-       prepare_position = EXCLUDED.prepare_position, updated_at = now()`,
-    [name, position.commit.toString(), position.prepare.toString()],
+       prepare_position = EXCLUDED.prepare_position, updated_at = now() ${guard}
+     RETURNING 1`,
+    params,
   );
+  return written.length === 1;
 }
 
 export async function deleteCheckpoint(tx: SqlExecutor, name: string): Promise<void> {

@@ -72,6 +72,17 @@ describe('projection runner', () => {
     await runner.stop();
   });
 
+  it('applies every event once when two processes run the same projection on one database', async () => {
+    // Two runners stand for two replicas of an app: each batch counts for whoever moves the checkpoint first.
+    const first = new ProjectionRunner(store, sql, [replyCounts()], { batchSize: 5 });
+    const second = new ProjectionRunner(store, sql, [replyCounts()], { batchSize: 3 });
+    await Promise.all([first.start(), second.start()]);
+    const position = await appendReplies(4, 12);
+    await Promise.all([first.waitFor(position), second.waitFor(position)]);
+    expect(await rows(sql)).toEqual([0, 1, 2, 3].map((t) => ({ ticket: `ticket-${t}`, replies: 12, last_n: 11 })));
+    await Promise.all([first.stop(), second.stop()]);
+  });
+
   it('after a crash mid-batch and a restart, rows equal a fresh rebuild', async () => {
     const position = await appendReplies(4, 25);
     const errors: unknown[] = [];

@@ -35,9 +35,16 @@ interface Waiter {
   resolve: () => void;
 }
 
+/** Another process applied these events first (it moved the checkpoint): this batch is rolled back. */
+class CheckpointMoved extends Error {
+  override readonly name = 'CheckpointMoved';
+}
+
 /** One projection's catch-up loop: subscription → batches → one transaction per batch with its checkpoint. */
 class ProjectionLoop {
   position: Position | null = null;
+  /** The checkpoint as this loop last read or wrote it: its writes are compare-and-set against it. */
+  private checkpointed: Position | null = null;
   /** Events read since start (for progress reports). */
   processed = 0;
   private buffer: EventBuffer | null = null;
@@ -59,6 +66,7 @@ class ProjectionLoop {
   async start(): Promise<void> {
     this.stopped = false;
     this.position = await readCheckpoint(this.sql, this.projection.name);
+    this.checkpointed = this.position;
     this.running = this.run();
   }
 
@@ -77,16 +85,23 @@ class ProjectionLoop {
           // A batch of nothing this projection handles changes no rows: its checkpoint can wait (a restart
           // re-reads those events and skips them again), which spares a transaction per batch.
           if (relevant.length > 0 || this.skippedSinceCheckpoint >= CHECKPOINT_EVERY_SKIPPED) {
+            // Two processes running this projection on one database: the checkpoint decides which batch counts.
             await this.sql.transaction(async (tx) => {
               if (relevant.length > 0) await this.projection.apply(relevant, tx);
-              await writeCheckpoint(tx, this.projection.name, last);
+              if (!(await writeCheckpoint(tx, this.projection.name, last, this.checkpointed))) throw new CheckpointMoved(this.projection.name);
             });
+            this.checkpointed = last;
             this.skippedSinceCheckpoint = 0;
           }
           this.advance(last);
           failures = 0;
         }
       } catch (error) {
+        if (error instanceof CheckpointMoved) {
+          // Not a failure: continue from where the other process got (its rows are already there).
+          await this.resumeFromCheckpoint();
+          continue;
+        }
         failures += 1;
         this.options.onError?.(this.projection.name, error);
       } finally {
@@ -94,10 +109,18 @@ class ProjectionLoop {
       }
       // A failed batch was rolled back: resume from the last committed checkpoint after a pause.
       if (!this.stopped && failures > 0) {
-        this.position = await readCheckpoint(this.sql, this.projection.name).catch(() => this.position);
+        await this.resumeFromCheckpoint().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 100 * 2 ** failures)));
       }
     }
+  }
+
+  private async resumeFromCheckpoint(): Promise<void> {
+    const stored = await readCheckpoint(this.sql, this.projection.name);
+    this.checkpointed = stored;
+    this.skippedSinceCheckpoint = 0;
+    if (stored && (!this.position || comparePositions(stored, this.position) > 0)) this.advance(stored);
+    else this.position = stored;
   }
 
   advance(position: Position): void {
@@ -135,7 +158,7 @@ class ProjectionLoop {
     // Record how far it got, so a restart does not re-read what it passed over.
     if (this.skippedSinceCheckpoint > 0 && this.position) {
       const position = this.position;
-      await this.sql.transaction((tx) => writeCheckpoint(tx, this.projection.name, position)).catch(() => undefined);
+      await this.sql.transaction((tx) => writeCheckpoint(tx, this.projection.name, position, this.checkpointed)).catch(() => undefined);
       this.skippedSinceCheckpoint = 0;
     }
   }
