@@ -1,5 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { PlatformRuntime } from '#platform-kit';
+import { SlaModule } from '#sla';
 import { TriageModule } from '#triage';
 import { IntakeQueries } from './application/intake.queries.js';
 import { OpenTicketHandler } from './application/open-ticket.handler.js';
@@ -11,9 +12,12 @@ import { SlackThreads } from './channels/slack-threads.repository.js';
 import { OpenTicketResolver } from './graphql/open-ticket.resolver.js';
 import { intakeDirectoryProjection } from './projections/intake-directory.projection.js';
 
-/** Intake: tickets from every channel (GraphQL, e-mail, IM), once per channel message. */
+/**
+ * Intake: tickets from every channel (GraphQL, e-mail, IM), once per channel message. Opening one needs triage
+ * (routing) and SLA (the pin) in the same process, so the intake app alone runs them too.
+ */
 @Module({
-  imports: [TriageModule],
+  imports: [TriageModule, SlaModule],
   controllers: [EmailChannelController, SlackChannelController],
   providers: [IntakeQueries, OpenTicketHandler, OpenHealthCheckTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
   exports: [OpenTicketHandler, IntakeQueries],
