@@ -190,6 +190,26 @@ describe('health checks: scheduling, recurrence, completion, missed, handover, a
     expect((await mustData(platform.gql(AGENDA, { tamId: tamAId, from: '2026-11-01T00:00:00Z', to: '2026-12-31T00:00:00Z' }, tamA))).tamAgenda).toHaveLength(0);
   });
 
+  it('lets the check’s TAM or an ADMIN cancel a scheduled check; a series moves on unless it is ended', async () => {
+    const CANCEL = 'mutation($id: ID!, $reason: String!, $end: Boolean) { cancelHealthCheck(id: $id, reason: $reason, endSeries: $end) { id status } }';
+    const weekly = (await mustData(schedule(admin, { dueAt: '2026-11-20T02:00:00Z', recurrence: 'FREQ=WEEKLY', agenda: 'Weekly sync' }))).scheduleHealthCheck;
+    expect(weekly.tam.id).toBe(tamBId);
+    expect(codeOf(await platform.gql(CANCEL, { id: weekly.id, reason: 'not mine' }, tamA))).toBe('FORBIDDEN');
+    expect(codeOf(await platform.gql(CANCEL, { id: weekly.id, reason: 'mine' }, customer))).toBe('FORBIDDEN');
+    expect(codeOf(await platform.gql(CANCEL, { id: weekly.id, reason: ' ' }, tamB))).toBe('BAD_USER_INPUT');
+    expect((await mustData(platform.gql(CANCEL, { id: weekly.id, reason: 'Customer on holiday' }, tamB))).cancelHealthCheck.status).toBe('CANCELLED');
+    expect(codeOf(await platform.gql(CANCEL, { id: weekly.id, reason: 'again' }, tamB))).toBe('BAD_USER_INPUT');
+    const series = async () =>
+      (await mustData(platform.gql(CHECKS, { filter: { accountId, kind: ['PERIODIC'] } }, admin))).healthChecks.edges.map((e: any) => e.node).filter((c: any) => c.agenda === 'Weekly sync');
+    const next = (await series()).find((c: any) => c.status === 'SCHEDULED');
+    expect(next.dueAt).toBe('2026-11-27T02:00:00.000Z');
+    await mustData(platform.gql(CANCEL, { id: next.id, reason: 'Account paused check-ins', end: true }, admin));
+    expect((await series()).map((c: any) => [c.dueAt, c.status])).toEqual([
+      ['2026-11-20T02:00:00.000Z', 'CANCELLED'],
+      ['2026-11-27T02:00:00.000Z', 'CANCELLED'],
+    ]);
+  });
+
   it('marks a check not completed within 24 hours of its due time MISSED, by the clock, and moves a series on', async () => {
     // Due 10 Nov 02:00Z: still SCHEDULED at 11 Nov 01:59Z, MISSED from 02:00Z.
     await mustData(platform.gql('mutation { advanceClock(to: "2026-11-11T01:59:00Z") }', {}, admin));
@@ -205,7 +225,7 @@ describe('health checks: scheduling, recurrence, completion, missed, handover, a
     await mustData(platform.gql('mutation { advanceClock(to: "2026-12-02T03:00:00Z") }', {}, admin));
     const series = (await mustData(platform.gql(CHECKS, { filter: { accountId, kind: ['PERIODIC'], dueBefore: '2027-02-01T00:00:00Z' } }, admin))).healthChecks.edges
       .map((e: any) => e.node)
-      .filter((c: any) => c.recurrence);
+      .filter((c: any) => c.agenda === 'Monthly health review');
     expect(series.map((c: any) => [c.dueAt, c.status])).toEqual([
       ['2026-11-03T02:00:00.000Z', 'COMPLETED'],
       ['2026-12-01T02:00:00.000Z', 'MISSED'],

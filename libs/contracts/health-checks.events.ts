@@ -57,7 +57,12 @@ export interface HealthCheckMissed {
   type: 'HealthCheckMissed';
   data: { checkId: string; accountId: string; tamId: string | null; dueAt: string; missedAt: string };
 }
-export type HealthCheckEvent = HealthCheckScheduled | HealthCheckReassigned | HealthCheckCompleted | HealthCheckMissed;
+export interface HealthCheckCancelled {
+  type: 'HealthCheckCancelled';
+  /** `endsSeries`: a recurring check's series stops here; otherwise its next occurrence is scheduled. */
+  data: { checkId: string; accountId: string; reason: string; endsSeries: boolean; cancelledBy: Actor; cancelledAt: string };
+}
+export type HealthCheckEvent = HealthCheckScheduled | HealthCheckReassigned | HealthCheckCompleted | HealthCheckMissed | HealthCheckCancelled;
 
 export interface TrafficPeakDeclared {
   type: 'TrafficPeakDeclared';

@@ -259,6 +259,24 @@ export class HealthChecksCommands {
     await this.scheduleNextOccurrence(check);
   }
 
+  /** The check's TAM or an ADMIN cancels a scheduled check; a recurring one moves on unless the series ends. */
+  async cancel(principal: Principal, checkId: string, input: { reason: string; endSeries: boolean }): Promise<void> {
+    const now = this.clock.now();
+    const actor = { id: principal.id, role: principal.role };
+    const check = await this.queries.check(checkId);
+    if (!check || (principal.role === 'CUSTOMER' && principal.accountId !== check.accountId)) throw notFound('Health check');
+    const mayCancel = principal.role === 'ADMIN' || (principal.role === 'TAM' && check.tamId === principal.id);
+    const result = await executeCommand(
+      this.runtime.store,
+      healthCheckStream(checkId),
+      healthCheckDecider,
+      { type: 'CancelHealthCheck', reason: input.reason, endSeries: input.endSeries, mayCancel, actor, now },
+      { actor, now },
+    );
+    await this.runtime.settled(result);
+    if (!input.endSeries) await this.scheduleNextOccurrence(check);
+  }
+
   /** Timer: a check still SCHEDULED a day after it was due is MISSED (and a recurring one moves on). */
   async markMissed(timer: Timer, firedAt: Date): Promise<AppendResult | null> {
     const checkId = String(timer.payload.checkId);

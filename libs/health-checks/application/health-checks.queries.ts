@@ -20,6 +20,9 @@ export interface HealthCheckRow {
   completedAt: Date | null;
   summary: string | null;
   findings: FindingRecord[];
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  endsSeries: boolean;
 }
 export interface HealthCheckFilterValues {
   accountId?: string | null;
@@ -123,10 +126,11 @@ export class HealthChecksQueries {
     return rows.map(toCheck);
   }
 
-  /** Recurring checks that ended (completed or missed) with no next occurrence scheduled yet. */
+  /** Recurring checks that ended (completed, missed, cancelled without ending the series) with no next occurrence yet. */
   async endedRecurringWithoutSuccessor(accountId: string): Promise<HealthCheckRow[]> {
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT * FROM health_checks.checks c WHERE c.account_id = $1 AND c.recurrence IS NOT NULL AND c.status IN ('COMPLETED', 'MISSED')
+      `SELECT * FROM health_checks.checks c WHERE c.account_id = $1 AND c.recurrence IS NOT NULL AND c.status IN ('COMPLETED', 'MISSED', 'CANCELLED')
+       AND NOT c.ends_series
        AND NOT EXISTS (SELECT 1 FROM health_checks.checks n WHERE n.origin->>'previousCheckId' = c.id)`,
       [accountId],
     );
@@ -222,6 +226,9 @@ function toCheck(row: Record<string, any>): HealthCheckRow {
     completedAt: dateOrNull(row.completed_at),
     summary: row.summary,
     findings: row.findings,
+    cancelledAt: dateOrNull(row.cancelled_at),
+    cancelReason: row.cancel_reason,
+    endsSeries: row.ends_series === true,
   };
 }
 

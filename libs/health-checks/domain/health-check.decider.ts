@@ -53,14 +53,23 @@ export interface MarkHealthCheckMissed {
   type: 'MarkHealthCheckMissed';
   now: Date;
 }
-export type HealthCheckCommand = ScheduleHealthCheck | ReassignHealthCheck | CompleteHealthCheck | MarkHealthCheckMissed;
+export interface CancelHealthCheck {
+  type: 'CancelHealthCheck';
+  reason: string;
+  endSeries: boolean;
+  /** The check's TAM or an ADMIN. */
+  mayCancel: boolean;
+  actor: Actor;
+  now: Date;
+}
+export type HealthCheckCommand = ScheduleHealthCheck | ReassignHealthCheck | CompleteHealthCheck | MarkHealthCheckMissed | CancelHealthCheck;
 
 export interface HealthCheckState {
   scheduled: boolean;
   checkId: string;
   accountId: string;
   tamId: string | null;
-  status: 'SCHEDULED' | 'COMPLETED' | 'MISSED';
+  status: 'SCHEDULED' | 'COMPLETED' | 'MISSED' | 'CANCELLED';
   dueAt: string;
 }
 
@@ -150,6 +159,18 @@ export const healthCheckDecider: Decider<HealthCheckCommand, HealthCheckState, H
           },
         ];
       }
+      case 'CancelHealthCheck': {
+        if (!state.scheduled) throw notFound('Health check');
+        if (!command.mayCancel) throw forbidden('Only the check’s TAM or an ADMIN can cancel it');
+        if (state.status !== 'SCHEDULED') throw badUserInput(`The check is ${state.status.toLowerCase()}; only a scheduled one can be cancelled`, 'id');
+        const reason = text(command.reason, 'reason', 2_000);
+        return [
+          {
+            type: 'HealthCheckCancelled',
+            data: { checkId: state.checkId, accountId: state.accountId, reason, endsSeries: command.endSeries, cancelledBy: command.actor, cancelledAt: command.now.toISOString() },
+          },
+        ];
+      }
       default: {
         const unknown: never = command;
         throw new Error(`Unhandled health-check command ${JSON.stringify(unknown)}`);
@@ -167,6 +188,8 @@ export const healthCheckDecider: Decider<HealthCheckCommand, HealthCheckState, H
         return { ...state, status: 'COMPLETED' };
       case 'HealthCheckMissed':
         return { ...state, status: 'MISSED' };
+      case 'HealthCheckCancelled':
+        return { ...state, status: 'CANCELLED' };
       default: {
         const unknown: never = event;
         throw new Error(`Unhandled health-check event ${JSON.stringify(unknown)}`);

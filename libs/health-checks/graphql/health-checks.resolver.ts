@@ -102,6 +102,18 @@ export class HealthChecksResolver {
     return toHealthCheckType((await this.queries.check(id))!);
   }
 
+  @Roles('TAM', 'ADMIN')
+  @Mutation(() => HealthCheckType, { description: 'the check’s TAM or ADMIN: a SCHEDULED check becomes CANCELLED; a recurring one moves on to its next occurrence unless endSeries' })
+  async cancelHealthCheck(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason', { type: () => String }) reason: string,
+    @Args('endSeries', { type: () => Boolean, nullable: true, defaultValue: false }) endSeries: boolean | null,
+  ): Promise<HealthCheckType> {
+    await this.commands.cancel(principal, id, { reason, endSeries: endSeries ?? false });
+    return toHealthCheckType((await this.queries.check(id))!);
+  }
+
   @Roles('CUSTOMER', 'TAM', 'ADMIN')
   @Mutation(() => TrafficPeakType, { description: 'the account’s CUSTOMER, its TAM, or ADMIN; schedules a PRE_PEAK check under proactive checks' })
   async declareTrafficPeak(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => DeclareTrafficPeakInput }) input: DeclareTrafficPeakInput): Promise<TrafficPeakType> {

@@ -23,6 +23,7 @@ export const healthChecksProjection: Projection = {
     'HealthCheckReassigned',
     'HealthCheckCompleted',
     'HealthCheckMissed',
+    'HealthCheckCancelled',
     'TrafficPeakDeclared',
     'SdkAdvisoryPublished',
     'AgendaFeedTokenIssued',
@@ -36,7 +37,11 @@ export const healthChecksProjection: Projection = {
       id text PRIMARY KEY, account_id text NOT NULL, tam_id text, kind text NOT NULL, status text NOT NULL,
       due_at timestamptz NOT NULL, recurrence text, series_start_at timestamptz, agenda text NOT NULL, reason text,
       origin jsonb NOT NULL, scheduled_at timestamptz NOT NULL, completed_at timestamptz, summary text,
-      findings jsonb NOT NULL DEFAULT '[]', missed_at timestamptz)`);
+      findings jsonb NOT NULL DEFAULT '[]', missed_at timestamptz, cancelled_at timestamptz, cancel_reason text,
+      ends_series boolean NOT NULL DEFAULT false)`);
+    // Columns added after the table first shipped.
+    await sql.query(`ALTER TABLE health_checks.checks ADD COLUMN IF NOT EXISTS cancelled_at timestamptz,
+      ADD COLUMN IF NOT EXISTS cancel_reason text, ADD COLUMN IF NOT EXISTS ends_series boolean NOT NULL DEFAULT false`);
     await sql.query('CREATE INDEX IF NOT EXISTS checks_due ON health_checks.checks (due_at, id)');
     await sql.query('CREATE INDEX IF NOT EXISTS checks_account ON health_checks.checks (account_id, status, due_at)');
     await sql.query('CREATE INDEX IF NOT EXISTS checks_tam ON health_checks.checks (tam_id, status, due_at)');
@@ -95,6 +100,17 @@ async function applyOne(event: HealthChecksContextEvent & RecordedEvent, tx: Sql
       await tx.query(`UPDATE health_checks.checks SET status = 'MISSED', missed_at = $2 WHERE id = $1`, [event.data.checkId, event.data.missedAt]);
       await cancelTimer(tx, missedTimerId(event.data.checkId));
       return;
+    case 'HealthCheckCancelled': {
+      const d = event.data;
+      await tx.query(`UPDATE health_checks.checks SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, ends_series = $4 WHERE id = $1`, [
+        d.checkId,
+        d.cancelledAt,
+        d.reason,
+        d.endsSeries,
+      ]);
+      await cancelTimer(tx, missedTimerId(d.checkId));
+      return;
+    }
     case 'TrafficPeakDeclared': {
       const d = event.data;
       await tx.query(
