@@ -162,6 +162,7 @@ describe('health checks: scheduling, recurrence, completion, missed, handover, a
     expect((await ics()).status).toBe(401);
     expect((await ics(tamB)).status).toBe(403);
     expect((await ics(customer)).status).toBe(403);
+    expect((await fetch(`${platform.url}/tams/no-such-tam/agenda.ics`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
 
     expect(codeOf(await platform.gql('mutation($t: ID!) { issueAgendaFeedToken(tamId: $t) { id } }', { t: tamAId }, tamB))).toBe('FORBIDDEN');
     const issued = (await mustData(platform.gql('mutation($t: ID!) { issueAgendaFeedToken(tamId: $t) { id token url } }', { t: tamAId }, tamA))).issueAgendaFeedToken;

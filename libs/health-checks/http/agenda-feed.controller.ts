@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Headers, Inject, Param, Query, UseFilters } from '@nestjs/common';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import { AccountsQueries } from '#accounts';
+import { AccountsQueries, type StaffRow } from '#accounts';
 import { forbidden, notFound, type Principal } from '#contracts';
 import { CLOCK, Public, RestExceptionFilter, TokenService, type Clock } from '#platform-kit';
 import { feedTokenHash } from '../application/health-checks.commands.js';
@@ -35,9 +35,11 @@ export class AgendaFeedController {
   async agenda(@Param('id') tamId: string, @Query('token') feedToken: string | undefined, @Headers('authorization') authorization: string | undefined): Promise<string> {
     if (feedToken !== undefined) await this.checkFeedToken(tamId, feedToken);
     else this.checkPrincipal(tamId, await this.tokens.fromAuthorization(authorization));
+    const tam = await this.accounts.staff(tamId);
+    if (tam?.role !== 'TAM') throw notFound('TAM');
     const now = this.clock.now();
     const checks = await this.queries.agenda(tamId, new Date(now.getTime() - FEED_PAST_MS), new Date(now.getTime() + FEED_AHEAD_MS));
-    return this.calendar(tamId, checks);
+    return this.calendar(tam, checks);
   }
 
   private async checkFeedToken(tamId: string, token: string): Promise<void> {
@@ -49,10 +51,10 @@ export class AgendaFeedController {
     if (principal.role !== 'ADMIN' && !(principal.role === 'TAM' && principal.id === tamId)) throw forbidden('Only that TAM or an ADMIN');
   }
 
-  private async calendar(tamId: string, checks: HealthCheckRow[]): Promise<string> {
-    const [tam, accounts] = await Promise.all([this.accounts.staff(tamId), this.accounts.accountsByIds([...new Set(checks.map((c) => c.accountId))])]);
+  private async calendar(tam: StaffRow, checks: HealthCheckRow[]): Promise<string> {
+    const accounts = await this.accounts.accountsByIds([...new Set(checks.map((c) => c.accountId))]);
     const accountName = new Map(accounts.map((a) => [a.id, a.name]));
-    const calendar = ical({ name: `Ledgerdesk check-ins${tam ? ` — ${tam.name}` : ''}`, prodId: { company: 'Ledgerdesk', product: 'TAM agenda', language: 'EN' }, method: ICalCalendarMethod.PUBLISH });
+    const calendar = ical({ name: `Ledgerdesk check-ins — ${tam.name}`, prodId: { company: 'Ledgerdesk', product: 'TAM agenda', language: 'EN' }, method: ICalCalendarMethod.PUBLISH });
     for (const check of checks) {
       calendar.createEvent({
         id: `${check.id}@ledgerdesk`,
