@@ -10,15 +10,16 @@ import {
   standardContract,
 } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
-describe('accounts, contracts, calendars, staff and TAM handover over GraphQL', () => {
+describe.each(TEST_BACKENDS)('accounts, contracts, calendars, staff and TAM handover over GraphQL (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let engineer: string;
   let auditor: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: '2026-02-13T09:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-02-13T09:00:00Z' });
     admin = await platform.token('ADMIN');
     engineer = await platform.token('ENGINEER');
     auditor = await platform.token('AUDITOR');

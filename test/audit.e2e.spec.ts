@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 const VERIFY = 'query($id: ID!) { verifyTicketHistory(ticketId: $id) { ticketId valid eventsChecked headHash brokenAtRevision problem } }';
 
-describe('verifying a ticket’s record', () => {
+describe.each(TEST_BACKENDS)('verifying a ticket’s record (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let auditor: string;
@@ -13,7 +14,7 @@ describe('verifying a ticket’s record', () => {
   let ticketId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: '2026-03-06T02:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-03-06T02:00:00Z' });
     admin = await platform.token('ADMIN');
     auditor = await platform.token('AUDITOR');
     const calendarId = await defineCalendar(platform, admin);

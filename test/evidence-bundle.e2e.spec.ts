@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEvidenceBundle, type EvidenceBundle } from '#audit';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
-describe('evidence bundles, checked offline', () => {
+describe.each(TEST_BACKENDS)('evidence bundles, checked offline (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let customer: string;
@@ -11,7 +12,7 @@ describe('evidence bundles, checked offline', () => {
   let ticketId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: '2026-03-06T02:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-03-06T02:00:00Z' });
     admin = await platform.token('ADMIN');
     const calendarId = await defineCalendar(platform, admin);
     const accountId = await registerAccount(platform, admin);

@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, eventCount, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 const CHECK_FIELDS = 'id kind status dueAt recurrence agenda reason completedAt summary tam { id } account { id } findings { severity summary recommendation ticket { id channel claimedSeverity } }';
 const SCHEDULE = `mutation($input: ScheduleHealthCheckInput!) { scheduleHealthCheck(input: $input) { ${CHECK_FIELDS} } }`;
@@ -10,7 +11,7 @@ const CHECKS = `query($filter: HealthCheckFilter, $first: Int, $after: String) {
   totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${CHECK_FIELDS} } } } }`;
 const AGENDA = 'query($tamId: ID!, $from: DateTime!, $to: DateTime!) { tamAgenda(tamId: $tamId, from: $from, to: $to) { id dueAt kind } }';
 
-describe('health checks: scheduling, recurrence, completion, missed, handover, agenda', () => {
+describe.each(TEST_BACKENDS)('health checks: scheduling, recurrence, completion, missed, handover, agenda (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let tamA: string;
@@ -25,7 +26,7 @@ describe('health checks: scheduling, recurrence, completion, missed, handover, a
 
   beforeAll(async () => {
     // Mon 2 Nov 2026, 09:00 Shanghai.
-    platform = await startTestPlatform({ clockStart: '2026-11-02T01:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-11-02T01:00:00Z' });
     admin = await platform.token('ADMIN');
     const calendarId = await defineCalendar(platform, admin);
     accountId = await registerAccount(platform, admin, { name: 'Livestream Co' });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, eventCount, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 const CHECKS = `query($filter: HealthCheckFilter) { healthChecks(filter: $filter, first: 200) { totalCount edges { node { id kind status dueAt reason agenda tam { id } account { id } } } } }`;
 const PEAK = 'mutation($input: DeclareTrafficPeakInput!) { declareTrafficPeak(input: $input) { id name startsAt endsAt expectedPeakUsers account { id } healthCheck { kind dueAt reason status } } }';
@@ -21,7 +22,7 @@ const CN_CALENDAR = {
 };
 const US_CALENDAR = { name: 'New York 5x8', timeZone: 'America/New_York', weeklyHours: weekdays('09:00', '17:00'), holidayRegion: 'US' };
 
-describe('pre-holiday checks, driven by the clock', () => {
+describe.each(TEST_BACKENDS)('pre-holiday checks, driven by the clock (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let cnAccount: string;
@@ -30,7 +31,7 @@ describe('pre-holiday checks, driven by the clock', () => {
   let tamId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: '2026-08-20T00:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-08-20T00:00:00Z' });
     admin = await platform.token('ADMIN');
     tamId = await registerStaff(platform, admin, { role: 'TAM' });
     const cnCalendar = await defineCalendar(platform, admin, CN_CALENDAR);
@@ -95,7 +96,7 @@ describe('pre-holiday checks, driven by the clock', () => {
   });
 });
 
-describe('pre-peak checks and SDK advisories', () => {
+describe.each(TEST_BACKENDS)('pre-peak checks and SDK advisories (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let tam: string;
@@ -109,7 +110,7 @@ describe('pre-peak checks and SDK advisories', () => {
 
   beforeAll(async () => {
     // Tue 20 Oct 2026, 10:00 Shanghai.
-    platform = await startTestPlatform({ clockStart: '2026-10-20T02:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-10-20T02:00:00Z' });
     admin = await platform.token('ADMIN');
     tamId = await registerStaff(platform, admin, { role: 'TAM' });
     const otherTamId = await registerStaff(platform, admin, { role: 'TAM', name: 'Other TAM' });

@@ -1,24 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { PgliteClient, SqlEventStore, type SqlClient } from '#event-store';
+import { PgliteClient, PostgresClient, SqlEventStore, type SqlClient } from '#event-store';
 import { setupTimers } from '#platform-kit';
 import { ProjectionRunner } from '#projections';
 import { PLATFORM_PROJECTIONS } from '../apps/platform/platform.projections.js';
 import { generateLog } from '../bench/replay/generate.js';
+import { freshPostgresDatabase, TEST_BACKENDS } from './support/test-databases.js';
 
 /** Every read-model table, as sorted JSON rows. */
 async function snapshot(sql: SqlClient): Promise<Record<string, string[]>> {
   const tables = await sql.query<{ name: string }>(
     `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-     WHERE table_schema IN ('accounts', 'triage', 'intake', 'sla') AND table_name <> 'slack_threads' ORDER BY 1`,
+     WHERE table_schema IN ('accounts', 'triage', 'intake', 'sla', 'health_checks') AND table_name <> 'slack_threads' ORDER BY 1`,
   );
   const rows: Record<string, string[]> = {};
   for (const { name } of tables) rows[name] = (await sql.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${name} t`)).map((r) => r.row).sort();
   return rows;
 }
 
-describe('rebuild on a realistic log (bench:replay generator)', () => {
+describe.each(TEST_BACKENDS)('rebuild on a realistic log (bench:replay generator) (%s)', (backend) => {
   it('a one-pass rebuild of every projection gives the rows the live run built batch by batch', async () => {
-    const sql = await PgliteClient.open();
+    const database = backend === 'postgres' ? await freshPostgresDatabase() : null;
+    const sql: SqlClient = database ? new PostgresClient({ connectionString: database.url }) : await PgliteClient.open();
     try {
       const log = await generateLog(sql, 10_000, { writers: 4, longTicketEvents: 300, log: () => undefined });
       const store = await SqlEventStore.open(sql, { ownsClient: false });
@@ -36,6 +38,7 @@ describe('rebuild on a realistic log (bench:replay generator)', () => {
       await runner.stop();
     } finally {
       await sql.close();
+      await database?.drop();
     }
   }, 600_000);
 });

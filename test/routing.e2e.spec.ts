@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, eventCount, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 const OPEN = `mutation($input: OpenTicketInput!) { openTicket(input: $input) { id version status assignee { id } sla { contractVersion calendarVersion } } }`;
 
@@ -8,7 +9,7 @@ const OPEN = `mutation($input: OpenTicketInput!) { openTicket(input: $input) { i
  * openTicket records TicketOpened and the routing triage decided in one append, pins the SLA policy, and
  * answers once the read models show all of it; routing balances by the open tickets the read model holds.
  */
-describe('opening and routing a ticket', () => {
+describe.each(TEST_BACKENDS)('opening and routing a ticket (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let accountId: string;
@@ -17,7 +18,7 @@ describe('opening and routing a ticket', () => {
 
   beforeAll(async () => {
     // Friday 2026-03-06 10:00 in Shanghai: the APAC day shift is open.
-    platform = await startTestPlatform({ clockStart: '2026-03-06T02:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-03-06T02:00:00Z' });
     admin = await platform.token('ADMIN', { id: 'routing-admin' });
     const calendarId = await defineCalendar(platform, admin);
     accountId = await registerAccount(platform, admin, { name: 'Routing Co' });

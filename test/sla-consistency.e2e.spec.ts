@@ -4,6 +4,7 @@ import { checkSlaConsistency, slaStatus, type SlaPolicy } from '#sla';
 import type { TicketEvent } from '#contracts';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 type Step =
   | { kind: 'open'; severity: 'P0' | 'P1' | 'P2' | 'P3' }
@@ -19,7 +20,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), minutes: fc.integer({ min: 1, max: 600 }) }),
 );
 
-describe('the SLA read model equals the pure engine after a random workload', () => {
+describe.each(TEST_BACKENDS)('the SLA read model equals the pure engine after a random workload (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let engineer: string;
@@ -27,7 +28,7 @@ describe('the SLA read model equals the pure engine after a random workload', ()
   let accountId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: '2026-03-02T01:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-03-02T01:00:00Z' });
     admin = await platform.token('ADMIN');
     engineer = await platform.token('ENGINEER');
     const calendarId = await defineCalendar(platform, admin);

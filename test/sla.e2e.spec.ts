@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 const OPEN = 'mutation($input: OpenTicketInput!) { openTicket(input: $input) { id } }';
 const SLA = `query($id: ID!) { ticket(id: $id) { escalationLevel sla { severity contractVersion calendarVersion breached nextDueAt
   clocks { metric cycle state coverage targetMinutes startedAt dueAt warnedAt breachedAt stoppedAt elapsedMinutes pausedMinutes } } } }`;
 
-describe('SLA over GraphQL with a manual clock', () => {
+describe.each(TEST_BACKENDS)('SLA over GraphQL with a manual clock (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let engineer: string;
@@ -15,7 +16,7 @@ describe('SLA over GraphQL with a manual clock', () => {
   let otherAccountId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: '2026-03-06T02:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-03-06T02:00:00Z' });
     admin = await platform.token('ADMIN');
     engineer = await platform.token('ENGINEER');
     const calendarId = await defineCalendar(platform, admin);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, eventCount, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 const TICKET_FIELDS = `id version status channel subject claimedSeverity assessedSeverity severity escalationLevel openedAt resolvedAt closedAt
   account { id } assignee { id name }
@@ -9,7 +10,7 @@ const TICKET_FIELDS = `id version status channel subject claimedSeverity assesse
   replies { id body visibility author { id role } }`;
 const OPEN = `mutation($input: OpenTicketInput!) { openTicket(input: $input) { ${TICKET_FIELDS} } }`;
 
-describe('the ticket lifecycle over GraphQL', () => {
+describe.each(TEST_BACKENDS)('the ticket lifecycle over GraphQL (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let engineerToken: string;
@@ -24,7 +25,7 @@ describe('the ticket lifecycle over GraphQL', () => {
 
   beforeAll(async () => {
     // Friday 2026-03-06 10:00 in Shanghai: the APAC day shift is open.
-    platform = await startTestPlatform({ clockStart: '2026-03-06T02:00:00Z' });
+    platform = await startTestPlatform({ backend, clockStart: '2026-03-06T02:00:00Z' });
     admin = await platform.token('ADMIN');
     const calendarId = await defineCalendar(platform, admin);
     const nightShift = await defineCalendar(platform, admin, {
@@ -95,7 +96,7 @@ describe('the ticket lifecycle over GraphQL', () => {
     });
 
     it('gives a P0 to the account’s TAM when no engineer in its region is on shift', async () => {
-      const night = await startTestPlatform({ clockStart: '2026-03-07T02:00:00Z' }); // a Saturday
+      const night = await startTestPlatform({ backend, clockStart: '2026-03-07T02:00:00Z' }); // a Saturday
       try {
         const nightAdmin = await night.token('ADMIN');
         const calendarId = await defineCalendar(night, nightAdmin);

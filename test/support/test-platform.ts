@@ -5,6 +5,7 @@ import { PLATFORM_CONTEXTS } from '../../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type Principal } from '#platform-kit';
 import type { Role } from '#event-store';
 import { openTestPglite } from '../../libs/event-store/testing/test-pglite.js';
+import { freshPostgresDatabase, type TestBackend } from './test-databases.js';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 
@@ -24,21 +25,30 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-/** The whole platform (or some contexts) on an in-memory PGlite and a manual clock, on a free port. */
+/**
+ * The whole platform (or some contexts) on a manual clock, on a free port: on an in-memory PGlite, or with
+ * `backend: 'postgres'` in a fresh database on the LEDGERDESK_TEST_DATABASE_URL server (dropped on close).
+ */
 export async function startTestPlatform(
-  options: { clockStart?: string; clock?: 'manual' | 'system'; contexts?: Type[]; env?: Record<string, string> } = {},
+  options: { clockStart?: string; clock?: 'manual' | 'system'; contexts?: Type[]; env?: Record<string, string>; backend?: TestBackend } = {},
 ): Promise<TestPlatform> {
   const clock = options.clock ?? 'manual';
+  const database = options.backend === 'postgres' ? await freshPostgresDatabase() : null;
   const config = loadConfig({
     PORT: '0',
     LEDGERDESK_DATA_DIR: 'memory://',
     LEDGERDESK_JWT_SECRET: TEST_JWT_SECRET,
     LEDGERDESK_CLOCK: clock,
     ...(clock === 'manual' ? { LEDGERDESK_CLOCK_START: options.clockStart ?? '2026-02-13T09:00:00Z' } : {}),
+    ...(database ? { LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: database.url } : {}),
     ...options.env,
   });
   const logger = createLogger(process.env.LEDGERDESK_TEST_LOG ?? 'silent');
-  const { app, port } = await startLedgerdesk('test', options.contexts ?? PLATFORM_CONTEXTS, config, logger, { openEmbedded: openTestPglite });
+  const started = await startLedgerdesk('test', options.contexts ?? PLATFORM_CONTEXTS, config, logger, { openEmbedded: openTestPglite }).catch(async (error: unknown) => {
+    await database?.drop();
+    throw error;
+  });
+  const { app, port } = started;
   const url = `http://127.0.0.1:${port}`;
   const tokens = app.get(TokenService);
   return {
@@ -56,6 +66,9 @@ export async function startTestPlatform(
       const body = (await response.json()) as GraphqlResult;
       return { ...body, status: response.status } as GraphqlResult<any>;
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      await database?.drop();
+    },
   };
 }

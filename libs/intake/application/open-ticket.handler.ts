@@ -120,10 +120,18 @@ export class OpenTicketHandler {
     return { ticketId, created: true, recorded: open.events };
   }
 
-  /** A repeat: nothing recorded; answers once the read models show what the first delivery recorded. */
+  /**
+   * A repeat: answers once the read models show what the first delivery recorded. The first may still be on
+   * its way to the SLA pin (a concurrent delivery) or may have stopped short of it (a crash): the pin is asked
+   * for again — it records only when missing — and waited for with the rest.
+   */
   private async alreadyOpened(ticketId: string, history: readonly RecordedEvent[]): Promise<OpenTicketResult> {
     const last = history.at(-1);
-    if (last) await this.runtime.settled(last.position);
+    const opened = history.find((event) => event.type === 'TicketOpened')?.data as TicketOpened['data'] | undefined;
+    const pinned = opened
+      ? await this.commandBus.execute<PinSlaPolicy, Recorded>(new PinSlaPolicy(ticketId, opened.accountId, new Date(opened.receivedAt)))
+      : null;
+    await this.runtime.settled([last?.position ?? null, pinned]);
     return { ticketId, created: false, recorded: [] };
   }
 }

@@ -87,8 +87,11 @@ export class SlaCommands {
         eventIds: () => uuidv5(`pin:${ticketId}`, SLA_NAMESPACE),
       });
     } catch (error) {
-      if (error instanceof WrongExpectedVersion) return nothing; // the stream has history: pinned already
-      throw error;
+      if (!(error instanceof WrongExpectedVersion)) throw error;
+      // Pinned already (a repeated or concurrent opening): answer with that pin, so the caller waits for it too.
+      const [existing] = await this.runtime.store.readStream(slaStream(ticketId), { maxCount: 1 });
+      if (!existing) return nothing;
+      return { appended: { position: existing.position, nextExpectedRevision: existing.revision, alreadyRecorded: true }, eventTypes: [existing.type], events: [] };
     }
   }
 
