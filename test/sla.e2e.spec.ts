@@ -168,4 +168,15 @@ describe.each(TEST_BACKENDS)('SLA over GraphQL with a manual clock (%s)', (backe
     expect(health.slaAttainmentPercent).toBeLessThan(100);
   });
 
+  it('drops the timers of a clock that a severity change removes', async () => {
+    const id = await open('P1');
+    await mustData(platform.gql('mutation($id: ID!) { addReply(ticketId: $id, body: "Looking") { id } }', { id }, engineer));
+    const pending = async () =>
+      (await platform.runtime.readDb.query<{ id: string }>(`SELECT id FROM platform.timers WHERE id LIKE $1 AND fired_at IS NULL ORDER BY id`, [`sla:%:${id}:NEXT_UPDATE:%`])).map((t) => t.id);
+    expect(await pending()).toEqual([`sla:breach:${id}:NEXT_UPDATE:1`, `sla:warning:${id}:NEXT_UPDATE:1`]);
+    // P2 has no update target in this contract: the update cycle and its timers are gone.
+    await mustData(platform.gql('mutation($id: ID!) { assessSeverity(ticketId: $id, severity: P2, reason: "single user") { id } }', { id }, engineer));
+    expect((await slaOf(id)).sla.clocks.map((c: { metric: string }) => c.metric)).not.toContain('NEXT_UPDATE');
+    expect(await pending()).toEqual([]);
+  });
 });

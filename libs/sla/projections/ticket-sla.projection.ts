@@ -44,7 +44,9 @@ export const ticketSlaProjection: Projection = {
       byTicket.set(event.data.ticketId, list);
     }
     const rows = await tx.query<TicketSlaRow & { ticket_id: string }>(
-      'SELECT ticket_id, account_id, policy, pinned_at, events, breaches, warnings FROM sla.ticket_sla WHERE ticket_id = ANY($1)',
+      `SELECT ticket_id, account_id, policy, pinned_at, events, breaches, warnings,
+         (SELECT jsonb_agg(jsonb_build_object('metric', c->'metric', 'cycle', c->'cycle')) FROM jsonb_array_elements(status->'clocks') c) AS clock_keys
+       FROM sla.ticket_sla WHERE ticket_id = ANY($1)`,
       [[...byTicket.keys()]],
     );
     const stored = new Map(rows.map((row) => [row.ticket_id, row]));
@@ -63,6 +65,8 @@ interface TicketSlaRow {
   events: TicketEvent[];
   breaches: (Recorded & { at: string })[];
   warnings: (Recorded & { at: string })[];
+  /** The clocks of the status last written, whose timers may have to go. */
+  clock_keys: Recorded[] | null;
 }
 
 interface WrittenRow {
@@ -108,6 +112,13 @@ function foldTicket(ticketId: string, row: TicketSlaRow | undefined, events: rea
     if (pinnedAt) latest = Math.max(latest, Date.parse(pinnedAt));
     status = slaStatus(facts, policy, new Date(latest));
     scheduleTimers(timers, ticketId, status, warnings, breaches);
+    // A clock that is gone (a severity without that target, fewer update cycles) takes its timers with it.
+    const current = status.clocks;
+    for (const gone of row?.clock_keys ?? []) {
+      if (current.some((clock) => clock.metric === gone.metric && clock.cycle === gone.cycle)) continue;
+      timers.cancel(timerId('warning', ticketId, gone.metric, gone.cycle));
+      timers.cancel(timerId('breach', ticketId, gone.metric, gone.cycle));
+    }
   }
   return { ticketId, accountId, policy, pinnedAt, facts, breaches, warnings, status };
 }
