@@ -133,7 +133,7 @@ export class HealthChecksCommands {
       this.runtime.store,
       trafficPeakStream(peakId),
       trafficPeakDecider,
-      { type: 'DeclareTrafficPeak', peakId, accountId: account.id, name: input.name, startsAt: input.startsAt, endsAt: input.endsAt, expectedPeakUsers: input.expectedPeakUsers ?? null, healthCheckId, mayDeclare, actor, now },
+      { type: 'DeclareTrafficPeak', peakId, accountId: account.id, name: input.name, startsAt: input.startsAt, endsAt: input.endsAt, expectedPeakUsers: input.expectedPeakUsers, healthCheckId, mayDeclare, actor, now },
       { actor, now },
     );
     if (healthCheckId && terms.calendar) {

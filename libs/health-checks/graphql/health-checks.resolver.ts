@@ -25,14 +25,6 @@ import {
 /** An agenda longer than this is a report, not an agenda. */
 const MAX_AGENDA_RANGE_DAYS = 366;
 
-export function toHealthCheckType(row: HealthCheckRow): HealthCheckType {
-  return { ...row, findings: row.findings.map((finding) => ({ ...finding })) };
-}
-
-function toTrafficPeakType(row: TrafficPeakRow): TrafficPeakType {
-  return { ...row };
-}
-
 const visibleTo = (principal: Principal, accountId: string) => principal.role !== 'CUSTOMER' || principal.accountId === accountId;
 
 @Resolver(() => HealthCheckType)
@@ -46,7 +38,7 @@ export class HealthChecksResolver {
   @Query(() => HealthCheckType, { nullable: true, description: 'customers: their own account’s checks only' })
   async healthCheck(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<HealthCheckType | null> {
     const row = await this.queries.check(id);
-    return row && visibleTo(principal, row.accountId) ? toHealthCheckType(row) : null;
+    return row && visibleTo(principal, row.accountId) ? row : null;
   }
 
   @Query(() => HealthCheckConnectionType, { description: 'ordered by dueAt; customers see their own account’s checks only' })
@@ -63,7 +55,7 @@ export class HealthChecksResolver {
     }
     const cursor = decodeCursor(after, 2) as [string, string] | null;
     const page = await this.queries.checksPage(values, checkPageSize(first), cursor ? { dueAt: cursor[0], id: cursor[1] } : null);
-    const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.dueAt.toISOString(), row.id]), node: toHealthCheckType(row) }));
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.dueAt.toISOString(), row.id]), node: row }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
   }
 
@@ -78,14 +70,14 @@ export class HealthChecksResolver {
     if (principal.role === 'TAM' && principal.id !== tamId) throw forbidden('A TAM reads their own agenda');
     if (to <= from) throw badUserInput('to must be after from', 'to');
     if (to.getTime() - from.getTime() > MAX_AGENDA_RANGE_DAYS * 86_400_000) throw badUserInput(`the range must be at most ${MAX_AGENDA_RANGE_DAYS} days`, 'to');
-    return (await this.queries.agenda(tamId, from, to)).map(toHealthCheckType);
+    return (await this.queries.agenda(tamId, from, to));
   }
 
   @Roles('TAM', 'ADMIN')
   @Mutation(() => HealthCheckType, { description: 'the account’s TAM or ADMIN' })
   async scheduleHealthCheck(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => ScheduleHealthCheckInput }) input: ScheduleHealthCheckInput): Promise<HealthCheckType> {
     const id = await this.commands.schedule(principal, { ...input, recurrence: input.recurrence ?? null });
-    return toHealthCheckType((await this.queries.check(id))!);
+    return (await this.queries.check(id))!;
   }
 
   @Roles('TAM', 'ADMIN')
@@ -99,7 +91,7 @@ export class HealthChecksResolver {
       summary: input.summary,
       findings: input.findings.map((finding) => ({ ...finding, openTicket: finding.openTicket ?? false })),
     });
-    return toHealthCheckType((await this.queries.check(id))!);
+    return (await this.queries.check(id))!;
   }
 
   @Roles('TAM', 'ADMIN')
@@ -111,14 +103,14 @@ export class HealthChecksResolver {
     @Args('endSeries', { type: () => Boolean, nullable: true, defaultValue: false }) endSeries: boolean | null,
   ): Promise<HealthCheckType> {
     await this.commands.cancel(principal, id, { reason, endSeries: endSeries ?? false });
-    return toHealthCheckType((await this.queries.check(id))!);
+    return (await this.queries.check(id))!;
   }
 
   @Roles('CUSTOMER', 'TAM', 'ADMIN')
   @Mutation(() => TrafficPeakType, { description: 'the account’s CUSTOMER, its TAM, or ADMIN; schedules a PRE_PEAK check under proactive checks' })
   async declareTrafficPeak(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => DeclareTrafficPeakInput }) input: DeclareTrafficPeakInput): Promise<TrafficPeakType> {
     const id = await this.commands.declareTrafficPeak(principal, { ...input, expectedPeakUsers: input.expectedPeakUsers ?? null });
-    return toTrafficPeakType((await this.queries.trafficPeak(id))!);
+    return (await this.queries.trafficPeak(id))!;
   }
 
   @Roles('ADMIN')
@@ -210,7 +202,7 @@ export class TrafficPeakResolver {
   async healthCheck(@Parent() peak: TrafficPeakType, @Loaders() loaders: LoaderFactory): Promise<HealthCheckType | null> {
     if (!peak.healthCheckId) return null;
     const row = await loaders<string, HealthCheckRow>('health-checks.checks', async (ids) => byKey(ids, await this.queries.checksByIds(ids), (c) => c.id)).load(peak.healthCheckId);
-    return row ? toHealthCheckType(row) : null;
+    return row ? row : null;
   }
 }
 
@@ -240,7 +232,7 @@ export class AccountTrafficPeaksResolver {
       const rows = await this.queries.trafficPeaksOf(ids);
       return ids.map((id) => rows.filter((row) => row.accountId === id));
     });
-    return ((await loader.load(account.id)) ?? []).map(toTrafficPeakType);
+    return ((await loader.load(account.id)) ?? []);
   }
 }
 
@@ -251,6 +243,6 @@ export class NextCheckInResolver {
   @ResolveField(() => HealthCheckType, { nullable: true, description: 'the soonest SCHEDULED check-in' })
   async nextCheckIn(@Parent() health: AccountHealthType, @Loaders() loaders: LoaderFactory): Promise<HealthCheckType | null> {
     const row = await loaders<string, HealthCheckRow>('health-checks.next', async (ids) => byKey(ids, await this.queries.nextCheckIns(ids), (c) => c.accountId)).load(health.accountId);
-    return row ? toHealthCheckType(row) : null;
+    return row ? row : null;
   }
 }

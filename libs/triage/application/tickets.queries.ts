@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CalendarDefinition } from '#calendar';
 import { badUserInput, type Visibility } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
