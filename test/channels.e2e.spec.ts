@@ -21,12 +21,15 @@ function email(options: {
   messageId?: string | null;
   subject?: string;
   date?: string | null;
+  /** The relay's own stamp, as the top Received header. */
+  received?: string;
   inReplyTo?: string;
   references?: string;
   text?: string;
   html?: string;
 }): string {
   const headers = [
+    ...(options.received ? [`Received: from mx.livecommerce.example by relay.ledgerdesk.example; ${options.received}`] : []),
     `From: ${options.from ?? 'Wei Zhang <wei@livecommerce.example>'}`,
     'To: support@ledgerdesk.example',
     `Subject: ${options.subject ?? 'Video freezes'}`,
@@ -86,8 +89,10 @@ describe('e-mail and IM channels', () => {
         body: message,
       });
 
-    it('opens an EMAIL ticket: severity from the subject tag, the tag stripped, received at the Date header', async () => {
-      const response = await post(email({ messageId: '<open-1@mail.livecommerce.example>', subject: '[P1] Video freezes after 30 seconds' }));
+    it('opens an EMAIL ticket: severity from the subject tag, the tag stripped, received at the Date header (near the relay receipt)', async () => {
+      const response = await post(
+        email({ messageId: '<open-1@mail.livecommerce.example>', subject: '[P1] Video freezes after 30 seconds', received: 'Fri, 13 Feb 2026 08:31:00 +0000' }),
+      );
       expect(response.status).toBe(201);
       const body = await response.json();
       expect(body).toEqual({ ticketId: expect.any(String), created: true, action: 'opened' });
@@ -100,6 +105,15 @@ describe('e-mail and IM channels', () => {
         account: { id: accountId },
         replies: [],
       });
+    });
+
+    it('never backdates a ticket to a Date far from the relay receipt: the receipt (or now) is when it was received', async () => {
+      const dayOld = await (await post(email({ subject: '[P0] Down since yesterday', date: 'Thu, 12 Feb 2026 09:00:00 +0000' }))).json();
+      expect((await ticket(dayOld.ticketId)).openedAt).toBe('2026-02-13T09:00:00.000Z');
+      const relayed = await (
+        await post(email({ subject: '[P0] Down', date: 'Thu, 12 Feb 2026 09:00:00 +0000', received: 'Fri, 13 Feb 2026 08:40:00 +0000' }))
+      ).json();
+      expect((await ticket(relayed.ticketId)).openedAt).toBe('2026-02-13T08:40:00.000Z');
     });
 
     it('defaults to P2, takes the text of an HTML-only message, and uses now for a Date older than 30 days or in the future', async () => {

@@ -139,6 +139,20 @@ describe.each(TEST_BACKENDS)('the ticket lifecycle over GraphQL (%s)', (backend)
       await expectRefused(OPEN, { input: ticketInput(overrides) }, admin, code, message);
     });
 
+    it('refuses a customer’s receivedAt (a backdated P0 would be breached on arrival), writing nothing', async () => {
+      await expectRefused(OPEN, { input: ticketInput({ claimedSeverity: 'P0', receivedAt: '2026-03-05T02:00:00Z' }) }, customer, 'BAD_USER_INPUT', /receivedAt/);
+    });
+
+    it('takes receivedAt from staff recording a phone call, and the record keeps the claimed and the recorded instants', async () => {
+      const ticket = await open(admin, { channel: 'PHONE', receivedAt: '2026-03-06T01:30:00Z' });
+      expect(ticket.openedAt).toBe('2026-03-06T01:30:00.000Z');
+      const history = await mustData(
+        platform.gql('query($id: ID!) { ticketHistory(ticketId: $id) { events { type recordedAt data } } }', { id: ticket.id }, admin),
+      );
+      const opened = history.ticketHistory.events.find((event: { type: string }) => event.type === 'TicketOpened');
+      expect(opened.data).toMatchObject({ receivedAt: '2026-03-06T01:30:00.000Z', claimedReceivedAt: '2026-03-06T01:30:00.000Z', openedAt: '2026-03-06T02:00:00.000Z' });
+    });
+
     it('opens only under a contract in force at receivedAt', async () => {
       await expectRefused(OPEN, { input: ticketInput({ accountId: lateContractAccountId, receivedAt: '2026-03-04T23:00:00Z' }) }, admin, 'BAD_USER_INPUT', /no contract in force/);
       expect((await open(admin, { accountId: lateContractAccountId, receivedAt: '2026-03-05T01:00:00Z' })).openedAt).toBe('2026-03-05T01:00:00.000Z');

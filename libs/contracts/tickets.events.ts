@@ -29,7 +29,10 @@ export interface TicketOpened {
     claimedSeverity: Severity;
     diagnostics: Diagnostics;
     externalId: string | null;
+    /** The instant the SLA clocks start from (openedAt, or what a trusted source set). */
     receivedAt: string;
+    /** What the source claimed (staff's input, an e-mail's Date), even when not adopted; absent on older events. */
+    claimedReceivedAt?: string | null;
     openedBy: Actor;
     openedAt: string;
   };

@@ -31,7 +31,12 @@ export interface OpenTicketRequest {
   claimedSeverity: Severity;
   diagnostics: Diagnostics;
   externalId: string | null;
+  /** The instant to record as received (null: now). */
   receivedAt: Date | null;
+  /** Who set receivedAt: the caller of openTicket, or a trusted channel adapter. */
+  receivedAtFrom?: 'CALLER' | 'CHANNEL';
+  /** What the source claimed, when it differs from receivedAt (an e-mail Date outside the allowed skew). */
+  claimedReceivedAt?: Date | null;
 }
 
 export interface OpenTicketResult {
@@ -81,6 +86,8 @@ export class OpenTicketHandler {
         ticketId,
         ...request,
         receivedAt,
+        receivedAtFrom: request.receivedAt === null ? null : (request.receivedAtFrom ?? 'CALLER'),
+        claimedReceivedAt: request.claimedReceivedAt ?? request.receivedAt,
         actor,
         customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
         coverageProblem,

@@ -24,15 +24,30 @@ export function channelSubject(text: string, fallback: string): string {
   return subject.length > MAX_SUBJECT_CHARS ? `${subject.slice(0, MAX_SUBJECT_CHARS - 1)}…` : subject;
 }
 
+/** How far an e-mail's Date may lie from the relay's receipt and still be taken as when it was received. */
+export const MAX_EMAIL_DATE_SKEW_MS = 15 * 60 * 1000;
+
 /**
- * When an e-mail was received, from its Date header: used when it lies within the last 30 days and not in the
- * future (by the platform clock), because that is what the open-ticket rule accepts; anything else (missing,
- * unparsable, a sender's clock running ahead, older than 30 days) falls back to now.
+ * When an e-mail was received. The relay's receipt time (its own stamp, the top `Received:` header; else
+ * now) is trusted when it lies within the last 30 days and not in the future (by the platform clock). The
+ * sender's Date header is only a claim: it is taken when it lies within MAX_EMAIL_DATE_SKEW_MS of that
+ * receipt, so a sender cannot backdate a ticket by writing an old Date; otherwise the receipt time is.
  */
-export function emailReceivedAt(date: Date | undefined, now: Date): Date {
-  if (!date || Number.isNaN(date.getTime())) return now;
-  const age = now.getTime() - date.getTime();
-  return age >= 0 && age <= MAX_BACKDATING_MS ? date : now;
+export function emailReceivedAt(date: Date | undefined, now: Date, relayReceivedAt: Date | null = null): Date {
+  const relayAge = relayReceivedAt ? now.getTime() - relayReceivedAt.getTime() : Number.NaN;
+  const receipt = relayAge >= 0 && relayAge <= MAX_BACKDATING_MS ? relayReceivedAt! : now;
+  if (!date || Number.isNaN(date.getTime())) return receipt;
+  const skew = Math.abs(receipt.getTime() - date.getTime());
+  return skew <= MAX_EMAIL_DATE_SKEW_MS && date.getTime() <= now.getTime() ? date : receipt;
+}
+
+/** The instant the top `Received:` header (the last hop, i.e. the relay) was stamped, if it names one. */
+export function relayReceiptOf(received: string | string[] | undefined): Date | null {
+  const top = Array.isArray(received) ? received[0] : received;
+  const stamp = top?.slice(top.lastIndexOf(';') + 1).trim();
+  if (!top?.includes(';') || !stamp) return null;
+  const at = new Date(stamp);
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 /** Every `<message-id>` in an In-Reply-To or References value (mailparser gives a string or a list). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelSubject, emailReceivedAt, messageIds, senderOf, severityTag, slackText } from './channel-messages.js';
+import { channelSubject, emailReceivedAt, messageIds, relayReceiptOf, senderOf, severityTag, slackText } from './channel-messages.js';
 import { bearerMatches, slackSignature, slackSignatureProblem } from './channel-signatures.js';
 
 describe('channel signatures', () => {
@@ -60,14 +60,30 @@ describe('channel messages', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 
-  it('takes the Date header when within the last 30 days and not in the future, else now', () => {
+  it('takes the Date header only within 15 minutes of the relay receipt, else the receipt (within 30 days), else now', () => {
     const now = new Date('2026-02-13T09:00:00Z');
-    expect(emailReceivedAt(new Date('2026-02-13T08:00:00Z'), now).toISOString()).toBe('2026-02-13T08:00:00.000Z');
-    expect(emailReceivedAt(new Date('2026-01-14T09:00:00Z'), now).toISOString()).toBe('2026-01-14T09:00:00.000Z');
-    expect(emailReceivedAt(new Date('2026-01-14T08:59:59Z'), now)).toBe(now);
+    expect(emailReceivedAt(new Date('2026-02-13T08:50:00Z'), now).toISOString()).toBe('2026-02-13T08:50:00.000Z');
+    // A sender's old Date is a claim, not a receipt: a day back does not backdate the ticket.
+    expect(emailReceivedAt(new Date('2026-02-12T09:00:00Z'), now)).toBe(now);
+    const relay = new Date('2026-02-13T08:00:00Z');
+    expect(emailReceivedAt(new Date('2026-02-13T07:46:00Z'), now, relay).toISOString()).toBe('2026-02-13T07:46:00.000Z');
+    expect(emailReceivedAt(new Date('2026-02-13T07:44:59Z'), now, relay)).toBe(relay);
+    expect(emailReceivedAt(undefined, now, relay)).toBe(relay);
+    // A relay stamp in the future or older than 30 days is not trusted either.
+    expect(emailReceivedAt(undefined, now, new Date('2026-02-13T09:00:01Z'))).toBe(now);
+    expect(emailReceivedAt(undefined, now, new Date('2026-01-14T08:59:59Z'))).toBe(now);
     expect(emailReceivedAt(new Date('2026-02-13T09:00:01Z'), now)).toBe(now);
     expect(emailReceivedAt(new Date('nonsense'), now)).toBe(now);
     expect(emailReceivedAt(undefined, now)).toBe(now);
+  });
+
+  it('reads the relay receipt from the top Received header', () => {
+    expect(relayReceiptOf(['from a by relay.example; Fri, 13 Feb 2026 08:31:00 +0000', 'from b by c; Fri, 13 Feb 2026 08:20:00 +0000'])?.toISOString()).toBe(
+      '2026-02-13T08:31:00.000Z',
+    );
+    expect(relayReceiptOf('from a by relay.example')).toBeNull();
+    expect(relayReceiptOf('from a; not a date')).toBeNull();
+    expect(relayReceiptOf(undefined)).toBeNull();
   });
 
   it('finds message ids in In-Reply-To and References', () => {

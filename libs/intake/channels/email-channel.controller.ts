@@ -11,6 +11,7 @@ import {
   MAX_MESSAGE_ID_CHARS,
   messageIds,
   noDiagnostics,
+  relayReceiptOf,
   senderOf,
   severityTag,
 } from './channel-messages.js';
@@ -79,7 +80,9 @@ export class EmailChannelController {
         claimedSeverity: severity,
         diagnostics: noDiagnostics(),
         externalId: messageId,
-        receivedAt: emailReceivedAt(mail.date, this.clock.now()),
+        receivedAt: emailReceivedAt(mail.date, this.clock.now(), relayReceiptOf(mail.headers.get('received') as string | string[] | undefined)),
+        receivedAtFrom: 'CHANNEL',
+        claimedReceivedAt: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
       });
     });
     response.status(outcome.action === 'duplicate' ? 200 : 201);

@@ -16,6 +16,13 @@ export interface OpenTicket {
   diagnostics: Diagnostics;
   externalId: string | null;
   receivedAt: Date;
+  /**
+   * Who set receivedAt: the CALLER of openTicket (staff recording a phone call; never a customer), a trusted
+   * CHANNEL adapter (an e-mail's Date checked against the relay's receipt), or null when it is the opening instant.
+   */
+  receivedAtFrom: 'CALLER' | 'CHANNEL' | null;
+  /** The instant the source claimed (the caller's input, the e-mail's Date), kept even when not adopted. */
+  claimedReceivedAt: Date | null;
   actor: Actor;
   customerAccountId: string | null;
   /** Looked up by the handler: why the account's contract in force at receivedAt does not cover this, or null. */
@@ -48,6 +55,10 @@ export const openTicketDecider: Decider<OpenTicket, OpeningState, TicketEvent> =
     if (command.description.length > MAX_DESCRIPTION_CHARS) {
       throw badUserInput(`description must be at most ${MAX_DESCRIPTION_CHARS} characters`, 'input.description');
     }
+    // A customer could otherwise backdate a P0 so that it is breached on arrival and claim a credit for it.
+    if (command.receivedAtFrom === 'CALLER' && command.actor.role === 'CUSTOMER') {
+      throw badUserInput('receivedAt is set only by staff recording a call or by a channel adapter; leave it out', 'input.receivedAt');
+    }
     if (command.receivedAt.getTime() > command.now.getTime()) throw badUserInput('receivedAt must not be in the future', 'input.receivedAt');
     if (command.now.getTime() - command.receivedAt.getTime() > MAX_BACKDATING_MS) {
       throw badUserInput('receivedAt must be within the last 30 days', 'input.receivedAt');
@@ -67,6 +78,7 @@ export const openTicketDecider: Decider<OpenTicket, OpeningState, TicketEvent> =
           diagnostics: command.diagnostics,
           externalId: command.externalId,
           receivedAt: command.receivedAt.toISOString(),
+          claimedReceivedAt: command.claimedReceivedAt?.toISOString() ?? null,
           openedBy: command.actor,
           openedAt: command.now.toISOString(),
         },

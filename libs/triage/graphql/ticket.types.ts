@@ -50,7 +50,7 @@ export class OpenTicketInput {
   @Field(() => SeverityEnum) claimedSeverity!: Severity;
   @Field(() => DiagnosticsInput, { nullable: true }) diagnostics?: DiagnosticsInput | null;
   @Field(() => String, { nullable: true, description: 'the channel’s own id: a retry returns the same ticket' }) externalId?: string | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'when the channel received it; default now; never in the future' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'when it was received (staff recording a call); default now; never in the future; refused from a CUSTOMER' })
   receivedAt?: Date | null;
 }
 
