@@ -18,10 +18,10 @@ try {
   if (role === 'CUSTOMER' && !values.account) throw new Error('a CUSTOMER token needs --account <accountId>');
   const config = loadConfig();
   const { secret } = resolveJwtSecret(config.jwtSecret, config.dataDir);
-  const token = await new TokenService(secret).sign(
-    { id: values.sub ?? role.toLowerCase(), role, accountId: values.account ?? null },
-    values.ttl,
-  );
+  const tokens = new TokenService(secret, { maxLifetimeSeconds: config.tokenMaxLifetimeSeconds });
+  const token = await tokens.sign({ id: values.sub ?? role.toLowerCase(), role, accountId: values.account ?? null }, values.ttl);
+  // The platform's own rules (e.g. a --ttl beyond LEDGERDESK_TOKEN_MAX_LIFETIME) refuse it here, not at first use.
+  await tokens.verify(token);
   process.stdout.write(`${token}\n`);
 } catch (error) {
   const message = error instanceof ConfigError ? `invalid configuration: ${error.message}` : (error as Error).message;

@@ -22,10 +22,14 @@ export async function runApp(name: string, contexts: Type[]): Promise<void> {
   const logger = createLogger(config.logLevel);
   try {
     const { app, port } = await startLedgerdesk(name, contexts, config, logger);
-    const token = await app.get(TokenService).sign({ id: 'admin', role: 'ADMIN', accountId: null }, '30d');
+    // As long-lived as the configured maximum allows (30 days by default).
+    const lifetime = config.tokenMaxLifetimeSeconds;
+    const token = await app.get(TokenService).sign({ id: 'admin', role: 'ADMIN', accountId: null }, `${lifetime}s`);
     logger.info({ port, store: config.eventStore, clock: config.clock }, `${name} listening on http://localhost:${port}/graphql`);
     if (!config.jwtSecret) {
-      process.stdout.write(`\nADMIN token (30 days; mint more with \`npm run token -- --role ADMIN\`):\n${token}\n\n`);
+      const days = Math.floor(lifetime / 86_400);
+      const span = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : `${Math.floor(lifetime / 60)} minutes`;
+      process.stdout.write(`\nADMIN token (${span}; mint more with \`npm run token -- --role ADMIN\`):\n${token}\n\n`);
     }
     let closing = false;
     const shutdown = (signal: string) => {

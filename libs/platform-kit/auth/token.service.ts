@@ -1,27 +1,45 @@
-import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Role } from '#event-store';
-import { unauthenticated } from '#contracts';
 import { ROLES, type Principal } from './principal.js';
+import { checkTokenClaims, DEFAULT_ISSUED_AT_SKEW_SECONDS, tokenRefused, type TokenClaimRules } from './token-claims.js';
 
 /** Verified tokens kept in memory (a few hundred bytes each). */
 const MAX_VERIFIED_TOKENS = 10_000;
 
-/** HS256 tokens: `sub` the person, `role`, and `accountId` for customers. */
+/** The default longest token lifetime (`exp - iat`): a working day and a half. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 36 * 60 * 60;
+
+/** A verified token: its principal and the claims revocation looks at. */
+export interface VerifiedToken {
+  principal: Principal;
+  /** The token's own id, when it has one (a denylist can name it). */
+  jti: string | null;
+  issuedAtMs: number;
+  expiresAtMs: number;
+}
+
+/** HS256 tokens: `sub` the person, `role`, and `accountId` for customers; `exp`, `iat` and `jti` always. */
 export class TokenService {
   // A KeyObject made once: handing jose the raw bytes re-imports the HMAC key on every request.
   private readonly key: KeyObject;
+  private readonly rules: TokenClaimRules;
 
-  constructor(secret: string) {
+  constructor(secret: string, rules: Partial<TokenClaimRules> = {}) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.rules = {
+      maxLifetimeSeconds: rules.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+      issuedAtSkewSeconds: rules.issuedAtSkewSeconds ?? DEFAULT_ISSUED_AT_SKEW_SECONDS,
+    };
   }
 
   async sign(principal: Principal, expiresIn: string | number = '12h', issuedAt?: Date): Promise<string> {
     const jwt = new SignJWT({ role: principal.role, ...(principal.accountId ? { accountId: principal.accountId } : {}) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.id)
+      .setJti(randomUUID())
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresIn);
     return jwt.sign(this.key);
@@ -29,47 +47,72 @@ export class TokenService {
 
   /**
    * Tokens already verified, with their expiry: a client sends the same token with every request, and the
-   * HMAC check (a WebCrypto job) is the costly part of a request's authentication. A hit still checks expiry.
+   * HMAC check (a WebCrypto job) is the costly part of a request's authentication. A hit still checks expiry
+   * (against real time); revocation is checked by the caller on every request, hit or not.
    */
-  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  private readonly verified = new Map<string, VerifiedToken>();
 
-  /** Verifies signature, algorithm (HS256 only: `alg: none` and others are refused) and expiry. */
+  /** The principal of a token that passes `verifyToken`. */
   async verify(token: string): Promise<Principal> {
+    return (await this.verifyToken(token)).principal;
+  }
+
+  /**
+   * Verifies signature and algorithm (HS256 only: `alg: none` and others are refused), then the claim rules
+   * (`checkTokenClaims`: exp, iat, lifetime) and the principal's claims.
+   */
+  async verifyToken(token: string): Promise<VerifiedToken> {
     const known = this.verified.get(token);
     if (known) {
       // jose's rule: expired once `exp` (seconds) is not after now.
-      if (known.expiresAtMs > Date.now()) return known.principal;
+      if (known.expiresAtMs > Date.now()) return known;
       this.verified.delete(token);
-      throw unauthenticated('The token has expired');
+      throw tokenRefused('EXPIRED', 'The token has expired');
     }
+    let payload;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
-      const role = payload['role'];
-      const accountId = payload['accountId'];
-      if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw unauthenticated('The token has no subject');
-      if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw unauthenticated('The token has no valid role');
-      if (accountId !== undefined && typeof accountId !== 'string') throw unauthenticated('The token has an invalid accountId');
-      if (role === 'CUSTOMER' && !accountId) throw unauthenticated('A CUSTOMER token must name its accountId');
-      const principal: Principal = Object.freeze({ id: payload.sub, role: role as Role, accountId: accountId ?? null });
-      // Only a token whose validity is a plain deadline is kept (one with `nbf` is checked every time).
-      if (typeof payload.exp === 'number' && payload.nbf === undefined) {
-        if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.clear();
-        this.verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
-      }
-      return principal;
+      // jose checks exp and nbf when present (against real time); checkTokenClaims then requires exp and iat.
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw unauthenticated('The token has expired');
-      if (error instanceof errors.JOSEError) throw unauthenticated('The token is not valid');
+      if (error instanceof errors.JWTExpired) throw tokenRefused('EXPIRED', 'The token has expired');
+      if (error instanceof errors.JWTClaimValidationFailed) throw tokenRefused('INVALID_CLAIMS', `The token is not valid: ${error.claim}`);
+      if (error instanceof errors.JWSSignatureVerificationFailed) throw tokenRefused('INVALID_SIGNATURE', 'The token is not valid');
+      if (error instanceof errors.JOSEError) throw tokenRefused('MALFORMED', 'The token is not valid');
       throw error;
     }
+    // Real time, never the platform clock (which may be a manual one set in the past).
+    checkTokenClaims(payload, Date.now(), this.rules);
+    const role = payload['role'];
+    const accountId = payload['accountId'];
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw tokenRefused('INVALID_CLAIMS', 'The token has no subject');
+    if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw tokenRefused('INVALID_CLAIMS', 'The token has no valid role');
+    if (accountId !== undefined && typeof accountId !== 'string') throw tokenRefused('INVALID_CLAIMS', 'The token has an invalid accountId');
+    if (role === 'CUSTOMER' && !accountId) throw tokenRefused('INVALID_CLAIMS', 'A CUSTOMER token must name its accountId');
+    const verified: VerifiedToken = Object.freeze({
+      principal: Object.freeze({ id: payload.sub, role: role as Role, accountId: accountId ?? null }),
+      jti: typeof payload.jti === 'string' ? payload.jti : null,
+      issuedAtMs: payload.iat! * 1000,
+      expiresAtMs: payload.exp! * 1000,
+    });
+    // Only a token whose validity is a plain deadline is kept (one with `nbf` is checked every time).
+    if (payload.nbf === undefined) {
+      if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.clear();
+      this.verified.set(token, verified);
+    }
+    return verified;
+  }
+
+  /** The bearer token of an `Authorization: Bearer …` header (or graphql-ws connection param). */
+  static bearerOf(header: unknown): string {
+    if (typeof header !== 'string' || !header.trim()) throw tokenRefused('MISSING', 'A valid bearer token is required');
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!match) throw tokenRefused('MALFORMED', 'Use "Authorization: Bearer <token>"');
+    return match[1]!;
   }
 
   /** The `Authorization: Bearer …` header (or graphql-ws connection param) to a principal. */
   async fromAuthorization(header: unknown): Promise<Principal> {
-    if (typeof header !== 'string' || !header.trim()) throw unauthenticated();
-    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-    if (!match) throw unauthenticated('Use "Authorization: Bearer <token>"');
-    return this.verify(match[1]!);
+    return this.verify(TokenService.bearerOf(header));
   }
 }
 

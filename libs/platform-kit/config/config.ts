@@ -17,6 +17,8 @@ export interface LedgerdeskConfig {
   emailChannelSecret: string | null;
   /** Slack app signing secret for POST /channels/im; null leaves the endpoint off (503). */
   slackSigningSecret: string | null;
+  /** The longest lifetime (`exp - iat`) a bearer token may have, in seconds. */
+  tokenMaxLifetimeSeconds: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -32,6 +34,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
+  LEDGERDESK_TOKEN_MAX_LIFETIME: 'longest accepted token lifetime (exp - iat), e.g. 12h or 30d (default 30d)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -94,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   }
   const slackSigningSecret = value('LEDGERDESK_SLACK_SIGNING_SECRET');
 
+  const tokenMaxLifetimeSeconds = durationSeconds('LEDGERDESK_TOKEN_MAX_LIFETIME', value('LEDGERDESK_TOKEN_MAX_LIFETIME') ?? '30d');
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -108,7 +113,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     logLevel,
     emailChannelSecret,
     slackSigningSecret,
+    tokenMaxLifetimeSeconds,
   };
+}
+
+const DURATION_UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** `90s`, `15m`, `12h`, `30d` to seconds (at least one second). */
+function durationSeconds(variable: keyof typeof CONFIG_VARIABLES, raw: string): number {
+  const match = /^(\d{1,9})([smhd])$/.exec(raw);
+  const seconds = match ? Number(match[1]) * DURATION_UNIT_SECONDS[match[2] as keyof typeof DURATION_UNIT_SECONDS] : 0;
+  if (seconds < 1) throw new ConfigError(variable, `must be a duration such as 90s, 15m, 12h or 30d (got "${raw}")`);
+  return seconds;
 }
 
 /** `memory://` keeps PGlite in memory (tests, throwaway demos); anything else is a directory. */
