@@ -1,4 +1,4 @@
-import { accountsProjection } from '#accounts';
+import { accountsProjection, apiKeysProjection } from '#accounts';
 import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import type { Projection } from '#projections';
@@ -8,6 +8,7 @@ import { ticketsProjection, triageDirectoryProjection } from '#triage';
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
 export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   accountsProjection,
+  apiKeysProjection,
   intakeDirectoryProjection,
   ticketsProjection,
   triageDirectoryProjection,

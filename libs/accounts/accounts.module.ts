@@ -2,15 +2,20 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { PlatformRuntime } from '#platform-kit';
 import { AccountsCommands } from './application/accounts.commands.js';
 import { AccountsQueries } from './application/accounts.queries.js';
+import { CredentialsCommands } from './application/credentials.commands.js';
+import { CredentialsQueries } from './application/credentials.queries.js';
 import { AccountsResolver, TamAssignmentResolver } from './graphql/accounts.resolver.js';
 import { CalendarsResolver } from './graphql/calendars.resolver.js';
 import { ContractsResolver } from './graphql/contracts.resolver.js';
+import { CredentialsResolver } from './graphql/credentials.resolver.js';
 import { StaffResolver } from './graphql/staff.resolver.js';
 import { accountsProjection } from './projections/accounts.projection.js';
+import { apiKeysProjection } from './projections/api-keys.projection.js';
 
-/** Accounts, contracts, business calendars, staff and TAM handover. */
+/** Accounts, contracts, business calendars, staff and TAM handover; API keys and token revocation. */
 @Module({
-  providers: [AccountsCommands, AccountsQueries, AccountsResolver, TamAssignmentResolver, CalendarsResolver, StaffResolver, ContractsResolver],
+  providers: [AccountsCommands, AccountsQueries, AccountsResolver, TamAssignmentResolver, CalendarsResolver, StaffResolver, ContractsResolver,
+    CredentialsCommands, CredentialsQueries, CredentialsResolver],
   exports: [AccountsQueries],
 })
 export class AccountsModule implements OnModuleInit {
@@ -18,5 +23,6 @@ export class AccountsModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.runtime.registerProjection(accountsProjection);
+    this.runtime.registerProjection(apiKeysProjection);
   }
 }

@@ -3,6 +3,8 @@ export * from './clock/clock.js';
 export { AppError, badUserInput, notFound, forbidden, unauthenticated, conflict, type ErrorCode } from '#contracts';
 export * from './auth/principal.js';
 export * from './auth/token.service.js';
+export * from './auth/token-claims.js';
+export * from './auth/credentials.js';
 export * from './auth/roles.decorator.js';
 export * from './graphql/scalars.js';
 export * from './logging/logger.js';

@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { GraphQLError } from 'graphql';
 import { AuthGuard } from './auth/auth.guard.js';
+import { Credentials } from './auth/credentials.js';
 import type { RequestContext } from './auth/roles.decorator.js';
 import { resolveJwtSecret, TokenService } from './auth/token.service.js';
 import { ManualClock, SystemClock, type Clock } from './clock/clock.js';
@@ -37,6 +38,7 @@ export class PlatformKitModule {
     const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir.startsWith('memory://') ? '.ledgerdesk-memory' : config.dataDir).secret, {
       maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
     });
+    const credentials = new Credentials(tokens);
     const graphqlLog = logger.child({ component: 'graphql' });
     const formatError = formatGraphqlError((error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation'));
     return {
@@ -59,7 +61,7 @@ export class PlatformKitModule {
               // The token travels in connection_init's payload; the principal is kept on the socket's `extra`.
               onConnect: async (context) => {
                 const header = context.connectionParams?.['authorization'] ?? context.connectionParams?.['Authorization'];
-                const auth = await authenticate(tokens, header);
+                const auth = await authenticate(credentials, header);
                 if (!auth.principal) return false;
                 (context.extra as Record<string, unknown>)['ledgerdesk'] = auth;
                 return true;
@@ -72,7 +74,7 @@ export class PlatformKitModule {
             },
           },
           context: async ({ req, extra }: { req?: { headers: Record<string, string | undefined> }; extra?: Record<string, unknown> }) => {
-            const auth = (extra?.['ledgerdesk'] as RequestContext | undefined) ?? (await authenticate(tokens, req?.headers['authorization']));
+            const auth = (extra?.['ledgerdesk'] as RequestContext | undefined) ?? (await authenticate(credentials, req?.headers['authorization']));
             return { ...auth, loaders: new Map() };
           },
         }),
@@ -84,21 +86,22 @@ export class PlatformKitModule {
         { provide: CLOCK, useValue: clock },
         { provide: TokenService, useValue: tokens },
         { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, clock, infrastructureOptions) },
+        { provide: Credentials, useFactory: (infra: Infrastructure) => credentials.attach(infra.store), inject: [INFRASTRUCTURE] },
         { provide: EVENT_STORE, useFactory: (infra: Infrastructure) => infra.store, inject: [INFRASTRUCTURE] },
         { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
         PlatformRuntime,
         TimeResolver,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [CONFIG, LOGGER, CLOCK, TokenService, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
+      exports: [CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
     };
   }
 }
 
-async function authenticate(tokens: TokenService, header: unknown): Promise<RequestContext> {
+async function authenticate(credentials: Credentials, header: unknown): Promise<RequestContext> {
   if (header === undefined || header === null || header === '') return { principal: null, authError: null };
   try {
-    return { principal: await tokens.fromAuthorization(header), authError: null };
+    return { principal: await credentials.fromAuthorization(header), authError: null };
   } catch (error) {
     return { principal: null, authError: error as Error };
   }

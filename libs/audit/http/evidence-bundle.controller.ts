@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Headers, Inject, Param, Res, UseFilters } from '@nestjs/common';
 import { notFound, ticketStream } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { CLOCK, PlatformRuntime, Public, READ_DB, RestExceptionFilter, TokenService, type Clock } from '#platform-kit';
+import { CLOCK, PlatformRuntime, Public, READ_DB, RestExceptionFilter, Credentials, type Clock } from '#platform-kit';
 import { exportEvidenceBundle } from '../application/evidence-bundle.js';
 
 /** The little of express's response this needs. */
@@ -15,7 +15,7 @@ interface Response {
 @UseFilters(RestExceptionFilter)
 export class EvidenceBundleController {
   constructor(
-    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(Credentials) private readonly credentials: Credentials,
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(READ_DB) private readonly db: SqlClient,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -26,7 +26,7 @@ export class EvidenceBundleController {
   @Get(':id/export')
   @Header('cache-control', 'private, no-store')
   async export(@Param('id') ticketId: string, @Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    const principal = await this.tokens.fromAuthorization(authorization);
+    const principal = await this.credentials.fromAuthorization(authorization);
     const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
     if (!opened || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw notFound('Ticket');

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Headers, Inject, Param, Query, UseFilters } fr
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { AccountsQueries, type StaffRow } from '#accounts';
 import { forbidden, notFound, type Principal } from '#contracts';
-import { CLOCK, Public, RestExceptionFilter, TokenService, type Clock } from '#platform-kit';
+import { CLOCK, Public, RestExceptionFilter, Credentials, type Clock } from '#platform-kit';
 import { feedTokenHash } from '../application/health-checks.commands.js';
 import { HealthChecksQueries, type HealthCheckRow } from '../application/health-checks.queries.js';
 
@@ -22,7 +22,7 @@ const KIND_TITLE: Record<string, string> = { PERIODIC: 'Check-in', PRE_HOLIDAY: 
 @UseFilters(RestExceptionFilter)
 export class AgendaFeedController {
   constructor(
-    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(Credentials) private readonly credentials: Credentials,
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -34,7 +34,7 @@ export class AgendaFeedController {
   @Header('cache-control', 'private, no-store')
   async agenda(@Param('id') tamId: string, @Query('token') feedToken: string | undefined, @Headers('authorization') authorization: string | undefined): Promise<string> {
     if (feedToken !== undefined) await this.checkFeedToken(tamId, feedToken);
-    else this.checkPrincipal(tamId, await this.tokens.fromAuthorization(authorization));
+    else this.checkPrincipal(tamId, await this.credentials.fromAuthorization(authorization));
     const tam = await this.accounts.staff(tamId);
     if (tam?.role !== 'TAM') throw notFound('TAM');
     const now = this.clock.now();
