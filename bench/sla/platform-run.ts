@@ -50,6 +50,8 @@ export async function platformRun(tickets: number, backdated: boolean, log: (mes
     LEDGERDESK_CLOCK_START: CLOCK_START.toISOString(),
     LEDGERDESK_JWT_SECRET: 'bench-sla-secret-0123456789-0123456789-01',
     LEDGERDESK_LOG_LEVEL: process.env.BENCH_SLA_LOG_LEVEL ?? 'silent',
+    LEDGERDESK_RATE_LIMIT_PER_IP: '0',
+    LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: '0',
   });
   const platform = await startLedgerdesk('ledgerdesk', PLATFORM_CONTEXTS, config, createLogger(config.logLevel));
   try {

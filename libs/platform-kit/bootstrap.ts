@@ -6,7 +6,9 @@ import { Module, type Type } from '@nestjs/common';
 import type { LedgerdeskConfig } from './config/config.js';
 import { createLogger, NestPinoLogger, type Logger } from './logging/logger.js';
 import type { InfrastructureOptions } from './infrastructure.js';
-import { PlatformKitModule } from './platform-kit.module.js';
+import { authenticate, PlatformKitModule } from './platform-kit.module.js';
+import { Credentials } from './auth/credentials.js';
+import { rateLimitMiddleware } from './http/rate-limit.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** A raw e-mail (message/rfc822) posted to the e-mail channel, attachments included. */
@@ -41,6 +43,9 @@ export async function startLedgerdesk(
     bufferLogs: false,
     abortOnError: false,
   });
+  // Before every route (Apollo's included, registered at listen): a refused request reaches no handler.
+  const credentials = app.get(Credentials);
+  app.use(rateLimitMiddleware(config.rateLimits, (header) => authenticate(credentials, header)));
   app.useBodyParser('json', {
     limit: MAX_BODY_BYTES,
     verify: (req: IncomingMessage, _res: unknown, buffer: Buffer) => {

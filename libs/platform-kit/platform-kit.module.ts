@@ -74,7 +74,9 @@ export class PlatformKitModule {
             },
           },
           context: async ({ req, extra }: { req?: { headers: Record<string, string | undefined> }; extra?: Record<string, unknown> }) => {
-            const auth = (extra?.['ledgerdesk'] as RequestContext | undefined) ?? (await authenticate(credentials, req?.headers['authorization']));
+            // A subscription's socket carries its own; an HTTP request was authenticated by the rate limiter.
+            const known = (extra?.['ledgerdesk'] ?? (req as { ledgerdesk?: RequestContext } | undefined)?.ledgerdesk) as RequestContext | undefined;
+            const auth = known ?? (await authenticate(credentials, req?.headers['authorization']));
             return { ...auth, loaders: new Map() };
           },
         }),
@@ -98,7 +100,8 @@ export class PlatformKitModule {
   }
 }
 
-async function authenticate(credentials: Credentials, header: unknown): Promise<RequestContext> {
+/** The request context of a bearer credential: its principal, or why there is none (never throws). */
+export async function authenticate(credentials: Credentials, header: unknown): Promise<RequestContext> {
   if (header === undefined || header === null || header === '') return { principal: null, authError: null };
   try {
     return { principal: await credentials.fromAuthorization(header), authError: null };

@@ -39,6 +39,9 @@ export async function startTestPlatform(
     LEDGERDESK_DATA_DIR: 'memory://',
     LEDGERDESK_JWT_SECRET: TEST_JWT_SECRET,
     LEDGERDESK_CLOCK: clock,
+    // Suites fire hundreds of requests a second from one address as one admin; the rate-limit test sets its own.
+    LEDGERDESK_RATE_LIMIT_PER_IP: '0',
+    LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: '0',
     ...(clock === 'manual' ? { LEDGERDESK_CLOCK_START: options.clockStart ?? '2026-02-13T09:00:00Z' } : {}),
     ...(database ? { LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: database.url } : {}),
     ...options.env,

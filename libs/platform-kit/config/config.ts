@@ -19,6 +19,8 @@ export interface LedgerdeskConfig {
   slackSigningSecret: string | null;
   /** The longest lifetime (`exp - iat`) a bearer token may have, in seconds. */
   tokenMaxLifetimeSeconds: number;
+  /** Requests per minute per IP address and per principal (0: off). */
+  rateLimits: { perIpPerMinute: number; perPrincipalPerMinute: number };
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -35,6 +37,8 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
   LEDGERDESK_TOKEN_MAX_LIFETIME: 'longest accepted token lifetime (exp - iat), e.g. 12h or 30d (default 30d)',
+  LEDGERDESK_RATE_LIMIT_PER_IP: 'HTTP requests per minute from one IP address, GraphQL and REST (default 1200; 0: off)',
+  LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: 'HTTP requests per minute by one token subject or API key (default 600; 0: off)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -99,6 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
 
   const tokenMaxLifetimeSeconds = durationSeconds('LEDGERDESK_TOKEN_MAX_LIFETIME', value('LEDGERDESK_TOKEN_MAX_LIFETIME') ?? '30d');
 
+  const rateLimits = {
+    perIpPerMinute: count('LEDGERDESK_RATE_LIMIT_PER_IP', value('LEDGERDESK_RATE_LIMIT_PER_IP') ?? '1200'),
+    perPrincipalPerMinute: count('LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL', value('LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL') ?? '600'),
+  };
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -114,7 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     emailChannelSecret,
     slackSigningSecret,
     tokenMaxLifetimeSeconds,
+    rateLimits,
   };
+}
+
+function count(variable: keyof typeof CONFIG_VARIABLES, raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(variable, `must be a whole number, 0 for no limit (got "${raw}")`);
+  return Number(raw);
 }
 
 const DURATION_UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
