@@ -210,6 +210,22 @@ describe.each(TEST_BACKENDS)('the ticket lifecycle over GraphQL (%s)', (backend)
       await expectRefused('mutation($id: ID!) { reopenTicket(ticketId: $id, reason: "again") { id } }', { id: ticket.id }, customer, 'BAD_USER_INPUT', /14 days/);
     });
 
+    it('reopens a resolved ticket when its customer replies within the reopen window, the RESOLUTION clock resuming', async () => {
+      const ticket = await open(customer);
+      await mustData(platform.gql('mutation($id: ID!) { resolveTicket(ticketId: $id, resolution: "Fixed in 4.1.3") { id } }', { id: ticket.id }, engineerToken));
+      const reply = 'mutation($id: ID!, $b: String!) { addReply(ticketId: $id, body: $b) { id } }';
+      await mustData(platform.gql(reply, { id: ticket.id, b: 'It happens again on 4.1.3' }, customer));
+      const after = await mustData(
+        platform.gql('query($id: ID!) { ticket(id: $id) { status resolvedAt replies { body } sla { clocks { metric state } } } }', { id: ticket.id }, admin),
+      );
+      expect(after.ticket).toMatchObject({ status: 'IN_PROGRESS', resolvedAt: null, replies: [{ body: 'It happens again on 4.1.3' }] });
+      expect(after.ticket.sla.clocks.find((clock: { metric: string }) => clock.metric === 'RESOLUTION').state).toBe('RUNNING');
+      // A staff member's note on a resolved ticket does not reopen it.
+      await mustData(platform.gql('mutation($id: ID!) { resolveTicket(ticketId: $id, resolution: "Fixed in 4.1.4") { id } }', { id: ticket.id }, engineerToken));
+      await mustData(platform.gql(reply, { id: ticket.id, b: 'Closing the loop' }, engineerToken));
+      expect((await mustData(platform.gql('query($id: ID!) { ticket(id: $id) { status } }', { id: ticket.id }, admin))).ticket.status).toBe('RESOLVED');
+    });
+
     it('keeps customers to public replies on their own tickets', async () => {
       const ticket = await open(customer);
       await expectRefused('mutation($id: ID!) { addReply(ticketId: $id, body: "psst", visibility: INTERNAL) { id } }', { id: ticket.id }, customer, 'FORBIDDEN');

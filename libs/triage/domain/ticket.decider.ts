@@ -79,22 +79,26 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
         if (command.requestsInformation && (state.status === 'RESOLVED' || isCustomer)) {
           throw badUserInput('Information can only be requested by staff on an unresolved ticket', 'ticketId');
         }
-        return [
-          {
-            type: 'ReplyAdded',
-            data: {
-              ticketId,
-              replyId: command.replyId,
-              body,
-              visibility: command.visibility,
-              side: isCustomer ? 'CUSTOMER' : 'STAFF',
-              requestsInformation: command.requestsInformation,
-              externalId: command.externalId,
-              author: by,
-              addedAt: at,
-            },
+        const reply: TicketEvent = {
+          type: 'ReplyAdded',
+          data: {
+            ticketId,
+            replyId: command.replyId,
+            body,
+            visibility: command.visibility,
+            side: isCustomer ? 'CUSTOMER' : 'STAFF',
+            requestsInformation: command.requestsInformation,
+            externalId: command.externalId,
+            author: by,
+            addedAt: at,
           },
-        ];
+        };
+        // "It happens again" on a resolved ticket: within the reopen window it reopens, exactly as
+        // reopenTicket does (the RESOLUTION clock resumes); after it the reply is kept on the resolved ticket.
+        if (isCustomer && state.status === 'RESOLVED' && withinReopenWindow(state, command.now)) {
+          return [{ type: 'TicketReopened', data: { ticketId, reason: 'The customer replied', reopenedBy: by, reopenedAt: at } }, reply];
+        }
+        return [reply];
       }
       case 'EscalateTicket': {
         const reason = text(command.reason, 'reason', 2000);
@@ -108,7 +112,7 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
       }
       case 'ReopenTicket': {
         if (state.status !== 'RESOLVED' || !state.resolvedAt) throw badUserInput('Only a resolved ticket can be reopened', 'ticketId');
-        if (command.now.getTime() - Date.parse(state.resolvedAt) > REOPEN_WINDOW_MS) {
+        if (!withinReopenWindow(state, command.now)) {
           throw badUserInput('A ticket can be reopened within 14 days of its resolution; open a new one', 'ticketId');
         }
         const reason = text(command.reason, 'reason', 2000);
@@ -125,6 +129,10 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
     }
   },
 };
+
+function withinReopenWindow(state: TicketState, now: Date): boolean {
+  return state.resolvedAt !== null && now.getTime() - Date.parse(state.resolvedAt) <= REOPEN_WINDOW_MS;
+}
 
 function text(value: string, field: string, max: number): string {
   const trimmed = value.trim();

@@ -78,7 +78,8 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
 
 /**
  * OPEN → IN_PROGRESS at the first public staff reply; a request for information waits on the customer
- * until the customer replies. Replies on resolved tickets do not reopen them (reopenTicket does).
+ * until the customer replies. A reply never changes a resolved ticket's status by itself: a customer's reply
+ * within the reopen window comes with a TicketReopened (decided by the ticket decider).
  */
 export function statusAfterReply(
   status: TicketStatus,
