@@ -79,7 +79,15 @@ export interface TicketEscalated {
 }
 export interface TicketResolved {
   type: 'TicketResolved';
-  data: { ticketId: string; resolution: string; rootCause: string | null; resolvedBy: Actor; resolvedAt: string };
+  data: {
+    ticketId: string;
+    resolution: string;
+    rootCause: string | null;
+    resolvedBy: Actor;
+    resolvedAt: string;
+    /** When it closes by itself unless reopened (the quiet period in force at resolution); absent on older events. */
+    autoCloseAt?: string | null;
+  };
 }
 export interface TicketReopened {
   type: 'TicketReopened';
@@ -87,7 +95,8 @@ export interface TicketReopened {
 }
 export interface TicketClosed {
   type: 'TicketClosed';
-  data: { ticketId: string; closedBy: Actor; closedAt: string };
+  /** `automatic`: closed by the quiet-period timer, not by a person (absent on older events). */
+  data: { ticketId: string; closedBy: Actor; closedAt: string; automatic?: boolean };
 }
 
 export type TicketEvent =

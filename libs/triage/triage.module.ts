@@ -2,6 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '#accounts';
 import { PlatformRuntime } from '#platform-kit';
 import { AddChannelReplyHandler, EscalateForSlaBreachHandler, RouteNewTicketHandler, TicketsCommands } from './application/tickets.commands.js';
+import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
 import { TicketsQueries } from './application/tickets.queries.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
 import { triageDirectoryProjection } from './projections/directory.projection.js';
@@ -14,9 +15,13 @@ import { ticketsProjection } from './projections/tickets.projection.js';
   exports: [TicketsQueries],
 })
 export class TriageModule implements OnModuleInit {
-  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(TicketsCommands) private readonly commands: TicketsCommands,
+  ) {}
 
   onModuleInit(): void {
+    this.runtime.registerTimer(TICKET_AUTO_CLOSE_TIMER, (timer, firedAt) => this.commands.autoClose(timer, firedAt));
     this.runtime.registerProjection(ticketsProjection);
     this.runtime.registerProjection(triageDirectoryProjection);
   }

@@ -21,6 +21,8 @@ export interface LedgerdeskConfig {
   tokenMaxLifetimeSeconds: number;
   /** Requests per minute per IP address and per principal (0: off). */
   rateLimits: { perIpPerMinute: number; perPrincipalPerMinute: number };
+  /** A resolved ticket nobody reopens closes by itself this long after its resolution. */
+  autoCloseAfterSeconds: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -37,6 +39,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
   LEDGERDESK_TOKEN_MAX_LIFETIME: 'longest accepted token lifetime (exp - iat), e.g. 12h or 30d (default 30d)',
+  LEDGERDESK_AUTO_CLOSE_AFTER: 'a resolved ticket not reopened closes by itself after this quiet period, e.g. 7d (default 7d)',
   LEDGERDESK_RATE_LIMIT_PER_IP: 'HTTP requests per minute from one IP address, GraphQL and REST (default 1200; 0: off)',
   LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: 'HTTP requests per minute by one token subject or API key (default 600; 0: off)',
 } as const;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
 
   const tokenMaxLifetimeSeconds = durationSeconds('LEDGERDESK_TOKEN_MAX_LIFETIME', value('LEDGERDESK_TOKEN_MAX_LIFETIME') ?? '30d');
 
+  const autoCloseAfterSeconds = durationSeconds('LEDGERDESK_AUTO_CLOSE_AFTER', value('LEDGERDESK_AUTO_CLOSE_AFTER') ?? '7d');
   const rateLimits = {
     perIpPerMinute: count('LEDGERDESK_RATE_LIMIT_PER_IP', value('LEDGERDESK_RATE_LIMIT_PER_IP') ?? '1200'),
     perPrincipalPerMinute: count('LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL', value('LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL') ?? '600'),
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     slackSigningSecret,
     tokenMaxLifetimeSeconds,
     rateLimits,
+    autoCloseAfterSeconds,
   };
 }
 

@@ -16,12 +16,15 @@ import {
   type TicketOpened,
   type Visibility,
 } from '#contracts';
-import { CLOCK, executeCommand, foldStream, PlatformRuntime, type Clock } from '#platform-kit';
+import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, type Clock, type LedgerdeskConfig, type Timer } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
 
 const CHANNEL_REPLY_NAMESPACE = '7a4e2c1d-9b8f-4e6a-a5d3-2c1b0f9e8d7c';
+const AUTO_CLOSE_NAMESPACE = 'c3a1f0e2-5d4b-4f8e-9a7c-1e2d3c4b5a69';
+
+const AUTO_CLOSER = { id: 'triage-auto-close', role: 'ADMIN' as const, accountId: null };
 
 type CommandBody = TicketCommand extends infer C ? (C extends TicketCommand ? Omit<C, 'ticketId' | 'actor' | 'customerAccountId' | 'now'> : never) : never;
 
@@ -35,10 +38,11 @@ export class TicketsCommands {
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TicketsQueries) private readonly queries: TicketsQueries,
+    @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
-  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string) {
-    const now = this.clock.now();
+  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string, at?: Date) {
+    const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
     const command = {
       ...body,
@@ -62,7 +66,14 @@ export class TicketsCommands {
     this.execute(p, id, { type: 'ResolveSeverityDispute', outcome, reason }, v);
   escalate = (p: Principal, id: string, reason: string, v: number | null) => this.execute(p, id, { type: 'EscalateTicket', reason }, v);
   resolve = (p: Principal, id: string, resolution: string, rootCause: string | null, v: number | null) =>
-    this.execute(p, id, { type: 'ResolveTicket', resolution, rootCause }, v);
+    this.execute(p, id, { type: 'ResolveTicket', resolution, rootCause, quietPeriodMs: this.config.autoCloseAfterSeconds * 1000 }, v);
+
+  /** The quiet period ran out: closes the ticket if that resolution still stands (the event id makes a repeat record once). */
+  async autoClose(timer: Timer, firedAt: Date) {
+    const { ticketId, resolvedAt } = timer.payload as { ticketId: string; resolvedAt: string };
+    const result = await this.execute(AUTO_CLOSER, ticketId, { type: 'AutoCloseTicket', resolvedAt }, null, uuidv5(`${ticketId}\n${resolvedAt}`, AUTO_CLOSE_NAMESPACE), firedAt);
+    return result.appended;
+  }
   reopen = (p: Principal, id: string, reason: string, v: number | null) => this.execute(p, id, { type: 'ReopenTicket', reason }, v);
   close = (p: Principal, id: string, v: number | null) => this.execute(p, id, { type: 'CloseTicket' }, v);
   addDiagnostics = (p: Principal, id: string, diagnostics: Partial<Diagnostics>, v: number | null) =>

@@ -19,9 +19,11 @@ export type TicketCommand =
   | (Base & { type: 'AssignTicket'; assigneeId: string; assigneeIsStaff: boolean; reason: string; automatic: boolean })
   | (Base & { type: 'AddReply'; replyId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
   | (Base & { type: 'EscalateTicket'; reason: string })
-  | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null })
+  | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null; quietPeriodMs: number })
   | (Base & { type: 'ReopenTicket'; reason: string })
   | (Base & { type: 'CloseTicket' })
+  /** The quiet-period timer set at the resolution of `resolvedAt` fired. */
+  | (Base & { type: 'AutoCloseTicket'; resolvedAt: string })
   | (Base & { type: 'AddDiagnostics'; diagnostics: Partial<Diagnostics> });
 
 /** A ticket's life after it is opened: triage, replies, escalation, resolution. */
@@ -32,6 +34,8 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
   decide(command, state) {
     if (!state.opened) throw notFound('Ticket');
     if (command.customerAccountId !== null && command.customerAccountId !== state.accountId) throw notFound('Ticket');
+    // A timer that fires after someone closed or reopened the ticket, or after a later resolution, does nothing.
+    if (command.type === 'AutoCloseTicket' && (state.status !== 'RESOLVED' || state.resolvedAt !== command.resolvedAt)) return [];
     if (state.status === 'CLOSED') throw badUserInput('The ticket is closed; open a new one', 'ticketId');
     const by = command.actor;
     const at = command.now.toISOString();
@@ -108,7 +112,8 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
         if (state.status === 'RESOLVED') throw badUserInput('The ticket is already resolved', 'ticketId');
         const resolution = text(command.resolution, 'resolution', MAX_BODY_CHARS);
         const rootCause = command.rootCause === null ? null : text(command.rootCause, 'rootCause', MAX_BODY_CHARS);
-        return [{ type: 'TicketResolved', data: { ticketId, resolution, rootCause, resolvedBy: by, resolvedAt: at } }];
+        const autoCloseAt = new Date(command.now.getTime() + command.quietPeriodMs).toISOString();
+        return [{ type: 'TicketResolved', data: { ticketId, resolution, rootCause, resolvedBy: by, resolvedAt: at, autoCloseAt } }];
       }
       case 'ReopenTicket': {
         if (state.status !== 'RESOLVED' || !state.resolvedAt) throw badUserInput('Only a resolved ticket can be reopened', 'ticketId');
@@ -120,6 +125,8 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
       }
       case 'CloseTicket':
         return [{ type: 'TicketClosed', data: { ticketId, closedBy: by, closedAt: at } }];
+      case 'AutoCloseTicket':
+        return [{ type: 'TicketClosed', data: { ticketId, closedBy: by, closedAt: at, automatic: true } }];
       case 'AddDiagnostics':
         return [{ type: 'DiagnosticsAdded', data: { ticketId, diagnostics: command.diagnostics, addedBy: by, addedAt: at } }];
       default: {

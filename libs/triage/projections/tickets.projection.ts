@@ -1,8 +1,10 @@
 import { TICKET_EVENT_TYPES, type TicketEvent } from '#contracts';
 import type { RecordedEvent, SqlExecutor } from '#event-store';
 import type { Projection } from '#projections';
+import { cancelTimer, scheduleTimer } from '#platform-kit';
 import { applyTicketEvent, type ReplyView } from '../domain/ticket-view.js';
 import { toTicket, type TicketRow } from '../application/tickets.queries.js';
+import { autoCloseTimerId, TICKET_AUTO_CLOSE_TIMER } from '../domain/auto-close.js';
 
 /**
  * The support queue's read model: one row per ticket (with its stream revision as `version`) and its replies,
@@ -61,8 +63,21 @@ export const ticketsProjection: Projection = {
     }
     await writeTickets(tx, [...changed].map((id) => stored.get(id)!));
     await writeReplies(tx, [...replies.values()]);
+    await moveAutoCloseTimers(tx, events as unknown as readonly TicketEvent[]);
   },
 };
+
+/** A resolution sets its ticket's quiet-period timer (replacing an earlier one); a reopening or closing drops it. */
+async function moveAutoCloseTimers(tx: SqlExecutor, events: readonly TicketEvent[]): Promise<void> {
+  for (const event of events) {
+    if (event.type === 'TicketResolved' && event.data.autoCloseAt) {
+      const { ticketId, resolvedAt, autoCloseAt } = event.data;
+      await scheduleTimer(tx, { id: autoCloseTimerId(ticketId), kind: TICKET_AUTO_CLOSE_TIMER, dueAt: new Date(autoCloseAt), payload: { ticketId, resolvedAt } });
+    } else if (event.type === 'TicketReopened' || event.type === 'TicketClosed') {
+      await cancelTimer(tx, autoCloseTimerId(event.data.ticketId));
+    }
+  }
+}
 
 interface ReplyRecord {
   ticketId: string;
