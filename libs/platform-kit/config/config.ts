@@ -28,7 +28,7 @@ export const CONFIG_VARIABLES = {
   EVENTSTORE_URL: 'KurrentDB/EventStoreDB connection string (kurrentdb)',
   LEDGERDESK_JWT_SECRET: 'HS256 secret, at least 32 characters (default: generated and kept in the data directory)',
   LEDGERDESK_CLOCK: 'system (default) | manual',
-  LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339)",
+  LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339); unset on a restart, the clock resumes where it was, and an earlier instant than that is refused",
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
