@@ -21,3 +21,4 @@ export * from './graphql/request-loader.js';
 export * from './graphql/audit-event.type.js';
 export * from './commands/dispatch.js';
 export * from './http/rest-exception.filter.js';
+export * from './auth/mint-token.command.js';

@@ -40,7 +40,7 @@ export function createClock(config: LedgerdeskConfig): Clock {
 export class PlatformKitModule {
   static forRoot({ config, logger, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
     const clock = createClock(config);
-    const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir.startsWith('memory://') ? '.ledgerdesk-memory' : config.dataDir).secret);
+    const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir).secret);
     const graphqlLog = logger.child({ component: 'graphql' });
     const formatError = formatGraphqlError({
       internal: (error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation'),

@@ -1,6 +1,6 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Role } from '#event-store';
 import { unauthenticated } from '#contracts';
@@ -73,20 +73,33 @@ export class TokenService {
   }
 }
 
+/** Where the generated secret lives: in the data directory, or — with `memory://` — beside the working directory. */
+export function jwtSecretDirectory(dataDir: string): string {
+  return dataDir.startsWith('memory://') ? resolve('.ledgerdesk-memory') : dataDir;
+}
+
+/** The secret the server uses, without ever generating one (the token CLI must not invent a second secret). */
+export function readJwtSecret(configured: string | null, dataDir: string): string | null {
+  if (configured) return configured;
+  try {
+    return readFileSync(join(jwtSecretDirectory(dataDir), 'jwt-secret'), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The configured secret, or — for the friendly embedded default — one generated on first start and kept
  * (mode 0600) in the data directory, so tokens survive restarts.
  */
 export function resolveJwtSecret(configured: string | null, dataDir: string): { secret: string; generated: boolean } {
-  if (configured) return { secret: configured, generated: false };
-  const path = join(dataDir, 'jwt-secret');
-  try {
-    return { secret: readFileSync(path, 'utf8').trim(), generated: false };
-  } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(path, `${secret}\n`, { mode: 0o600 });
-    chmodSync(path, 0o600);
-    return { secret, generated: true };
-  }
+  const existing = readJwtSecret(configured, dataDir);
+  if (existing) return { secret: existing, generated: false };
+  const directory = jwtSecretDirectory(dataDir);
+  const path = join(directory, 'jwt-secret');
+  mkdirSync(directory, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return { secret, generated: true };
 }

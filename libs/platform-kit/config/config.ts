@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 
 export type EventStoreKind = 'pglite' | 'postgres' | 'kurrentdb';
 export type ClockKind = 'system' | 'manual';
@@ -122,4 +124,17 @@ function oneOf<T extends string>(variable: keyof typeof CONFIG_VARIABLES, raw: s
     throw new ConfigError(variable, `must be one of ${allowed.join(', ')} (got "${raw}")`);
   }
   return raw as T;
+}
+
+/**
+ * `.env` in the working directory, when there is one, fills variables the environment does not set (the
+ * environment wins, as with Node's own `--env-file`). Returns the file read, or null.
+ */
+export function loadDotEnv(env: NodeJS.ProcessEnv = process.env, directory: string = process.cwd()): string | null {
+  const path = resolve(directory, '.env');
+  if (!existsSync(path)) return null;
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(path, 'utf8')))) {
+    if (env[name] === undefined) env[name] = value;
+  }
+  return path;
 }
