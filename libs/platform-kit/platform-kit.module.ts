@@ -7,6 +7,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { GraphQLError } from 'graphql';
 import { AuthGuard } from './auth/auth.guard.js';
 import type { RequestContext } from './auth/roles.decorator.js';
+import { IdentityProviderVerifier } from './auth/identity-provider.js';
 import { resolveJwtSecret, TokenService } from './auth/token.service.js';
 import { ManualClock, SystemClock, type Clock } from './clock/clock.js';
 import type { LedgerdeskConfig } from './config/config.js';
@@ -40,7 +41,8 @@ export function createClock(config: LedgerdeskConfig): Clock {
 export class PlatformKitModule {
   static forRoot({ config, logger, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
     const clock = createClock(config);
-    const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir).secret);
+    const identityProvider = config.identityProvider ? new IdentityProviderVerifier(config.identityProvider) : null;
+    const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir).secret, identityProvider);
     const graphqlLog = logger.child({ component: 'graphql' });
     const formatError = formatGraphqlError({
       internal: (error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation'),

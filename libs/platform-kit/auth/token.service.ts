@@ -1,9 +1,10 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import type { Role } from '#event-store';
 import { unauthenticated } from '#contracts';
+import { IDENTITY_PROVIDER_ALGORITHMS, IdentityProviderVerifier } from './identity-provider.js';
 import { ROLES, type Principal } from './principal.js';
 
 /** Verified tokens kept in memory (a few hundred bytes each). */
@@ -14,7 +15,11 @@ export class TokenService {
   // A KeyObject made once: handing jose the raw bytes re-imports the HMAC key on every request.
   private readonly key: KeyObject;
 
-  constructor(secret: string) {
+  constructor(
+    secret: string,
+    /** The company's identity provider, whose RS256/ES256 tokens are accepted besides ours. */
+    private readonly identityProvider: IdentityProviderVerifier | null = null,
+  ) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
@@ -35,6 +40,7 @@ export class TokenService {
 
   /** Verifies signature, algorithm (HS256 only: `alg: none` and others are refused) and expiry. */
   async verify(token: string): Promise<Principal> {
+    if (this.identityProvider && signedByIdentityProvider(token)) return this.identityProvider.verify(token);
     const known = this.verified.get(token);
     if (known) {
       // jose's rule: expired once `exp` (seconds) is not after now.
@@ -70,6 +76,14 @@ export class TokenService {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match) throw unauthenticated('Use "Authorization: Bearer <token>"');
     return this.verify(match[1]!);
+  }
+}
+
+function signedByIdentityProvider(token: string): boolean {
+  try {
+    return IDENTITY_PROVIDER_ALGORITHMS.includes(decodeProtectedHeader(token).alg ?? '');
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { parseClaimPath, type IdentityProviderConfig } from '../auth/identity-provider.js';
 
 export type EventStoreKind = 'pglite' | 'postgres' | 'kurrentdb';
 export type ClockKind = 'system' | 'manual';
@@ -12,6 +13,8 @@ export interface LedgerdeskConfig {
   databaseUrl: string | null;
   eventStoreUrl: string | null;
   jwtSecret: string | null;
+  /** RS256/ES256 tokens from the company's identity provider, besides HS256; null when not configured. */
+  identityProvider: IdentityProviderConfig | null;
   clock: ClockKind;
   clockStart: Date | null;
   logLevel: string;
@@ -29,6 +32,11 @@ export const CONFIG_VARIABLES = {
   DATABASE_URL: 'PostgreSQL connection string: the event store with postgres, the read models with postgres or kurrentdb',
   EVENTSTORE_URL: 'KurrentDB/EventStoreDB connection string (kurrentdb)',
   LEDGERDESK_JWT_SECRET: 'HS256 secret, at least 32 characters (default: generated and kept in the data directory)',
+  LEDGERDESK_JWKS_URL: "the identity provider's JWKS URL: RS256/ES256 tokens it signs are accepted besides HS256 (unset: HS256 only)",
+  LEDGERDESK_JWT_ISSUER: 'the `iss` those tokens must carry (required with LEDGERDESK_JWKS_URL)',
+  LEDGERDESK_JWT_AUDIENCE: 'the `aud` those tokens must carry (required with LEDGERDESK_JWKS_URL)',
+  LEDGERDESK_JWT_ROLE_CLAIM: "path to the role claim, Hasura's claims_map style (default $.role)",
+  LEDGERDESK_JWT_ACCOUNT_CLAIM: "path to a customer's account claim (default $.accountId)",
   LEDGERDESK_CLOCK: 'system (default) | manual',
   LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339); unset on a restart, the clock resumes where it was, and an earlier instant than that is refused",
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
@@ -80,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   const jwtSecret = value('LEDGERDESK_JWT_SECRET');
   if (jwtSecret && jwtSecret.length < 32) throw new ConfigError('LEDGERDESK_JWT_SECRET', 'must be at least 32 characters');
 
+  const identityProvider = identityProviderConfig(value);
+
   const clockStartText = value('LEDGERDESK_CLOCK_START');
   let clockStart: Date | null = null;
   if (clockStartText) {
@@ -105,12 +115,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     databaseUrl,
     eventStoreUrl,
     jwtSecret,
+    identityProvider,
     clock,
     clockStart,
     logLevel,
     emailChannelSecret,
     slackSigningSecret,
   };
+}
+
+function identityProviderConfig(value: (name: keyof typeof CONFIG_VARIABLES) => string | null): IdentityProviderConfig | null {
+  const jwksUrl = value('LEDGERDESK_JWKS_URL');
+  const dependents = ['LEDGERDESK_JWT_ISSUER', 'LEDGERDESK_JWT_AUDIENCE', 'LEDGERDESK_JWT_ROLE_CLAIM', 'LEDGERDESK_JWT_ACCOUNT_CLAIM'] as const;
+  if (!jwksUrl) {
+    const stray = dependents.find((name) => value(name));
+    if (stray) throw new ConfigError(stray, 'only applies with LEDGERDESK_JWKS_URL');
+    return null;
+  }
+  if (!/^https?:\/\/\S+$/.test(jwksUrl)) throw new ConfigError('LEDGERDESK_JWKS_URL', 'must be an http(s) URL');
+  const issuer = value('LEDGERDESK_JWT_ISSUER');
+  if (!issuer) throw new ConfigError('LEDGERDESK_JWT_ISSUER', 'is required with LEDGERDESK_JWKS_URL');
+  const audience = value('LEDGERDESK_JWT_AUDIENCE');
+  if (!audience) throw new ConfigError('LEDGERDESK_JWT_AUDIENCE', 'is required with LEDGERDESK_JWKS_URL');
+  const roleClaim = value('LEDGERDESK_JWT_ROLE_CLAIM') ?? '$.role';
+  const accountClaim = value('LEDGERDESK_JWT_ACCOUNT_CLAIM') ?? '$.accountId';
+  for (const [name, path] of [['LEDGERDESK_JWT_ROLE_CLAIM', roleClaim], ['LEDGERDESK_JWT_ACCOUNT_CLAIM', accountClaim]] as const) {
+    try {
+      parseClaimPath(path);
+    } catch (error) {
+      throw new ConfigError(name, (error as Error).message);
+    }
+  }
+  return { jwksUrl, issuer, audience, roleClaim, accountClaim };
 }
 
 /** `memory://` keeps PGlite in memory (tests, throwaway demos); anything else is a directory. */
