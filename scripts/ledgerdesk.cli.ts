@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, openInfrastructure, SystemClock } from '#platform-kit';
+import { ConfigError, loadConfig, loadDotEnv, openInfrastructure, SystemClock } from '#platform-kit';
 import { readFileSync } from 'node:fs';
 import { checkEvidenceBundle, type EvidenceBundle } from '#audit';
 import { checkSlaConsistency } from '#sla';
@@ -78,6 +78,7 @@ function report(name: string, events: number, started: number, done: boolean): v
   else if (done) process.stdout.write(`${line}\n`);
 }
 
+loadDotEnv();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {

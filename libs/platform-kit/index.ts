@@ -23,3 +23,5 @@ export * from './graphql/request-loader.js';
 export * from './graphql/audit-event.type.js';
 export * from './commands/dispatch.js';
 export * from './http/rest-exception.filter.js';
+export * from './auth/mint-token.command.js';
+export * from './auth/identity-provider.js';

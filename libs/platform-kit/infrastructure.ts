@@ -6,7 +6,8 @@ import {
   type EventStore,
   type SqlClient,
 } from '#event-store';
-import type { Clock } from './clock/clock.js';
+import { ManualClock, type Clock } from './clock/clock.js';
+import { resumeManualClock } from './clock/manual-clock.store.js';
 import type { LedgerdeskConfig } from './config/config.js';
 
 export interface Infrastructure {
@@ -26,11 +27,18 @@ export interface InfrastructureOptions {
   openEmbedded?: () => Promise<PgliteClient>;
 }
 
-export async function openInfrastructure(
-  config: LedgerdeskConfig,
-  clock: Clock,
-  options: InfrastructureOptions = {},
-): Promise<Infrastructure> {
+export async function openInfrastructure(config: LedgerdeskConfig, clock: Clock, options: InfrastructureOptions = {}): Promise<Infrastructure> {
+  const infrastructure = await openStores(config, clock, options);
+  if (clock instanceof ManualClock) {
+    await resumeManualClock(infrastructure.readDb, clock, config.clockStart).catch(async (error: unknown) => {
+      await infrastructure.close();
+      throw error;
+    });
+  }
+  return infrastructure;
+}
+
+async function openStores(config: LedgerdeskConfig, clock: Clock, options: InfrastructureOptions): Promise<Infrastructure> {
   const now = () => clock.now();
   const embedded = () =>
     options.openEmbedded?.() ?? PgliteClient.open(config.dataDir.startsWith('memory://') ? {} : { dataDir: config.dataDir });

@@ -1,17 +1,20 @@
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { GraphQLError } from 'graphql';
 import { AuthGuard } from './auth/auth.guard.js';
 import { Credentials } from './auth/credentials.js';
 import type { RequestContext } from './auth/roles.decorator.js';
+import { IdentityProviderVerifier } from './auth/identity-provider.js';
 import { resolveJwtSecret, TokenService } from './auth/token.service.js';
 import { ManualClock, SystemClock, type Clock } from './clock/clock.js';
 import type { LedgerdeskConfig } from './config/config.js';
 import { depthLimitRule } from './graphql/depth-limit.rule.js';
 import { formatGraphqlError } from './graphql/format-error.js';
+import { GraphqlRefusalFilter } from './graphql/graphql-refusal.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import type { Logger } from './logging/logger.js';
@@ -19,6 +22,10 @@ import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, RE
 import { TimeResolver } from './time/time.resolver.js';
 
 export const MAX_QUERY_DEPTH = 10;
+/** Headers that only a preflighted (hence same-origin or CORS-allowed) request can carry. */
+export const CSRF_PREFLIGHT_HEADERS = ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] as const;
+/** The APQ cache's bound: about 8 MB of query text. */
+export const APQ_CACHE_BYTES = 8 * 1024 * 1024;
 
 export interface PlatformKitOptions extends InfrastructureOptions {
   config: LedgerdeskConfig;
@@ -35,12 +42,18 @@ export function createClock(config: LedgerdeskConfig): Clock {
 export class PlatformKitModule {
   static forRoot({ config, logger, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
     const clock = createClock(config);
-    const tokens = new TokenService(resolveJwtSecret(config.jwtSecret, config.dataDir.startsWith('memory://') ? '.ledgerdesk-memory' : config.dataDir).secret, {
-      maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
-    });
+    const identityProvider = config.identityProvider ? new IdentityProviderVerifier(config.identityProvider) : null;
+    const tokens = new TokenService(
+      resolveJwtSecret(config.jwtSecret, config.dataDir).secret,
+      { maxLifetimeSeconds: config.tokenMaxLifetimeSeconds },
+      identityProvider,
+    );
     const credentials = new Credentials(tokens);
     const graphqlLog = logger.child({ component: 'graphql' });
-    const formatError = formatGraphqlError((error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation'));
+    const formatError = formatGraphqlError({
+      internal: (error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation'),
+      clientMistake: (code, message) => graphqlLog.warn({ code }, message),
+    });
     return {
       module: PlatformKitModule,
       imports: [
@@ -53,6 +66,12 @@ export class PlatformKitModule {
           graphiql: false,
           introspection: true,
           includeStacktraceInErrorResponses: false,
+          // A bearer-only API cannot be forged cross-site: a browser sends `Authorization` only after a CORS
+          // preflight, so it proves the request is not a simple one, like Apollo's own preflight headers do.
+          // GET still runs queries only (Apollo answers a mutation over GET with 405).
+          csrfPrevention: { requestHeaders: [...CSRF_PREFLIGHT_HEADERS] },
+          // Automatic persisted queries, kept in a bounded in-memory LRU cache.
+          persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
           formatError,
           subscriptions: {
@@ -94,6 +113,7 @@ export class PlatformKitModule {
         PlatformRuntime,
         TimeResolver,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: GraphqlRefusalFilter },
       ],
       exports: [CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
     };

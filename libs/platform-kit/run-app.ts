@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { TokenService } from './auth/token.service.js';
 import { startLedgerdesk } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config/config.js';
 import { createLogger } from './logging/logger.js';
 
 /**
@@ -11,6 +11,7 @@ import { createLogger } from './logging/logger.js';
 export async function runApp(name: string, contexts: Type[]): Promise<void> {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

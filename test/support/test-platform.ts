@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { GraphQLSchema } from 'graphql';
 import { PLATFORM_CONTEXTS } from '../../apps/platform/platform.contexts.js';
-import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type Principal } from '#platform-kit';
+import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type Logger, type Principal } from '#platform-kit';
 import type { Role } from '#event-store';
 import { openTestPglite } from '../../libs/event-store/testing/test-pglite.js';
 import { freshPostgresDatabase, type TestBackend } from './test-databases.js';
@@ -30,7 +30,7 @@ export interface TestPlatform {
  * `backend: 'postgres'` in a fresh database on the LEDGERDESK_TEST_DATABASE_URL server (dropped on close).
  */
 export async function startTestPlatform(
-  options: { clockStart?: string; clock?: 'manual' | 'system'; contexts?: Type[]; env?: Record<string, string>; backend?: TestBackend } = {},
+  options: { clockStart?: string; clock?: 'manual' | 'system'; contexts?: Type[]; env?: Record<string, string>; backend?: TestBackend; logger?: Logger } = {},
 ): Promise<TestPlatform> {
   const clock = options.clock ?? 'manual';
   const database = options.backend === 'postgres' ? await freshPostgresDatabase() : null;
@@ -46,7 +46,7 @@ export async function startTestPlatform(
     ...(database ? { LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: database.url } : {}),
     ...options.env,
   });
-  const logger = createLogger(process.env.LEDGERDESK_TEST_LOG ?? 'silent');
+  const logger = options.logger ?? createLogger(process.env.LEDGERDESK_TEST_LOG ?? 'silent');
   const started = await startLedgerdesk('test', options.contexts ?? PLATFORM_CONTEXTS, config, logger, { openEmbedded: openTestPglite }).catch(async (error: unknown) => {
     await database?.drop();
     throw error;

@@ -1,8 +1,9 @@
 import { createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { join, resolve } from 'node:path';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import type { Role } from '#event-store';
+import { IDENTITY_PROVIDER_ALGORITHMS, IdentityProviderVerifier } from './identity-provider.js';
 import { ROLES, type Principal } from './principal.js';
 import { checkTokenClaims, DEFAULT_ISSUED_AT_SKEW_SECONDS, tokenRefused, type TokenClaimRules } from './token-claims.js';
 
@@ -27,7 +28,12 @@ export class TokenService {
   private readonly key: KeyObject;
   private readonly rules: TokenClaimRules;
 
-  constructor(secret: string, rules: Partial<TokenClaimRules> = {}) {
+  constructor(
+    secret: string,
+    rules: Partial<TokenClaimRules> = {},
+    /** The company's identity provider, whose RS256/ES256 tokens are accepted besides ours. */
+    private readonly identityProvider: IdentityProviderVerifier | null = null,
+  ) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
     this.rules = {
       maxLifetimeSeconds: rules.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
@@ -58,10 +64,12 @@ export class TokenService {
   }
 
   /**
-   * Verifies signature and algorithm (HS256 only: `alg: none` and others are refused), then the claim rules
-   * (`checkTokenClaims`: exp, iat, lifetime) and the principal's claims.
+   * Verifies signature and algorithm (HS256 only: `alg: none` and others are refused — or RS256/ES256 from
+   * the configured identity provider), then the claim rules (`checkTokenClaims`: exp, iat, lifetime) and the
+   * principal's claims.
    */
   async verifyToken(token: string): Promise<VerifiedToken> {
+    if (this.identityProvider && signedByIdentityProvider(token)) return this.verifyFromIdentityProvider(token);
     const known = this.verified.get(token);
     if (known) {
       // jose's rule: expired once `exp` (seconds) is not after now.
@@ -102,6 +110,19 @@ export class TokenService {
     return verified;
   }
 
+  private async verifyFromIdentityProvider(token: string): Promise<VerifiedToken> {
+    const principal = await this.identityProvider!.verify(token);
+    // The signature is verified above; the payload is read again only for the rules every token meets.
+    const payload = decodeJwt(token);
+    checkTokenClaims(payload, Date.now(), this.rules);
+    return Object.freeze({
+      principal,
+      jti: typeof payload.jti === 'string' ? payload.jti : null,
+      issuedAtMs: payload.iat! * 1000,
+      expiresAtMs: payload.exp! * 1000,
+    });
+  }
+
   /** The bearer token of an `Authorization: Bearer …` header (or graphql-ws connection param). */
   static bearerOf(header: unknown): string {
     if (typeof header !== 'string' || !header.trim()) throw tokenRefused('MISSING', 'A valid bearer token is required');
@@ -116,20 +137,41 @@ export class TokenService {
   }
 }
 
+function signedByIdentityProvider(token: string): boolean {
+  try {
+    return IDENTITY_PROVIDER_ALGORITHMS.includes(decodeProtectedHeader(token).alg ?? '');
+  } catch {
+    return false;
+  }
+}
+
+/** Where the generated secret lives: in the data directory, or — with `memory://` — beside the working directory. */
+export function jwtSecretDirectory(dataDir: string): string {
+  return dataDir.startsWith('memory://') ? resolve('.ledgerdesk-memory') : dataDir;
+}
+
+/** The secret the server uses, without ever generating one (the token CLI must not invent a second secret). */
+export function readJwtSecret(configured: string | null, dataDir: string): string | null {
+  if (configured) return configured;
+  try {
+    return readFileSync(join(jwtSecretDirectory(dataDir), 'jwt-secret'), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The configured secret, or — for the friendly embedded default — one generated on first start and kept
  * (mode 0600) in the data directory, so tokens survive restarts.
  */
 export function resolveJwtSecret(configured: string | null, dataDir: string): { secret: string; generated: boolean } {
-  if (configured) return { secret: configured, generated: false };
-  const path = join(dataDir, 'jwt-secret');
-  try {
-    return { secret: readFileSync(path, 'utf8').trim(), generated: false };
-  } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(path, `${secret}\n`, { mode: 0o600 });
-    chmodSync(path, 0o600);
-    return { secret, generated: true };
-  }
+  const existing = readJwtSecret(configured, dataDir);
+  if (existing) return { secret: existing, generated: false };
+  const directory = jwtSecretDirectory(dataDir);
+  const path = join(directory, 'jwt-secret');
+  mkdirSync(directory, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return { secret, generated: true };
 }

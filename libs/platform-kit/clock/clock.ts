@@ -28,6 +28,11 @@ export class ManualClock implements Clock {
     return new Date(this.current);
   }
 
+  /** Start-up only: continue from the instant a previous run reached (see resumeManualClock). */
+  resume(at: Date): void {
+    this.current = at.getTime();
+  }
+
   set(to: Date): void {
     if (to.getTime() < this.current) {
       throw new ClockMovedBackwards(`The clock is at ${this.now().toISOString()}; it cannot move back to ${to.toISOString()}`);

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { parseClaimPath, type IdentityProviderConfig } from '../auth/identity-provider.js';
 
 export type EventStoreKind = 'pglite' | 'postgres' | 'kurrentdb';
 export type ClockKind = 'system' | 'manual';
@@ -10,6 +13,8 @@ export interface LedgerdeskConfig {
   databaseUrl: string | null;
   eventStoreUrl: string | null;
   jwtSecret: string | null;
+  /** RS256/ES256 tokens from the company's identity provider, besides HS256; null when not configured. */
+  identityProvider: IdentityProviderConfig | null;
   clock: ClockKind;
   clockStart: Date | null;
   logLevel: string;
@@ -33,8 +38,13 @@ export const CONFIG_VARIABLES = {
   DATABASE_URL: 'PostgreSQL connection string: the event store with postgres, the read models with postgres or kurrentdb',
   EVENTSTORE_URL: 'KurrentDB/EventStoreDB connection string (kurrentdb)',
   LEDGERDESK_JWT_SECRET: 'HS256 secret, at least 32 characters (default: generated and kept in the data directory)',
+  LEDGERDESK_JWKS_URL: "the identity provider's JWKS URL: RS256/ES256 tokens it signs are accepted besides HS256 (unset: HS256 only)",
+  LEDGERDESK_JWT_ISSUER: 'the `iss` those tokens must carry (required with LEDGERDESK_JWKS_URL)',
+  LEDGERDESK_JWT_AUDIENCE: 'the `aud` those tokens must carry (required with LEDGERDESK_JWKS_URL)',
+  LEDGERDESK_JWT_ROLE_CLAIM: "path to the role claim, Hasura's claims_map style (default $.role)",
+  LEDGERDESK_JWT_ACCOUNT_CLAIM: "path to a customer's account claim (default $.accountId)",
   LEDGERDESK_CLOCK: 'system (default) | manual',
-  LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339)",
+  LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339); unset on a restart, the clock resumes where it was, and an earlier instant than that is refused",
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
@@ -88,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   const jwtSecret = value('LEDGERDESK_JWT_SECRET');
   if (jwtSecret && jwtSecret.length < 32) throw new ConfigError('LEDGERDESK_JWT_SECRET', 'must be at least 32 characters');
 
+  const identityProvider = identityProviderConfig(value);
+
   const clockStartText = value('LEDGERDESK_CLOCK_START');
   let clockStart: Date | null = null;
   if (clockStartText) {
@@ -121,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     databaseUrl,
     eventStoreUrl,
     jwtSecret,
+    identityProvider,
     clock,
     clockStart,
     logLevel,
@@ -147,6 +160,31 @@ function durationSeconds(variable: keyof typeof CONFIG_VARIABLES, raw: string): 
   return seconds;
 }
 
+function identityProviderConfig(value: (name: keyof typeof CONFIG_VARIABLES) => string | null): IdentityProviderConfig | null {
+  const jwksUrl = value('LEDGERDESK_JWKS_URL');
+  const dependents = ['LEDGERDESK_JWT_ISSUER', 'LEDGERDESK_JWT_AUDIENCE', 'LEDGERDESK_JWT_ROLE_CLAIM', 'LEDGERDESK_JWT_ACCOUNT_CLAIM'] as const;
+  if (!jwksUrl) {
+    const stray = dependents.find((name) => value(name));
+    if (stray) throw new ConfigError(stray, 'only applies with LEDGERDESK_JWKS_URL');
+    return null;
+  }
+  if (!/^https?:\/\/\S+$/.test(jwksUrl)) throw new ConfigError('LEDGERDESK_JWKS_URL', 'must be an http(s) URL');
+  const issuer = value('LEDGERDESK_JWT_ISSUER');
+  if (!issuer) throw new ConfigError('LEDGERDESK_JWT_ISSUER', 'is required with LEDGERDESK_JWKS_URL');
+  const audience = value('LEDGERDESK_JWT_AUDIENCE');
+  if (!audience) throw new ConfigError('LEDGERDESK_JWT_AUDIENCE', 'is required with LEDGERDESK_JWKS_URL');
+  const roleClaim = value('LEDGERDESK_JWT_ROLE_CLAIM') ?? '$.role';
+  const accountClaim = value('LEDGERDESK_JWT_ACCOUNT_CLAIM') ?? '$.accountId';
+  for (const [name, path] of [['LEDGERDESK_JWT_ROLE_CLAIM', roleClaim], ['LEDGERDESK_JWT_ACCOUNT_CLAIM', accountClaim]] as const) {
+    try {
+      parseClaimPath(path);
+    } catch (error) {
+      throw new ConfigError(name, (error as Error).message);
+    }
+  }
+  return { jwksUrl, issuer, audience, roleClaim, accountClaim };
+}
+
 /** `memory://` keeps PGlite in memory (tests, throwaway demos); anything else is a directory. */
 function dataDirectory(raw: string | null): string {
   if (raw?.startsWith('memory://')) return raw;
@@ -158,4 +196,17 @@ function oneOf<T extends string>(variable: keyof typeof CONFIG_VARIABLES, raw: s
     throw new ConfigError(variable, `must be one of ${allowed.join(', ')} (got "${raw}")`);
   }
   return raw as T;
+}
+
+/**
+ * `.env` in the working directory, when there is one, fills variables the environment does not set (the
+ * environment wins, as with Node's own `--env-file`). Returns the file read, or null.
+ */
+export function loadDotEnv(env: NodeJS.ProcessEnv = process.env, directory: string = process.cwd()): string | null {
+  const path = resolve(directory, '.env');
+  if (!existsSync(path)) return null;
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(path, 'utf8')))) {
+    if (env[name] === undefined) env[name] = value;
+  }
+  return path;
 }

@@ -2,6 +2,7 @@ import type { AppendResult, SqlClient } from '#event-store';
 import type { ProjectionRunner } from '#projections';
 import { ManualClock, type Clock } from '../clock/clock.js';
 import { badUserInput } from '#contracts';
+import { recordManualClock, setupManualClock } from '../clock/manual-clock.store.js';
 import { markTimerFired, nextPendingTimer, setupTimers, TIMERS_CHANNEL, type Timer } from './timer-store.js';
 
 /**
@@ -38,6 +39,7 @@ export class TimerScheduler {
 
   async setup(): Promise<void> {
     await setupTimers(this.sql);
+    if (this.clock.kind === 'manual') await setupManualClock(this.sql);
   }
 
   /** On the system clock, fires timers as they fall due (within a second); a manual clock waits for advanceTo. */
@@ -83,13 +85,19 @@ export class TimerScheduler {
     for (;;) {
       const next = await nextPendingTimer(this.sql, to);
       if (!next) break;
-      if (next.dueAt > clock.now()) clock.set(next.dueAt);
+      if (next.dueAt > clock.now()) await this.moveClock(clock, next.dueAt);
       await this.fire(next, clock.now());
       // PGlite runs in this thread: let HTTP and other timers breathe between fires of a long catch-up.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    clock.set(to);
+    await this.moveClock(clock, to);
     return clock.now();
+  }
+
+  /** Recorded before anything happens at the new instant, so a restart never resumes before a recorded fact. */
+  private async moveClock(clock: ManualClock, to: Date): Promise<void> {
+    await recordManualClock(this.sql, to);
+    clock.set(to);
   }
 
   private async fire(timer: Timer, now: Date): Promise<void> {
