@@ -25,7 +25,8 @@ describe.each(TEST_BACKENDS)('the ticket lifecycle over GraphQL (%s)', (backend)
 
   beforeAll(async () => {
     // Friday 2026-03-06 10:00 in Shanghai: the APAC day shift is open.
-    platform = await startTestPlatform({ backend, clockStart: '2026-03-06T02:00:00Z' });
+    // The auto-close (default 7 days) would close resolved tickets before the 14-day reopen window this suite walks.
+    platform = await startTestPlatform({ backend, clockStart: '2026-03-06T02:00:00Z', env: { LEDGERDESK_AUTO_CLOSE_AFTER: '30d' } });
     admin = await platform.token('ADMIN');
     const calendarId = await defineCalendar(platform, admin);
     const nightShift = await defineCalendar(platform, admin, {

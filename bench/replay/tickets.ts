@@ -153,7 +153,7 @@ export function buildTicket(index: number, receivedAt: number, world: World, nex
       }
       if (long && round % 53 === 52) {
         wait(5, 60);
-        act(assignee, { type: 'ResolveTicket', resolution: 'Patched in 4.2.3', rootCause: 'jitter buffer' });
+        act(assignee, { type: 'ResolveTicket', resolution: 'Patched in 4.2.3', rootCause: 'jitter buffer', quietPeriodMs: 7 * DAY });
         wait(60, 2 * 1440);
         act(customer, { type: 'ReopenTicket', reason: 'It came back on older devices' });
       }
@@ -170,13 +170,13 @@ export function buildTicket(index: number, receivedAt: number, world: World, nex
     const recent = receivedAt > NOW - 14 * DAY;
     if (!recent || next() < 0.5) {
       wait(30, 2880);
-      if (act(assignee, { type: 'ResolveTicket', resolution: 'Fixed in SDK 4.2.3', rootCause: next() < 0.7 ? 'Jitter buffer underflow on reconnect' : null })) {
+      if (act(assignee, { type: 'ResolveTicket', resolution: 'Fixed in SDK 4.2.3', rootCause: next() < 0.7 ? 'Jitter buffer underflow on reconnect' : null, quietPeriodMs: 7 * DAY })) {
         if (next() < 0.08) {
           wait(60, 3 * 1440);
           if (act(customer, { type: 'ReopenTicket', reason: 'It happens again on older Android devices' })) {
             conversation(between(1, 4));
             wait(30, 1440);
-            act(assignee, { type: 'ResolveTicket', resolution: 'Second fix shipped in 4.2.4', rootCause: null });
+            act(assignee, { type: 'ResolveTicket', resolution: 'Second fix shipped in 4.2.4', rootCause: null, quietPeriodMs: 7 * DAY });
           }
         }
         if (state.status === 'RESOLVED' && next() < 0.6) {
