@@ -51,5 +51,6 @@ describe('the manual clock across restarts on a PGlite data directory', () => {
     const again = await start();
     expect((await again.gql('{ now }')).data).toEqual({ now: '2026-03-07T00:00:00.000Z' });
     await again.close();
-  });
+    // Five PGlite starts on a real data directory: ~12 s alone, far more on a busy shared machine.
+  }, 240_000);
 });

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { TokenService } from './auth/token.service.js';
 import { startLedgerdesk } from './bootstrap.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config/config.js';
+import { ConfigError, loadConfig, loadDotEnv, prepareDataDirectory } from './config/config.js';
 import { createLogger } from './logging/logger.js';
 
 /**
@@ -13,6 +13,7 @@ export async function runApp(name: string, contexts: Type[]): Promise<void> {
   try {
     loadDotEnv();
     config = loadConfig();
+    prepareDataDirectory(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`ledgerdesk: invalid configuration: ${error.message}\n`);

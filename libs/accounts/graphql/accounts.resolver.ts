@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { contractInForce } from '#contracts';
-import { CLOCK, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Roles, STAFF_ROLES, type Clock, type Principal } from '#platform-kit';
+import { CLOCK, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Roles, STAFF_ROLES, type Clock, type Principal } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 
@@ -38,7 +38,7 @@ export class AccountsResolver {
     const cursor = decodeCursor(after, 2) as [string, string] | null;
     const page = await this.queries.accountsPage(checkPageSize(first), cursor ? { registeredAt: cursor[0], id: cursor[1] } : null);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.registeredAt.toISOString(), row.id]), node: toAccountType(row) }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
   }
 
   @Roles('ADMIN')

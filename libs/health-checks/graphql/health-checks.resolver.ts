@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badUserInput, forbidden, notFound } from '#contracts';
 import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffType, type AccountRow, type StaffRow } from '#accounts';
-import { byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
+import { byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Loaders, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
 import { TicketsQueries, TicketType, toTicketType, type TicketRow } from '#triage';
 import { AccountHealthType } from '#sla';
 import { HealthChecksCommands } from '../application/health-checks.commands.js';
@@ -50,13 +50,13 @@ export class HealthChecksResolver {
   ): Promise<HealthCheckConnectionType> {
     const values = { ...filter };
     if (principal.role === 'CUSTOMER') {
-      if (values.accountId && values.accountId !== principal.accountId) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+      if (values.accountId && values.accountId !== principal.accountId) return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
       values.accountId = principal.accountId;
     }
     const cursor = decodeCursor(after, 2) as [string, string] | null;
     const page = await this.queries.checksPage(values, checkPageSize(first), cursor ? { dueAt: cursor[0], id: cursor[1] } : null);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.dueAt.toISOString(), row.id]), node: row }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
   }
 
   @Roles('TAM', 'ADMIN')

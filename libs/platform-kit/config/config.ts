@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parseClaimPath, type IdentityProviderConfig } from '../auth/identity-provider.js';
@@ -209,4 +209,21 @@ export function loadDotEnv(env: NodeJS.ProcessEnv = process.env, directory: stri
     if (env[name] === undefined) env[name] = value;
   }
   return path;
+}
+
+/**
+ * The data directory must exist and be writable when anything lives there (PGlite's data, or the generated
+ * JWT secret): found out at start-up with one clear line, not as an EACCES from deep inside PGlite.
+ */
+export function prepareDataDirectory(config: LedgerdeskConfig): void {
+  const used = config.eventStore === 'pglite' || (config.eventStore === 'kurrentdb' && !config.databaseUrl) || !config.jwtSecret;
+  if (!used || config.dataDir.startsWith('memory://')) return;
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    accessSync(config.dataDir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const user = process.getuid ? ` by uid ${process.getuid()}` : '';
+    throw new ConfigError('LEDGERDESK_DATA_DIR', `${config.dataDir} cannot be created or written${user} (${code}); point it at a directory this user can write (the container image uses /data, a volume owned by its user)`);
+  }
 }

@@ -5,6 +5,17 @@ import { badUserInput } from '#contracts';
 export class PageInfoType {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean, {
+    description: 'Whether rows come before this page: true when it was asked for `after` a cursor (Relay allows this answer when paging forward)',
+  })
+  hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The first edge's cursor (null on an empty page)" })
+  startCursor!: string | null;
+}
+
+/** The page info of a forward page: its edges, whether more follow, and the `after` it was asked for. */
+export function pageInfoOf(edges: readonly { cursor: string }[], hasNextPage: boolean, after: string | null | undefined): PageInfoType {
+  return { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null, hasPreviousPage: after !== null && after !== undefined, startCursor: edges[0]?.cursor ?? null };
 }
 
 export const MAX_PAGE_SIZE = 200;

@@ -7,6 +7,7 @@ import {
   checkPageSize,
   CurrentPrincipal,
   decodeCursor,
+  pageInfoOf,
   encodeCursor,
   Loaders,
   Roles,
@@ -253,7 +254,7 @@ export async function ticketConnection(
   };
   if (principal.role === 'CUSTOMER') {
     if (values.accountId && values.accountId !== principal.accountId) {
-      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+      return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
     }
     values.accountId = principal.accountId;
   }
@@ -262,7 +263,7 @@ export async function ticketConnection(
   if (cursor && cursor[0] !== orderBy) throw badUserInput('after is a cursor of another ordering', 'after');
   const page = await queries.ticketsPage(values, orderBy as TicketOrder, checkPageSize(first), cursor ? [cursor[1], cursor[2], cursor[3], cursor[4]] : null);
   const edges = page.rows.map((row, index) => ({ cursor: encodeCursor([orderBy, ...page.keys[index]!]), node: toTicketType(row) }));
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+  return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
 }
 
 @Resolver(() => AccountType)
