@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Roles, type Principal } from '#platform-kit';
+import { checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Roles, type Principal } from '#platform-kit';
 import { CredentialsCommands } from '../application/credentials.commands.js';
 import { CredentialsQueries, type ApiKeyRow } from '../application/credentials.queries.js';
 import { ApiKeyConnectionType, ApiKeyType, CreateApiKeyInput, CreatedApiKeyType, TokenRevocationType } from './credentials.types.js';
@@ -48,7 +48,7 @@ export class CredentialsResolver {
     const cursor = decodeCursor(after, 2) as [string, string] | null;
     const page = await this.queries.apiKeysPage(checkPageSize(first), cursor ? { createdAt: cursor[0], id: cursor[1] } : null);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.createdAt.toISOString(), row.id]), node: toApiKeyType(row) }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
   }
 
   @Roles('ADMIN')
