@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 
+/** The default bound on one GraphQL document's cost (see graphql/query-cost.ts). */
+export const DEFAULT_MAX_QUERY_COST = 10_000;
+
 export type EventStoreKind = 'pglite' | 'postgres' | 'kurrentdb';
 export type ClockKind = 'system' | 'manual';
 
@@ -17,6 +20,8 @@ export interface LedgerdeskConfig {
   emailChannelSecret: string | null;
   /** Slack app signing secret for POST /channels/im; null leaves the endpoint off (503). */
   slackSigningSecret: string | null;
+  /** Largest query cost (fields × requested page sizes) one GraphQL document may have. */
+  maxQueryCost: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -32,6 +37,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
+  LEDGERDESK_MAX_QUERY_COST: 'largest cost of one GraphQL document: fields, each multiplied by the page sizes above it (default 10000)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -94,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   }
   const slackSigningSecret = value('LEDGERDESK_SLACK_SIGNING_SECRET');
 
+  const maxQueryCostText = value('LEDGERDESK_MAX_QUERY_COST') ?? String(DEFAULT_MAX_QUERY_COST);
+  const maxQueryCost = Number(maxQueryCostText);
+  if (!/^\d+$/.test(maxQueryCostText) || maxQueryCost < 1) {
+    throw new ConfigError('LEDGERDESK_MAX_QUERY_COST', `must be a positive whole number (got "${maxQueryCostText}")`);
+  }
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -108,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     logLevel,
     emailChannelSecret,
     slackSigningSecret,
+    maxQueryCost,
   };
 }
 

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+
+/** Inputs an attacker or a careless integration sends: each gets a clear refusal, never a hang or a 5xx. */
+describe('hardening: hostile GraphQL documents', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it('validates fragment-doubling documents in linear time, without a token', async () => {
+    // Each level spreads the previous one twice: re-walking every spread would take 2^40 steps.
+    const levels = 40;
+    const fragments = ['fragment F0 on Query { now }'];
+    for (let i = 1; i <= levels; i++) fragments.push(`fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`);
+    const result = await platform.gql(`query { ...F${levels} } ${fragments.join(' ')}`, {}, null);
+    expect(result.status).toBeLessThan(500);
+  });
+
+  it('refuses a document whose cost (breadth × page sizes, aliases counted) is above the limit, before running it', async () => {
+    const token = await platform.token('CUSTOMER', { accountId: 'acc-1' });
+    const nested = 'tickets(first: 200) { edges { node { account { tickets(first: 200) { edges { node { id } } } } } } }';
+    const result = await platform.gql(`query { a: ${nested} }`, {}, token);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/costs \d+; at most 10000/);
+    expect(result.data).toBeUndefined();
+  });
+
+  it('counts every alias and the page sizes given in variables', async () => {
+    const token = await platform.token('ENGINEER');
+    const aliases = Array.from({ length: 100 }, (_, i) => `t${i}: tickets(first: $n) { edges { node { id } } }`).join(' ');
+    const refused = await platform.gql(`query($n: Int) { ${aliases} }`, { n: 200 }, token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const allowed = await platform.gql(`query($n: Int) { ${aliases} }`, { n: 1 }, token);
+    expect(allowed.errors).toBeUndefined();
+  });
+});
