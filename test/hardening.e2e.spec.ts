@@ -38,4 +38,22 @@ describe('hardening: hostile GraphQL documents', () => {
     const allowed = await platform.gql(`query($n: Int) { ${aliases} }`, { n: 1 }, token);
     expect(allowed.errors).toBeUndefined();
   });
+
+  it('refuses NUL characters and unpaired surrogates in IDs, variables and literals with BAD_USER_INPUT', async () => {
+    const token = await platform.token('ADMIN');
+    for (const id of ['x\u0000', 'x\uD800', '\uDC00x']) {
+      const result = await platform.gql('query($id: ID!) { ticket(id: $id) { id } }', { id }, token);
+      expect(result.status).toBeLessThan(500);
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const literal = await platform.gql('{ ticket(id: "x\\u0000") { id } }', {}, token);
+    expect(literal.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses NUL characters in a REST path with 4xx, not 500', async () => {
+    const token = await platform.token('AUDITOR');
+    const response = await fetch(`${platform.url}/audit/tickets/x%00/export`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
 });
