@@ -12,6 +12,7 @@ import type { LedgerdeskConfig } from './config/config.js';
 import { depthLimitRule } from './graphql/depth-limit.rule.js';
 import { formatGraphqlError } from './graphql/format-error.js';
 import { queryCostPlugin } from './graphql/query-cost.js';
+import { httpSubscriptionRefusalPlugin } from './graphql/http-subscription.plugin.js';
 import { HealthController } from './health/health.controller.js';
 import { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import type { Logger } from './logging/logger.js';
@@ -51,7 +52,7 @@ export class PlatformKitModule {
           introspection: true,
           includeStacktraceInErrorResponses: false,
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
-          plugins: [queryCostPlugin(config.maxQueryCost)],
+          plugins: [httpSubscriptionRefusalPlugin(), queryCostPlugin(config.maxQueryCost)],
           formatError,
           subscriptions: {
             'graphql-ws': {
