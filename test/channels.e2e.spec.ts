@@ -186,6 +186,17 @@ describe('e-mail and IM channels', () => {
       expect(await eventCount(platform)).toBe(before);
     });
 
+    it('refuses a NUL character in the message (raw or quoted-printable) with 422, recording nothing', async () => {
+      const before = await eventCount(platform);
+      const quotedPrintable = email({ text: 'Freezes=00 after 30 s' }).replace('Content-Type: text/plain', 'Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain');
+      for (const message of [email({ text: 'Freezes\u0000 after 30 s' }), quotedPrintable]) {
+        const response = await post(message);
+        expect(response.status).toBe(422);
+        expect(await response.json()).toMatchObject({ code: 'BAD_USER_INPUT' });
+      }
+      expect(await eventCount(platform)).toBe(before);
+    });
+
     it('needs the channel secret (401) and a message/rfc822 body (415), never showing a stack trace', async () => {
       const before = await eventCount(platform);
       for (const secret of [null, 'wrong-secret', `${EMAIL_SECRET}x`, EMAIL_SECRET.slice(0, -1)]) {
@@ -319,6 +330,16 @@ describe('e-mail and IM channels', () => {
         const response = await post(payload);
         expect(response.status).toBe(200);
         expect((await response.json()).ignored).toMatch(reason);
+      }
+      expect(await eventCount(platform)).toBe(before);
+    });
+
+    it('refuses a NUL character or an unpaired surrogate in a message with 422 (not a 5xx Slack redelivers), recording nothing', async () => {
+      const before = await eventCount(platform);
+      for (const text of ['Audio\u0000 drops', 'Audio \uDC00 drops']) {
+        const response = await post(message({ text }));
+        expect(response.status).toBe(422);
+        expect(await response.json()).toMatchObject({ code: 'BAD_USER_INPUT' });
       }
       expect(await eventCount(platform)).toBe(before);
     });

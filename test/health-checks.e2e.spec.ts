@@ -57,6 +57,12 @@ describe.each(TEST_BACKENDS)('health checks: scheduling, recurrence, completion,
     expect(codeOf(await schedule(customer, {}))).toBe('FORBIDDEN');
     expect(codeOf(await schedule(tamA, { recurrence: 'FREQ=SOMETIMES' }))).toBe('BAD_USER_INPUT');
     expect((await schedule(tamA, { recurrence: 'FREQ=HOURLY' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'recurrence' });
+    // Rules that would spin the timer loop, never occur, or slip below daily: refused naming the part, nothing scheduled.
+    for (const [recurrence, part] of [['FREQ=DAILY;INTERVAL=-1', 'INTERVAL'], ['FREQ=MONTHLY;COUNT=0', 'COUNT'], ['FREQ=DAILY;BYHOUR=9,17', 'BYHOUR'], ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', 'BYMONTHDAY'], ['FREQ=WEEKLY;UNTIL=20200101T000000Z', 'UNTIL']]) {
+      const refused = (await schedule(tamA, { recurrence })).errors?.[0];
+      expect(refused?.extensions, recurrence).toMatchObject({ code: 'BAD_USER_INPUT', field: 'recurrence' });
+      expect(refused?.message, recurrence).toContain(part);
+    }
     expect(codeOf(await schedule(tamA, { agenda: '   ' }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await schedule(tamA, { dueAt: '2026-11-01T00:00:00Z' }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await schedule(admin, { accountId: 'no-such-account' }))).toBe('NOT_FOUND');

@@ -34,3 +34,11 @@ export class DuplicateEventId extends Error {
 export class EventStoreUnavailable extends Error {
   override readonly name = 'EventStoreUnavailable';
 }
+
+/** A string with a NUL character or an unpaired UTF-16 surrogate: no store keeps it as it was sent. */
+export class UnstorableText extends Error {
+  override readonly name = 'UnstorableText';
+  constructor(readonly path: string) {
+    super(`Text must not contain NUL characters or unpaired UTF-16 surrogates (at ${path})`);
+  }
+}

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './position.js';
 export * from './hash-chain.js';
 export * from './validation.js';
+export * from './text-safety.js';
 export * from './polling-subscription.js';
 export * from './sql/sql-client.js';
 export * from './sql/postgres-client.js';

@@ -1,6 +1,7 @@
 import { EventTooLarge, InvalidAppend } from './errors.js';
 import { MAX_EVENT_BYTES, MAX_EVENTS_PER_APPEND, type NewEvent } from './event-store.port.js';
 import { canonicalJson } from './hash-chain.js';
+import { assertStorableText } from './text-safety.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,6 +26,8 @@ export function validateAppend(stream: string, events: readonly NewEvent[]): Pre
     if (seen.has(event.id.toLowerCase())) throw new InvalidAppend(`Event id ${event.id} appears twice in one append`);
     seen.add(event.id.toLowerCase());
     if (!event.type || event.type.length > 200) throw new InvalidAppend('Event type must be 1-200 characters');
+    assertStorableText(event.data, 'data');
+    assertStorableText(event.metadata, 'metadata');
     const data = canonicalJson(event.data ?? null);
     const metadata = canonicalJson(event.metadata);
     // Characters, not bytes, first: the cheap bound rules out most events without measuring bytes.

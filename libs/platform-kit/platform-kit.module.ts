@@ -15,6 +15,8 @@ import type { LedgerdeskConfig } from './config/config.js';
 import { depthLimitRule } from './graphql/depth-limit.rule.js';
 import { formatGraphqlError } from './graphql/format-error.js';
 import { GraphqlRefusalFilter } from './graphql/graphql-refusal.filter.js';
+import { queryCostPlugin } from './graphql/query-cost.js';
+import { httpSubscriptionRefusalPlugin } from './graphql/http-subscription.plugin.js';
 import { HealthController } from './health/health.controller.js';
 import { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import type { Logger } from './logging/logger.js';
@@ -73,6 +75,7 @@ export class PlatformKitModule {
           // Automatic persisted queries, kept in a bounded in-memory LRU cache.
           persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
+          plugins: [httpSubscriptionRefusalPlugin(), queryCostPlugin(config.maxQueryCost)],
           formatError,
           subscriptions: {
             'graphql-ws': {

@@ -35,7 +35,7 @@ export class AccountsResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<AccountConnectionType> {
-    const cursor = decodeCursor(after, 2) as [string, string] | null;
+    const cursor = decodeCursor(after, ['instant', 'text']) as [string, string] | null;
     const page = await this.queries.accountsPage(checkPageSize(first), cursor ? { registeredAt: cursor[0], id: cursor[1] } : null);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.registeredAt.toISOString(), row.id]), node: toAccountType(row) }));
     return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };

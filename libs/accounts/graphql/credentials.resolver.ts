@@ -45,7 +45,7 @@ export class CredentialsResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'page size, 1-200' }) first: number,
     @Args('after', { type: () => String, nullable: true, description: 'the endCursor of the previous page' }) after: string | null,
   ): Promise<ApiKeyConnectionType> {
-    const cursor = decodeCursor(after, 2) as [string, string] | null;
+    const cursor = decodeCursor(after, ['instant', 'text']) as [string, string] | null;
     const page = await this.queries.apiKeysPage(checkPageSize(first), cursor ? { createdAt: cursor[0], id: cursor[1] } : null);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.createdAt.toISOString(), row.id]), node: toApiKeyType(row) }));
     return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };

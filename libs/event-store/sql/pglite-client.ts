@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
+import { assertStorableText } from '../text-safety.js';
 import { DataDirectoryLock } from './data-directory-lock.js';
 
 export interface PgliteClientOptions {
@@ -30,12 +31,18 @@ export class PgliteClient implements SqlClient {
   }
 
   async query<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
+    assertStorableText(params, 'parameter');
     return (await this.db.query<Row>(text, params)).rows;
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) =>
-      work({ query: async <Row>(text: string, params: unknown[] = []) => (await tx.query<Row>(text, params)).rows }),
+      work({
+        query: async <Row>(text: string, params: unknown[] = []) => {
+          assertStorableText(params, 'parameter');
+          return (await tx.query<Row>(text, params)).rows;
+        },
+      }),
     );
   }
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
+import { assertStorableText } from '../text-safety.js';
 
 export interface PostgresClientOptions {
   connectionString: string;
@@ -52,6 +53,7 @@ export class PostgresClient implements SqlClient {
       name = `ld_${this.prepared.size + 1}`;
       this.prepared.set(text, name);
     }
+    assertStorableText(params, 'parameter');
     return name === undefined ? { text, values: params } : { name, text, values: params };
   }
 

@@ -97,7 +97,7 @@ export class HealthChecksCommands {
     if (principal.role !== 'ADMIN' && !(principal.role === 'TAM' && account.tamId === principal.id)) {
       throw forbidden('Only the account’s TAM or an ADMIN can schedule its checks');
     }
-    const recurrence = input.recurrence === null || input.recurrence === undefined ? null : parseRecurrence(input.recurrence);
+    const recurrence = input.recurrence === null || input.recurrence === undefined ? null : parseRecurrence(input.recurrence, input.dueAt);
     const checkId = randomUUID();
     await this.scheduleCheck(principal, {
       checkId,

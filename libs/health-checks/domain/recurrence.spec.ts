@@ -1,12 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { nextOccurrence, parseRecurrence } from './recurrence.js';
 
+const START = new Date('2026-03-03T02:00:00Z');
+
 describe('recurrence', () => {
+  it('refuses, naming the part, rules that spin, never occur or are finer than daily', () => {
+    const refusals: [string, RegExp][] = [
+      ['FREQ=DAILY;INTERVAL=-1', /INTERVAL/],
+      ['FREQ=DAILY;INTERVAL=0', /INTERVAL/],
+      ['FREQ=MONTHLY;COUNT=0', /COUNT/],
+      ['FREQ=MONTHLY;COUNT=-5', /COUNT/],
+      ['FREQ=MONTHLY;UNTIL=20250101T000000Z', /UNTIL/],
+      ['FREQ=DAILY;BYHOUR=9,17', /BYHOUR/],
+      ['FREQ=DAILY;BYMINUTE=0,30', /BYMINUTE/],
+      ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', /BYMONTHDAY/],
+      ['FREQ=MONTHLY;BYMONTH=4,6;BYMONTHDAY=31', /BYMONTHDAY/],
+    ];
+    for (const [rule, part] of refusals) {
+      expect(() => parseRecurrence(rule, START), rule).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringMatching(part) }));
+    }
+    expect(parseRecurrence('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', START)).toBe('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29');
+    expect(parseRecurrence('FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20270101T000000Z', START)).toContain('UNTIL=20270101T000000Z');
+  });
+
   it('accepts RFC 5545 rules with or without the prefix and refuses what is not one', () => {
-    expect(parseRecurrence('FREQ=MONTHLY;BYDAY=1TU')).toBe('FREQ=MONTHLY;BYDAY=+1TU');
-    expect(parseRecurrence('RRULE:FREQ=WEEKLY;INTERVAL=2')).toBe('FREQ=WEEKLY;INTERVAL=2');
+    expect(parseRecurrence('FREQ=MONTHLY;BYDAY=1TU', START)).toBe('FREQ=MONTHLY;BYDAY=+1TU');
+    expect(parseRecurrence('RRULE:FREQ=WEEKLY;INTERVAL=2', START)).toBe('FREQ=WEEKLY;INTERVAL=2');
     for (const bad of ['', 'FREQ=SOMETIMES', 'GARBAGE', 'BYDAY=MO', 'FREQ=HOURLY', 'DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY']) {
-      expect(() => parseRecurrence(bad), bad).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+      expect(() => parseRecurrence(bad, START), bad).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
     }
   });
 

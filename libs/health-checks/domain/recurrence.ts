@@ -6,11 +6,18 @@ import { badUserInput } from '#contracts';
 const rrule = ((rrulePackage as unknown as { default?: typeof rrulePackage }).default ?? rrulePackage) as typeof rrulePackage;
 const { RRule } = rrule;
 
+// The longest a month can be, February counted with its leap day: BYMONTHDAY beyond it never occurs.
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const asList = (value: number | number[] | null | undefined): number[] => (value === null || value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const refuse = (part: string, problem: string) => badUserInput(`recurrence ${part} ${problem}`, 'recurrence');
+
 /**
  * Checks an RFC 5545 RRULE (with or without the "RRULE:" prefix) and returns it normalised. A rule
- * finer than daily is refused: a check-in is a meeting, not a poll. DTSTART comes from the check's dueAt.
+ * finer than daily is refused: a check-in is a meeting, not a poll. DTSTART comes from the check's dueAt,
+ * `seriesStart`. Every rule accepted here has occurrences: a rule that never matches would make rrule scan
+ * to the year 9999 on each search, holding the event loop for seconds.
  */
-export function parseRecurrence(text: string): string {
+export function parseRecurrence(text: string, seriesStart: Date): string {
   const body = text.trim().replace(/^RRULE:/i, '');
   if (body === '' || /[\r\n]|DTSTART|RRULE:/i.test(body)) throw badUserInput('recurrence must be a single RRULE, e.g. "FREQ=MONTHLY;BYDAY=1TU"', 'recurrence');
   let options: Partial<rrulePackage.Options>;
@@ -21,6 +28,26 @@ export function parseRecurrence(text: string): string {
   }
   if (options.freq === undefined || options.freq === null) throw badUserInput('recurrence needs FREQ', 'recurrence');
   if (options.freq > RRule.DAILY) throw badUserInput('recurrence must be daily or less frequent', 'recurrence');
+  for (const [part, value] of [['BYHOUR', options.byhour], ['BYMINUTE', options.byminute], ['BYSECOND', options.bysecond]] as const) {
+    if (asList(value).length > 0) throw refuse(part, 'is not allowed: the time of day is the check’s dueAt, and several a day is finer than daily');
+  }
+  if (options.interval !== undefined && options.interval !== null && !(Number.isInteger(options.interval) && options.interval >= 1)) {
+    throw refuse('INTERVAL', 'must be a whole number of 1 or more');
+  }
+  if (options.count !== undefined && options.count !== null && !(Number.isInteger(options.count) && options.count >= 1)) {
+    throw refuse('COUNT', 'must be a whole number of 1 or more');
+  }
+  if (options.until && options.until.getTime() <= seriesStart.getTime()) throw refuse('UNTIL', 'must be after the first check’s dueAt');
+  const months = asList(options.bymonth);
+  const monthDays = asList(options.bymonthday).filter((day) => day > 0);
+  if (monthDays.length > 0 && asList(options.bymonthday).every((day) => day > 0)) {
+    const possibleIn = months.length > 0 ? months : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    if (!possibleIn.some((month) => monthDays.some((day) => day <= DAYS_IN_MONTH[month - 1]!))) {
+      throw refuse('BYMONTHDAY', `never falls in ${months.length > 0 ? 'BYMONTH' : 'any month'}: the series would have no occurrence`);
+    }
+  }
+  const setPositions = asList(options.bysetpos);
+  if (setPositions.some((position) => position === 0 || Math.abs(position) > 366)) throw refuse('BYSETPOS', 'must be 1-366 or -366 to -1');
   try {
     return new RRule(options).toString().replace(/^RRULE:/, '');
   } catch (error) {

@@ -53,7 +53,7 @@ export class HealthChecksResolver {
       if (values.accountId && values.accountId !== principal.accountId) return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
       values.accountId = principal.accountId;
     }
-    const cursor = decodeCursor(after, 2) as [string, string] | null;
+    const cursor = decodeCursor(after, ['instant', 'text']) as [string, string] | null;
     const page = await this.queries.checksPage(values, checkPageSize(first), cursor ? { dueAt: cursor[0], id: cursor[1] } : null);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.dueAt.toISOString(), row.id]), node: row }));
     return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };

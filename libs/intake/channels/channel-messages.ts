@@ -1,5 +1,5 @@
 import { SEVERITIES, type Diagnostics, type Severity } from '#contracts';
-import { MAX_BACKDATING_MS, MAX_SUBJECT_CHARS } from '../domain/open-ticket.decider.js';
+import { MAX_BACKDATING_MS, MAX_EXTERNAL_ID_CHARS, MAX_SUBJECT_CHARS } from '../domain/open-ticket.decider.js';
 
 /** The severity a channel message claims when it carries no `[P0]`…`[P3]` tag. */
 export const DEFAULT_CHANNEL_SEVERITY: Severity = 'P2';
@@ -57,7 +57,7 @@ export function messageIds(value: string | string[] | undefined, max = 100): str
   return [...new Set(ids)].slice(-max);
 }
 
-export const MAX_MESSAGE_ID_CHARS = 500;
+export const MAX_MESSAGE_ID_CHARS = MAX_EXTERNAL_ID_CHARS;
 
 /** The e-mail address and its domain, lowercased, or null when it is not a plausible address. */
 export function senderOf(address: string | undefined): { address: string; domain: string } | null {

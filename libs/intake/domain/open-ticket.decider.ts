@@ -3,6 +3,8 @@ import type { Decider } from '#platform-kit';
 
 export const MAX_SUBJECT_CHARS = 300;
 export const MAX_DESCRIPTION_CHARS = 64 * 1024;
+/** The same bound as an e-mail Message-ID: whatever channel sends it, a channel's id is short. */
+export const MAX_EXTERNAL_ID_CHARS = 500;
 export const MAX_BACKDATING_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface OpenTicket {
@@ -54,6 +56,9 @@ export const openTicketDecider: Decider<OpenTicket, OpeningState, TicketEvent> =
     if (subject.length > MAX_SUBJECT_CHARS) throw badUserInput(`subject must be at most ${MAX_SUBJECT_CHARS} characters`, 'input.subject');
     if (command.description.length > MAX_DESCRIPTION_CHARS) {
       throw badUserInput(`description must be at most ${MAX_DESCRIPTION_CHARS} characters`, 'input.description');
+    }
+    if (command.externalId !== null && command.externalId.length > MAX_EXTERNAL_ID_CHARS) {
+      throw badUserInput(`externalId must be at most ${MAX_EXTERNAL_ID_CHARS} characters`, 'input.externalId');
     }
     // A customer could otherwise backdate a P0 so that it is breached on arrival and claim a credit for it.
     if (command.receivedAtFrom === 'CALLER' && command.actor.role === 'CUSTOMER') {

@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parseClaimPath, type IdentityProviderConfig } from '../auth/identity-provider.js';
 
+/** The default bound on one GraphQL document's cost (see graphql/query-cost.ts). */
+export const DEFAULT_MAX_QUERY_COST = 10_000;
+
 export type EventStoreKind = 'pglite' | 'postgres' | 'kurrentdb';
 export type ClockKind = 'system' | 'manual';
 
@@ -28,6 +31,8 @@ export interface LedgerdeskConfig {
   rateLimits: { perIpPerMinute: number; perPrincipalPerMinute: number };
   /** A resolved ticket nobody reopens closes by itself this long after its resolution. */
   autoCloseAfterSeconds: number;
+  /** Largest query cost (fields × requested page sizes) one GraphQL document may have. */
+  maxQueryCost: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -52,6 +57,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_AUTO_CLOSE_AFTER: 'a resolved ticket not reopened closes by itself after this quiet period, e.g. 7d (default 7d)',
   LEDGERDESK_RATE_LIMIT_PER_IP: 'HTTP requests per minute from one IP address, GraphQL and REST (default 1200; 0: off)',
   LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: 'HTTP requests per minute by one token subject or API key (default 600; 0: off)',
+  LEDGERDESK_MAX_QUERY_COST: 'largest cost of one GraphQL document: fields, each multiplied by the page sizes above it (default 10000)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -123,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     perIpPerMinute: count('LEDGERDESK_RATE_LIMIT_PER_IP', value('LEDGERDESK_RATE_LIMIT_PER_IP') ?? '1200'),
     perPrincipalPerMinute: count('LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL', value('LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL') ?? '600'),
   };
+  const maxQueryCostText = value('LEDGERDESK_MAX_QUERY_COST') ?? String(DEFAULT_MAX_QUERY_COST);
+  const maxQueryCost = Number(maxQueryCostText);
+  if (!/^\d+$/.test(maxQueryCostText) || maxQueryCost < 1) {
+    throw new ConfigError('LEDGERDESK_MAX_QUERY_COST', `must be a positive whole number (got "${maxQueryCostText}")`);
+  }
 
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -142,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     tokenMaxLifetimeSeconds,
     rateLimits,
     autoCloseAfterSeconds,
+    maxQueryCost,
   };
 }
 

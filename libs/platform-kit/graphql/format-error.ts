@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError } from '#contracts';
+import { UnstorableText } from '#event-store';
 
 const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
 /**
@@ -36,6 +37,9 @@ export function formatGraphqlError(log: GraphqlErrorLog) {
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
+    }
+    if (original instanceof UnstorableText) {
+      return { ...base, message: original.message, extensions: { code: 'BAD_USER_INPUT', field: original.path } };
     }
     if (original instanceof HttpException) {
       const status = original.getStatus();

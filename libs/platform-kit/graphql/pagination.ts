@@ -30,11 +30,23 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number): unknown[] | null {
+/** What one value of a cursor's key must be: checked before it reaches SQL as a parameter. */
+export type CursorPart = 'text' | 'integer' | 'instant' | 'instant-or-infinity';
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const isInstant = (value: unknown) => typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+const PART_CHECKS: Record<CursorPart, (value: unknown) => boolean> = {
+  text: (value) => typeof value === 'string' && value.length > 0 && value.length <= 200,
+  integer: (value) => Number.isSafeInteger(value),
+  instant: isInstant,
+  'instant-or-infinity': (value) => value === 'infinity' || isInstant(value),
+};
+
+export function decodeCursor(cursor: string | null | undefined, shape: readonly CursorPart[]): unknown[] | null {
   if (cursor === null || cursor === undefined) return null;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === arity) return key;
+    if (Array.isArray(key) && key.length === shape.length && shape.every((part, i) => PART_CHECKS[part](key[i]))) return key;
   } catch {
     // fall through: refused below
   }

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { AppError, type ErrorCode } from '#contracts';
+import { UnstorableText } from '#event-store';
 import { LOGGER } from '../runtime.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -45,6 +46,9 @@ export class RestExceptionFilter implements ExceptionFilter {
   private describe(exception: unknown): { status: number; body: RestErrorBody } {
     if (exception instanceof AppError) {
       return { status: STATUS_OF[exception.code] ?? 422, body: { ...exception.details, code: exception.code, message: exception.message } };
+    }
+    if (exception instanceof UnstorableText) {
+      return { status: STATUS_OF.BAD_USER_INPUT, body: { code: 'BAD_USER_INPUT', message: exception.message, field: exception.path } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

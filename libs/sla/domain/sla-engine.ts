@@ -1,5 +1,5 @@
 import { createCalendar, type BusinessCalendar, type CalendarDefinition } from '#calendar';
-import type { Channel, ContractTerms, Coverage, Severity, SlaMetric, SlaTargetTerms, TicketEvent } from '#contracts';
+import { badUserInput, type Channel, type ContractTerms, type Coverage, type Severity, type SlaMetric, type SlaTargetTerms, type TicketEvent } from '#contracts';
 import { ClockTrack } from './clock-track.js';
 import { meterFor, type Meter } from './meter.js';
 
@@ -58,7 +58,8 @@ export function slaStatus(
     .filter((entry) => entry.at <= asOfMs)
     .sort((a, b) => a.at - b.at || a.index - b.index);
   const opened = timeline.find((entry) => entry.event.type === 'TicketOpened')?.event;
-  if (!opened || opened.type !== 'TicketOpened') throw new Error('slaStatus needs the TicketOpened event');
+  // The ticket's events always start with its opening; none at asOf means asOf is before it was received.
+  if (!opened || opened.type !== 'TicketOpened') throw badUserInput(`asOf ${asOf.toISOString()} is before the ticket was received`, 'asOf');
 
   const severity = severityOverride ?? severityAt(timeline.map((entry) => entry.event));
   const target = targetFor(policy.contract.targets, severity, opened.data.channel);

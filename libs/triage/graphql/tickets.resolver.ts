@@ -258,7 +258,7 @@ export async function ticketConnection(
     }
     values.accountId = principal.accountId;
   }
-  const cursor = decodeCursor(after, 5) as [string, number, string, string, string] | null;
+  const cursor = decodeCursor(after, ['text', 'integer', 'instant-or-infinity', 'instant', 'text']) as [string, number, string, string, string] | null;
   // A cursor belongs to one ordering; handed to another it would skip or repeat rows.
   if (cursor && cursor[0] !== orderBy) throw badUserInput('after is a cursor of another ordering', 'after');
   const page = await queries.ticketsPage(values, orderBy as TicketOrder, checkPageSize(first), cursor ? [cursor[1], cursor[2], cursor[3], cursor[4]] : null);
