@@ -34,19 +34,6 @@ export class AddChannelReply {
   ) {}
 }
 
-/**
- * Intake → SLA, once TicketOpened is recorded: pin the contract and calendar versions in force at the
- * ticket's receivedAt. Resolves to what was appended (`{ appended, eventTypes }`) without waiting for the
- * read models, so that intake waits once for everything the opening recorded.
- */
-export class PinSlaPolicy {
-  constructor(
-    readonly ticketId: string,
-    readonly accountId: string,
-    readonly receivedAt: Date,
-  ) {}
-}
-
 /** SLA → triage: a P0/P1 breach raises the ticket's escalation level once (deterministic event id). */
 export class EscalateForSlaBreach {
   constructor(

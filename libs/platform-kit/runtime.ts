@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { comparePositions, type AppendResult, type EventStore, type Position, type SqlClient } from '#event-store';
-import { ProjectionRunner, type Projection } from '#projections';
+import { ProjectionRunner, ReactorRunner, waitForCheckpoint, type Projection, type Reactor } from '#projections';
 import type { Clock } from './clock/clock.js';
 import type { Logger } from './logging/logger.js';
 import { TimerScheduler, type TimerHandler } from './timers/timer-scheduler.js';
@@ -23,8 +23,10 @@ export type Written = { appended: AppendResult | null; eventTypes: string[] } | 
 @Injectable()
 export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly projections: Projection[] = [];
+  private readonly reactors: Reactor[] = [];
   private readonly timerHandlers = new Map<string, TimerHandler>();
   private runner: ProjectionRunner | null = null;
+  private reactorsRunner: ReactorRunner | null = null;
   private scheduler: TimerScheduler | null = null;
 
   constructor(
@@ -46,6 +48,12 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
     this.projections.push(projection);
   }
 
+  /** A reaction of this process's context to events of the log (see libs/projections/reactor.ts). */
+  registerReactor(reactor: Reactor): void {
+    if (this.reactorsRunner) throw new Error('Reactors must be registered before the application starts');
+    this.reactors.push(reactor);
+  }
+
   registerTimer(kind: string, handler: TimerHandler): void {
     if (this.scheduler) throw new Error('Timer handlers must be registered before the application starts');
     this.timerHandlers.set(kind, handler);
@@ -54,6 +62,25 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
   get projectionRunner(): ProjectionRunner {
     if (!this.runner) throw new Error('The platform has not started');
     return this.runner;
+  }
+
+  get reactorRunner(): ReactorRunner {
+    if (!this.reactorsRunner) throw new Error('The platform has not started');
+    return this.reactorsRunner;
+  }
+
+  /**
+   * Resolves true once the named checkpoint (a projection's or a reactor's) has passed `position`; false when
+   * `signal` aborts first. A loop of this process is waited for directly; one of another process (a split
+   * deployment) through its checkpoint in the database.
+   */
+  async reached(name: string, position: Position, signal: AbortSignal): Promise<boolean> {
+    if (this.reactorsRunner?.has(name)) {
+      await this.reactorsRunner.waitFor(name, position, signal);
+      return !signal.aborted;
+    }
+    if (this.runner?.names.includes(name)) return this.runner.reached(name, position, signal);
+    return waitForCheckpoint(this.readDb, name, position, signal);
   }
 
   get timers(): TimerScheduler {
@@ -67,6 +94,13 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
       onError: (projection, error) => log.error({ projection, err: error }, 'projection batch failed; retrying'),
     });
     await this.runner.start();
+    const reactorLog = this.logger.child({ component: 'reactors' });
+    this.reactorsRunner = new ReactorRunner(this.store, this.readDb, this.reactors, {
+      now: () => this.clock.now(),
+      onError: (reactor, error, event) =>
+        reactorLog.error({ reactor, event: event ? { id: event.id, type: event.type, stream: event.stream } : null, err: error }, 'reaction failed'),
+    });
+    await this.reactorsRunner.start();
     const timerLog = this.logger.child({ component: 'timers' });
     this.scheduler = new TimerScheduler(this.readDb, this.clock, this.runner, (timer, error) =>
       timerLog.error({ timer: timer.id, err: error }, 'timer handler failed'),
@@ -120,6 +154,7 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     await this.scheduler?.stop();
+    await this.reactorsRunner?.stop();
     await this.runner?.stop();
     await this.infrastructure.close();
   }

@@ -225,6 +225,24 @@ export class ProjectionRunner {
     }
   }
 
+  /** Resolves true once the named projection has processed `position`; false when `signal` aborts first. */
+  async reached(name: string, position: Position, signal: AbortSignal): Promise<boolean> {
+    const loop = this.loops.get(name);
+    if (!loop) throw new Error(`No projection named ${name}; known: ${this.names.join(', ')}`);
+    if (loop.reached(position)) return true;
+    if (signal.aborted) return false;
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<boolean>((resolve) => {
+      onAbort = () => resolve(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([loop.waitFor(position).then(() => true), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** Events each projection has read since it (re)started. */
   progress(): Record<string, number> {
     return Object.fromEntries([...this.loops].map(([name, loop]) => [name, loop.processed]));

@@ -1,6 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { PlatformRuntime } from '#platform-kit';
-import { BreachClaimCommands, PinSlaPolicyHandler, SlaCommands } from './application/sla.commands.js';
+import { BreachClaimCommands, SlaCommands } from './application/sla.commands.js';
+import { pinPoliciesReactor } from './application/pin-policies.reactor.js';
 import { BreachClaimsResolver, BreachVerdictResolver } from './graphql/claims.resolver.js';
 import { claimsProjection } from './projections/claims.projection.js';
 import { TriageModule } from '#triage';
@@ -15,7 +16,7 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver],
   exports: [SlaQueries],
 })
 export class SlaModule implements OnModuleInit {
@@ -28,6 +29,7 @@ export class SlaModule implements OnModuleInit {
     this.runtime.registerProjection(slaDirectoryProjection);
     this.runtime.registerProjection(ticketSlaProjection);
     this.runtime.registerProjection(claimsProjection);
+    this.runtime.registerReactor(pinPoliciesReactor(this.commands));
     this.runtime.registerTimer(SLA_WARNING_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
     this.runtime.registerTimer(SLA_BREACH_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
   }

@@ -4,9 +4,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import {
   conflict,
-  PinSlaPolicy,
   ReportSdkExposure,
   RouteNewTicket,
+  slaStream,
   ticketStream,
   type Channel,
   type Diagnostics,
@@ -15,10 +15,20 @@ import {
   type Severity,
   type TicketOpened,
 } from '#contracts';
-import { WrongExpectedVersion, type RecordedEvent } from '#event-store';
+import { WrongExpectedVersion, type Position, type RecordedEvent } from '#event-store';
 import { CLOCK, dispatchIfHandled, foldStream, PlatformRuntime, recordDecisions, type Clock, type Recorded } from '#platform-kit';
 import { openTicketDecider } from '../domain/open-ticket.decider.js';
 import { IntakeQueries } from './intake.queries.js';
+
+/** The SLA context's checkpoints an opening waits on (names only: the SLA module is not imported). */
+const PIN_POLICIES_REACTOR = 'sla.pin-policies';
+const SLA_TICKETS_PROJECTION = 'sla.tickets';
+const DEFAULT_REACTION_WAIT_MS = 5_000;
+
+function reactionWaitMs(): number {
+  const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
+  return Number.isFinite(configured) && configured >= 0 ? configured : DEFAULT_REACTION_WAIT_MS;
+}
 
 /** Namespace for ticket ids derived from a channel's own message id (UUID v5). */
 const EXTERNAL_TICKET_NAMESPACE = '0b8f4a52-8a3e-4c1e-9a57-3b2f9d6c1e44';
@@ -51,8 +61,8 @@ export interface OpenTicketResult {
  * recorded: coverage under the contract in force at receivedAt (intake), whether the channel message already
  * opened it, and the routing (triage). Then, in order:
  *   1. one append on the ticket's stream: TicketOpened with the TicketAssigned triage decided;
- *   2. the SLA context pins the ticket's policy on `sla-<ticket>`;
- *   3. one wait for the read models, so the response and the next query show the ticket, its assignee and SLA;
+ *   2. the SLA context's reactor pins the ticket's policy on `sla-<ticket>` (from the log, in any process);
+ *   3. a bounded wait for the read models, so the response and the next query show the ticket, its assignee and SLA;
  *   4. the contexts that react to a new ticket in this process are told (health checks).
  * A repeated channel message records nothing and answers with the ticket it opened.
  */
@@ -116,11 +126,8 @@ export class OpenTicketHandler {
       return this.alreadyOpened(ticketId, recorded);
     }
 
-    // 2. The SLA context pins the contract and calendar versions in force at receivedAt.
-    const pinned = await this.commandBus.execute<PinSlaPolicy, Recorded>(new PinSlaPolicy(ticketId, request.accountId, receivedAt));
-
-    // 3. One wait for every read model that handles what was recorded.
-    await this.runtime.settled([open, pinned]);
+    // 2. The SLA context's reactor pins the policy in force at receivedAt; 3. the read models show it all.
+    await Promise.all([this.runtime.settled(open), this.reactionsVisible(ticketId, open.appended!.position)]);
 
     // 4. Health checks look at the SDK version it reports (an advisory may name it): ReportSdkExposure.
     await dispatchIfHandled(this.commandBus, new ReportSdkExposure(ticketId, request.accountId, request.diagnostics.sdkName, request.diagnostics.sdkVersion));
@@ -134,11 +141,21 @@ export class OpenTicketHandler {
    */
   private async alreadyOpened(ticketId: string, history: readonly RecordedEvent[]): Promise<OpenTicketResult> {
     const last = history.at(-1);
-    const opened = history.find((event) => event.type === 'TicketOpened')?.data as TicketOpened['data'] | undefined;
-    const pinned = opened
-      ? await this.commandBus.execute<PinSlaPolicy, Recorded>(new PinSlaPolicy(ticketId, opened.accountId, new Date(opened.receivedAt)))
-      : null;
-    await this.runtime.settled([last?.position ?? null, pinned]);
+    const opened = history.find((event) => event.type === 'TicketOpened');
+    await Promise.all([this.runtime.settled(last?.position ?? null), opened ? this.reactionsVisible(ticketId, opened.position) : null]);
     return { ticketId, created: false, recorded: [] };
+  }
+
+  /**
+   * Read-your-writes across contexts (docs/reactors.md): waits, at most LEDGERDESK_REACTION_WAIT_MS, until the
+   * SLA reactor has passed the opening and the SLA read model shows the pin it recorded — through checkpoints
+   * in the database, so it works when SLA runs in another process. Past the bound it returns anyway: the
+   * answer then shows what is there (sla null), never an error.
+   */
+  private async reactionsVisible(ticketId: string, opening: Position): Promise<void> {
+    const signal = AbortSignal.timeout(reactionWaitMs());
+    if (!(await this.runtime.reached(PIN_POLICIES_REACTOR, opening, signal))) return;
+    const [pin] = await this.runtime.store.readStream(slaStream(ticketId), { maxCount: 1 });
+    if (pin) await this.runtime.reached(SLA_TICKETS_PROJECTION, pin.position, signal);
   }
 }

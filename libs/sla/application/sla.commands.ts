@@ -8,7 +8,6 @@ import {
   type SlaMetric,
   type SlaPolicyPinned,
   EscalateForSlaBreach,
-  PinSlaPolicy,
   slaStream,
   ticketStream,
   type SlaEvent,
@@ -198,10 +197,3 @@ export class BreachClaimCommands {
   }
 }
 
-@CommandHandler(PinSlaPolicy)
-export class PinSlaPolicyHandler implements ICommandHandler<PinSlaPolicy, Recorded> {
-  constructor(@Inject(SlaCommands) private readonly sla: SlaCommands) {}
-  execute(command: PinSlaPolicy): Promise<Recorded> {
-    return this.sla.pin(command.ticketId, command.accountId, command.receivedAt);
-  }
-}

@@ -1,0 +1,300 @@
+import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent, type SqlClient } from '#event-store';
+import { readCheckpoint, setupCheckpoints, writeCheckpoint } from './checkpoints.js';
+import { EventBuffer } from './event-buffer.js';
+import { listParkedEvents, parkEvent, setupParkedEvents, unparkEvent, type ParkedEvent } from './parked-events.js';
+import type { Reactor } from './reactor.js';
+
+export interface ReactorRunnerOptions {
+  batchSize?: number;
+  /** Attempts at one event before it is parked (the first try included). */
+  maxAttempts?: number;
+  /** Pause before the second attempt; it doubles with each further one. */
+  retryDelayMs?: number;
+  /** Called on every failed attempt and on every failure of the loop itself (which then resumes). */
+  onError?: (reactor: string, error: unknown, event: RecordedEvent | null) => void;
+  /** The instant lag is measured against (the platform's clock). */
+  now?: () => Date;
+}
+
+/** How far a reactor is behind the log's head, as ADMIN sees it. */
+export interface ReactorStatus {
+  name: string;
+  /** Its committed checkpoint ("commit/prepare"), null before its first. */
+  checkpoint: string | null;
+  /** Events it handles that are after its checkpoint (counted up to LAG_COUNT_LIMIT). */
+  eventsBehind: number;
+  /** Age of the oldest such event, 0 when caught up. */
+  secondsBehind: number;
+  parked: number;
+  /** The last failure of the loop or of an attempt, null once an event has gone through since. */
+  lastError: string | null;
+}
+
+/** Lag counts stop here: beyond it the figure says "at least". */
+export const LAG_COUNT_LIMIT = 10_000;
+const CHECKPOINT_EVERY_SKIPPED = 1_000;
+
+export class ParkedEventNotFound extends Error {
+  override readonly name = 'ParkedEventNotFound';
+}
+
+interface Waiter {
+  position: Position;
+  resolve: () => void;
+}
+
+type Settings = Required<Omit<ReactorRunnerOptions, 'onError'>> & Pick<ReactorRunnerOptions, 'onError'>;
+
+/**
+ * One reactor's loop: subscription → for each event it handles, the effect (retried with backoff, parked
+ * after the last attempt) → the checkpoint, committed after the effects of its batch. A crash in between
+ * replays the batch; the effects are idempotent, so each happens once.
+ */
+class ReactorLoop {
+  position: Position | null = null;
+  private checkpointed: Position | null = null;
+  lastError: string | null = null;
+  private buffer: EventBuffer | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private skippedSinceCheckpoint = 0;
+  private readonly waiters = new Set<Waiter>();
+  private readonly handled: Set<string>;
+
+  constructor(
+    readonly reactor: Reactor,
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    private readonly settings: Settings,
+  ) {
+    this.handled = new Set(reactor.eventTypes);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.position = await readCheckpoint(this.sql, this.reactor.name);
+    this.checkpointed = this.position;
+    this.running = this.run();
+  }
+
+  handles(type: string): boolean {
+    return this.handled.has(type);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      this.buffer = new EventBuffer(this.store.subscribe({ after: this.position, batchSize: this.settings.batchSize }), this.settings.batchSize * 2);
+      try {
+        for (;;) {
+          const batch = await this.buffer.take(this.settings.batchSize);
+          if (!batch || this.stopped) break;
+          const relevant = batch.filter((event) => this.handled.has(event.type));
+          for (const event of relevant) {
+            if (this.stopped) return;
+            await this.handle(event);
+          }
+          const last = batch[batch.length - 1]!.position;
+          this.skippedSinceCheckpoint += batch.length - relevant.length;
+          // Checkpoint after every batch with an effect, so that others can wait on it (read-your-writes).
+          if (relevant.length > 0 || this.skippedSinceCheckpoint >= CHECKPOINT_EVERY_SKIPPED) await this.commit(last);
+          this.advance(last);
+          failures = 0;
+        }
+      } catch (error) {
+        failures += 1;
+        this.lastError = describe(error);
+        this.settings.onError?.(this.reactor.name, error, null);
+      } finally {
+        await this.buffer.close().catch(() => undefined);
+      }
+      // The loop never stops by itself: it resumes from the committed checkpoint after a growing pause.
+      if (!this.stopped) {
+        await this.resumeFromCheckpoint().catch(() => undefined);
+        if (failures > 0) await pause(Math.min(30_000, this.settings.retryDelayMs * 2 ** failures));
+      }
+    }
+  }
+
+  /** The effect, retried with backoff; after the last attempt the event is parked with its error. */
+  private async handle(event: RecordedEvent): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.reactor.react(event);
+        this.lastError = null;
+        return;
+      } catch (error) {
+        this.lastError = describe(error);
+        this.settings.onError?.(this.reactor.name, error, event);
+        if (attempt >= this.settings.maxAttempts) {
+          await parkEvent(this.sql, this.reactor.name, event, describe(error), attempt);
+          return;
+        }
+        await pause(this.settings.retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  private async commit(last: Position): Promise<void> {
+    const moved = await this.sql.transaction((tx) => writeCheckpoint(tx, this.reactor.name, last, this.checkpointed));
+    this.skippedSinceCheckpoint = 0;
+    // Another replica got further first: its effects are the same events' (idempotent), so follow its checkpoint.
+    if (!moved) {
+      await this.resumeFromCheckpoint();
+      if (this.position && comparePositions(this.position, last) >= 0) return;
+    }
+    this.checkpointed = last;
+  }
+
+  private async resumeFromCheckpoint(): Promise<void> {
+    const stored = await readCheckpoint(this.sql, this.reactor.name);
+    this.checkpointed = stored;
+    this.skippedSinceCheckpoint = 0;
+    if (stored && (!this.position || comparePositions(stored, this.position) > 0)) this.advance(stored);
+    else this.position = stored;
+  }
+
+  private advance(position: Position): void {
+    this.position = position;
+    for (const waiter of this.waiters) {
+      if (comparePositions(position, waiter.position) >= 0) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /** Resolves once the checkpoint passes `position`, or at `signal`'s abort (whichever first). */
+  waitFor(position: Position, signal: AbortSignal): Promise<void> {
+    if (this.position && comparePositions(this.position, position) >= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { position, resolve };
+      this.waiters.add(waiter);
+      signal.addEventListener('abort', () => {
+        this.waiters.delete(waiter);
+        resolve();
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.buffer?.close().catch(() => undefined);
+    await this.running;
+    this.running = null;
+    if (this.skippedSinceCheckpoint > 0 && this.position) {
+      const position = this.position;
+      await this.sql.transaction((tx) => writeCheckpoint(tx, this.reactor.name, position, this.checkpointed)).catch(() => undefined);
+    }
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters.clear();
+  }
+}
+
+/** Runs every reactor of the process, each on its own checkpoint. */
+export class ReactorRunner {
+  private readonly loops = new Map<string, ReactorLoop>();
+  private readonly settings: Settings;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    reactors: readonly Reactor[],
+    options: ReactorRunnerOptions = {},
+  ) {
+    this.settings = {
+      batchSize: options.batchSize ?? 200,
+      maxAttempts: options.maxAttempts ?? 5,
+      retryDelayMs: options.retryDelayMs ?? 100,
+      now: options.now ?? (() => new Date()),
+      onError: options.onError,
+    };
+    for (const reactor of reactors) {
+      if (this.loops.has(reactor.name)) throw new Error(`Two reactors are named ${reactor.name}`);
+      this.loops.set(reactor.name, new ReactorLoop(reactor, store, sql, this.settings));
+    }
+  }
+
+  get names(): string[] {
+    return [...this.loops.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.loops.has(name);
+  }
+
+  async start(): Promise<void> {
+    await this.setup();
+    for (const loop of this.loops.values()) await loop.start();
+  }
+
+  /** Creates the checkpoint and parked-event tables, without following the log. */
+  async setup(): Promise<void> {
+    await setupCheckpoints(this.sql);
+    await setupParkedEvents(this.sql);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+  }
+
+  /** Resolves once the named reactor (running here) has passed `position`, or when `signal` aborts. */
+  waitFor(name: string, position: Position, signal: AbortSignal): Promise<void> {
+    const loop = this.loops.get(name);
+    if (!loop) throw new Error(`No reactor named ${name} runs in this process`);
+    return loop.waitFor(position, signal);
+  }
+
+  async parked(eventId?: string): Promise<ParkedEvent[]> {
+    return listParkedEvents(this.sql, this.names, eventId);
+  }
+
+  /**
+   * Runs a parked event's reaction once more. Resolves to null when it went through (the event is unparked),
+   * else to the new error (it stays parked, with one more attempt counted).
+   */
+  async retryParked(reactorName: string, eventId: string): Promise<string | null> {
+    const loop = this.loops.get(reactorName);
+    const [parked] = loop ? await listParkedEvents(this.sql, [reactorName], eventId) : [];
+    if (!loop || !parked) throw new ParkedEventNotFound(`No event ${eventId} is parked for ${reactorName}`);
+    const event = (await this.store.readStream(parked.stream)).find((recorded) => recorded.id === eventId);
+    if (!event) throw new ParkedEventNotFound(`Event ${eventId} is no longer in ${parked.stream}`);
+    try {
+      await loop.reactor.react(event);
+    } catch (error) {
+      await parkEvent(this.sql, reactorName, event, describe(error), 1);
+      return describe(error);
+    }
+    await unparkEvent(this.sql, reactorName, eventId);
+    return null;
+  }
+
+  /** Each reactor's checkpoint, lag and parked count, from the database (as every replica sees it). */
+  async status(): Promise<ReactorStatus[]> {
+    const parked = await this.parked();
+    const statuses: ReactorStatus[] = [];
+    for (const loop of this.loops.values()) {
+      const checkpoint = await readCheckpoint(this.sql, loop.reactor.name);
+      const ahead = await this.store.readAll({ after: checkpoint, maxCount: LAG_COUNT_LIMIT });
+      const behind = ahead.filter((event) => loop.handles(event.type));
+      const oldest = behind[0];
+      statuses.push({
+        name: loop.reactor.name,
+        checkpoint: checkpoint ? formatPosition(checkpoint) : null,
+        eventsBehind: behind.length,
+        secondsBehind: oldest ? Math.max(0, (this.settings.now().getTime() - new Date(oldest.recordedAt).getTime()) / 1000) : 0,
+        parked: parked.filter((event) => event.reactor === loop.reactor.name).length,
+        lastError: loop.lastError,
+      });
+    }
+    return statuses;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,14 @@
+import type { RecordedEvent } from '#event-store';
+
+/**
+ * A reaction of one context to events of the log (often another context's): each event it handles becomes
+ * commands of its own context. Delivery is at least once, so `react` must be idempotent — its appends use
+ * event ids derived from the event it reacts to, and a repeat is answered `alreadyRecorded`.
+ */
+export interface Reactor {
+  /** Checkpoint key (`<context>.<reaction>`); also how ADMIN names it to retry a parked event. */
+  readonly name: string;
+  /** Event types it reacts to; every other event only moves its checkpoint. */
+  readonly eventTypes: readonly string[];
+  react(event: RecordedEvent): Promise<void>;
+}
