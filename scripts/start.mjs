@@ -2,6 +2,7 @@
 // `npm start`: compiles when dist/ is missing or older than a source file, then runs apps/platform.
 // `npm run token -- --role ADMIN [--sub id] [--account id] [--ttl 12h]`: mints a token with the same secret.
 // `npm run ledgerdesk -- sla check` (or `npx ledgerdesk …`): operations against the configured store.
+// `npm run schema:print`: rewrites schema.graphql from the schema the platform serves.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,10 +28,15 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const tokenMode = process.argv.includes('--token');
-const cliMode = process.argv.includes('--cli');
-const target = tokenMode ? join(root, 'dist/scripts/token.cli.js') : cliMode ? join(root, 'dist/scripts/ledgerdesk.cli.js') : entry;
-const args = process.argv.slice(2).filter((arg) => arg !== '--token' && arg !== '--cli');
+// A mode flag picks another compiled entry; everything else is passed on to it.
+const modes = {
+  '--token': 'dist/scripts/token.cli.js',
+  '--cli': 'dist/scripts/ledgerdesk.cli.js',
+  '--print-schema': 'dist/scripts/print-schema.cli.js',
+};
+const mode = Object.keys(modes).find((flag) => process.argv.includes(flag));
+const target = mode ? join(root, modes[mode]) : entry;
+const args = process.argv.slice(2).filter((arg) => !(arg in modes));
 // The platform must hear SIGTERM/SIGINT itself to close PGlite cleanly and release the data directory.
 const child = spawn(process.execPath, ['--enable-source-maps', target, ...args], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

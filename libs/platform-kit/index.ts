@@ -19,6 +19,7 @@ export * from './run-app.js';
 export * from './commands/decider.js';
 export * from './graphql/shared-enums.js';
 export * from './graphql/pagination.js';
+export * from './graphql/schema-snapshot.js';
 export * from './graphql/request-loader.js';
 export * from './graphql/audit-event.type.js';
 export * from './commands/dispatch.js';
