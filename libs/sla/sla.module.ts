@@ -9,6 +9,7 @@ import { SlaAlertsPublisher } from './application/sla-alerts.publisher.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
 import { AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
+import { slaReportProjection } from './projections/sla-report.projection.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
 
@@ -28,6 +29,7 @@ export class SlaModule implements OnModuleInit {
     this.runtime.registerProjection(slaDirectoryProjection);
     this.runtime.registerProjection(ticketSlaProjection);
     this.runtime.registerProjection(claimsProjection);
+    this.runtime.registerProjection(slaReportProjection);
     this.runtime.registerTimer(SLA_WARNING_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
     this.runtime.registerTimer(SLA_BREACH_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
   }
