@@ -52,6 +52,8 @@ const COLUMNS: Record<ReportDimension, { clock: string; ticket: string | null; k
   ASSIGNEE: { clock: 'assignee_id', ticket: 'assignee_id', key: 'assigneeId' },
 };
 
+/** A dimension's column alias (unquoted, so lower case as PostgreSQL folds it). */
+const alias = (dimension: ReportDimension) => `k_${dimension.toLowerCase()}`;
 const round2 = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value) * 100) / 100);
 const percent = (part: number, whole: number) => (whole === 0 ? null : round2((part / whole) * 100));
 
@@ -68,7 +70,7 @@ export class SlaReportQueries {
   async report(filter: SlaReportFilter, groupBy: readonly ReportDimension[]): Promise<SlaReportRow[]> {
     const dimensions = REPORT_DIMENSIONS.filter((dimension) => groupBy.includes(dimension));
     const params: unknown[] = [filter.from, filter.to, filter.accountIds, filter.severities, filter.channels, filter.metrics];
-    const clockKeys = dimensions.map((d) => `${COLUMNS[d].clock} AS k_${d}`);
+    const clockKeys = dimensions.map((d) => `${COLUMNS[d].clock} AS ${alias(d)}`);
     const stopped = `state IN ('MET', 'MISSED')`;
     const clockRows = await this.db.query<Record<string, any>>(
       `SELECT ${[...clockKeys,
@@ -84,12 +86,12 @@ export class SlaReportQueries {
        FROM sla.report_clocks
        WHERE due_date BETWEEN $1::date AND $2::date AND ($3::text[] IS NULL OR account_id = ANY($3))
          AND ($4::text[] IS NULL OR severity = ANY($4)) AND ($5::text[] IS NULL OR channel = ANY($5)) AND ($6::text[] IS NULL OR metric = ANY($6))
-       ${dimensions.length ? `GROUP BY ${dimensions.map((d) => `k_${d}`).join(', ')}` : ''}`,
+       ${dimensions.length ? `GROUP BY ${dimensions.map(alias).join(', ')}` : ''}`,
       params,
     );
     const ticketDimensions = dimensions.filter((d) => COLUMNS[d].ticket !== null);
     const ticketRows = await this.db.query<Record<string, any>>(
-      `SELECT ${[...ticketDimensions.map((d) => `${COLUMNS[d].ticket} AS k_${d}`),
+      `SELECT ${[...ticketDimensions.map((d) => `${COLUMNS[d].ticket} AS ${alias(d)}`),
         'count(*)::int AS resolved',
         'avg(resolve_minutes) AS ttr_mean',
         'percentile_disc(0.5) WITHIN GROUP (ORDER BY resolve_minutes) AS ttr_median',
@@ -99,17 +101,17 @@ export class SlaReportQueries {
        FROM sla.report_tickets
        WHERE resolved_date BETWEEN $1::date AND $2::date AND ($3::text[] IS NULL OR account_id = ANY($3))
          AND ($4::text[] IS NULL OR severity = ANY($4)) AND ($5::text[] IS NULL OR channel = ANY($5))
-       ${ticketDimensions.length ? `GROUP BY ${ticketDimensions.map((d) => `k_${d}`).join(', ')}` : ''}`,
+       ${ticketDimensions.length ? `GROUP BY ${ticketDimensions.map(alias).join(', ')}` : ''}`,
       params.slice(0, 5),
     );
 
-    const keyOf = (row: Record<string, any>, of: readonly ReportDimension[]) => of.map((d) => String(row[`k_${d}`] ?? '')).join('\u0000');
+    const keyOf = (row: Record<string, any>, of: readonly ReportDimension[]) => of.map((d) => String(row[alias(d)] ?? '')).join('\u0000');
     const resolution = new Map(ticketRows.map((row) => [keyOf(row, ticketDimensions), row]));
     const rows = new Map<string, SlaReportRow>();
     const byTicketKey = new Map<string, SlaReportRow[]>();
     const rowFor = (source: Record<string, any>): SlaReportRow => {
       const row = emptyRow();
-      for (const d of dimensions) (row as any)[COLUMNS[d].key] = source[`k_${d}`] ?? null;
+      for (const d of dimensions) (row as any)[COLUMNS[d].key] = source[alias(d)] ?? null;
       return row;
     };
     for (const clock of clockRows) {
