@@ -132,6 +132,35 @@ describe('slaReport over GraphQL (hand-computed month)', () => {
     expect(await code({ filter: { from: '2026-02-30', to: '2026-03-01' } }, admin)).toBe('BAD_USER_INPUT');
   });
 
+  it('drafts the monthly statement: figures, each breach with minutes late and its claim, credits, contract versions', async () => {
+    const STATEMENT = `query($a: ID!, $m: String!) { slaStatement(accountId: $a, month: $m) { accountId month status monthOpen
+      figures { met missed attainmentPercent } bySeverity { severity met missed }
+      breaches { ticketId metric cycle severity state dueAt minutesLate claimStatus proposedCredit { amount currency } credit { amount currency } }
+      proposedCredits { amount currency } approvedCredits { amount currency } creditCap { amount currency } contractVersions } }`;
+    const [retroBreach] = (await gql(STATEMENT, { a: accountId, m: '2026-03' }, admin)).slaStatement.breaches;
+    const claim = await gql('mutation($input: FileBreachClaimInput!) { fileBreachClaim(input: $input) { id } }', { input: { ticketId: retroBreach.ticketId, metric: 'FIRST_RESPONSE', statement: 'late' } }, customer);
+    await gql('mutation($id: ID!) { decideBreachClaim(claimId: $id, decision: APPROVE, reason: "from the log") { id } }', { id: claim.fileBreachClaim.id }, admin);
+
+    const statement = (await gql(STATEMENT, { a: accountId, m: '2026-03' }, customer)).slaStatement;
+    expect(statement).toMatchObject({
+      accountId, month: '2026-03', status: 'DRAFT', monthOpen: false,
+      figures: { met: 4, missed: 4, attainmentPercent: 50 },
+      bySeverity: [{ severity: 'P0', met: 2, missed: 2 }, { severity: 'P1', met: 0, missed: 2 }, { severity: 'P2', met: 2, missed: 0 }],
+      proposedCredits: { amount: 500, currency: 'USD' }, approvedCredits: { amount: 500, currency: 'USD' },
+      creditCap: { amount: 3000, currency: 'USD' }, contractVersions: [1],
+    });
+    expect(statement.breaches.map((b: any) => [b.metric, b.severity, b.state, b.dueAt, b.minutesLate, b.claimStatus, b.credit])).toEqual([
+      ['FIRST_RESPONSE', 'P0', 'MISSED', '2026-03-02T15:15:00.000Z', 15, 'APPROVED', { amount: 500, currency: 'USD' }],
+      ['FIRST_RESPONSE', 'P1', 'CANCELLED', '2026-03-20T13:00:00.000Z', 30, null, null],
+      // Still running: minutes late as of the log's latest fact for the ticket (its recorded breach).
+      ['FIRST_RESPONSE', 'P1', 'BREACHED', '2026-03-31T21:00:00.000Z', 0, null, null],
+      ['FIRST_RESPONSE', 'P0', 'BREACHED', '2026-04-01T03:59:59.999Z', 0, null, null],
+    ]);
+    const stranger = await platform.token('CUSTOMER', { accountId: otherAccountId });
+    expect((await platform.gql(STATEMENT, { a: accountId, m: '2026-03' }, stranger)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await platform.gql(STATEMENT, { a: accountId, m: '2026-13' }, admin)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('rebuilds the report read model from the log to the same figures', async () => {
     const before = (await gql(REPORT, { filter: march, groupBy: ['ACCOUNT', 'MONTH', 'METRIC'] }, admin)).slaReport;
     await platform.runtime.projectionRunner.rebuild('sla.reports');

@@ -11,6 +11,7 @@ import { AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
 import { SlaReportQueries } from './application/sla-report.queries.js';
 import { SlaReportResolver } from './graphql/sla-report.resolver.js';
+import { SlaStatementResolver } from './graphql/sla-statement.resolver.js';
 import { slaReportProjection } from './projections/sla-report.projection.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
@@ -18,7 +19,7 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, PinSlaPolicyHandler, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver],
   exports: [SlaQueries],
 })
 export class SlaModule implements OnModuleInit {

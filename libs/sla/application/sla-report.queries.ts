@@ -144,6 +144,59 @@ export class SlaReportQueries {
     }
     return [...rows.values()].sort(compareRows);
   }
+
+  /** The month's missed clocks of an account (month of dueAt, account zone), each with its claim if one was filed. */
+  async breaches(accountId: string, month: string): Promise<StatementBreach[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT c.ticket_id, c.metric, c.cycle, c.severity, c.state, c.due_at, greatest(0, c.elapsed_minutes - c.target_minutes) AS minutes_late,
+         cl.id AS claim_id, cl.status AS claim_status, cl.proposed_credit, cl.credit
+       FROM sla.report_clocks c
+       LEFT JOIN sla.claims cl ON cl.ticket_id = c.ticket_id AND cl.metric = c.metric AND cl.cycle = c.cycle
+       WHERE c.account_id = $1 AND c.due_month = $2 AND c.outcome = 'MISSED'
+       ORDER BY c.due_at, c.ticket_id, c.metric, c.cycle`,
+      [accountId, month],
+    );
+    return rows.map((r) => ({
+      ticketId: r.ticket_id,
+      metric: r.metric,
+      cycle: Number(r.cycle),
+      severity: r.severity,
+      state: r.state,
+      dueAt: new Date(r.due_at),
+      minutesLate: Number(r.minutes_late),
+      claimId: r.claim_id,
+      claimStatus: r.claim_status,
+      proposedCredit: r.proposed_credit,
+      credit: r.credit,
+    }));
+  }
+
+  /** The contract versions in force at some point of [start, end), oldest first, with their money terms. */
+  async contractsInForce(accountId: string, start: Date, end: Date): Promise<{ version: number; monthlyFee: number; currency: string; creditCapPercent: number }[]> {
+    const rows = await this.db.query<{ version: number; terms: { monthlyFee: number; currency: string; creditCapPercent: number } }>(
+      `SELECT version, terms FROM sla.contracts c WHERE account_id = $1 AND effective_from < $3
+         AND NOT EXISTS (SELECT 1 FROM sla.contracts later WHERE later.account_id = c.account_id AND later.version > c.version AND later.effective_from <= $2)
+       ORDER BY version`,
+      [accountId, start, end],
+    );
+    return rows.map((r) => ({ version: Number(r.version), monthlyFee: r.terms.monthlyFee, currency: r.terms.currency, creditCapPercent: r.terms.creditCapPercent }));
+  }
+}
+
+export interface StatementBreach {
+  ticketId: string;
+  metric: SlaMetric;
+  cycle: number;
+  severity: Severity;
+  /** MISSED, BREACHED (still running past due) or CANCELLED (after due). */
+  state: string;
+  dueAt: Date;
+  /** In the clock's own minutes, as the claim verdict counts them. */
+  minutesLate: number;
+  claimId: string | null;
+  claimStatus: 'PENDING' | 'APPROVED' | 'REJECTED' | null;
+  proposedCredit: { amount: number; currency: string } | null;
+  credit: { amount: number; currency: string } | null;
 }
 
 function emptyRow(): SlaReportRow {

@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity, SlaMetric } from '#contracts';
-import { ChannelEnum, DateScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { MoneyType } from '#accounts';
+import { ChannelEnum, DateScalar, DateTimeScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 import { REPORT_DIMENSIONS } from '../application/sla-report.queries.js';
 
 export const SlaReportDimensionEnum = Object.fromEntries(REPORT_DIMENSIONS.map((d) => [d, d])) as { [K in (typeof REPORT_DIMENSIONS)[number]]: K };
@@ -48,4 +49,37 @@ export class SlaReportRowType {
   @Field(() => Float, { nullable: true, description: 'share of the resolved tickets reopened afterwards, in percent' }) reopenRatePercent!: number | null;
   @Field(() => Float, { nullable: true, description: 'share resolved after one public staff reply and never reopened, in percent' })
   firstContactResolutionPercent!: number | null;
+}
+
+export const SlaStatementStatusEnum = { DRAFT: 'DRAFT' } as const;
+registerEnumType(SlaStatementStatusEnum, { name: 'SlaStatementStatus', description: 'DRAFT: figures as the log stands now, not yet issued' });
+
+@ObjectType('SlaStatementBreach', { description: 'a clock of the month that missed its target, with its claim if one was filed' })
+export class SlaStatementBreachType {
+  @Field(() => ID, { description: 'the ticket' }) ticketId!: string;
+  @Field(() => SlaMetricEnum, { description: 'which clock' }) metric!: SlaMetric;
+  @Field(() => Int, { description: 'the clock’s cycle (NEXT_UPDATE counts several)' }) cycle!: number;
+  @Field(() => SeverityEnum, { description: 'severity in effect (after any upheld dispute)' }) severity!: Severity;
+  @Field(() => String, { description: 'MISSED, BREACHED (still running past due) or CANCELLED (closed after due)' }) state!: string;
+  @Field(() => DateTimeScalar, { description: 'when it was due' }) dueAt!: Date;
+  @Field(() => Int, { description: 'minutes past the target, in the clock’s own minutes' }) minutesLate!: number;
+  @Field(() => ID, { nullable: true, description: 'the breach claim filed for it, if any' }) claimId!: string | null;
+  @Field(() => String, { nullable: true, description: 'PENDING, APPROVED or REJECTED; null when not claimed' }) claimStatus!: string | null;
+  @Field(() => MoneyType, { nullable: true, description: 'the credit the claim proposed' }) proposedCredit!: MoneyType | null;
+  @Field(() => MoneyType, { nullable: true, description: 'the credit approved' }) credit!: MoneyType | null;
+}
+
+@ObjectType('SlaStatement', { description: 'an account’s SLA statement for one calendar month in its zone' })
+export class SlaStatementType {
+  @Field(() => ID, { description: 'the account' }) accountId!: string;
+  @Field(() => String, { description: 'YYYY-MM in the account’s zone' }) month!: string;
+  @Field(() => SlaStatementStatusEnum, { description: 'DRAFT while not issued' }) status!: string;
+  @Field(() => Boolean, { description: 'true while the month has not ended in the account’s zone' }) monthOpen!: boolean;
+  @Field(() => SlaReportRowType, { description: 'the month’s figures, as slaReport gives them for the account' }) figures!: SlaReportRowType;
+  @Field(() => [SlaReportRowType], { description: 'the month’s figures per severity' }) bySeverity!: SlaReportRowType[];
+  @Field(() => [SlaStatementBreachType], { description: 'every missed clock of the month, in due order' }) breaches!: SlaStatementBreachType[];
+  @Field(() => MoneyType, { description: 'sum of the credits the month’s claims proposed, in the contract’s currency' }) proposedCredits!: MoneyType;
+  @Field(() => MoneyType, { description: 'sum of the credits approved for the month’s breaches' }) approvedCredits!: MoneyType;
+  @Field(() => MoneyType, { description: 'the monthly credit cap of the contract in force at month end' }) creditCap!: MoneyType;
+  @Field(() => [Int], { description: 'contract versions in force during the month' }) contractVersions!: number[];
 }
