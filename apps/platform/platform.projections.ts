@@ -2,7 +2,7 @@ import { accountsProjection, apiKeysProjection } from '#accounts';
 import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import type { Projection } from '#projections';
-import { claimsProjection, slaDirectoryProjection, ticketSlaProjection } from '#sla';
+import { claimsProjection, slaDirectoryProjection, slaReportProjection, ticketSlaProjection } from '#sla';
 import { ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
@@ -15,5 +15,6 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,
+  slaReportProjection,
   healthChecksProjection,
 ];

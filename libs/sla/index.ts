@@ -8,3 +8,4 @@ export { slaDirectoryProjection } from './projections/sla-directory.projection.j
 export { ticketSlaProjection } from './projections/ticket-sla.projection.js';
 export { claimsProjection } from './projections/claims.projection.js';
 export { AccountHealthType } from './graphql/account-health.resolver.js';
+export { slaReportProjection } from './projections/sla-report.projection.js';

@@ -10,13 +10,17 @@ import { SlaAlertsPublisher } from './application/sla-alerts.publisher.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
 import { AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
+import { SlaReportQueries } from './application/sla-report.queries.js';
+import { SlaReportResolver } from './graphql/sla-report.resolver.js';
+import { SlaStatementResolver } from './graphql/sla-statement.resolver.js';
+import { slaReportProjection } from './projections/sla-report.projection.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
 
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver],
   exports: [SlaQueries],
 })
 export class SlaModule implements OnModuleInit {
@@ -30,6 +34,7 @@ export class SlaModule implements OnModuleInit {
     this.runtime.registerProjection(ticketSlaProjection);
     this.runtime.registerProjection(claimsProjection);
     this.runtime.registerReactor(pinPoliciesReactor(this.commands));
+    this.runtime.registerProjection(slaReportProjection);
     this.runtime.registerTimer(SLA_WARNING_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
     this.runtime.registerTimer(SLA_BREACH_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
   }

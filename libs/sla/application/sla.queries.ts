@@ -3,6 +3,7 @@ import type { CalendarDefinition } from '#calendar';
 import type { BreachVerdictRecord, ContractSigned, MoneyAmount, SlaMetric, TicketEvent } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
+import type { JudgedClock } from '../domain/account-health.js';
 import type { SlaPolicy } from '../domain/sla-engine.js';
 
 export interface TicketSlaRow {
@@ -96,25 +97,26 @@ export class SlaQueries {
     return row ? toClaim(row) : null;
   }
 
-  /** What account health needs: recorded breaches, stored clock states, and approved credits. */
-  async accountSlaFacts(accountId: string): Promise<{ breaches: { at: string }[]; clocks: { state: string; stoppedAt: string | null }[]; credits: number; currency: string | null }> {
-    const rows = await this.db.query<{ breaches: { at: string }[]; status: { clocks: { state: string; stoppedAt: string | null }[] } | null }>(
-      'SELECT breaches, status FROM sla.ticket_sla WHERE account_id = $1',
+  /** What account health needs: the engine's verdict on every clock (report read model), credits per month and currency. */
+  async accountSlaFacts(accountId: string, months: readonly string[]): Promise<{ clocks: JudgedClock[]; credits: { month: string; amount: number; currency: string }[]; currency: string | null }> {
+    const clocks = await this.db.query<{ outcome: 'MET' | 'MISSED' | null; breached_at: Date | null; decided_at: Date | null }>(
+      'SELECT outcome, breached_at, decided_at FROM sla.report_clocks WHERE account_id = $1 AND outcome IS NOT NULL',
       [accountId],
     );
-    const [credit] = await this.db.query<{ total: string | null; currency: string | null }>(
-      `SELECT sum(credit_amount)::text AS total, max(credit->>'currency') AS currency FROM sla.claims WHERE account_id = $1 AND status = 'APPROVED'`,
-      [accountId],
+    const credits = await this.db.query<{ month: string; currency: string; total: string }>(
+      `SELECT credit_month AS month, credit->>'currency' AS currency, sum(credit_amount)::text AS total FROM sla.claims
+       WHERE account_id = $1 AND status = 'APPROVED' AND credit_month = ANY($2) GROUP BY credit_month, credit->>'currency'`,
+      [accountId, months],
     );
     const [contract] = await this.db.query<{ currency: string }>(
       `SELECT terms->>'currency' AS currency FROM sla.contracts WHERE account_id = $1 ORDER BY version DESC LIMIT 1`,
       [accountId],
     );
+    const iso = (instant: Date | null) => (instant ? new Date(instant).toISOString() : null);
     return {
-      breaches: rows.flatMap((row) => row.breaches),
-      clocks: rows.flatMap((row) => row.status?.clocks ?? []),
-      credits: Number(credit?.total ?? 0),
-      currency: credit?.currency ?? contract?.currency ?? null,
+      clocks: clocks.map((c) => ({ outcome: c.outcome, breachedAt: iso(c.breached_at), decidedAt: iso(c.decided_at) })),
+      credits: credits.map((c) => ({ month: c.month, currency: c.currency, amount: Number(c.total) })),
+      currency: contract?.currency ?? null,
     };
   }
 

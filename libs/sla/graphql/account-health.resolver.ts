@@ -4,18 +4,33 @@ import { AccountType, MoneyType } from '#accounts';
 import { CLOCK, type Clock } from '#platform-kit';
 import { TicketsQueries } from '#triage';
 import { SlaQueries } from '../application/sla.queries.js';
-import { accountHealth } from '../domain/account-health.js';
+import { accountHealth, last12Months } from '../domain/account-health.js';
 
 @ObjectType('AccountHealth')
 export class AccountHealthType {
   /** Whose health this is: other contexts add fields (health checks add nextCheckIn). */
   accountId!: string;
   @Field(() => Int) openTickets!: number;
-  @Field(() => Int) breachesLast30Days!: number;
-  @Field(() => Float, { nullable: true, description: 'share of SLA clocks stopped in the last 30 days that were MET; null when none' })
+  @Field(() => Int, { description: 'SLA clocks whose breach instant (as the engine computes it, retroactive ones included) is in the last 30 days' })
+  breachesLast30Days!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'share of SLA clocks decided in the last 30 days that were MET (a clock still breached or cancelled after due counts as missed at its due time); null when none',
+  })
   slaAttainmentPercent!: number | null;
-  @Field(() => MoneyType) creditsIssued!: MoneyType;
+  @Field(() => MoneyType, { description: 'credits approved for the current month and the 11 before it (account zone), in the contract’s currency' })
+  creditsIssued!: MoneyType;
+  @Field(() => [MoneyType], { description: 'credits approved for the current month (account zone), one entry per currency' })
+  creditsThisMonth!: MoneyType[];
+  @Field(() => [MoneyType], { description: 'credits approved for the current month and the 11 before it (account zone), one entry per currency' })
+  creditsLast12Months!: MoneyType[];
 }
+
+const perCurrency = (credits: readonly { amount: number; currency: string }[]): MoneyType[] => {
+  const sums = new Map<string, number>();
+  for (const credit of credits) sums.set(credit.currency, Math.round(((sums.get(credit.currency) ?? 0) + credit.amount) * 100) / 100);
+  return [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ amount, currency }));
+};
 
 @Resolver(() => AccountType)
 export class AccountHealthResolver {
@@ -27,12 +42,19 @@ export class AccountHealthResolver {
 
   @ResolveField(() => AccountHealthType)
   async health(@Parent() account: AccountType): Promise<AccountHealthType> {
-    const [facts, openTickets] = await Promise.all([this.sla.accountSlaFacts(account.id), this.tickets.openTicketCount(account.id)]);
+    const now = this.clock.now();
+    const zone = (await this.sla.account(account.id))?.timeZone ?? 'UTC';
+    const months = last12Months(now, zone);
+    const [facts, openTickets] = await Promise.all([this.sla.accountSlaFacts(account.id, months), this.tickets.openTicketCount(account.id)]);
+    const last12 = perCurrency(facts.credits);
+    const currency = facts.currency ?? last12[0]?.currency ?? 'USD';
     return {
       accountId: account.id,
       openTickets,
-      ...accountHealth(facts.breaches, facts.clocks, this.clock.now()),
-      creditsIssued: { amount: facts.credits, currency: facts.currency ?? 'USD' },
+      ...accountHealth(facts.clocks, now),
+      creditsIssued: last12.find((credit) => credit.currency === currency) ?? { amount: 0, currency },
+      creditsThisMonth: perCurrency(facts.credits.filter((credit) => credit.month === months[0])),
+      creditsLast12Months: last12,
     };
   }
 }
