@@ -1,4 +1,5 @@
 import { accountsProjection } from '#accounts';
+import { ticketAttachmentsProjection } from '#attachments';
 import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import type { Projection } from '#projections';
@@ -15,4 +16,5 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   ticketSlaProjection,
   claimsProjection,
   healthChecksProjection,
+  ticketAttachmentsProjection,
 ];

@@ -10,3 +10,4 @@ export * from './contract-in-force.js';
 export * from './sla.events.js';
 export * from './claims.events.js';
 export * from './health-checks.events.js';
+export * from './ticket-attachments.js';

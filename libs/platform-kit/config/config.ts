@@ -17,6 +17,12 @@ export interface LedgerdeskConfig {
   emailChannelSecret: string | null;
   /** Slack app signing secret for POST /channels/im; null leaves the endpoint off (503). */
   slackSigningSecret: string | null;
+  /** Where attachment files are kept (content-addressed); null: inside the data directory (a temp dir for memory://). */
+  attachmentsDir: string | null;
+  /** Largest file `POST /attachments` accepts, in bytes. */
+  maxAttachmentBytes: number;
+  /** Most bytes of attachments one ticket may hold. */
+  maxTicketAttachmentBytes: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -32,6 +38,9 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
+  LEDGERDESK_ATTACHMENTS_DIR: 'directory of attachment files, named by SHA-256 (default <data dir>/attachments; a temp dir for memory://)',
+  LEDGERDESK_ATTACHMENT_MAX_BYTES: 'largest attachment accepted, in bytes (default 209715200 = 200 MB)',
+  LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES: 'most attachment bytes one ticket holds (default 2147483648 = 2 GB)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -94,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   }
   const slackSigningSecret = value('LEDGERDESK_SLACK_SIGNING_SECRET');
 
+  const maxAttachmentBytes = byteCount('LEDGERDESK_ATTACHMENT_MAX_BYTES', value('LEDGERDESK_ATTACHMENT_MAX_BYTES'), 200 * 1024 * 1024);
+  const maxTicketAttachmentBytes = byteCount('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES', value('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES'), 2 * 1024 * 1024 * 1024);
+  const attachmentsDir = value('LEDGERDESK_ATTACHMENTS_DIR');
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -108,7 +121,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     logLevel,
     emailChannelSecret,
     slackSigningSecret,
+    attachmentsDir: attachmentsDir ? resolve(attachmentsDir) : null,
+    maxAttachmentBytes,
+    maxTicketAttachmentBytes,
   };
+}
+
+/** A positive whole number of bytes. */
+function byteCount(variable: keyof typeof CONFIG_VARIABLES, raw: string | null, fallback: number): number {
+  if (raw === null) return fallback;
+  const bytes = Number(raw);
+  if (!/^\d+$/.test(raw) || bytes < 1 || !Number.isSafeInteger(bytes)) throw new ConfigError(variable, `must be a positive number of bytes (got "${raw}")`);
+  return bytes;
 }
 
 /** `memory://` keeps PGlite in memory (tests, throwaway demos); anything else is a directory. */

@@ -1,4 +1,16 @@
-import { badUserInput, conflict, forbidden, notFound, type Actor, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
+import {
+  attachmentsAdded,
+  badUserInput,
+  conflict,
+  forbidden,
+  notFound,
+  type Actor,
+  type AttachmentRef,
+  type Diagnostics,
+  type Severity,
+  type TicketEvent,
+  type Visibility,
+} from '#contracts';
 import type { Decider } from '#platform-kit';
 import { evolveTicket, initialTicketState, severityInEffect, type TicketState } from './ticket.state.js';
 
@@ -12,17 +24,22 @@ interface Base {
   customerAccountId: string | null;
   now: Date;
 }
+/** Uploads a command attaches (looked up by the handler) and the per-ticket byte limit in force. */
+interface WithAttachments {
+  attachments: readonly AttachmentRef[];
+  maxTicketAttachmentBytes: number;
+}
 export type TicketCommand =
   | (Base & { type: 'AssessSeverity'; severity: Severity; reason: string })
   | (Base & { type: 'DisputeSeverity'; reason: string; actorIsAccountTam: boolean })
   | (Base & { type: 'ResolveSeverityDispute'; outcome: 'UPHELD' | 'REJECTED'; reason: string })
   | (Base & { type: 'AssignTicket'; assigneeId: string; assigneeIsStaff: boolean; reason: string; automatic: boolean })
-  | (Base & { type: 'AddReply'; replyId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
+  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
   | (Base & { type: 'EscalateTicket'; reason: string })
   | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null })
   | (Base & { type: 'ReopenTicket'; reason: string })
   | (Base & { type: 'CloseTicket' })
-  | (Base & { type: 'AddDiagnostics'; diagnostics: Partial<Diagnostics> });
+  | (Base & WithAttachments & { type: 'AddDiagnostics'; diagnostics: Partial<Diagnostics> });
 
 /** A ticket's life after it is opened: triage, replies, escalation, resolution. */
 export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
@@ -74,7 +91,9 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
         ];
       }
       case 'AddReply': {
-        const body = text(command.body, 'body', MAX_BODY_CHARS);
+        // A reply may be only its files (an e-mail with nothing but a log attached).
+        const body = command.attachments.length > 0 && !command.body.trim() ? '' : text(command.body, 'body', MAX_BODY_CHARS);
+        if (body.length > MAX_BODY_CHARS) throw badUserInput(`body must be at most ${MAX_BODY_CHARS} characters`, 'body');
         if (isCustomer && command.visibility !== 'PUBLIC') throw forbidden('Customers can only add public replies');
         if (command.requestsInformation && (state.status === 'RESOLVED' || isCustomer)) {
           throw badUserInput('Information can only be requested by staff on an unresolved ticket', 'ticketId');
@@ -94,6 +113,13 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
               addedAt: at,
             },
           },
+          ...attachmentsAdded(command.attachments, state.attachments, command.maxTicketAttachmentBytes, {
+            ticketId,
+            visibility: command.visibility,
+            replyId: command.replyId,
+            by,
+            at,
+          }),
         ];
       }
       case 'EscalateTicket': {
@@ -116,8 +142,15 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
       }
       case 'CloseTicket':
         return [{ type: 'TicketClosed', data: { ticketId, closedBy: by, closedAt: at } }];
-      case 'AddDiagnostics':
-        return [{ type: 'DiagnosticsAdded', data: { ticketId, diagnostics: command.diagnostics, addedBy: by, addedAt: at } }];
+      case 'AddDiagnostics': {
+        const attached = attachmentsAdded(command.attachments, state.attachments, command.maxTicketAttachmentBytes, { ticketId, visibility: 'PUBLIC', replyId: null, by, at });
+        // Files alone (an SDK log) record no empty DiagnosticsAdded.
+        const diagnostics: TicketEvent[] =
+          attached.length > 0 && Object.keys(command.diagnostics).length === 0
+            ? []
+            : [{ type: 'DiagnosticsAdded', data: { ticketId, diagnostics: command.diagnostics, addedBy: by, addedAt: at } }];
+        return [...diagnostics, ...attached];
+      }
       default: {
         const unknown: never = command;
         throw new Error(`Unhandled ticket command ${JSON.stringify(unknown)}`);
