@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAttachmentFiles, checkEvidenceBundle, type EvidenceBundle } from '#audit';
 import { defineCalendar, eventCount, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 import { TEST_BACKENDS } from './support/test-databases.js';
@@ -141,5 +145,45 @@ describe.each(TEST_BACKENDS)('attachments: upload, attach, download (%s)', (back
     const rows = await platform.runtime.readDb.query<{ id: string }>('SELECT id FROM attachments.uploads WHERE id = ANY($1)', [[left.id, kept.id]]);
     expect(rows.map((r) => r.id)).toEqual([kept.id]);
     expect((await download(customer, kept.id)).status).toBe(200);
+  });
+
+  it('lists attachments with their hashes in the evidence bundle; the files are verified offline against it', async () => {
+    const log = new Uint8Array(randomBytes(4096));
+    const file = await uploaded(customer, log, 'voice.log');
+    const note = await uploaded(engineer, new TextEncoder().encode('internal capture'), 'internal.pcap');
+    const ticketId = (await mustData(openTicket(customer, [file.id]))).openTicket.id;
+    await mustData(platform.gql('mutation($id: ID!, $files: [ID!]) { addReply(ticketId: $id, body: "capture", visibility: INTERNAL, attachmentIds: $files) { id } }', { id: ticketId, files: [note.id] }, engineer));
+    const exportAs = async (token: string) => (await (await fetch(`${platform.url}/audit/tickets/${ticketId}/export`, { headers: { authorization: `Bearer ${token}` } })).json()) as EvidenceBundle;
+
+    const bundle = await exportAs(admin);
+    expect(bundle.attachments).toEqual([
+      expect.objectContaining({ id: file.id, sha256: sha256(log), size: 4096, fileName: 'voice.log', revision: 1 }),
+      expect.objectContaining({ id: note.id, fileName: 'internal.pcap' }),
+    ]);
+    expect(checkEvidenceBundle(bundle).ok).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'ledgerdesk-bundle-files-'));
+    try {
+      writeFileSync(join(dir, 'voice.log'), log);
+      writeFileSync(join(dir, sha256(new TextEncoder().encode('internal capture'))), 'internal capture');
+      const held = await checkAttachmentFiles(bundle, dir);
+      expect(held.ok).toBe(true);
+      expect(held.lines[0]).toMatch(/^HOLDS   attachment .*voice\.log.*supplied at revision 1/);
+      writeFileSync(join(dir, 'voice.log'), 'not what was sent');
+      const altered = await checkAttachmentFiles(bundle, dir);
+      expect(altered.ok).toBe(false);
+      expect(altered.lines[0]).toMatch(/^DIFFERS attachment/);
+      // A list that does not match the events is caught by the bundle check itself.
+      const lied = structuredClone(bundle);
+      lied.attachments[0]!.sha256 = sha256(new TextEncoder().encode('not what was sent'));
+      expect(checkEvidenceBundle(lied).ok).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // The customer's bundle withholds the internal file and still holds.
+    const theirs = await exportAs(customer);
+    expect(theirs.attachments.map((a) => a.id)).toEqual([file.id]);
+    expect(JSON.stringify(theirs)).not.toContain('internal.pcap');
+    expect(checkEvidenceBundle(theirs).ok).toBe(true);
   });
 });
