@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, loadDotEnv, openInfrastructure, SystemClock } from '#platform-kit';
 import { readFileSync } from 'node:fs';
-import { checkEvidenceBundle, type EvidenceBundle } from '#audit';
+import { checkAttachmentFiles, checkEvidenceBundle, type EvidenceBundle } from '#audit';
 import { checkSlaConsistency } from '#sla';
 import { ProjectionRunner } from '#projections';
 import { setupTimers } from '#platform-kit';
@@ -8,7 +8,9 @@ import { PLATFORM_PROJECTIONS } from '../apps/platform/platform.projections.js';
 
 // `ledgerdesk <command>`: operations against the configured store (same environment as the platform).
 const USAGE = `usage:
-  ledgerdesk verify <bundle.json>   check an evidence bundle offline: hash chains and re-derived SLA verdicts
+  ledgerdesk verify <bundle.json> [--attachments DIR]
+                                    check an evidence bundle offline: hash chains and re-derived SLA verdicts;
+                                    with --attachments, the files in DIR (named by SHA-256, id or file name)
   ledgerdesk sla check              compare the SLA read model with the log (exit 1 on any mismatch)
   ledgerdesk projections rebuild <name>|--all
                                     drop read models and replay them from the log (stop the platform first)`;
@@ -17,10 +19,15 @@ async function main(args: string[]): Promise<number> {
   const [area, command] = args;
   if (area === 'verify' && command) {
     // Nothing but the bundle: no configuration, no database, no server.
-    const result = checkEvidenceBundle(JSON.parse(readFileSync(command, 'utf8')) as EvidenceBundle);
-    for (const line of result.lines) process.stdout.write(`${line}\n`);
-    process.stdout.write(result.ok ? 'The bundle holds.\n' : 'The bundle does NOT hold.\n');
-    return result.ok ? 0 : 1;
+    const bundle = JSON.parse(readFileSync(command, 'utf8')) as EvidenceBundle;
+    const result = checkEvidenceBundle(bundle);
+    const flag = args.indexOf('--attachments');
+    if (flag > 0 && !args[flag + 1]) throw new Error('--attachments needs a directory');
+    const files = flag > 0 ? await checkAttachmentFiles(bundle, args[flag + 1]!) : { ok: true, lines: [] };
+    for (const line of [...result.lines, ...files.lines]) process.stdout.write(`${line}\n`);
+    const ok = result.ok && files.ok;
+    process.stdout.write(ok ? 'The bundle holds.\n' : 'The bundle does NOT hold.\n');
+    return ok ? 0 : 1;
   }
   if (area === 'projections' && command === 'rebuild' && args[2]) {
     const names = args[2] === '--all' ? PLATFORM_PROJECTIONS.map((p) => p.name) : [args[2]];

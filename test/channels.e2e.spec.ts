@@ -116,6 +116,47 @@ describe('e-mail and IM channels', () => {
       expect((await ticket(relayed.ticketId)).openedAt).toBe('2026-02-13T08:40:00.000Z');
     });
 
+    it('keeps MIME attachments as ticket attachments, byte for byte; a message with nothing but a log is accepted', async () => {
+      const log = Buffer.from([0, 1, 2, 250, 251, 252, 10, 13, 0]);
+      const withLog = (messageId: string, extraHeaders: string[] = []) =>
+        [
+          'From: Wei Zhang <wei@livecommerce.example>',
+          'To: support@ledgerdesk.example',
+          'Subject: [P1] SDK log attached',
+          'Date: Fri, 13 Feb 2026 08:40:00 +0000',
+          `Message-ID: ${messageId}`,
+          ...extraHeaders,
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/mixed; boundary="b1"',
+          '',
+          '--b1',
+          'Content-Type: application/octet-stream; name="agora.log"',
+          'Content-Disposition: attachment; filename="agora.log"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          log.toString('base64'),
+          '--b1--',
+          '',
+        ].join('\r\n');
+      const opened = await post(withLog('<log-1@mail.livecommerce.example>'));
+      expect(opened.status).toBe(201);
+      const { ticketId } = await opened.json();
+      const query = 'query($id: ID!) { ticket(id: $id) { description attachments { id fileName size replyId } } }';
+      const first = (await mustData(platform.gql(query, { id: ticketId }, admin))).ticket;
+      expect(first).toMatchObject({ description: '', attachments: [{ fileName: 'agora.log', size: log.length, replyId: null }] });
+      const download = await fetch(`${platform.url}/attachments/${first.attachments[0].id}`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(Buffer.from(await download.arrayBuffer()).equals(log)).toBe(true);
+
+      const replied = await post(withLog('<log-2@mail.livecommerce.example>', ['In-Reply-To: <log-1@mail.livecommerce.example>']));
+      expect(await replied.json()).toMatchObject({ ticketId, action: 'replied' });
+      const after = (await mustData(platform.gql(query, { id: ticketId }, admin))).ticket;
+      expect(after.attachments).toHaveLength(2);
+      expect(after.attachments[1].replyId).toEqual(expect.any(String));
+      // A redelivery records nothing more.
+      expect((await post(withLog('<log-2@mail.livecommerce.example>', ['In-Reply-To: <log-1@mail.livecommerce.example>']))).status).toBe(200);
+      expect((await mustData(platform.gql(query, { id: ticketId }, admin))).ticket.attachments).toHaveLength(2);
+    });
+
     it('defaults to P2, takes the text of an HTML-only message, and uses now for a Date older than 30 days or in the future', async () => {
       const old = await (await post(email({ subject: 'Crash on join', date: 'Mon, 05 Jan 2026 08:00:00 +0000', html: '<p>App <b>crashes</b> on join</p>' }))).json();
       expect(await ticket(old.ticketId)).toMatchObject({ claimedSeverity: 'P2', subject: 'Crash on join', description: 'App crashes on join', openedAt: '2026-02-13T09:00:00.000Z' });

@@ -1,4 +1,5 @@
 import { accountsProjection, apiKeysProjection } from '#accounts';
+import { ticketAttachmentsProjection } from '#attachments';
 import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import type { Projection } from '#projections';
@@ -17,4 +18,5 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   claimsProjection,
   slaReportProjection,
   healthChecksProjection,
+  ticketAttachmentsProjection,
 ];

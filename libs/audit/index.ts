@@ -1,2 +1,2 @@
 export * from './audit.module.js';
-export { checkEvidenceBundle, type EvidenceBundle } from './application/evidence-bundle.js';
+export { checkAttachmentFiles, checkEvidenceBundle, type BundledAttachment, type EvidenceBundle } from './application/evidence-bundle.js';

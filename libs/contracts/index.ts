@@ -11,3 +11,4 @@ export * from './sla.events.js';
 export * from './claims.events.js';
 export * from './health-checks.events.js';
 export * from './credentials.events.js';
+export * from './ticket-attachments.js';

@@ -31,6 +31,8 @@ export class AddChannelReply {
     readonly ticketId: string,
     readonly body: string,
     readonly externalId: string,
+    /** Uploads the message carried (e-mail parts), stored by the channel as this principal's. */
+    readonly attachmentIds: readonly string[] = [],
   ) {}
 }
 

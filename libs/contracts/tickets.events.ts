@@ -73,6 +73,28 @@ export interface ReplyAdded {
     addedAt: string;
   };
 }
+/**
+ * A file (an SDK log, a screenshot) supplied with the ticket. It is in the ticket's hash chain, so the evidence
+ * bundle proves when it was supplied; the file itself is kept by the attachment storage under its SHA-256.
+ */
+export interface AttachmentAdded {
+  type: 'AttachmentAdded';
+  data: {
+    ticketId: string;
+    /** The upload's id (what `POST /attachments` answered); `GET /attachments/{id}` serves the file. */
+    id: string;
+    sha256: string;
+    size: number;
+    fileName: string;
+    contentType: string;
+    /** PUBLIC unless it came with an internal note. */
+    visibility: Visibility;
+    /** The reply it came with, if any. */
+    replyId: string | null;
+    addedBy: Actor;
+    addedAt: string;
+  };
+}
 export interface TicketEscalated {
   type: 'TicketEscalated';
   data: { ticketId: string; level: number; reason: string; escalatedBy: Actor; escalatedAt: string };
@@ -107,6 +129,7 @@ export type TicketEvent =
   | SeverityDisputed
   | SeverityDisputeResolved
   | ReplyAdded
+  | AttachmentAdded
   | TicketEscalated
   | TicketResolved
   | TicketReopened
@@ -120,6 +143,7 @@ export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
   'SeverityDisputed',
   'SeverityDisputeResolved',
   'ReplyAdded',
+  'AttachmentAdded',
   'TicketEscalated',
   'TicketResolved',
   'TicketReopened',
@@ -127,3 +151,46 @@ export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
 ];
 
 export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;
+
+/** An upload named by `attachmentIds`, as the handler found it: what AttachmentAdded records about it. */
+export interface AttachmentRef {
+  id: string;
+  sha256: string;
+  size: number;
+  fileName: string;
+  contentType: string;
+}
+
+/** The instant an event took effect (its own `…At`), which is what the clocks count from. */
+export function ticketEventInstant(event: TicketEvent): string {
+  switch (event.type) {
+    case 'TicketOpened':
+      return event.data.receivedAt;
+    case 'DiagnosticsAdded':
+      return event.data.addedAt;
+    case 'TicketAssigned':
+      return event.data.assignedAt;
+    case 'SeverityAssessed':
+      return event.data.assessedAt;
+    case 'SeverityDisputed':
+      return event.data.disputedAt;
+    case 'SeverityDisputeResolved':
+      return event.data.decidedAt;
+    case 'ReplyAdded':
+      return event.data.addedAt;
+    case 'AttachmentAdded':
+      return event.data.addedAt;
+    case 'TicketEscalated':
+      return event.data.escalatedAt;
+    case 'TicketResolved':
+      return event.data.resolvedAt;
+    case 'TicketReopened':
+      return event.data.reopenedAt;
+    case 'TicketClosed':
+      return event.data.closedAt;
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unhandled ticket event ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
 import { SlaModule } from '#sla';
 import { TriageModule } from '#triage';
@@ -17,7 +18,7 @@ import { intakeDirectoryProjection } from './projections/intake-directory.projec
  * (routing) and SLA (the pin) in the same process, so the intake app alone runs them too.
  */
 @Module({
-  imports: [TriageModule, SlaModule],
+  imports: [TriageModule, SlaModule, AttachmentsModule],
   controllers: [EmailChannelController, SlackChannelController],
   providers: [IntakeQueries, OpenTicketHandler, OpenHealthCheckTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
   exports: [OpenTicketHandler, IntakeQueries],

@@ -16,6 +16,9 @@ export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
 /** Paths whose JSON body is also kept as bytes on `req.rawBody` (webhooks verify a signature over them). */
 export const RAW_BODY_PATH_PREFIX = '/channels/';
 
+/** `POST /attachments` reads its body itself, as a stream. */
+export const ATTACHMENTS_PATH = '/attachments';
+
 const pathOf = (req: IncomingMessage) => (req.url ?? '').split('?')[0]!;
 
 export interface LedgerdeskApp {
@@ -48,6 +51,8 @@ export async function startLedgerdesk(
   app.use(rateLimitMiddleware(config.rateLimits, (header) => authenticate(credentials, header)));
   app.useBodyParser('json', {
     limit: MAX_BODY_BYTES,
+    // An upload is streamed to storage whatever its type (a .json log is a file, not a request body).
+    type: (req: IncomingMessage) => pathOf(req) !== ATTACHMENTS_PATH && /^application\/json\s*(;|$)/i.test(String(req.headers['content-type'] ?? '')),
     verify: (req: IncomingMessage, _res: unknown, buffer: Buffer) => {
       if (pathOf(req).startsWith(RAW_BODY_PATH_PREFIX)) (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buffer;
     },

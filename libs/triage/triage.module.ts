@@ -1,5 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '#accounts';
+import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
 import { AddChannelReplyHandler, EscalateForSlaBreachHandler, RouteNewTicketHandler, TicketsCommands } from './application/tickets.commands.js';
 import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
@@ -10,7 +11,7 @@ import { ticketsProjection } from './projections/tickets.projection.js';
 
 /** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, AttachmentsModule],
   providers: [TicketsCommands, TicketsQueries, TicketsResolver, AccountTicketsResolver, RouteNewTicketHandler, AddChannelReplyHandler, EscalateForSlaBreachHandler],
   exports: [TicketsQueries],
 })

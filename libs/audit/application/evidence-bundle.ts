@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { claimStream, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
 import { eventHash, formatPosition, type EventStore, type RecordedEvent } from '#event-store';
 import { policyOf, slaStatus } from '#sla';
@@ -27,6 +30,18 @@ export interface EvidenceBundle {
   pinnedPolicy: { contractVersion: number; calendarVersion: number; contract: unknown; calendar: unknown } | null;
   slaVerdicts: ReturnType<typeof slaStatus> | null;
   claims: unknown[];
+  /** The files supplied with the ticket, as its AttachmentAdded events record them (the files travel beside the bundle). */
+  attachments: BundledAttachment[];
+}
+
+export interface BundledAttachment {
+  id: string;
+  sha256: string;
+  size: number;
+  fileName: string;
+  /** The ticket stream revision that recorded it (its hash proves when it was supplied). */
+  revision: number;
+  recordedAt: string;
 }
 
 const bundled = (event: RecordedEvent): BundledEvent => ({
@@ -47,9 +62,12 @@ const bundled = (event: RecordedEvent): BundledEvent => ({
  * content. Used for both, so the two redact alike.
  */
 export function redactedForCustomer<E extends { type: string; data: unknown }>(event: E): E {
-  const data = event.data as { visibility?: string; ticketId?: string; replyId?: string };
-  if (event.type !== 'ReplyAdded' || data.visibility !== 'INTERNAL') return event;
-  return { ...event, data: { ticketId: data.ticketId, replyId: data.replyId, visibility: 'INTERNAL', redacted: true } };
+  const data = event.data as { visibility?: string; ticketId?: string; replyId?: string; id?: string };
+  if (data.visibility !== 'INTERNAL') return event;
+  if (event.type === 'ReplyAdded') return { ...event, data: { ticketId: data.ticketId, replyId: data.replyId, visibility: 'INTERNAL', redacted: true } };
+  // A file that came with an internal note: its name and hash are the note's content.
+  if (event.type === 'AttachmentAdded') return { ...event, data: { ticketId: data.ticketId, id: data.id, visibility: 'INTERNAL', redacted: true } };
+  return event;
 }
 
 export async function exportEvidenceBundle(
@@ -82,7 +100,18 @@ export async function exportEvidenceBundle(
     pinnedPolicy: policy,
     slaVerdicts: policy ? JSON.parse(JSON.stringify(slaStatus(ticket as unknown as TicketEvent[], policy, asOf))) : null,
     claims,
+    attachments: attachmentsOf(streams[ticketStream(ticketId)]!),
   };
+}
+
+/** The attachments a ticket stream records (redacted ones are withheld with the rest of their content). */
+function attachmentsOf(events: readonly BundledEvent[]): BundledAttachment[] {
+  return events
+    .filter((event) => event.type === 'AttachmentAdded' && !isRedacted(event))
+    .map((event) => {
+      const d = event.data as { id: string; sha256: string; size: number; fileName: string };
+      return { id: d.id, sha256: d.sha256, size: d.size, fileName: d.fileName, revision: event.revision, recordedAt: event.recordedAt };
+    });
 }
 
 export interface BundleCheck {
@@ -118,6 +147,41 @@ export function checkEvidenceBundle(bundle: EvidenceBundle): BundleCheck {
     else {
       ok = false;
       lines.push(`DIFFERS SLA verdicts as of ${bundle.asOf}: the bundle says ${JSON.stringify(bundle.slaVerdicts)}, the events say ${JSON.stringify(derived)}`);
+    }
+  }
+  const listed = JSON.stringify(bundle.attachments ?? []);
+  const recorded = JSON.stringify(attachmentsOf(ticketEvents));
+  if (listed === recorded) {
+    if (bundle.attachments?.length) lines.push(`HOLDS   attachments: ${bundle.attachments.length} listed, each as its AttachmentAdded event records it`);
+  } else {
+    ok = false;
+    lines.push(`DIFFERS attachments: the list is not what the ticket's AttachmentAdded events record (${recorded})`);
+  }
+  return { ok, lines };
+}
+
+/**
+ * Checks the files beside a bundle: each listed attachment must be in `dir` — named by its SHA-256, its id or
+ * its file name — with exactly the recorded content. Reads each file as a stream.
+ */
+export async function checkAttachmentFiles(bundle: EvidenceBundle, dir: string): Promise<BundleCheck> {
+  const lines: string[] = [];
+  let ok = true;
+  for (const attachment of bundle.attachments ?? []) {
+    const candidates = [attachment.sha256, attachment.id, basename(attachment.fileName)].map((name) => join(dir, name));
+    const path = candidates.find((candidate) => existsSync(candidate));
+    if (!path) {
+      ok = false;
+      lines.push(`MISSING attachment ${attachment.id} (${attachment.fileName}): no file named ${attachment.sha256}, ${attachment.id} or ${basename(attachment.fileName)} in ${dir}`);
+      continue;
+    }
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    const actual = hash.digest('hex');
+    if (actual === attachment.sha256) lines.push(`HOLDS   attachment ${attachment.id} (${attachment.fileName}): ${path} has the recorded SHA-256, supplied at revision ${attachment.revision} (${attachment.recordedAt})`);
+    else {
+      ok = false;
+      lines.push(`DIFFERS attachment ${attachment.id} (${attachment.fileName}): ${path} hashes to ${actual}, the ticket recorded ${attachment.sha256}`);
     }
   }
   return { ok, lines };

@@ -16,7 +16,8 @@ import {
   type TicketOpened,
 } from '#contracts';
 import { WrongExpectedVersion, type Position, type RecordedEvent } from '#event-store';
-import { CLOCK, dispatchIfHandled, foldStream, PlatformRuntime, recordDecisions, type Clock, type Recorded } from '#platform-kit';
+import { Uploads } from '#attachments';
+import { CLOCK, CONFIG, dispatchIfHandled, foldStream, PlatformRuntime, recordDecisions, type Clock, type LedgerdeskConfig, type Recorded } from '#platform-kit';
 import { openTicketDecider } from '../domain/open-ticket.decider.js';
 import { IntakeQueries } from './intake.queries.js';
 
@@ -47,6 +48,8 @@ export interface OpenTicketRequest {
   receivedAtFrom?: 'CALLER' | 'CHANNEL';
   /** What the source claimed, when it differs from receivedAt (an e-mail Date outside the allowed skew). */
   claimedReceivedAt?: Date | null;
+  /** Uploads (`POST /attachments`) by the same caller to attach. */
+  attachmentIds?: readonly string[];
 }
 
 export interface OpenTicketResult {
@@ -73,6 +76,8 @@ export class OpenTicketHandler {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IntakeQueries) private readonly queries: IntakeQueries,
     @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(Uploads) private readonly uploads: Uploads,
+    @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
   static ticketIdFor(accountId: string, channel: Channel, externalId: string | null): string {
@@ -86,24 +91,30 @@ export class OpenTicketHandler {
     const stream = ticketStream(ticketId);
     const actor = { id: principal.id, role: principal.role };
     // A fresh id has no stream to load; a channel message's id may have opened its ticket already.
+    const { attachmentIds = [], ...ticket } = request;
     const [coverageProblem, history] = await Promise.all([
       this.queries.coverageProblem(request.accountId, request.channel, receivedAt),
       request.externalId === null ? Promise.resolve<RecordedEvent[]>([]) : this.runtime.store.readStream(stream),
     ]);
+    const state = foldStream(openTicketDecider, history);
+    // A repeat answers with the ticket it opened: its uploads are attached already.
+    const attachments = state.opened ? [] : await this.uploads.forAttaching(principal, attachmentIds);
     const opening = openTicketDecider.decide(
       {
         type: 'OpenTicket',
         ticketId,
-        ...request,
+        ...ticket,
         receivedAt,
         receivedAtFrom: request.receivedAt === null ? null : (request.receivedAtFrom ?? 'CALLER'),
         claimedReceivedAt: request.claimedReceivedAt ?? request.receivedAt,
         actor,
         customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
         coverageProblem,
+        attachments,
+        maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes,
         now,
       },
-      foldStream(openTicketDecider, history),
+      state,
     );
     if (opening.length === 0) return this.alreadyOpened(ticketId, history);
     const opened = opening[0] as TicketOpened;

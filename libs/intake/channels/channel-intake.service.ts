@@ -54,8 +54,8 @@ export class ChannelIntake {
   }
 
   /** A PUBLIC customer reply, added by triage (the ticket's owner); resolves once the read model shows it. */
-  async reply(principal: Principal, ticketId: string, body: string, externalId: string): Promise<ChannelOutcome> {
-    await this.commandBus.execute(new AddChannelReply(principal, ticketId, body, externalId));
+  async reply(principal: Principal, ticketId: string, body: string, externalId: string, attachmentIds: readonly string[] = []): Promise<ChannelOutcome> {
+    await this.commandBus.execute(new AddChannelReply(principal, ticketId, body, externalId, attachmentIds));
     return { ticketId, created: false, action: 'replied' };
   }
 

@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { Controller, Headers, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { uploadContentType, uploadFileName, Uploads } from '#attachments';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { badUserInput, type Principal } from '#contracts';
 import { CLOCK, CONFIG, Public, RestExceptionFilter, type Clock, type LedgerdeskConfig } from '#platform-kit';
@@ -36,7 +38,23 @@ export class EmailChannelController {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IntakeQueries) private readonly directory: IntakeQueries,
     @Inject(ChannelIntake) private readonly intake: ChannelIntake,
+    @Inject(Uploads) private readonly uploads: Uploads,
   ) {}
+
+  /** The message's MIME attachments, stored as uploads of the sender (the message is at most 10 MB, parsed already). */
+  private async storeAttachments(principal: Principal, mail: ParsedMail): Promise<string[]> {
+    const ids: string[] = [];
+    for (const part of mail.attachments ?? []) {
+      const staged = await this.uploads.stage(Readable.from([part.content]));
+      const receipt = await this.uploads.record(principal, staged, {
+        fileName: uploadFileName(part.filename),
+        contentType: uploadContentType(part.contentType),
+        expected: { sha256: null, size: null },
+      });
+      ids.push(receipt.id);
+    }
+    return ids;
+  }
 
   @Public()
   @Post('email')
@@ -70,7 +88,8 @@ export class EmailChannelController {
       if (known) return known;
       const referenced = [...messageIds(mail.inReplyTo), ...messageIds(mail.references)].filter((id) => id !== messageId);
       const ticketId = await this.intake.ticketByMessages(accountId, referenced);
-      if (ticketId) return this.intake.reply(principal, ticketId, text, messageId);
+      const attachmentIds = await this.storeAttachments(principal, mail);
+      if (ticketId) return this.intake.reply(principal, ticketId, text, messageId, attachmentIds);
       const { severity, rest } = severityTag(mail.subject ?? '');
       return this.intake.open(principal, {
         accountId,
@@ -83,6 +102,7 @@ export class EmailChannelController {
         receivedAt: emailReceivedAt(mail.date, this.clock.now(), relayReceiptOf(mail.headers.get('received') as string | string[] | undefined)),
         receivedAtFrom: 'CHANNEL',
         claimedReceivedAt: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
+        attachmentIds,
       });
     });
     response.status(outcome.action === 'duplicate' ? 200 : 201);

@@ -1,4 +1,4 @@
-import { badUserInput, forbidden, type Actor, type Channel, type Diagnostics, type Severity, type TicketEvent } from '#contracts';
+import { attachmentsAdded, badUserInput, forbidden, type Actor, type AttachmentRef, type Channel, type Diagnostics, type Severity, type TicketEvent } from '#contracts';
 import type { Decider } from '#platform-kit';
 
 export const MAX_SUBJECT_CHARS = 300;
@@ -29,6 +29,9 @@ export interface OpenTicket {
   customerAccountId: string | null;
   /** Looked up by the handler: why the account's contract in force at receivedAt does not cover this, or null. */
   coverageProblem: string | null;
+  /** The uploads `attachmentIds` names, looked up by the handler; recorded as AttachmentAdded after the opening. */
+  attachments: readonly AttachmentRef[];
+  maxTicketAttachmentBytes: number;
   now: Date;
 }
 
@@ -88,6 +91,13 @@ export const openTicketDecider: Decider<OpenTicket, OpeningState, TicketEvent> =
           openedAt: command.now.toISOString(),
         },
       },
+      ...attachmentsAdded(command.attachments, { ids: [], bytes: 0 }, command.maxTicketAttachmentBytes, {
+        ticketId: command.ticketId,
+        visibility: 'PUBLIC',
+        replyId: null,
+        by: command.actor,
+        at: command.now.toISOString(),
+      }),
     ];
   },
 };

@@ -35,6 +35,7 @@ export class OpenTicketResolver {
       },
       externalId: input.externalId ?? null,
       receivedAt: input.receivedAt ?? null,
+      attachmentIds: input.attachmentIds ?? [],
     });
     // A ticket this call opened is what it recorded (folded as the read model folds it, which the handler has
     // waited for); a repeat shows the ticket as it stands now.

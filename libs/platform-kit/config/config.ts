@@ -33,6 +33,12 @@ export interface LedgerdeskConfig {
   autoCloseAfterSeconds: number;
   /** Largest query cost (fields × requested page sizes) one GraphQL document may have. */
   maxQueryCost: number;
+  /** Where attachment files are kept (content-addressed); null: inside the data directory (a temp dir for memory://). */
+  attachmentsDir: string | null;
+  /** Largest file `POST /attachments` accepts, in bytes. */
+  maxAttachmentBytes: number;
+  /** Most bytes of attachments one ticket may hold. */
+  maxTicketAttachmentBytes: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -58,6 +64,9 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_RATE_LIMIT_PER_IP: 'HTTP requests per minute from one IP address, GraphQL and REST (default 1200; 0: off)',
   LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: 'HTTP requests per minute by one token subject or API key (default 600; 0: off)',
   LEDGERDESK_MAX_QUERY_COST: 'largest cost of one GraphQL document: fields, each multiplied by the page sizes above it (default 10000)',
+  LEDGERDESK_ATTACHMENTS_DIR: 'directory of attachment files, named by SHA-256 (default <data dir>/attachments; a temp dir for memory://)',
+  LEDGERDESK_ATTACHMENT_MAX_BYTES: 'largest attachment accepted, in bytes (default 209715200 = 200 MB)',
+  LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES: 'most attachment bytes one ticket holds (default 2147483648 = 2 GB)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -134,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   if (!/^\d+$/.test(maxQueryCostText) || maxQueryCost < 1) {
     throw new ConfigError('LEDGERDESK_MAX_QUERY_COST', `must be a positive whole number (got "${maxQueryCostText}")`);
   }
+  const maxAttachmentBytes = byteCount('LEDGERDESK_ATTACHMENT_MAX_BYTES', value('LEDGERDESK_ATTACHMENT_MAX_BYTES'), 200 * 1024 * 1024);
+  const maxTicketAttachmentBytes = byteCount('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES', value('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES'), 2 * 1024 * 1024 * 1024);
+  const attachmentsDir = value('LEDGERDESK_ATTACHMENTS_DIR');
 
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -154,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     rateLimits,
     autoCloseAfterSeconds,
     maxQueryCost,
+    attachmentsDir: attachmentsDir ? resolve(attachmentsDir) : null,
+    maxAttachmentBytes,
+    maxTicketAttachmentBytes,
   };
 }
 
@@ -195,6 +210,14 @@ function identityProviderConfig(value: (name: keyof typeof CONFIG_VARIABLES) => 
     }
   }
   return { jwksUrl, issuer, audience, roleClaim, accountClaim };
+}
+
+/** A positive whole number of bytes. */
+function byteCount(variable: keyof typeof CONFIG_VARIABLES, raw: string | null, fallback: number): number {
+  if (raw === null) return fallback;
+  const bytes = Number(raw);
+  if (!/^\d+$/.test(raw) || bytes < 1 || !Number.isSafeInteger(bytes)) throw new ConfigError(variable, `must be a positive number of bytes (got "${raw}")`);
+  return bytes;
 }
 
 /** `memory://` keeps PGlite in memory (tests, throwaway demos); anything else is a directory. */

@@ -1,5 +1,5 @@
 import { createCalendar, type BusinessCalendar, type CalendarDefinition } from '#calendar';
-import { badUserInput, type Channel, type ContractTerms, type Coverage, type Severity, type SlaMetric, type SlaTargetTerms, type TicketEvent } from '#contracts';
+import { badUserInput, ticketEventInstant, type Channel, type ContractTerms, type Coverage, type Severity, type SlaMetric, type SlaTargetTerms, type TicketEvent } from '#contracts';
 import { ClockTrack } from './clock-track.js';
 import { meterFor, type Meter } from './meter.js';
 
@@ -203,36 +203,7 @@ export function targetFor(targets: readonly SlaTargetTerms[], severity: Severity
 }
 
 /** The instant an event took effect (its own `…At`), which is what the clocks count from. */
-export function eventInstant(event: TicketEvent): string {
-  switch (event.type) {
-    case 'TicketOpened':
-      return event.data.receivedAt;
-    case 'DiagnosticsAdded':
-      return event.data.addedAt;
-    case 'TicketAssigned':
-      return event.data.assignedAt;
-    case 'SeverityAssessed':
-      return event.data.assessedAt;
-    case 'SeverityDisputed':
-      return event.data.disputedAt;
-    case 'SeverityDisputeResolved':
-      return event.data.decidedAt;
-    case 'ReplyAdded':
-      return event.data.addedAt;
-    case 'TicketEscalated':
-      return event.data.escalatedAt;
-    case 'TicketResolved':
-      return event.data.resolvedAt;
-    case 'TicketReopened':
-      return event.data.reopenedAt;
-    case 'TicketClosed':
-      return event.data.closedAt;
-    default: {
-      const unknown: never = event;
-      throw new Error(`Unhandled ticket event ${JSON.stringify(unknown)}`);
-    }
-  }
-}
+export const eventInstant = ticketEventInstant;
 
 // Building a calendar loads holiday data; the same pinned version is asked for again and again.
 const calendars = new Map<string, BusinessCalendar>();

@@ -15,7 +15,8 @@ export const timerId = (kind: 'warning' | 'breach', ticketId: string, metric: st
  */
 export const ticketSlaProjection: Projection = {
   name: 'sla.tickets',
-  eventTypes: [...TICKET_EVENT_TYPES, 'SlaPolicyPinned', 'SlaWarningReached', 'SlaClockBreached'],
+  // Attachments never move a clock.
+  eventTypes: [...TICKET_EVENT_TYPES.filter((type) => type !== 'AttachmentAdded'), 'SlaPolicyPinned', 'SlaWarningReached', 'SlaClockBreached'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS sla');

@@ -16,6 +16,7 @@ import {
   type TicketOpened,
   type Visibility,
 } from '#contracts';
+import { Uploads } from '#attachments';
 import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, type Clock, type LedgerdeskConfig, type Timer } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
@@ -38,6 +39,7 @@ export class TicketsCommands {
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TicketsQueries) private readonly queries: TicketsQueries,
+    @Inject(Uploads) private readonly uploads: Uploads,
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
@@ -55,7 +57,8 @@ export class TicketsCommands {
       actor,
       now,
       expectedVersion,
-      ...(eventId ? { eventIds: () => eventId } : {}),
+      // The first event takes the given id; the ones recorded with it (its attachments) ids derived from it.
+      ...(eventId ? { eventIds: (_event: unknown, index: number) => (index === 0 ? eventId : uuidv5(`${eventId}\n${index}`, CHANNEL_REPLY_NAMESPACE)) } : {}),
     });
     await this.runtime.settled(result);
     return result;
@@ -76,14 +79,27 @@ export class TicketsCommands {
   }
   reopen = (p: Principal, id: string, reason: string, v: number | null) => this.execute(p, id, { type: 'ReopenTicket', reason }, v);
   close = (p: Principal, id: string, v: number | null) => this.execute(p, id, { type: 'CloseTicket' }, v);
-  addDiagnostics = (p: Principal, id: string, diagnostics: Partial<Diagnostics>, v: number | null) =>
-    this.execute(p, id, { type: 'AddDiagnostics', diagnostics }, v);
+  async addDiagnostics(p: Principal, id: string, diagnostics: Partial<Diagnostics>, v: number | null, attachmentIds: readonly string[] = []) {
+    const attachments = await this.uploads.forAttaching(p, attachmentIds);
+    return this.execute(p, id, { type: 'AddDiagnostics', diagnostics, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes }, v);
+  }
 
-  /** A reply; one that came through a channel gets an event id derived from the channel's message id, so a
-   * redelivery — in any process — is recorded once. */
-  reply(p: Principal, id: string, body: string, visibility: Visibility, requestsInformation: boolean, v: number | null, externalId: string | null = null) {
+  /** A reply (with the uploads it attaches); one that came through a channel gets an event id derived from the
+   * channel's message id, so a redelivery — in any process — is recorded once. */
+  async reply(
+    p: Principal,
+    id: string,
+    body: string,
+    visibility: Visibility,
+    requestsInformation: boolean,
+    v: number | null,
+    externalId: string | null = null,
+    attachmentIds: readonly string[] = [],
+  ) {
+    const attachments = await this.uploads.forAttaching(p, attachmentIds);
     const eventId = externalId === null ? undefined : uuidv5(`reply\n${id}\n${externalId}`, CHANNEL_REPLY_NAMESPACE);
-    return this.execute(p, id, { type: 'AddReply', replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId }, v, eventId);
+    const command = { type: 'AddReply' as const, replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
+    return this.execute(p, id, command, v, eventId);
   }
 
   async dispute(p: Principal, id: string, reason: string, v: number | null) {
@@ -181,6 +197,6 @@ export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, Ne
 export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, void> {
   constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
   async execute(command: AddChannelReply): Promise<void> {
-    await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId);
+    await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId, command.attachmentIds);
   }
 }

@@ -289,5 +289,9 @@ export function toTicket(row: Record<string, any>): TicketRow {
     openedAt: new Date(row.opened_at),
     resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
     closedAt: row.closed_at ? new Date(row.closed_at) : null,
+    resolution: row.resolution ?? null,
+    rootCause: row.root_cause ?? null,
+    updatedAt: new Date(row.updated_at ?? row.opened_at),
+    attachments: ((row.attachments ?? []) as Record<string, any>[]).map((a) => ({ ...a, addedAt: new Date(a['addedAt']) }) as TicketRow['attachments'][number]),
   };
 }

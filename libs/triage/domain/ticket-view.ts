@@ -1,4 +1,4 @@
-import type { Channel, Diagnostics, Severity, TicketEvent, Visibility } from '#contracts';
+import { ticketEventInstant, type Actor, type Channel, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
 import { emptyDiagnostics, mergeDiagnostics, statusAfterReply, type TicketStatus } from './ticket.state.js';
 
 export interface ReplyView {
@@ -9,6 +9,18 @@ export interface ReplyView {
   visibility: Visibility;
   at: Date;
   externalId: string | null;
+}
+
+export interface AttachmentView {
+  id: string;
+  sha256: string;
+  size: number;
+  fileName: string;
+  contentType: string;
+  visibility: Visibility;
+  replyId: string | null;
+  addedBy: Actor;
+  addedAt: Date;
 }
 
 /** A ticket as people read it, folded from its events: the read model stores it, history recomputes it. */
@@ -31,6 +43,12 @@ export interface TicketView {
   openedAt: Date;
   resolvedAt: Date | null;
   closedAt: Date | null;
+  /** The latest resolution and root cause; cleared when the ticket is reopened. */
+  resolution: string | null;
+  rootCause: string | null;
+  /** When its last event took effect. */
+  updatedAt: Date;
+  attachments: AttachmentView[];
   replies: ReplyView[];
 }
 
@@ -57,11 +75,15 @@ export function applyTicketEvent(view: TicketView | null, event: TicketEvent, re
       openedAt: new Date(d.receivedAt),
       resolvedAt: null,
       closedAt: null,
+      resolution: null,
+      rootCause: null,
+      updatedAt: new Date(d.receivedAt),
+      attachments: [],
       replies: [],
     };
   }
   if (!view) return null;
-  const next: TicketView = { ...view, version: revision };
+  const next: TicketView = { ...view, version: revision, updatedAt: new Date(ticketEventInstant(event)) };
   switch (event.type) {
     case 'DiagnosticsAdded':
       next.diagnostics = mergeDiagnostics(view.diagnostics, event.data.diagnostics);
@@ -92,16 +114,25 @@ export function applyTicketEvent(view: TicketView | null, event: TicketEvent, re
       ];
       break;
     }
+    case 'AttachmentAdded': {
+      const { ticketId: _ticketId, addedAt, ...attachment } = event.data;
+      next.attachments = [...view.attachments, { ...attachment, addedAt: new Date(addedAt) }];
+      break;
+    }
     case 'TicketEscalated':
       next.escalationLevel = event.data.level;
       break;
     case 'TicketResolved':
       next.status = 'RESOLVED';
       next.resolvedAt = new Date(event.data.resolvedAt);
+      next.resolution = event.data.resolution;
+      next.rootCause = event.data.rootCause;
       break;
     case 'TicketReopened':
       next.status = 'IN_PROGRESS';
       next.resolvedAt = null;
+      next.resolution = null;
+      next.rootCause = null;
       break;
     case 'TicketClosed':
       next.status = 'CLOSED';

@@ -1,4 +1,16 @@
-import { badUserInput, conflict, forbidden, notFound, type Actor, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
+import {
+  attachmentsAdded,
+  badUserInput,
+  conflict,
+  forbidden,
+  notFound,
+  type Actor,
+  type AttachmentRef,
+  type Diagnostics,
+  type Severity,
+  type TicketEvent,
+  type Visibility,
+} from '#contracts';
 import type { Decider } from '#platform-kit';
 import { evolveTicket, initialTicketState, severityInEffect, type TicketState } from './ticket.state.js';
 
@@ -12,19 +24,24 @@ interface Base {
   customerAccountId: string | null;
   now: Date;
 }
+/** Uploads a command attaches (looked up by the handler) and the per-ticket byte limit in force. */
+interface WithAttachments {
+  attachments: readonly AttachmentRef[];
+  maxTicketAttachmentBytes: number;
+}
 export type TicketCommand =
   | (Base & { type: 'AssessSeverity'; severity: Severity; reason: string })
   | (Base & { type: 'DisputeSeverity'; reason: string; actorIsAccountTam: boolean })
   | (Base & { type: 'ResolveSeverityDispute'; outcome: 'UPHELD' | 'REJECTED'; reason: string })
   | (Base & { type: 'AssignTicket'; assigneeId: string; assigneeIsStaff: boolean; reason: string; automatic: boolean })
-  | (Base & { type: 'AddReply'; replyId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
+  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
   | (Base & { type: 'EscalateTicket'; reason: string })
   | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null; quietPeriodMs: number })
   | (Base & { type: 'ReopenTicket'; reason: string })
   | (Base & { type: 'CloseTicket' })
   /** The quiet-period timer set at the resolution of `resolvedAt` fired. */
   | (Base & { type: 'AutoCloseTicket'; resolvedAt: string })
-  | (Base & { type: 'AddDiagnostics'; diagnostics: Partial<Diagnostics> });
+  | (Base & WithAttachments & { type: 'AddDiagnostics'; diagnostics: Partial<Diagnostics> });
 
 /** A ticket's life after it is opened: triage, replies, escalation, resolution. */
 export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
@@ -78,7 +95,9 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
         ];
       }
       case 'AddReply': {
-        const body = text(command.body, 'body', MAX_BODY_CHARS);
+        // A reply may be only its files (an e-mail with nothing but a log attached).
+        const body = command.attachments.length > 0 && !command.body.trim() ? '' : text(command.body, 'body', MAX_BODY_CHARS);
+        if (body.length > MAX_BODY_CHARS) throw badUserInput(`body must be at most ${MAX_BODY_CHARS} characters`, 'body');
         if (isCustomer && command.visibility !== 'PUBLIC') throw forbidden('Customers can only add public replies');
         if (command.requestsInformation && (state.status === 'RESOLVED' || isCustomer)) {
           throw badUserInput('Information can only be requested by staff on an unresolved ticket', 'ticketId');
@@ -97,12 +116,19 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
             addedAt: at,
           },
         };
+        const files = attachmentsAdded(command.attachments, state.attachments, command.maxTicketAttachmentBytes, {
+          ticketId,
+          visibility: command.visibility,
+          replyId: command.replyId,
+          by,
+          at,
+        });
         // "It happens again" on a resolved ticket: within the reopen window it reopens, exactly as
         // reopenTicket does (the RESOLUTION clock resumes); after it the reply is kept on the resolved ticket.
         if (isCustomer && state.status === 'RESOLVED' && withinReopenWindow(state, command.now)) {
-          return [{ type: 'TicketReopened', data: { ticketId, reason: 'The customer replied', reopenedBy: by, reopenedAt: at } }, reply];
+          return [{ type: 'TicketReopened', data: { ticketId, reason: 'The customer replied', reopenedBy: by, reopenedAt: at } }, reply, ...files];
         }
-        return [reply];
+        return [reply, ...files];
       }
       case 'EscalateTicket': {
         const reason = text(command.reason, 'reason', 2000);
@@ -127,8 +153,15 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
         return [{ type: 'TicketClosed', data: { ticketId, closedBy: by, closedAt: at } }];
       case 'AutoCloseTicket':
         return [{ type: 'TicketClosed', data: { ticketId, closedBy: by, closedAt: at, automatic: true } }];
-      case 'AddDiagnostics':
-        return [{ type: 'DiagnosticsAdded', data: { ticketId, diagnostics: command.diagnostics, addedBy: by, addedAt: at } }];
+      case 'AddDiagnostics': {
+        const attached = attachmentsAdded(command.attachments, state.attachments, command.maxTicketAttachmentBytes, { ticketId, visibility: 'PUBLIC', replyId: null, by, at });
+        // Files alone (an SDK log) record no empty DiagnosticsAdded.
+        const diagnostics: TicketEvent[] =
+          attached.length > 0 && Object.keys(command.diagnostics).length === 0
+            ? []
+            : [{ type: 'DiagnosticsAdded', data: { ticketId, diagnostics: command.diagnostics, addedBy: by, addedAt: at } }];
+        return [...diagnostics, ...attached];
+      }
       default: {
         const unknown: never = command;
         throw new Error(`Unhandled ticket command ${JSON.stringify(unknown)}`);

@@ -1,4 +1,4 @@
-import type { Diagnostics, Severity, TicketEvent } from '#contracts';
+import type { Diagnostics, HeldAttachments, Severity, TicketEvent } from '#contracts';
 
 export type TicketStatus = 'OPEN' | 'IN_PROGRESS' | 'WAITING_ON_CUSTOMER' | 'RESOLVED' | 'CLOSED';
 
@@ -18,6 +18,7 @@ export interface TicketState {
   escalationLevel: number;
   resolvedAt: string | null;
   diagnostics: Diagnostics | null;
+  attachments: HeldAttachments;
 }
 
 export const initialTicketState: TicketState = {
@@ -31,6 +32,7 @@ export const initialTicketState: TicketState = {
   escalationLevel: 0,
   resolvedAt: null,
   diagnostics: null,
+  attachments: { ids: [], bytes: 0 },
 };
 
 /** The severity the SLA uses: the assessment if any, else the claim; the claim again once a dispute is upheld. */
@@ -61,6 +63,8 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
       return { ...state, dispute: { status: event.data.outcome } };
     case 'ReplyAdded':
       return { ...state, status: statusAfterReply(state.status, event.data) };
+    case 'AttachmentAdded':
+      return { ...state, attachments: { ids: [...state.attachments.ids, event.data.id], bytes: state.attachments.bytes + event.data.size } };
     case 'TicketEscalated':
       return { ...state, escalationLevel: event.data.level };
     case 'TicketResolved':

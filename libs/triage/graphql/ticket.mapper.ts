@@ -3,9 +3,11 @@ import type { TicketRow } from '../application/tickets.queries.js';
 import type { TicketType } from './ticket.types.js';
 
 export function toTicketType(row: TicketRow): TicketType {
+  const { attachments, ...rest } = row;
   const dispute = row.dispute;
   return {
-    ...row,
+    ...rest,
+    attachmentRows: attachments.map((attachment) => ({ ...attachment, downloadPath: `/attachments/${attachment.id}` })),
     dispute: dispute
       ? {
           status: dispute['status'],

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity } from '#contracts';
 import { ActorType, ChannelEnum, DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
 
@@ -52,6 +52,8 @@ export class OpenTicketInput {
   @Field(() => String, { nullable: true, description: 'the channel’s own id: a retry returns the same ticket' }) externalId?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'when it was received (staff recording a call); default now; never in the future; refused from a CUSTOMER' })
   receivedAt?: Date | null;
+  @Field(() => [ID], { nullable: true, description: 'uploads (ids from POST /attachments, made with the same token) to attach to the ticket' })
+  attachmentIds?: string[] | null;
 }
 
 
@@ -62,6 +64,20 @@ export class ReplyType {
   @Field(() => String) body!: string;
   @Field(() => VisibilityEnum) visibility!: string;
   @Field(() => DateTimeScalar) at!: Date;
+}
+
+@ObjectType('Attachment', { description: 'A file supplied with a ticket (an SDK log, a screenshot), recorded in its hash chain' })
+export class AttachmentType {
+  @Field(() => ID, { description: 'download it with GET /attachments/{id} and a bearer token' }) id!: string;
+  @Field(() => String, { description: 'SHA-256 of the content, lowercase hex' }) sha256!: string;
+  @Field(() => Float, { description: 'bytes' }) size!: number;
+  @Field(() => String, { description: 'the name it was uploaded with (last path segment only)' }) fileName!: string;
+  @Field(() => String, { description: 'the media type it was uploaded with; downloads are always served as attachments' }) contentType!: string;
+  @Field(() => VisibilityEnum, { description: 'INTERNAL when it came with an internal note (staff only)' }) visibility!: string;
+  @Field(() => ID, { nullable: true, description: 'the reply it came with, if any' }) replyId!: string | null;
+  @Field(() => ActorType, { description: 'who attached it' }) addedBy!: ActorType;
+  @Field(() => DateTimeScalar, { description: 'when it was recorded on the ticket' }) addedAt!: Date;
+  @Field(() => String, { description: 'path of its download (GET, bearer token)' }) downloadPath!: string;
 }
 
 @ObjectType('SeverityDispute')
@@ -94,6 +110,12 @@ export class TicketType {
   @Field(() => DateTimeScalar) openedAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) closedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'how it was resolved (the latest resolution; null while unresolved or after a reopening)' })
+  resolution!: string | null;
+  @Field(() => String, { nullable: true, description: 'the root cause recorded with the resolution, if any' }) rootCause!: string | null;
+  @Field(() => DateTimeScalar, { description: 'when its latest event took effect' }) updatedAt!: Date;
+  /** The attachments as recorded; the `attachments` field filters them for the caller. */
+  attachmentRows!: AttachmentType[];
   /** Set when the ticket is shown as it stood at some instant (history): its replies then, not now. */
   repliesAsOf?: ReplyType[];
   /** …and the instant it is shown at, for fields computed in time (its SLA). */

@@ -20,6 +20,7 @@ import { TicketsCommands } from '../application/tickets.commands.js';
 import { TicketsQueries, type ReplyRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
 import { toTicketType } from './ticket.mapper.js';
 import {
+  AttachmentType,
   DiagnosticsInput,
   DisputeOutcomeEnum,
   ReplyType,
@@ -31,6 +32,11 @@ import {
 } from './ticket.types.js';
 
 const expectedVersionArg = { type: () => Int, nullable: true } as const;
+const attachmentIdsArg = {
+  type: () => [ID],
+  nullable: true,
+  description: 'uploads (ids from POST /attachments, made with the same token) to attach; a reply may then have an empty body',
+} as const;
 
 /** Tickets over GraphQL. A customer reaches only their own account's tickets; others read as absent. */
 @Resolver(() => TicketType)
@@ -123,8 +129,9 @@ export class TicketsResolver {
     @Args('body', { type: () => String }) body: string,
     @Args('visibility', { type: () => VisibilityEnum, nullable: true, defaultValue: 'PUBLIC' }) visibility: 'PUBLIC' | 'INTERNAL',
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+    @Args('attachmentIds', attachmentIdsArg) attachmentIds: string[] | null,
   ) {
-    await this.commands.reply(p, ticketId, body, visibility, false, expectedVersion);
+    await this.commands.reply(p, ticketId, body, visibility, false, expectedVersion, null, attachmentIds ?? []);
     return this.reload(ticketId);
   }
 
@@ -195,9 +202,10 @@ export class TicketsResolver {
     @Args('ticketId', { type: () => ID }) ticketId: string,
     @Args('diagnostics', { type: () => DiagnosticsInput }) diagnostics: DiagnosticsInput,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
+    @Args('attachmentIds', attachmentIdsArg) attachmentIds: string[] | null,
   ) {
     const given = Object.fromEntries(Object.entries(diagnostics).filter(([, value]) => value !== null && value !== undefined));
-    await this.commands.addDiagnostics(p, ticketId, given, expectedVersion);
+    await this.commands.addDiagnostics(p, ticketId, given, expectedVersion, attachmentIds ?? []);
     return this.reload(ticketId);
   }
 
@@ -213,6 +221,11 @@ export class TicketsResolver {
     if (!ticket.assigneeId) return null;
     const row = await loaders<string, StaffRow>('staffById', (ids) => this.accounts.staffByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.assigneeId);
     return row ? toStaffType(row) : null;
+  }
+
+  @ResolveField(() => [AttachmentType], { description: 'files supplied with the ticket, oldest first; customers see the public ones' })
+  attachments(@CurrentPrincipal() principal: Principal, @Parent() ticket: TicketType): AttachmentType[] {
+    return ticket.attachmentRows.filter((attachment) => principal.role !== 'CUSTOMER' || attachment.visibility === 'PUBLIC');
   }
 
   @ResolveField(() => [ReplyType])

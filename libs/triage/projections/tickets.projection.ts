@@ -23,6 +23,9 @@ export const ticketsProjection: Projection = {
       claimed_severity text NOT NULL, assessed_severity text, severity text NOT NULL,
       dispute jsonb, assignee_id text, diagnostics jsonb NOT NULL, escalation_level int NOT NULL DEFAULT 0,
       external_id text, opened_at timestamptz NOT NULL, resolved_at timestamptz, closed_at timestamptz)`);
+    // Added with attachments and search; a database from before gets them empty until `projections rebuild triage.tickets`.
+    await sql.query(`ALTER TABLE triage.tickets ADD COLUMN IF NOT EXISTS resolution text, ADD COLUMN IF NOT EXISTS root_cause text,
+      ADD COLUMN IF NOT EXISTS updated_at timestamptz, ADD COLUMN IF NOT EXISTS attachments jsonb NOT NULL DEFAULT '[]'`);
     await sql.query('CREATE INDEX IF NOT EXISTS tickets_by_account ON triage.tickets (account_id, opened_at, id)');
     await sql.query('CREATE INDEX IF NOT EXISTS tickets_by_opening ON triage.tickets (opened_at, id)');
     await sql.query('CREATE INDEX IF NOT EXISTS tickets_by_assignee ON triage.tickets (assignee_id) WHERE status NOT IN (\'RESOLVED\', \'CLOSED\')');
@@ -111,15 +114,19 @@ async function writeTickets(tx: SqlExecutor, rows: readonly TicketRow[]): Promis
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO triage.tickets (id, account_id, version, channel, subject, description, status, claimed_severity, assessed_severity,
-       severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at)
+       severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at,
+       resolution, root_cause, updated_at, attachments)
      SELECT id, account_id, version, channel, subject, description, status, claimed_severity, assessed_severity,
-       severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at
+       severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at,
+       resolution, root_cause, updated_at, attachments
      FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, version int, channel text, subject text, description text,
        status text, claimed_severity text, assessed_severity text, severity text, dispute jsonb, assignee_id text, diagnostics jsonb,
-       escalation_level int, external_id text, opened_at timestamptz, resolved_at timestamptz, closed_at timestamptz)
+       escalation_level int, external_id text, opened_at timestamptz, resolved_at timestamptz, closed_at timestamptz,
+       resolution text, root_cause text, updated_at timestamptz, attachments jsonb)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, assessed_severity = EXCLUDED.assessed_severity,
        severity = EXCLUDED.severity, dispute = EXCLUDED.dispute, assignee_id = EXCLUDED.assignee_id, diagnostics = EXCLUDED.diagnostics,
-       escalation_level = EXCLUDED.escalation_level, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at`,
+       escalation_level = EXCLUDED.escalation_level, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at,
+       resolution = EXCLUDED.resolution, root_cause = EXCLUDED.root_cause, updated_at = EXCLUDED.updated_at, attachments = EXCLUDED.attachments`,
     [
       JSON.stringify(
         rows.map((r) => ({
@@ -141,6 +148,10 @@ async function writeTickets(tx: SqlExecutor, rows: readonly TicketRow[]): Promis
           opened_at: r.openedAt,
           resolved_at: r.resolvedAt,
           closed_at: r.closedAt,
+          resolution: r.resolution,
+          root_cause: r.rootCause,
+          updated_at: r.updatedAt,
+          attachments: r.attachments,
         })),
       ),
     ],
