@@ -24,6 +24,13 @@ export interface TicketFilterValues {
   assigneeId?: string | null;
   breached?: boolean | null;
   dueBefore?: Date | null;
+  channel?: string[] | null;
+  openedAfter?: Date | null;
+  openedBefore?: Date | null;
+  updatedAfter?: Date | null;
+  updatedBefore?: Date | null;
+  errorCode?: string | null;
+  sdkName?: string | null;
 }
 
 export type TicketOrder = 'SLA_DUE' | 'OPENED_AT';
@@ -93,6 +100,13 @@ export class TicketsQueries {
     if (filter.assigneeId) add((p) => `t.assignee_id = ${p}`, filter.assigneeId);
     if (filter.breached != null) add((p) => `coalesce(s.breached, false) = ${p}`, filter.breached);
     if (filter.dueBefore) add((p) => `s.next_due_at < ${p}`, filter.dueBefore);
+    if (filter.channel?.length) add((p) => `t.channel = ANY(${p})`, filter.channel);
+    if (filter.openedAfter) add((p) => `t.opened_at >= ${p}`, filter.openedAfter);
+    if (filter.openedBefore) add((p) => `t.opened_at < ${p}`, filter.openedBefore);
+    if (filter.updatedAfter) add((p) => `coalesce(t.updated_at, t.opened_at) >= ${p}`, filter.updatedAfter);
+    if (filter.updatedBefore) add((p) => `coalesce(t.updated_at, t.opened_at) < ${p}`, filter.updatedBefore);
+    if (filter.errorCode) add((p) => `t.diagnostics->>'errorCode' = ${p}`, filter.errorCode);
+    if (filter.sdkName) add((p) => `lower(t.diagnostics->>'sdkName') = lower(${p})`, filter.sdkName);
     const from = withSla ? 'triage.tickets t LEFT JOIN sla.ticket_sla s ON s.ticket_id = t.id' : 'triage.tickets t';
     const bySla = order === 'SLA_DUE' && withSla;
     const rank = bySla ? `CASE WHEN coalesce(s.breached, false) THEN 0 ELSE 1 END` : '0::int';

@@ -130,6 +130,13 @@ export class TicketFilterInput {
   @Field(() => ID, { nullable: true }) assigneeId?: string | null;
   @Field(() => Boolean, { nullable: true }) breached?: boolean | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'some running SLA clock is due before this instant' }) dueBefore?: Date | null;
+  @Field(() => [ChannelEnum], { nullable: true, description: 'opened through one of these channels' }) channel?: Channel[] | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'received at or after this instant' }) openedAfter?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'received before this instant' }) openedBefore?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'latest event at or after this instant' }) updatedAfter?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'latest event before this instant' }) updatedBefore?: Date | null;
+  @Field(() => String, { nullable: true, description: 'diagnostics.errorCode equals this' }) errorCode?: string | null;
+  @Field(() => String, { nullable: true, description: 'diagnostics.sdkName equals this (case-insensitive)' }) sdkName?: string | null;
 }
 
 @ObjectType('TicketEdge')

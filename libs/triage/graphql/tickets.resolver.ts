@@ -264,6 +264,13 @@ export async function ticketConnection(
     assigneeId: filter.assigneeId,
     breached: filter.breached,
     dueBefore: filter.dueBefore,
+    channel: filter.channel,
+    openedAfter: filter.openedAfter,
+    openedBefore: filter.openedBefore,
+    updatedAfter: filter.updatedAfter,
+    updatedBefore: filter.updatedBefore,
+    errorCode: filter.errorCode,
+    sdkName: filter.sdkName,
   };
   if (principal.role === 'CUSTOMER') {
     if (values.accountId && values.accountId !== principal.accountId) {
