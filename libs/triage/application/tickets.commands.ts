@@ -178,9 +178,11 @@ export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, Ne
 }
 
 @CommandHandler(AddChannelReply)
-export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, void> {
+export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, boolean> {
   constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  async execute(command: AddChannelReply): Promise<void> {
-    await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId);
+  async execute(command: AddChannelReply): Promise<boolean> {
+    const result = await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId);
+    // The reply's id derives from the channel message: a repeat the read model had not shown yet is found by the store.
+    return result.appended !== null && !result.appended.alreadyRecorded;
   }
 }
