@@ -297,6 +297,17 @@ describe('e-mail and IM channels', () => {
       expect((await platform.runtime.store.readStream(`ticket-${root.ticketId}`)).filter((event) => event.type === 'ReplyAdded')).toHaveLength(1);
     });
 
+    it('reopens a resolved ticket on a customer’s thread reply, once', async () => {
+      const root = await (await post(message({ text: 'Screen share fails' }))).json();
+      await mustData(platform.gql('mutation($id: ID!) { resolveTicket(ticketId: $id, resolution: "Fixed in 4.2") { id } }', { id: root.ticketId }, admin));
+      const reply = message({ text: 'It happens again', user: 'U0LI', thread_ts: `1771000000.${String(sequence).padStart(6, '0')}` });
+      const replied = await post(reply);
+      expect(replied.status).toBe(201);
+      expect(await replied.json()).toEqual({ ticketId: root.ticketId, created: false, action: 'replied' });
+      expect(await (await post(reply)).json()).toMatchObject({ action: 'duplicate' });
+      expect((await platform.runtime.store.readStream(`ticket-${root.ticketId}`)).map((event) => event.type).slice(-2)).toEqual(['TicketReopened', 'ReplyAdded']);
+    });
+
     it('opens a ticket from a reply in a thread that is no ticket yet, and keeps that thread on it', async () => {
       const ticketsBefore = await ticketCount();
       const orphan = await (await post(message({ text: 'Following up on the call', thread_ts: '1770000000.000001', ts: '1770000100.000001' }))).json();

@@ -16,7 +16,7 @@ import {
   type TicketOpened,
   type Visibility,
 } from '#contracts';
-import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, type Clock, type LedgerdeskConfig, type Timer } from '#platform-kit';
+import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, type Clock, type DomainEvent, type LedgerdeskConfig, type Timer } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
@@ -41,7 +41,7 @@ export class TicketsCommands {
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
-  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string, at?: Date) {
+  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string | ((event: DomainEvent) => string), at?: Date) {
     const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
     const command = {
@@ -55,7 +55,7 @@ export class TicketsCommands {
       actor,
       now,
       expectedVersion,
-      ...(eventId ? { eventIds: () => eventId } : {}),
+      ...(eventId ? { eventIds: typeof eventId === 'string' ? () => eventId : eventId } : {}),
     });
     await this.runtime.settled(result);
     return result;
@@ -83,7 +83,9 @@ export class TicketsCommands {
    * redelivery — in any process — is recorded once. */
   reply(p: Principal, id: string, body: string, visibility: Visibility, requestsInformation: boolean, v: number | null, externalId: string | null = null) {
     const eventId = externalId === null ? undefined : uuidv5(`reply\n${id}\n${externalId}`, CHANNEL_REPLY_NAMESPACE);
-    return this.execute(p, id, { type: 'AddReply', replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId }, v, eventId);
+    // A reply that reopens the ticket is two events: each gets its own id derived from the channel message.
+    const eventIds = eventId && ((event: DomainEvent) => (event.type === 'ReplyAdded' ? eventId : uuidv5(`${event.type}\n${eventId}`, CHANNEL_REPLY_NAMESPACE)));
+    return this.execute(p, id, { type: 'AddReply', replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId }, v, eventIds);
   }
 
   async dispute(p: Principal, id: string, reason: string, v: number | null) {
