@@ -324,6 +324,31 @@ describe('e-mail and IM channels', () => {
       expect(await ticketCount()).toBe(ticketsBefore);
     });
 
+    it('answers a reply another process recorded first (not yet in this one’s read model) as a duplicate, recording nothing', async () => {
+      const root = await (await post(message({ text: 'Video freezes' }))).json();
+      const reply = message({ text: 'Still frozen', user: 'U0LI', thread_ts: `1771000000.${String(sequence).padStart(6, '0')}` });
+      expect(await (await post(reply)).json()).toMatchObject({ ticketId: root.ticketId, action: 'replied' });
+      // The other process recorded the reply; this process has not projected it yet.
+      await platform.runtime.readDb.query('DELETE FROM triage.replies WHERE ticket_id = $1', [root.ticketId]);
+      const before = await eventCount(platform);
+      const repeat = await post(reply);
+      expect(repeat.status).toBe(200);
+      expect(await repeat.json()).toEqual({ ticketId: root.ticketId, created: false, action: 'duplicate' });
+      expect(await eventCount(platform)).toBe(before);
+      expect((await platform.runtime.store.readStream(`ticket-${root.ticketId}`)).filter((event) => event.type === 'ReplyAdded')).toHaveLength(1);
+    });
+
+    it('reopens a resolved ticket on a customer’s thread reply, once', async () => {
+      const root = await (await post(message({ text: 'Screen share fails' }))).json();
+      await mustData(platform.gql('mutation($id: ID!) { resolveTicket(ticketId: $id, resolution: "Fixed in 4.2") { id } }', { id: root.ticketId }, admin));
+      const reply = message({ text: 'It happens again', user: 'U0LI', thread_ts: `1771000000.${String(sequence).padStart(6, '0')}` });
+      const replied = await post(reply);
+      expect(replied.status).toBe(201);
+      expect(await replied.json()).toEqual({ ticketId: root.ticketId, created: false, action: 'replied' });
+      expect(await (await post(reply)).json()).toMatchObject({ action: 'duplicate' });
+      expect((await platform.runtime.store.readStream(`ticket-${root.ticketId}`)).map((event) => event.type).slice(-2)).toEqual(['TicketReopened', 'ReplyAdded']);
+    });
+
     it('opens a ticket from a reply in a thread that is no ticket yet, and keeps that thread on it', async () => {
       const ticketsBefore = await ticketCount();
       const orphan = await (await post(message({ text: 'Following up on the call', thread_ts: '1770000000.000001', ts: '1770000100.000001' }))).json();

@@ -48,4 +48,27 @@ describe('SLA pins come from a reactor on the log', () => {
     expect((await mustData(platform.gql(SLA, { id }, admin))).ticket.sla).toEqual({ contractVersion: 1, severity: 'P2' });
     expect((await platform.runtime.store.readStream(`sla-${id}`)).map((event) => event.type)).toEqual(['SlaPolicyPinned']);
   });
+
+  it('lists a ticket whose pin is not recorded yet with a pending SLA instead of failing the list', async () => {
+    const LIST = 'query($a: ID) { tickets(filter: { accountId: $a }, first: 100) { totalCount edges { node { id sla { pending severity contractVersion clocks { metric } breached } } } } }';
+    await platform.runtime.reactorRunner.stop();
+    process.env['LEDGERDESK_REACTION_WAIT_MS'] = '0';
+    const id = await open();
+    await platform.runtime.settleAll();
+    expect(await platform.runtime.store.readStream(`sla-${id}`)).toEqual([]);
+
+    const listed = await platform.gql(LIST, { a: accountId }, admin);
+    expect(listed.errors).toBeUndefined();
+    const nodes = listed.data!.tickets.edges.map((edge: any) => edge.node);
+    expect(nodes.find((node: any) => node.id === id).sla).toEqual({ pending: true, severity: 'P2', contractVersion: 0, clocks: [], breached: false });
+    expect(nodes.filter((node: any) => node.id !== id).every((node: any) => node.sla.pending === false && node.sla.contractVersion === 1)).toBe(true);
+
+    // The reactor catching up is the repair: the same list then shows the pinned SLA.
+    await platform.runtime.reactorRunner.start();
+    const head = (await platform.runtime.store.headPosition())!;
+    expect(await platform.runtime.reached('sla.pin-policies', head, AbortSignal.timeout(10_000))).toBe(true);
+    await platform.runtime.settleAll();
+    const repaired = (await mustData(platform.gql(LIST, { a: accountId }, admin))).tickets.edges.map((edge: any) => edge.node).find((node: any) => node.id === id);
+    expect(repaired.sla).toMatchObject({ pending: false, contractVersion: 1, severity: 'P2' });
+  });
 });

@@ -42,8 +42,10 @@ describe('SLA alerts over GraphQL-over-WebSocket (graphql-transport-ws)', () => 
       client.on('connected', () => setTimeout(resolve, 50));
       client.on('closed', () => resolve());
     });
+    const closes: { code: number; reason: string }[] = [];
+    client.on('closed', (event) => closes.push({ code: (event as { code: number }).code, reason: (event as { reason: string }).reason }));
     client.subscribe({ query: ALERTS, variables: { a: accountFilter } }, { next: (m) => received.push(m), error: (e) => errors.push(e), complete: () => undefined });
-    return { received, errors, subscribed };
+    return { received, errors, subscribed, closes };
   }
 
   it('sends each warning and breach once, and a customer only their own account’s', async () => {
@@ -75,6 +77,25 @@ describe('SLA alerts over GraphQL-over-WebSocket (graphql-transport-ws)', () => 
     expect(mine.received).toHaveLength(2);
     expect(theirs.received.every((m) => m.data.slaAlerts.ticket.id !== id)).toBe(true);
     expect(anonymous.received).toHaveLength(0);
+  });
+
+  it('closes a subscription (4401) when the token it connected with expires, and delivers nothing after', async () => {
+    // Tokens are judged by real time: this one lives about two seconds (exp is in whole seconds).
+    const shortLived = listen(await platform.token('ENGINEER', { expiresIn: '2s' }), accountId);
+    const longLived = listen(await platform.token('ENGINEER'), accountId);
+    await Promise.all([shortLived.subscribed, longLived.subscribed]);
+    expect(shortLived.closes).toEqual([]);
+    await vi.waitFor(() => expect(shortLived.closes).toHaveLength(1), { timeout: 5_000, interval: 100 });
+    expect(shortLived.closes[0]).toEqual({ code: 4401, reason: 'Unauthorized: the token has expired' });
+
+    await mustData(
+      platform.gql('mutation($input: OpenTicketInput!) { openTicket(input: $input) { id } }', { input: { accountId, channel: 'PORTAL', subject: 's', description: 'd', claimedSeverity: 'P0' } }, admin),
+    );
+    const now = (await mustData(platform.gql('{ now }', {}, admin))).now as string;
+    await mustData(platform.gql('mutation($to: DateTime!) { advanceClock(to: $to) }', { to: new Date(Date.parse(now) + 16 * 60_000).toISOString() }, admin));
+    await vi.waitFor(() => expect(longLived.received.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    expect(shortLived.received).toHaveLength(0);
+    expect(longLived.closes).toEqual([]);
   });
 
   it('refuses a customer asking for another account’s alerts', async () => {

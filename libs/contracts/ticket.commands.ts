@@ -24,7 +24,10 @@ export interface NewTicketRouting {
   events: TicketEvent[];
 }
 
-/** Intake (e-mail and IM replies) → triage: add a reply to an existing ticket. Resolves to the append position. */
+/**
+ * Intake (e-mail and IM replies) → triage: add a reply to an existing ticket. Resolves to whether this call
+ * recorded it (false: the same channel message was already recorded, e.g. by another process).
+ */
 export class AddChannelReply {
   constructor(
     readonly principal: Principal,

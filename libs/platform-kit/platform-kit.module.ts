@@ -17,6 +17,7 @@ import { formatGraphqlError } from './graphql/format-error.js';
 import { GraphqlRefusalFilter } from './graphql/graphql-refusal.filter.js';
 import { queryCostPlugin } from './graphql/query-cost.js';
 import { httpSubscriptionRefusalPlugin } from './graphql/http-subscription.plugin.js';
+import { closeAtExpiry, type ClosableSocket } from './graphql/subscription-expiry.js';
 import { HealthController } from './health/health.controller.js';
 import { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import type { Logger } from './logging/logger.js';
@@ -83,9 +84,13 @@ export class PlatformKitModule {
               // The token travels in connection_init's payload; the principal is kept on the socket's `extra`.
               onConnect: async (context) => {
                 const header = context.connectionParams?.['authorization'] ?? context.connectionParams?.['Authorization'];
-                const auth = await authenticate(credentials, header);
-                if (!auth.principal) return false;
-                (context.extra as Record<string, unknown>)['ledgerdesk'] = auth;
+                if (header === undefined || header === null || header === '') return false;
+                const authenticated = await credentials.authenticate(header).catch(() => null);
+                if (!authenticated) return false;
+                const extra = context.extra as { socket: ClosableSocket; ledgerdesk?: RequestContext };
+                extra.ledgerdesk = { principal: authenticated.principal, authError: null };
+                // A token is judged once, here: the socket must not outlive it.
+                if (authenticated.expiresAtMs !== null) closeAtExpiry(extra.socket, authenticated.expiresAtMs);
                 return true;
               },
               // Subscription results bypass Apollo: give their errors the same codes and no stack traces.

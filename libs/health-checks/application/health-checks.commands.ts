@@ -20,7 +20,7 @@ import {
 } from '#contracts';
 import type { AppendResult } from '#event-store';
 import { AccountsQueries, type AccountRow } from '#accounts';
-import { CLOCK, executeCommand, foldStream, PlatformRuntime, scheduleTimer, type Clock, type Timer } from '#platform-kit';
+import { assertRecordable, CLOCK, executeCommand, foldStream, PlatformRuntime, scheduleTimer, type Clock, type Timer } from '#platform-kit';
 import { healthCheckDecider, type CompleteHealthCheck } from '../domain/health-check.decider.js';
 import { trafficPeakDecider } from '../domain/traffic-peak.decider.js';
 import { sdkAdvisoryDecider } from '../domain/sdk-advisory.decider.js';
@@ -243,7 +243,10 @@ export class HealthChecksCommands {
       actor,
       now,
     });
-    healthCheckDecider.decide(command([]), state); // refuses bad input before any ticket is opened
+    // Refuses what the decider or the store would refuse before any finding's ticket is opened; a
+    // placeholder id stands for each ticket to come (same shape and size as the real one).
+    const placeholders = input.findings.map((finding) => (finding.openTicket ? randomUUID() : null));
+    assertRecordable(healthCheckStream(checkId), healthCheckDecider.decide(command(placeholders), state), { actor, now });
     const ticketIds: (string | null)[] = [];
     for (const [index, finding] of input.findings.entries()) {
       ticketIds.push(

@@ -53,10 +53,13 @@ export class ChannelIntake {
     return this.tickets.ticketByExternalMessage(accountId, externalIds);
   }
 
-  /** A PUBLIC customer reply, added by triage (the ticket's owner); resolves once the read model shows it. */
+  /**
+   * A PUBLIC customer reply, added by triage (the ticket's owner); resolves once the read model shows it. A
+   * repeat another process recorded first (this one's read model had not shown it yet) is a `duplicate`.
+   */
   async reply(principal: Principal, ticketId: string, body: string, externalId: string, attachmentIds: readonly string[] = []): Promise<ChannelOutcome> {
-    await this.commandBus.execute(new AddChannelReply(principal, ticketId, body, externalId, attachmentIds));
-    return { ticketId, created: false, action: 'replied' };
+    const recorded = await this.commandBus.execute<AddChannelReply, boolean>(new AddChannelReply(principal, ticketId, body, externalId, attachmentIds));
+    return { ticketId, created: false, action: recorded ? 'replied' : 'duplicate' };
   }
 
   async open(principal: Principal, request: OpenTicketRequest): Promise<ChannelOutcome> {

@@ -39,11 +39,16 @@ export class Credentials {
   }
 
   async fromAuthorization(header: unknown): Promise<AuthenticatedPrincipal> {
+    return (await this.authenticate(header)).principal;
+  }
+
+  /** The caller, and when its credential stops being valid (null: an API key, valid until revoked). */
+  async authenticate(header: unknown): Promise<{ principal: AuthenticatedPrincipal; expiresAtMs: number | null }> {
     const bearer = TokenService.bearerOf(header);
-    if (bearer.startsWith(API_KEY_PREFIX)) return this.apiKey(bearer);
+    if (bearer.startsWith(API_KEY_PREFIX)) return { principal: await this.apiKey(bearer), expiresAtMs: null };
     const verified = await this.tokens.verifyToken(bearer);
     await this.checkNotRevoked(verified);
-    return verified.principal;
+    return { principal: verified.principal, expiresAtMs: verified.expiresAtMs };
   }
 
   private get log(): EventStore {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { conflict } from '#contracts';
-import { WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '#event-store';
+import { badUserInput, conflict } from '#contracts';
+import { EventTooLarge, validateAppend, WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '#event-store';
 
 /** A domain event as deciders see it: the envelope (ids, metadata, hash) is the store's business. */
 export interface DomainEvent {
@@ -76,6 +76,20 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
         throw conflict('Someone else changed it at the same moment; reload and try again');
       }
     }
+  }
+}
+
+/**
+ * The store's own checks (unstorable text, event size) on events a command would record, without recording
+ * them: for commands that must refuse before they cause anything elsewhere (a ticket opened per finding).
+ */
+export function assertRecordable(stream: string, events: readonly DomainEvent[], context: Pick<CommandContext, 'actor' | 'now'>): void {
+  if (events.length === 0) return;
+  try {
+    validateAppend(stream, events.map((event) => toNewEvent(event, context, randomUUID())));
+  } catch (error) {
+    if (error instanceof EventTooLarge) throw badUserInput(`the input is too large to record (${error.bytes} bytes; at most ${error.limit})`, 'input');
+    throw error;
   }
 }
 

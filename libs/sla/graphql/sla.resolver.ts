@@ -8,7 +8,15 @@ import { slaStatus, type SlaStatus } from '../domain/sla-engine.js';
 import { SlaStatusType } from './sla.types.js';
 
 export function toSlaStatusType(status: SlaStatus): SlaStatusType {
-  return { ...status, clocks: status.clocks.map(({ warningDueAt: _internal, ...clock }) => clock) };
+  return { ...status, clocks: status.clocks.map(({ warningDueAt: _internal, ...clock }) => clock), pending: false };
+}
+
+/**
+ * A ticket whose pin the SLA reactor has not recorded yet: a status that says so rather than an error, since
+ * `Ticket.sla` is non-null and one such ticket would otherwise null a whole list.
+ */
+function pendingSlaStatus(severity: Severity): SlaStatusType {
+  return { severity, contractVersion: 0, calendarVersion: 0, clocks: [], breached: false, nextDueAt: null, pending: true };
 }
 
 @Resolver(() => TicketType)
@@ -22,7 +30,7 @@ export class TicketSlaResolver {
   @ResolveField(() => SlaStatusType)
   async sla(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<SlaStatusType> {
     const row = await loaders<string, TicketSlaRow>('slaByTicket', (ids) => this.queries.ticketSla(ids).then((rows) => byKey(ids, rows, (r) => r.ticketId))).load(ticket.id);
-    if (!row?.policy) throw notFound('The ticket’s SLA policy');
+    if (!row?.policy) return pendingSlaStatus(ticket.severity);
     return toSlaStatusType(slaStatus(row.events, row.policy, ticket.asOf ?? this.clock.now()));
   }
 

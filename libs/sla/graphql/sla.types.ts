@@ -32,4 +32,8 @@ export class SlaStatusType {
   @Field(() => [SlaClockType]) clocks!: SlaClockType[];
   @Field(() => Boolean) breached!: boolean;
   @Field(() => DateTimeScalar, { nullable: true }) nextDueAt!: Date | null;
+  @Field(() => Boolean, {
+    description: 'true while the ticket’s SLA policy is not pinned yet (the SLA reactor pins it shortly after the opening): then no clocks, versions 0, not breached',
+  })
+  pending!: boolean;
 }

@@ -17,7 +17,7 @@ import {
   type Visibility,
 } from '#contracts';
 import { Uploads } from '#attachments';
-import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, type Clock, type LedgerdeskConfig, type Timer } from '#platform-kit';
+import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, type Clock, type DomainEvent, type LedgerdeskConfig, type Timer } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
@@ -43,7 +43,7 @@ export class TicketsCommands {
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
-  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string, at?: Date) {
+  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string | ((event: DomainEvent, index: number) => string), at?: Date) {
     const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
     const command = {
@@ -57,8 +57,7 @@ export class TicketsCommands {
       actor,
       now,
       expectedVersion,
-      // The first event takes the given id; the ones recorded with it (its attachments) ids derived from it.
-      ...(eventId ? { eventIds: (_event: unknown, index: number) => (index === 0 ? eventId : uuidv5(`${eventId}\n${index}`, CHANNEL_REPLY_NAMESPACE)) } : {}),
+      ...(eventId ? { eventIds: typeof eventId === 'string' ? () => eventId : eventId } : {}),
     });
     await this.runtime.settled(result);
     return result;
@@ -98,8 +97,13 @@ export class TicketsCommands {
   ) {
     const attachments = await this.uploads.forAttaching(p, attachmentIds);
     const eventId = externalId === null ? undefined : uuidv5(`reply\n${id}\n${externalId}`, CHANNEL_REPLY_NAMESPACE);
+    // A reply may be several events (a reopening before it, its attachments after it): the reply takes the id
+    // derived from the channel message, each other event an id derived from that, its type and its place.
+    const eventIds =
+      eventId &&
+      ((event: DomainEvent, index: number) => (event.type === 'ReplyAdded' ? eventId : uuidv5(`${event.type}\n${index}\n${eventId}`, CHANNEL_REPLY_NAMESPACE)));
     const command = { type: 'AddReply' as const, replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
-    return this.execute(p, id, command, v, eventId);
+    return this.execute(p, id, command, v, eventIds);
   }
 
   async dispute(p: Principal, id: string, reason: string, v: number | null) {
@@ -194,9 +198,11 @@ export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, Ne
 }
 
 @CommandHandler(AddChannelReply)
-export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, void> {
+export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, boolean> {
   constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  async execute(command: AddChannelReply): Promise<void> {
-    await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId, command.attachmentIds);
+  async execute(command: AddChannelReply): Promise<boolean> {
+    const result = await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId, command.attachmentIds);
+    // The reply's id derives from the channel message: a repeat the read model had not shown yet is found by the store.
+    return result.appended !== null && !result.appended.alreadyRecorded;
   }
 }
