@@ -37,3 +37,57 @@ describe('health probes over HTTP', () => {
     expect((await fetch(`${platform.url}/health/ready`)).status).toBe(200);
   });
 });
+
+describe('CORS for browser frontends', () => {
+  const preflight = (url: string, origin: string) =>
+    fetch(`${url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+
+  describe('with LEDGERDESK_CORS_ORIGINS set', () => {
+    let platform: TestPlatform;
+    beforeAll(async () => {
+      platform = await startTestPlatform({ env: { LEDGERDESK_CORS_ORIGINS: 'https://desk.example.com,http://localhost:5173' } });
+    });
+    afterAll(async () => {
+      await platform?.close();
+    });
+
+    it('answers a preflight from a configured origin with the headers a browser needs', async () => {
+      const response = await preflight(platform.url, 'http://localhost:5173');
+      expect(response.status).toBe(204);
+      expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(response.headers.get('access-control-allow-methods')?.split(',')).toContain('POST');
+      expect(response.headers.get('access-control-allow-headers')?.split(',')).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+      expect(response.headers.get('vary')).toMatch(/origin/i);
+    });
+
+    it('lets the configured origin read a GraphQL answer', async () => {
+      const response = await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { origin: 'https://desk.example.com', 'content-type': 'application/json', authorization: `Bearer ${await platform.token('ADMIN')}` },
+        body: JSON.stringify({ query: '{ now }' }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('https://desk.example.com');
+      expect(await response.json()).toEqual({ data: { now: '2026-02-13T09:00:00.000Z' } });
+    });
+
+    it('gives another origin no Access-Control-Allow-Origin', async () => {
+      const response = await preflight(platform.url, 'https://evil.example.net');
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  it('sends no CORS headers when LEDGERDESK_CORS_ORIGINS is unset', async () => {
+    const platform = await startTestPlatform();
+    try {
+      const response = await preflight(platform.url, 'http://localhost:5173');
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('access-control-allow-methods')).toBeNull();
+    } finally {
+      await platform.close();
+    }
+  });
+});

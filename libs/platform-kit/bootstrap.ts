@@ -6,7 +6,7 @@ import { Module, type Type } from '@nestjs/common';
 import type { LedgerdeskConfig } from './config/config.js';
 import { createLogger, NestPinoLogger, type Logger } from './logging/logger.js';
 import type { InfrastructureOptions } from './infrastructure.js';
-import { authenticate, PlatformKitModule } from './platform-kit.module.js';
+import { authenticate, CSRF_PREFLIGHT_HEADERS, PlatformKitModule } from './platform-kit.module.js';
 import { Credentials } from './auth/credentials.js';
 import { rateLimitMiddleware } from './http/rate-limit.js';
 
@@ -16,6 +16,8 @@ export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
 /** Paths whose JSON body is also kept as bytes on `req.rawBody` (webhooks verify a signature over them). */
 export const RAW_BODY_PATH_PREFIX = '/channels/';
 
+type CorsOptions = Exclude<Parameters<NestExpressApplication['enableCors']>[0], undefined | ((...args: never[]) => unknown)>;
+
 const pathOf = (req: IncomingMessage) => (req.url ?? '').split('?')[0]!;
 
 export interface LedgerdeskApp {
@@ -24,6 +26,19 @@ export interface LedgerdeskApp {
   /** The port it listens on (useful with PORT=0 in tests). */
   port: number;
   close(): Promise<void>;
+}
+
+/**
+ * Only the listed origins get `Access-Control-Allow-Origin`; bearer tokens travel in `Authorization`, never
+ * in cookies, so credentials mode stays off. Preflights are cached for 10 minutes.
+ */
+export function corsOptions(origins: string[]): CorsOptions {
+  return {
+    origin: origins,
+    methods: ['GET', 'HEAD', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', ...CSRF_PREFLIGHT_HEADERS.filter((header) => header !== 'authorization')],
+    maxAge: 600,
+  };
 }
 
 /** Boots the platform kit with the given context modules and listens on `config.port`. */
@@ -43,6 +58,8 @@ export async function startLedgerdesk(
     bufferLogs: false,
     abortOnError: false,
   });
+  // First, so that every answer (a 429 included) carries the headers a browser needs to read it.
+  if (config.corsOrigins.length) app.enableCors(corsOptions(config.corsOrigins));
   // Before every route (Apollo's included, registered at listen): a refused request reaches no handler.
   const credentials = app.get(Credentials);
   app.use(rateLimitMiddleware(config.rateLimits, (header) => authenticate(credentials, header)));

@@ -33,6 +33,8 @@ export interface LedgerdeskConfig {
   autoCloseAfterSeconds: number;
   /** Largest query cost (fields × requested page sizes) one GraphQL document may have. */
   maxQueryCost: number;
+  /** Browser origins (scheme://host[:port]) allowed to call the API cross-origin; empty: no CORS headers. */
+  corsOrigins: string[];
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -58,6 +60,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_RATE_LIMIT_PER_IP: 'HTTP requests per minute from one IP address, GraphQL and REST (default 1200; 0: off)',
   LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: 'HTTP requests per minute by one token subject or API key (default 600; 0: off)',
   LEDGERDESK_MAX_QUERY_COST: 'largest cost of one GraphQL document: fields, each multiplied by the page sizes above it (default 10000)',
+  LEDGERDESK_CORS_ORIGINS: 'comma-separated browser origins allowed cross-origin, e.g. https://desk.example.com,http://localhost:5173 (unset: no CORS headers)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -135,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     throw new ConfigError('LEDGERDESK_MAX_QUERY_COST', `must be a positive whole number (got "${maxQueryCostText}")`);
   }
 
+  const corsOrigins = originList('LEDGERDESK_CORS_ORIGINS', value('LEDGERDESK_CORS_ORIGINS'));
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -154,7 +159,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     rateLimits,
     autoCloseAfterSeconds,
     maxQueryCost,
+    corsOrigins,
   };
+}
+
+/** Exact origins only: a browser sends `Origin` as scheme://host[:port], so a path or wildcard would never match. */
+function originList(variable: keyof typeof CONFIG_VARIABLES, raw: string | null): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      let origin: string | null = null;
+      try {
+        origin = new URL(entry).origin;
+      } catch {
+        // reported below
+      }
+      if (!origin || origin === 'null' || origin !== entry.replace(/\/$/, '')) {
+        throw new ConfigError(variable, `"${entry}" is not an origin such as https://desk.example.com or http://localhost:5173`);
+      }
+      return origin;
+    });
 }
 
 function count(variable: keyof typeof CONFIG_VARIABLES, raw: string): number {
