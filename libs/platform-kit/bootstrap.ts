@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Module, type Type } from '@nestjs/common';
@@ -8,6 +8,7 @@ import { createLogger, NestPinoLogger, type Logger } from './logging/logger.js';
 import type { InfrastructureOptions } from './infrastructure.js';
 import { authenticate, CSRF_PREFLIGHT_HEADERS, PlatformKitModule } from './platform-kit.module.js';
 import { Credentials } from './auth/credentials.js';
+import { drainAndClose, InFlightRequests } from './http/graceful-shutdown.js';
 import { rateLimitMiddleware } from './http/rate-limit.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,6 +27,11 @@ export interface LedgerdeskApp {
   /** The port it listens on (useful with PORT=0 in tests). */
   port: number;
   close(): Promise<void>;
+  /**
+   * The graceful stop of a signal: no new connections, requests in flight finish (at most
+   * `config.shutdownTimeoutMs`), then Nest's shutdown hooks run. Resolves how many requests had to be cut.
+   */
+  shutdown(): Promise<{ cut: number }>;
 }
 
 /**
@@ -74,9 +80,18 @@ export async function startLedgerdesk(
     limit: MAX_EMAIL_BYTES,
     type: (req: IncomingMessage) => pathOf(req) === '/channels/email' && /^message\/rfc822\s*(;|$)/i.test(String(req.headers['content-type'] ?? '')),
   });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): runApp owns SIGTERM/SIGINT, since Nest's hooks would close the databases
+  // before the HTTP server stops, under the requests still in flight.
+  const server = app.getHttpServer() as Server;
+  const inFlight = new InFlightRequests(server);
   await app.listen(config.port, '0.0.0.0');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  return { app, logger, port, close: () => app.close() };
+  return {
+    app,
+    logger,
+    port,
+    close: () => app.close(),
+    shutdown: () => drainAndClose(server, inFlight, config.shutdownTimeoutMs, () => app.close()),
+  };
 }

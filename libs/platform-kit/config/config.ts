@@ -35,6 +35,8 @@ export interface LedgerdeskConfig {
   maxQueryCost: number;
   /** Browser origins (scheme://host[:port]) allowed to call the API cross-origin; empty: no CORS headers. */
   corsOrigins: string[];
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut. */
+  shutdownTimeoutMs: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -60,6 +62,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_RATE_LIMIT_PER_IP: 'HTTP requests per minute from one IP address, GraphQL and REST (default 1200; 0: off)',
   LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: 'HTTP requests per minute by one token subject or API key (default 600; 0: off)',
   LEDGERDESK_MAX_QUERY_COST: 'largest cost of one GraphQL document: fields, each multiplied by the page sizes above it (default 10000)',
+  LEDGERDESK_SHUTDOWN_TIMEOUT_MS: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut (default 10000)',
   LEDGERDESK_CORS_ORIGINS: 'comma-separated browser origins allowed cross-origin, e.g. https://desk.example.com,http://localhost:5173 (unset: no CORS headers)',
 } as const;
 
@@ -140,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
 
   const corsOrigins = originList('LEDGERDESK_CORS_ORIGINS', value('LEDGERDESK_CORS_ORIGINS'));
 
+  const shutdownTimeoutText = value('LEDGERDESK_SHUTDOWN_TIMEOUT_MS') ?? '10000';
+  if (!/^\d{1,7}$/.test(shutdownTimeoutText)) {
+    throw new ConfigError('LEDGERDESK_SHUTDOWN_TIMEOUT_MS', `must be a whole number of milliseconds up to 9999999 (got "${shutdownTimeoutText}")`);
+  }
+  const shutdownTimeoutMs = Number(shutdownTimeoutText);
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -160,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     autoCloseAfterSeconds,
     maxQueryCost,
     corsOrigins,
+    shutdownTimeoutMs,
   };
 }
 
