@@ -91,3 +91,46 @@ describe('CORS for browser frontends', () => {
     }
   });
 });
+
+describe('Prometheus metrics', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  /** The value of one sample line (`name{labels} value`), or undefined when absent. */
+  const sample = (text: string, name: string, labels: string) => {
+    const line = text.split('\n').find((entry) => entry.startsWith(`${name}{`) && labels.split(',').every((label) => entry.includes(label)));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+
+  it('serves HTTP, GraphQL and event-append histograms in the Prometheus text format, without a token', async () => {
+    const admin = await platform.token('ADMIN');
+    await fetch(`${platform.url}/health/live`);
+    await fetch(`${platform.url}/no-such-path/123`);
+    expect((await platform.gql('query Clock { now }', {}, admin)).data?.now).toBeDefined();
+    const created = await platform.gql(
+      'mutation Register($input: RegisterAccountInput!) { registerAccount(input: $input) { id } }',
+      { input: { name: 'Livestream Co', region: 'APAC', timeZone: 'Asia/Shanghai' } },
+      admin,
+    );
+    expect(created.errors).toBeUndefined();
+
+    const response = await fetch(`${platform.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+
+    expect(sample(text, 'ledgerdesk_http_request_duration_seconds_count', 'route="/health/live",status="200",method="GET"')).toBe(1);
+    expect(sample(text, 'ledgerdesk_http_request_duration_seconds_count', 'route="unmatched",status="404"')).toBe(1);
+    expect(text).not.toContain('no-such-path');
+    expect(sample(text, 'ledgerdesk_http_request_duration_seconds_count', 'route="/graphql",status="200",method="POST"')).toBe(2);
+    expect(sample(text, 'ledgerdesk_graphql_operation_duration_seconds_count', 'operation="Clock",type="query",outcome="ok"')).toBe(1);
+    expect(sample(text, 'ledgerdesk_graphql_operation_duration_seconds_count', 'operation="Register",type="mutation",outcome="ok"')).toBe(1);
+    expect(sample(text, 'ledgerdesk_event_append_duration_seconds_count', 'store="pglite",outcome="ok"')).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^ledgerdesk_process_cpu_seconds_total /m);
+  });
+});

@@ -10,6 +10,7 @@ import { authenticate, CSRF_PREFLIGHT_HEADERS, PlatformKitModule } from './platf
 import { Credentials } from './auth/credentials.js';
 import { drainAndClose, InFlightRequests } from './http/graceful-shutdown.js';
 import { rateLimitMiddleware } from './http/rate-limit.js';
+import { Metrics } from './metrics/metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** A raw e-mail (message/rfc822) posted to the e-mail channel, attachments included. */
@@ -64,7 +65,9 @@ export async function startLedgerdesk(
     bufferLogs: false,
     abortOnError: false,
   });
-  // First, so that every answer (a 429 included) carries the headers a browser needs to read it.
+  // Timed from arrival, so that refusals (429, 413) are measured too.
+  app.use(app.get(Metrics).httpMiddleware());
+  // Then CORS, so that every answer (a 429 included) carries the headers a browser needs to read it.
   if (config.corsOrigins.length) app.enableCors(corsOptions(config.corsOrigins));
   // Before every route (Apollo's included, registered at listen): a refused request reaches no handler.
   const credentials = app.get(Credentials);
