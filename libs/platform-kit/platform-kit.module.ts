@@ -19,6 +19,8 @@ import { queryCostPlugin } from './graphql/query-cost.js';
 import { httpSubscriptionRefusalPlugin } from './graphql/http-subscription.plugin.js';
 import { closeAtExpiry, type ClosableSocket } from './graphql/subscription-expiry.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { Metrics } from './metrics/metrics.js';
 import { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import type { Logger } from './logging/logger.js';
 import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
@@ -52,6 +54,7 @@ export class PlatformKitModule {
       identityProvider,
     );
     const credentials = new Credentials(tokens);
+    const metrics = new Metrics();
     const graphqlLog = logger.child({ component: 'graphql' });
     const formatError = formatGraphqlError({
       internal: (error) => graphqlLog.error({ err: error }, 'unexpected error in a GraphQL operation'),
@@ -76,7 +79,7 @@ export class PlatformKitModule {
           // Automatic persisted queries, kept in a bounded in-memory LRU cache.
           persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
-          plugins: [httpSubscriptionRefusalPlugin(), queryCostPlugin(config.maxQueryCost)],
+          plugins: [httpSubscriptionRefusalPlugin(), queryCostPlugin(config.maxQueryCost), metrics.graphqlPlugin()],
           formatError,
           subscriptions: {
             'graphql-ws': {
@@ -108,13 +111,20 @@ export class PlatformKitModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: CLOCK, useValue: clock },
         { provide: TokenService, useValue: tokens },
-        { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, clock, infrastructureOptions) },
+        { provide: Metrics, useValue: metrics },
+        {
+          provide: INFRASTRUCTURE,
+          useFactory: async (): Promise<Infrastructure> => {
+            const infra = await openInfrastructure(config, clock, infrastructureOptions);
+            return { ...infra, store: metrics.timedStore(infra.store) };
+          },
+        },
         { provide: Credentials, useFactory: (infra: Infrastructure) => credentials.attach(infra.store), inject: [INFRASTRUCTURE] },
         { provide: EVENT_STORE, useFactory: (infra: Infrastructure) => infra.store, inject: [INFRASTRUCTURE] },
         { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
@@ -123,7 +133,7 @@ export class PlatformKitModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlRefusalFilter },
       ],
-      exports: [CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
+      exports: [Metrics, CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
     };
   }
 }

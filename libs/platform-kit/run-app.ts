@@ -4,9 +4,13 @@ import { startLedgerdesk } from './bootstrap.js';
 import { ConfigError, loadConfig, loadDotEnv, prepareDataDirectory } from './config/config.js';
 import { createLogger } from './logging/logger.js';
 
+/** How long the shutdown hooks (projections, subscriptions, databases) may take after the drain. */
+const SHUTDOWN_HOOKS_GRACE_MS = 10_000;
+
 /**
  * The `main` of every app: configuration (one clear line and exit 1 when invalid), start, an ADMIN token
- * printed for the embedded default, and a clean close on SIGTERM/SIGINT (PGlite must flush and unlock).
+ * printed for the embedded default, and on SIGTERM/SIGINT a drain of the requests in flight, then a clean
+ * close (PGlite must flush and unlock) and exit 0.
  */
 export async function runApp(name: string, contexts: Type[]): Promise<void> {
   let config;
@@ -23,7 +27,8 @@ export async function runApp(name: string, contexts: Type[]): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   try {
-    const { app, port } = await startLedgerdesk(name, contexts, config, logger);
+    const started = await startLedgerdesk(name, contexts, config, logger);
+    const { app, port } = started;
     // As long-lived as the configured maximum allows (30 days by default).
     const lifetime = config.tokenMaxLifetimeSeconds;
     const token = await app.get(TokenService).sign({ id: 'admin', role: 'ADMIN', accountId: null }, `${lifetime}s`);
@@ -37,9 +42,18 @@ export async function runApp(name: string, contexts: Type[]): Promise<void> {
     const shutdown = (signal: string) => {
       if (closing) return;
       closing = true;
-      logger.info({ signal }, 'shutting down');
-      app.close().then(
-        () => process.exit(0),
+      logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests in flight');
+      // A backstop: should a shutdown hook hang, the process still ends (non-zero) instead of lingering.
+      setTimeout(() => {
+        logger.error({ signal }, 'shutdown did not finish in time');
+        process.exit(1);
+      }, config.shutdownTimeoutMs + SHUTDOWN_HOOKS_GRACE_MS).unref();
+      started.shutdown().then(
+        ({ cut }) => {
+          if (cut) logger.warn({ cut }, 'requests still running at the shutdown bound were cut');
+          logger.info({ signal }, 'shut down');
+          process.exit(0);
+        },
         (error) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exit(1);

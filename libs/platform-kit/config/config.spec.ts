@@ -19,9 +19,20 @@ describe('configuration', () => {
     [{ LEDGERDESK_CLOCK: 'manual', LEDGERDESK_CLOCK_START: '2026-02-13 09:50' }, /^LEDGERDESK_CLOCK_START: /],
     [{ LEDGERDESK_CLOCK_START: '2026-02-13T09:50:00Z' }, /^LEDGERDESK_CLOCK_START: only applies/],
     [{ LEDGERDESK_JWT_SECRET: 'short' }, /^LEDGERDESK_JWT_SECRET: /],
+    [{ LEDGERDESK_SHUTDOWN_TIMEOUT_MS: '10s' }, /^LEDGERDESK_SHUTDOWN_TIMEOUT_MS: must be a whole number/],
+    [{ LEDGERDESK_CORS_ORIGINS: '*' }, /^LEDGERDESK_CORS_ORIGINS: "\*" is not an origin/],
+    [{ LEDGERDESK_CORS_ORIGINS: 'https://desk.example.com,https://desk.example.com/app' }, /^LEDGERDESK_CORS_ORIGINS: "https:\/\/desk.example.com\/app" is not an origin/],
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads CORS origins, none by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ LEDGERDESK_CORS_ORIGINS: ' https://desk.example.com/, http://localhost:5173 ' }).corsOrigins).toEqual([
+      'https://desk.example.com',
+      'http://localhost:5173',
+    ]);
   });
 
   it('reads a manual clock start', () => {

@@ -39,6 +39,10 @@ export interface LedgerdeskConfig {
   maxAttachmentBytes: number;
   /** Most bytes of attachments one ticket may hold. */
   maxTicketAttachmentBytes: number;
+  /** Browser origins (scheme://host[:port]) allowed to call the API cross-origin; empty: no CORS headers. */
+  corsOrigins: string[];
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut. */
+  shutdownTimeoutMs: number;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -67,6 +71,8 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_ATTACHMENTS_DIR: 'directory of attachment files, named by SHA-256 (default <data dir>/attachments; a temp dir for memory://)',
   LEDGERDESK_ATTACHMENT_MAX_BYTES: 'largest attachment accepted, in bytes (default 209715200 = 200 MB)',
   LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES: 'most attachment bytes one ticket holds (default 2147483648 = 2 GB)',
+  LEDGERDESK_SHUTDOWN_TIMEOUT_MS: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut (default 10000)',
+  LEDGERDESK_CORS_ORIGINS: 'comma-separated browser origins allowed cross-origin, e.g. https://desk.example.com,http://localhost:5173 (unset: no CORS headers)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -147,6 +153,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   const maxTicketAttachmentBytes = byteCount('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES', value('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES'), 2 * 1024 * 1024 * 1024);
   const attachmentsDir = value('LEDGERDESK_ATTACHMENTS_DIR');
 
+  const corsOrigins = originList('LEDGERDESK_CORS_ORIGINS', value('LEDGERDESK_CORS_ORIGINS'));
+
+  const shutdownTimeoutText = value('LEDGERDESK_SHUTDOWN_TIMEOUT_MS') ?? '10000';
+  if (!/^\d{1,7}$/.test(shutdownTimeoutText)) {
+    throw new ConfigError('LEDGERDESK_SHUTDOWN_TIMEOUT_MS', `must be a whole number of milliseconds up to 9999999 (got "${shutdownTimeoutText}")`);
+  }
+  const shutdownTimeoutMs = Number(shutdownTimeoutText);
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -169,7 +183,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     attachmentsDir: attachmentsDir ? resolve(attachmentsDir) : null,
     maxAttachmentBytes,
     maxTicketAttachmentBytes,
+    corsOrigins,
+    shutdownTimeoutMs,
   };
+}
+
+/** Exact origins only: a browser sends `Origin` as scheme://host[:port], so a path or wildcard would never match. */
+function originList(variable: keyof typeof CONFIG_VARIABLES, raw: string | null): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      let origin: string | null = null;
+      try {
+        origin = new URL(entry).origin;
+      } catch {
+        // reported below
+      }
+      if (!origin || origin === 'null' || origin !== entry.replace(/\/$/, '')) {
+        throw new ConfigError(variable, `"${entry}" is not an origin such as https://desk.example.com or http://localhost:5173`);
+      }
+      return origin;
+    });
 }
 
 function count(variable: keyof typeof CONFIG_VARIABLES, raw: string): number {

@@ -2,15 +2,40 @@ import { Controller, Get, HttpCode, HttpException, Inject } from '@nestjs/common
 import { Public } from '../auth/roles.decorator.js';
 import { PlatformRuntime } from '../runtime.js';
 
-/** Liveness (the process answers) and readiness (the event store and read-model database answer). */
+type Readiness = { status: 'ok'; store: string; checks: Record<string, 'up'> };
+
+/**
+ * Terminus-style probes: GET /health/live (the process answers: restart it when not), GET /health/ready
+ * (the event store and read-model database answer: route traffic to it only then; 503 otherwise).
+ * GET /health stays the readiness answer it always was, for the probes already pointed at it.
+ */
 @Controller('health')
 export class HealthController {
   constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
 
   @Public()
+  @Get('live')
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    // Deliberately touches no dependency: a database outage must not get a healthy process restarted.
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get('ready')
+  @HttpCode(200)
+  ready(): Promise<Readiness> {
+    return this.readiness();
+  }
+
+  @Public()
   @Get()
   @HttpCode(200)
-  async health(): Promise<{ status: 'ok'; store: string; checks: Record<string, 'up'> }> {
+  health(): Promise<Readiness> {
+    return this.readiness();
+  }
+
+  private async readiness(): Promise<Readiness> {
     const checks: Record<string, 'up' | string> = {};
     const probe = async (name: string, work: () => Promise<unknown>) => {
       try {
