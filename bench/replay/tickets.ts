@@ -100,7 +100,8 @@ export function buildTicket(index: number, receivedAt: number, world: World, nex
   /** Runs a command through the decider at `t`; false when the life is over (past NOW or the target). */
   function act(actor: Actor, command: Record<string, unknown> & { type: TicketCommand['type'] }): boolean {
     if (t >= NOW - MINUTE || (long && ticketEvents.length >= targetTicketEvents)) return false;
-    const full = { ticketId, actor, customerAccountId: actor.role === 'CUSTOMER' ? account.id : null, now: new Date(t), ...command } as TicketCommand;
+    // Generated tickets carry no files: every command that may attach some gets none.
+    const full = { ticketId, actor, customerAccountId: actor.role === 'CUSTOMER' ? account.id : null, now: new Date(t), attachments: [], maxTicketAttachmentBytes: Number.MAX_SAFE_INTEGER, ...command } as TicketCommand;
     for (const event of ticketDecider.decide(full, state)) record(event, t, actor);
     return true;
   }
