@@ -1,4 +1,4 @@
-import { ticketEventInstant, type Actor, type Channel, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
+import { ticketEventInstant, type Actor, type AttachmentAdded, type Channel, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
 import { emptyDiagnostics, mergeDiagnostics, statusAfterReply, type TicketStatus } from './ticket.state.js';
 
 export interface ReplyView {
@@ -11,17 +11,8 @@ export interface ReplyView {
   externalId: string | null;
 }
 
-export interface AttachmentView {
-  id: string;
-  sha256: string;
-  size: number;
-  fileName: string;
-  contentType: string;
-  visibility: Visibility;
-  replyId: string | null;
-  addedBy: Actor;
-  addedAt: Date;
-}
+/** An attachment as its `AttachmentAdded` event recorded it, with the instant as a Date. */
+export type AttachmentView = Omit<AttachmentAdded['data'], 'ticketId' | 'addedAt'> & { addedAt: Date };
 
 /** A ticket as people read it, folded from its events: the read model stores it, history recomputes it. */
 export interface TicketView {
