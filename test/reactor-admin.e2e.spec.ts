@@ -86,7 +86,7 @@ describe('a reactor that fails on one event parks it, ADMIN sees it and retries 
     // Readiness names the reactor with its parked event, and stays ready.
     const ready = await fetch(`${platform.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).reactors['sla.pin-policies']).toEqual({ eventsBehind: 0, secondsBehind: 0, parked: 1 });
+    expect(((await ready.json()) as any).reactors['sla.pin-policies']).toEqual({ eventsBehind: 0, secondsBehind: 0, parked: 1 });
   });
 
   it('retries: still failing keeps it parked with one more attempt; once the cause is fixed it records the effect', async () => {
@@ -106,7 +106,7 @@ describe('a reactor that fails on one event parks it, ADMIN sees it and retries 
 
     expect((await mustData(platform.gql(PARKED, { r: 'sla.pin-policies' }, admin))).parkedEvents.totalCount).toBe(0);
     expect((await mustData(platform.gql(REACTORS, {}, admin))).reactors.find((r: any) => r.name === 'sla.pin-policies').parkedCount).toBe(0);
-    expect((await (await fetch(`${platform.url}/health/ready`)).json()).reactors['sla.pin-policies'].parked).toBe(0);
+    expect(((await (await fetch(`${platform.url}/health/ready`)).json()) as any).reactors['sla.pin-policies'].parked).toBe(0);
 
     // Retrying what is no longer parked, or naming no reactor of this process, is NOT_FOUND and records nothing.
     const head = await platform.runtime.store.headPosition();
