@@ -6,7 +6,7 @@ import { BreachClaimsResolver, BreachVerdictResolver } from './graphql/claims.re
 import { claimsProjection } from './projections/claims.projection.js';
 import { TriageModule } from '#triage';
 import { SlaQueries } from './application/sla.queries.js';
-import { SlaAlertsPublisher } from './application/sla-alerts.publisher.js';
+import { SlaAlertsFeed } from './application/sla-alerts.feed.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
 import { AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
@@ -20,7 +20,7 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver],
   exports: [SlaQueries],
 })
 export class SlaModule implements OnModuleInit {
