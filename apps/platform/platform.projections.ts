@@ -2,6 +2,7 @@ import { accountsProjection, apiKeysProjection } from '#accounts';
 import { ticketAttachmentsProjection } from '#attachments';
 import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
+import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaReportProjection, ticketSlaProjection } from '#sla';
 import { ticketsProjection, triageDirectoryProjection } from '#triage';
@@ -19,4 +20,6 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   slaReportProjection,
   healthChecksProjection,
   ticketAttachmentsProjection,
+  outboundDirectoryProjection,
+  deliveriesProjection,
 ];
