@@ -3,7 +3,7 @@ import { ticketAttachmentsProjection } from '#attachments';
 import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import type { Projection } from '#projections';
-import { claimsProjection, slaDirectoryProjection, slaReportProjection, ticketSlaProjection } from '#sla';
+import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
 import { ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
@@ -17,6 +17,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   ticketSlaProjection,
   claimsProjection,
   slaReportProjection,
+  slaStatementsProjection,
   healthChecksProjection,
   ticketAttachmentsProjection,
 ];
