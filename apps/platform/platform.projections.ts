@@ -4,7 +4,7 @@ import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
-import { claimsProjection, slaDirectoryProjection, slaReportProjection, ticketSlaProjection } from '#sla';
+import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
 import { ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
@@ -18,6 +18,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   ticketSlaProjection,
   claimsProjection,
   slaReportProjection,
+  slaStatementsProjection,
   healthChecksProjection,
   ticketAttachmentsProjection,
   outboundDirectoryProjection,

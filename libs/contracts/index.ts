@@ -13,3 +13,4 @@ export * from './health-checks.events.js';
 export * from './credentials.events.js';
 export * from './ticket-attachments.js';
 export * from './outbound.events.js';
+export * from './sla-statement.events.js';
