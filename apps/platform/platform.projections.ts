@@ -4,7 +4,7 @@ import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaReportProjection, ticketSlaProjection } from '#sla';
-import { ticketsProjection, triageDirectoryProjection } from '#triage';
+import { ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
 export const PLATFORM_PROJECTIONS: readonly Projection[] = [
@@ -13,6 +13,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   intakeDirectoryProjection,
   ticketsProjection,
   triageDirectoryProjection,
+  ticketSearchProjection,
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,
