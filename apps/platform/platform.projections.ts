@@ -5,7 +5,7 @@ import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
-import { ticketsProjection, triageDirectoryProjection } from '#triage';
+import { ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
 export const PLATFORM_PROJECTIONS: readonly Projection[] = [
@@ -14,6 +14,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   intakeDirectoryProjection,
   ticketsProjection,
   triageDirectoryProjection,
+  ticketSearchProjection,
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,

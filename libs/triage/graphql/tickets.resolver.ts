@@ -249,15 +249,8 @@ export class TicketsResolver {
 }
 
 /** `tickets` and `Account.tickets`: filters, keyset pages, and a customer pinned to their own account. */
-export async function ticketConnection(
-  queries: TicketsQueries,
-  principal: Principal,
-  filter: TicketFilterInput,
-  orderBy: string,
-  first: number,
-  after: string | null,
-): Promise<TicketConnectionType> {
-  const values: TicketFilterValues = {
+export function filterValues(filter: TicketFilterInput): TicketFilterValues {
+  return {
     accountId: filter.accountId,
     status: filter.status,
     severity: filter.severity,
@@ -271,7 +264,20 @@ export async function ticketConnection(
     updatedBefore: filter.updatedBefore,
     errorCode: filter.errorCode,
     sdkName: filter.sdkName,
+    sdkVersionRange: filter.sdkVersionRange,
   };
+}
+
+export async function ticketConnection(
+  queries: TicketsQueries,
+  principal: Principal,
+  filter: TicketFilterInput,
+  orderBy: string,
+  first: number,
+  after: string | null,
+): Promise<TicketConnectionType> {
+  const values = filterValues(filter);
+
   if (principal.role === 'CUSTOMER') {
     if (values.accountId && values.accountId !== principal.accountId) {
       return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
