@@ -85,7 +85,7 @@ describe('a customer reply after the reopen window opens a follow-up ticket link
         '',
         text,
       ].join('\r\n');
-    const opened: { ticketId: string } = await (await post(mail('<fu-open@mail.livecommerce.example>', '[P2] Audio drops', 'Audio drops every minute'))).json();
+    const opened = (await (await post(mail('<fu-open@mail.livecommerce.example>', '[P2] Audio drops', 'Audio drops every minute'))).json()) as { ticketId: string };
     await resolve(opened.ticketId);
     await advanceTo('2026-04-02T03:00:00Z'); // 15 days later
     const late = mail('<fu-late@mail.livecommerce.example>', 'Re: Audio drops', 'Back again', '<fu-open@mail.livecommerce.example>');
