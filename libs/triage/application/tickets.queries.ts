@@ -72,6 +72,12 @@ export class TicketsQueries {
     return row ? toTicket(row) : null;
   }
 
+  /** The follow-ups a late reply on this ticket opened, oldest first. */
+  async followUps(ticketId: string): Promise<TicketRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE follow_up_of = $1 ORDER BY opened_at, id', [ticketId]);
+    return rows.map(toTicket);
+  }
+
   async ticketsByIds(ids: readonly string[]): Promise<TicketRow[]> {
     const rows = await this.db.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE id = ANY($1)', [ids]);
     return rows.map(toTicket);
@@ -327,6 +333,7 @@ export function toTicket(row: Record<string, any>): TicketRow {
     resolution: row.resolution ?? null,
     rootCause: row.root_cause ?? null,
     updatedAt: new Date(row.updated_at ?? row.opened_at),
+    followUpOf: row.follow_up_of ?? null,
     attachments: ((row.attachments ?? []) as Record<string, any>[]).map((a) => ({ ...a, addedAt: new Date(a['addedAt']) }) as TicketRow['attachments'][number]),
   };
 }

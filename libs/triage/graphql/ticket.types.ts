@@ -114,6 +114,8 @@ export class TicketType {
   resolution!: string | null;
   @Field(() => String, { nullable: true, description: 'the root cause recorded with the resolution, if any' }) rootCause!: string | null;
   @Field(() => DateTimeScalar, { description: 'when its latest event took effect' }) updatedAt!: Date;
+  /** The ticket it follows up (served by `followUpOf`). */
+  followUpOf!: string | null;
   /** The attachments as recorded; the `attachments` field filters them for the caller. */
   attachmentRows!: AttachmentType[];
   /** Set when the ticket is shown as it stood at some instant (history): its replies then, not now. */

@@ -17,7 +17,7 @@ import {
   type Principal,
 } from '#platform-kit';
 import { TicketsCommands } from '../application/tickets.commands.js';
-import { TicketsQueries, type ReplyRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
+import { TicketsQueries, type ReplyRow, type TicketRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
 import { toTicketType } from './ticket.mapper.js';
 import {
   AttachmentType,
@@ -221,6 +221,19 @@ export class TicketsResolver {
     if (!ticket.assigneeId) return null;
     const row = await loaders<string, StaffRow>('staffById', (ids) => this.accounts.staffByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.assigneeId);
     return row ? toStaffType(row) : null;
+  }
+
+  @ResolveField('followUpOf', () => TicketType, { nullable: true, description: 'the resolved ticket this one follows up: a customer replied to it after the reopen window' })
+  async followUpOfTicket(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<TicketType | null> {
+    if (!ticket.followUpOf) return null;
+    const row = await loaders<string, TicketRow>('ticketById', async (ids) => byKey(ids, await this.queries.ticketsByIds(ids), (t) => t.id)).load(ticket.followUpOf);
+    return row && row.accountId === ticket.accountId ? toTicketType(row) : null;
+  }
+
+  @ResolveField(() => [TicketType], { description: 'tickets opened by customer replies to this one after its reopen window, oldest first' })
+  async followUps(@Parent() ticket: TicketType): Promise<TicketType[]> {
+    const rows = await this.queries.followUps(ticket.id);
+    return rows.filter((row) => row.accountId === ticket.accountId).map(toTicketType);
   }
 
   @ResolveField(() => [AttachmentType], { description: 'files supplied with the ticket, oldest first; customers see the public ones' })
