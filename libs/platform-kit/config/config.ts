@@ -43,6 +43,8 @@ export interface LedgerdeskConfig {
   corsOrigins: string[];
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut. */
   shutdownTimeoutMs: number;
+  /** Serve the GraphiQL explorer on GET /graphql to browsers (Accept: text/html). */
+  graphiql: boolean;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -72,6 +74,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_ATTACHMENT_MAX_BYTES: 'largest attachment accepted, in bytes (default 209715200 = 200 MB)',
   LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES: 'most attachment bytes one ticket holds (default 2147483648 = 2 GB)',
   LEDGERDESK_SHUTDOWN_TIMEOUT_MS: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut (default 10000)',
+  LEDGERDESK_GRAPHIQL: 'on | off: the GraphiQL explorer on GET /graphql for browsers (default on, off when NODE_ENV=production)',
   LEDGERDESK_CORS_ORIGINS: 'comma-separated browser origins allowed cross-origin, e.g. https://desk.example.com,http://localhost:5173 (unset: no CORS headers)',
 } as const;
 
@@ -161,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   }
   const shutdownTimeoutMs = Number(shutdownTimeoutText);
 
+  const graphiqlDefault = env['NODE_ENV']?.trim() === 'production' ? 'off' : 'on';
+  const graphiql = oneOf('LEDGERDESK_GRAPHIQL', value('LEDGERDESK_GRAPHIQL') ?? graphiqlDefault, ['on', 'off']) === 'on';
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -185,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     maxTicketAttachmentBytes,
     corsOrigins,
     shutdownTimeoutMs,
+    graphiql,
   };
 }
 
