@@ -102,9 +102,9 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
     });
     await this.reactorsRunner.start();
     const timerLog = this.logger.child({ component: 'timers' });
-    this.scheduler = new TimerScheduler(this.readDb, this.clock, this.runner, (timer, error) =>
-      timerLog.error({ timer: timer.id, err: error }, 'timer handler failed'),
-    );
+    this.scheduler = new TimerScheduler(this.readDb, this.clock, this.runner, {
+      onError: (timer, error, parked) => timerLog.error({ timer: timer.id, err: error, parked }, parked ? 'timer handler failed; timer parked' : 'timer handler failed; trying again'),
+    });
     for (const [kind, handler] of this.timerHandlers) this.scheduler.register(kind, handler);
     await this.scheduler.start();
   }
