@@ -169,7 +169,7 @@ describe.skipIf(!process.env.LEDGERDESK_TEST_DATABASE_URL)('slaAlerts across pro
     await vi.waitFor(() => expect(fresh.received).toHaveLength(2), { timeout: 10_000 });
     expect(brief(fresh.received)).toEqual([`${three}:WARNING`, `${three}:BREACH`]);
     expect(back.received.some((alert) => alert.ticket.id === other)).toBe(false);
-    expect(theirs.received).toEqual([]); // connected to the process that went away before the other account's alerts
+    expect(theirs.received).toEqual([]); // the other account's customer, connected while ticket one's alerts went out
     // (`mine` ended with the process that went away: 1001 Going away.)
     expect([...back.errors, ...fresh.errors]).toEqual([]);
   });
