@@ -171,7 +171,7 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     await until(async () => (await deliveries(ticketId, hook))[0]?.status === 'RETRYING', 'the first failed attempt');
     await advance(25 * 3600_000);
     const [delivery] = await deliveries(ticketId, hook);
-    expect(delivery).toMatchObject({ status: 'ABANDONED', lastError: 'HTTP 503', nextAttemptAt: null });
+    expect(delivery).toMatchObject({ status: 'ABANDONED', attempts: 14, lastError: 'HTTP 503', nextAttemptAt: null });
     const times = delivery.attemptLog.map((a: any) => Date.parse(a.attemptedAt));
     const gaps = times.slice(1).map((t: number, i: number) => (t - times[i]) / 60_000);
     expect(gaps.slice(0, 5)).toEqual([1, 2, 4, 8, 16]);
@@ -195,6 +195,28 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     await until(async () => (await deliveries(mine)).filter((d) => d.status === 'SUCCEEDED').length >= 3, 'the scoped delivery');
     expect(receiver.bodies('/scoped').map((body) => [body.ticketId, body.data.body])).toEqual([[mine, 'public answer']]);
     expect(receiver.bodies('/all').map((body) => body.data.visibility)).toEqual(['INTERNAL', 'PUBLIC', 'PUBLIC']);
+  });
+
+  it('an event whose reaction was cut off after its append is delivered once when the outbox catches up', async () => {
+    const hook = (await register('/catch-up', ['ReplyAdded'])).webhook.id;
+    const ticketId = await open();
+    await platform.runtime.reactorRunner.stop();
+    await reply(ticketId, 'answered while the outbox was down');
+    await platform.runtime.settleAll();
+    expect(await deliveries(ticketId, hook)).toEqual([]);
+    expect(receiver.bodies('/catch-up')).toEqual([]);
+
+    await platform.runtime.reactorRunner.start();
+    await until(async () => (await deliveries(ticketId, hook))[0]?.status === 'SUCCEEDED', 'the delivery after the restart');
+    // A second catch-up over the same events (a crash before the checkpoint) records and sends nothing more.
+    await platform.runtime.reactorRunner.stop();
+    await platform.runtime.readDb.query(`DELETE FROM projections.checkpoints WHERE name = 'outbound.outbox'`);
+    await platform.runtime.reactorRunner.start();
+    const head = (await platform.runtime.store.headPosition())!;
+    expect(await platform.runtime.reached('outbound.outbox', head, AbortSignal.timeout(15_000))).toBe(true);
+    await platform.runtime.settleAll();
+    expect(receiver.bodies('/catch-up').map((body) => body.data.body)).toEqual(['answered while the outbox was down']);
+    expect(await deliveries(ticketId, hook)).toHaveLength(1);
   });
 
   it('refuses bad input with a clear error and records nothing', async () => {
