@@ -60,6 +60,7 @@ const OPEN = 'mutation($input: OpenTicketInput!) { openTicket(input: $input) { i
 const REPLY = 'mutation($id: ID!, $body: String!, $v: Visibility) { addReply(ticketId: $id, body: $body, visibility: $v) { id } }';
 const DELIVERIES = `query($id: ID!) { deliveries(ticketId: $id) { id webhookId eventId eventType idempotencyKey status attempts nextAttemptAt lastResponseStatus lastError
   attemptLog { attempt attemptedAt outcome responseStatus error } } }`;
+const HISTORY = 'query($id: ID!) { ticketHistory(ticketId: $id) { deliveryEvents { type stream hash data } } }';
 const ADVANCE = 'mutation($to: DateTime!) { advanceClock(to: $to) }';
 
 describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) => {
@@ -161,6 +162,12 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     expect(keys[2]).not.toBe(keys[0]);
     const stream = await platform.runtime.store.readStream(`delivery-${first.id}`);
     expect(stream.map((event) => event.type)).toEqual(['DeliveryRequested', 'DeliveryAttempted', 'DeliveryFailed', 'DeliveryAttempted', 'DeliverySucceeded']);
+    // The deliveries are part of the ticket's history, hashes and all.
+    const history = (await mustData(platform.gql(HISTORY, { id: ticketId }, admin))).ticketHistory.deliveryEvents as any[];
+    const firstsEvents = history.filter((event) => event.stream === `delivery-${first.id}`);
+    expect(firstsEvents.map((event) => event.type)).toEqual(stream.map((event) => event.type));
+    expect(firstsEvents.map((event) => event.hash)).toEqual(stream.map((event) => event.hash));
+    expect(firstsEvents.find((event) => event.type === 'DeliveryFailed').data).toMatchObject({ responseStatus: 500, error: 'HTTP 500' });
   });
 
   it('a receiver failing for 24 hours gets attempts with growing gaps, then the delivery is abandoned with the last error', async () => {
@@ -171,7 +178,7 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     await until(async () => (await deliveries(ticketId, hook))[0]?.status === 'RETRYING', 'the first failed attempt');
     await advance(25 * 3600_000);
     const [delivery] = await deliveries(ticketId, hook);
-    expect(delivery).toMatchObject({ status: 'ABANDONED', lastError: 'HTTP 503', nextAttemptAt: null });
+    expect(delivery).toMatchObject({ status: 'ABANDONED', attempts: 14, lastError: 'HTTP 503', nextAttemptAt: null });
     const times = delivery.attemptLog.map((a: any) => Date.parse(a.attemptedAt));
     const gaps = times.slice(1).map((t: number, i: number) => (t - times[i]) / 60_000);
     expect(gaps.slice(0, 5)).toEqual([1, 2, 4, 8, 16]);
@@ -184,7 +191,7 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
   });
 
   it('a hook scoped to an account never carries another account’s events or internal notes', async () => {
-    await register('/scoped', ['ReplyAdded'], accountId);
+    const scoped = (await register('/scoped', ['ReplyAdded'], accountId)).webhook.id;
     await register('/all', ['ReplyAdded']);
     const mine = await open();
     const theirs = await open(otherAccountId);
@@ -195,6 +202,34 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     await until(async () => (await deliveries(mine)).filter((d) => d.status === 'SUCCEEDED').length >= 3, 'the scoped delivery');
     expect(receiver.bodies('/scoped').map((body) => [body.ticketId, body.data.body])).toEqual([[mine, 'public answer']]);
     expect(receiver.bodies('/all').map((body) => body.data.visibility)).toEqual(['INTERNAL', 'PUBLIC', 'PUBLIC']);
+    // The customer's history shows the deliveries to their own account's hook only (no internal note in any).
+    const scopedIds = (await deliveries(mine, scoped)).map((d) => `delivery-${d.id}`);
+    const seen = (await mustData(platform.gql(HISTORY, { id: mine }, customer))).ticketHistory.deliveryEvents as any[];
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((event) => scopedIds.includes(event.stream))).toBe(true);
+    expect(JSON.stringify(seen)).not.toContain('old SDK');
+  });
+
+  it('an event whose reaction was cut off after its append is delivered once when the outbox catches up', async () => {
+    const hook = (await register('/catch-up', ['ReplyAdded'])).webhook.id;
+    const ticketId = await open();
+    await platform.runtime.reactorRunner.stop();
+    await reply(ticketId, 'answered while the outbox was down');
+    await platform.runtime.settleAll();
+    expect(await deliveries(ticketId, hook)).toEqual([]);
+    expect(receiver.bodies('/catch-up')).toEqual([]);
+
+    await platform.runtime.reactorRunner.start();
+    await until(async () => (await deliveries(ticketId, hook))[0]?.status === 'SUCCEEDED', 'the delivery after the restart');
+    // A second catch-up over the same events (a crash before the checkpoint) records and sends nothing more.
+    await platform.runtime.reactorRunner.stop();
+    await platform.runtime.readDb.query(`DELETE FROM projections.checkpoints WHERE name = 'outbound.outbox'`);
+    await platform.runtime.reactorRunner.start();
+    const head = (await platform.runtime.store.headPosition())!;
+    expect(await platform.runtime.reached('outbound.outbox', head, AbortSignal.timeout(15_000))).toBe(true);
+    await platform.runtime.settleAll();
+    expect(receiver.bodies('/catch-up').map((body) => body.data.body)).toEqual(['answered while the outbox was down']);
+    expect(await deliveries(ticketId, hook)).toHaveLength(1);
   });
 
   it('refuses bad input with a clear error and records nothing', async () => {

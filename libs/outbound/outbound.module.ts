@@ -7,6 +7,7 @@ import { OUTBOUND_SETTINGS, outboundSettings } from './application/outbound.sett
 import { outboxReactor } from './application/outbox.reactor.js';
 import { WebhooksCommands } from './application/webhooks.commands.js';
 import { OutboundResolver } from './graphql/outbound.resolver.js';
+import { TicketHistoryDeliveriesResolver } from './graphql/ticket-history-deliveries.resolver.js';
 import { DELIVERY_RETRY_TIMER, deliveriesProjection } from './projections/deliveries.projection.js';
 import { outboundDirectoryProjection } from './projections/outbound-directory.projection.js';
 
@@ -16,7 +17,7 @@ import { outboundDirectoryProjection } from './projections/outbound-directory.pr
  * timers their retries.
  */
 @Module({
-  providers: [{ provide: OUTBOUND_SETTINGS, useFactory: outboundSettings, inject: [CONFIG] }, OutboundQueries, WebhooksCommands, DeliverySender, DeliveryDispatcher, OutboundResolver],
+  providers: [{ provide: OUTBOUND_SETTINGS, useFactory: outboundSettings, inject: [CONFIG] }, OutboundQueries, WebhooksCommands, DeliverySender, DeliveryDispatcher, OutboundResolver, TicketHistoryDeliveriesResolver],
   exports: [OutboundQueries],
 })
 export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
