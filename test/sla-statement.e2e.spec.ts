@@ -1,4 +1,7 @@
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkStatementBundle } from '#audit';
+import type { StatementBundle } from '#sla';
 import { defineCalendar, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
@@ -9,6 +12,25 @@ export const STATEMENT = `query($a: ID!, $m: String!) { slaStatement(accountId: 
   revisions { revision causeEventType changes { path before after } } } }`;
 const ISSUE = 'mutation($a: ID!, $m: String!) { issueSlaStatement(accountId: $a, month: $m) { status issuedAt figures { met missed attainmentPercent } } }';
 const FILE = 'mutation($a: ID!, $m: String!) { fileClaimsForStatement(accountId: $a, month: $m) { id metric status verdict { breached minutesLate } proposedCredit { amount currency } } }';
+
+/** The text a PDF shows: its content streams inflated, the strings of its text operators decoded. */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const lines: string[] = [];
+  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(match[1]!, 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const op of content.matchAll(/\[((?:[^\]])*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
+      const hexes = op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => m[1]!) : [op[2]!];
+      lines.push(hexes.map((hex) => Buffer.from(hex, 'hex').toString('latin1')).join(''));
+    }
+  }
+  return lines.join('\n');
+}
 
 /**
  * May 2026 of a New York account, by hand. A: claimed P0, assessed P2, answered after 30 min and resolved at
@@ -157,6 +179,67 @@ describe('monthly SLA statements: issue, revisions, claims for every breach', ()
     const after = await statement();
     expect(after.proposedCredits).toEqual({ amount: 500, currency: 'USD' });
     expect(after.revisions.at(-1).changes).toContainEqual({ path: 'proposedCredits.amount', before: '0', after: '500' });
+  });
+
+  it('downloads the statement as printable HTML with its chart, CSV rows, a PDF, and an evidence bundle that verifies', async () => {
+    const get = (path: string, token: string | null = customer) =>
+      fetch(`${platform.url}/reports/statements/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const html = await get(`${accountId}/2026-05`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await html.text();
+    expect(page).toContain('<dd id="met">4</dd>');
+    expect(page).toContain('<dd id="missed">2</dd>');
+    expect(page).toContain('<dd id="attainment">66.67%</dd>');
+    expect(page).toContain('<dd id="proposed-credits">500.00 USD</dd>');
+    expect(page).toMatch(/<svg[^>]*aria-label="SLA attainment per severity"[\s\S]*>P0<[\s\S]*66.67%[\s\S]*>P1<[\s\S]*66.67%[\s\S]*<\/svg>/);
+    const breachTable = page.slice(page.indexOf('<table id="breaches">'));
+    expect(breachTable).toContain(`<td>${ticketA}</td><td>FIRST_RESPONSE</td><td>1</td><td>P0</td><td>MISSED</td><td>2026-05-04T12:15:00.000Z</td><td>15</td><td>PENDING</td><td>500.00 USD</td>`);
+    expect(breachTable).toContain(`<td>${ticketB}</td><td>FIRST_RESPONSE</td><td>1</td><td>P1</td><td>MISSED</td><td>2026-05-05T13:00:00.000Z</td><td>20</td><td>PENDING</td>`);
+    expect(page).not.toMatch(/<script|<link|src="http|href="http|@import|url\(/);
+
+    const csv = (await (await get(`${accountId}/2026-05?format=csv`)).text()).trim().split('\r\n').map((line) => line.split(','));
+    const column = (name: string) => csv[0]!.indexOf(name);
+    const total = csv.find((cells) => cells[0] === 'TOTAL')!;
+    expect([total[column('met')], total[column('missed')], total[column('attainment_percent')], total[column('resolved_tickets')]]).toEqual(['4', '2', '66.67', '2']);
+    expect(csv.filter((cells) => cells[0] === 'SEVERITY').map((cells) => [cells[column('severity')], cells[column('met')], cells[column('missed')]])).toEqual([['P0', '2', '1'], ['P1', '2', '1']]);
+    expect(csv.filter((cells) => cells[0] === 'BREACH').map((cells) => [cells[column('ticket_id')], cells[column('minutes_late')], cells[column('proposed_credit')]])).toEqual([[ticketA, '15', '500'], [ticketB, '20', '0']]);
+
+    const pdfResponse = await get(`${accountId}/2026-05?format=pdf`);
+    expect(pdfResponse.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await pdfResponse.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.subarray(-6).toString()).toContain('%%EOF');
+    const text = pdfText(pdf);
+    expect(text).toContain('Met: 4   Missed: 2   Attainment: 66.67%');
+    expect(text).toContain('Proposed credits: 500.00 USD');
+    expect(text).toContain(`2026-05-04T12:15:00.000Z  P0 FIRST_RESPONSE #1  MISSED  15 min late  ticket ${ticketA}`);
+
+    const bundle = (await (await get(`${accountId}/2026-05?format=json`)).json()) as StatementBundle;
+    expect(bundle).toMatchObject({ format: 'ledgerdesk-statement-bundle/1', accountId, month: '2026-05', status: 'ISSUED' });
+    const check = checkStatementBundle(bundle);
+    expect(check.lines.filter((line) => !line.startsWith('HOLDS'))).toEqual([]);
+    expect(check.ok).toBe(true);
+    expect(check.lines).toContainEqual(expect.stringMatching(/^HOLDS {3}figures of the ISSUED statement .* identical \(4 met, 2 missed, 2 breaches\)/));
+    // A bundle whose figures lie, or whose events were altered, does not hold.
+    const lied = structuredClone(bundle);
+    lied.figures.totals.missed = 1;
+    expect(checkStatementBundle(lied).ok).toBe(false);
+    const altered = structuredClone(bundle);
+    (altered.streams[`ticket-${ticketB}`]!.find((e) => e.type === 'ReplyAdded')!.data as { addedAt: string }).addedAt = '2026-05-05T12:30:00.000Z';
+    const alteredCheck = checkStatementBundle(altered);
+    expect(alteredCheck.ok).toBe(false);
+    expect(alteredCheck.lines).toContainEqual(expect.stringMatching(/^BROKEN {2}ticket-.*altered/));
+
+    // Same access as the query: none without a token, another account’s customer gets 404, bad input 422 (BAD_USER_INPUT).
+    expect((await get(`${accountId}/2026-05`, null)).status).toBe(401);
+    expect((await get(`${accountId}/2026-05`, await platform.token('CUSTOMER', { accountId: otherAccountId }))).status).toBe(404);
+    expect((await get(`${accountId}/2026-13`)).status).toBe(422);
+    expect((await get(`${accountId}/2026-05?format=docx`)).status).toBe(422);
+    // A draft month verifies too (the admin's view, unredacted).
+    const draft = (await (await get(`${accountId}/2026-06?format=json`, admin)).json()) as StatementBundle;
+    expect(draft.status).toBe('DRAFT');
+    expect(checkStatementBundle(draft).ok).toBe(true);
   });
 
   it('rebuilds the statements read model from the log to the same statement', async () => {

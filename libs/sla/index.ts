@@ -12,3 +12,4 @@ export { slaReportProjection } from './projections/sla-report.projection.js';
 export { slaStatementsProjection } from './projections/sla-statements.projection.js';
 export { SlaStatements, monthBounds } from './application/sla-statements.js';
 export { statementFigures, type StatementSources } from './domain/statement-figures.js';
+export { exportStatementBundle, STATEMENT_BUNDLE_FORMAT, type StatementBundle } from './application/statement-bundle.js';

@@ -16,6 +16,7 @@ import { SlaStatementResolver } from './graphql/sla-statement.resolver.js';
 import { slaReportProjection } from './projections/sla-report.projection.js';
 import { slaStatementsProjection } from './projections/sla-statements.projection.js';
 import { SlaStatements } from './application/sla-statements.js';
+import { StatementDownloadController } from './http/statement-download.controller.js';
 import { statementRevisionsReactor } from './application/statement-revisions.reactor.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
@@ -23,6 +24,7 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
+  controllers: [StatementDownloadController],
   providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver, SlaStatements],
   exports: [SlaQueries, SlaStatements],
 })
