@@ -17,6 +17,7 @@
  *    from the corpus vocabulary, first 20 hits with highlights' inputs: as staff over every account (internal
  *    notes included), and as a customer of one account; p50/p95/max and the hits' counts (target p95 ≤ 100 ms on
  *    PostgreSQL). The two most frequent words of each language are measured apart as the worst case.
+ * BENCH_QUERIES_ONLY=1 (PostgreSQL) keeps what a previous run left in the database and runs step 3 only.
  */
 import 'reflect-metadata';
 import os from 'node:os';
@@ -37,6 +38,7 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const ACCOUNTS = 400;
 const DATABASE_URL = process.env.DATABASE_URL;
 const TARGET_P95_MS = 100;
+const QUERIES_ONLY = process.env.BENCH_QUERIES_ONLY === '1' && Boolean(DATABASE_URL);
 
 const log = (message: string): void => void process.stderr.write(`[bench:search] ${message}\n`);
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -49,6 +51,7 @@ async function openDatabase(): Promise<SqlClient> {
   const database = new URL(DATABASE_URL).pathname.slice(1);
   if (!database.includes('bench')) throw new Error(`DATABASE_URL names "${database}": the bench drops platform schemas, so it runs only in a database whose name contains "bench"`);
   const sql = new PostgresClient({ connectionString: DATABASE_URL, statementTimeoutMs: 600_000 });
+  if (QUERIES_ONLY) return sql;
   for (const schema of ['event_store', 'projections', 'platform', 'triage']) await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   return sql;
 }
@@ -99,37 +102,40 @@ async function main(): Promise<void> {
   const sql = await openDatabase();
   if (sql.kind === 'postgres') out(`PostgreSQL ${(await sql.query<{ v: string }>("SELECT current_setting('server_version') AS v"))[0]?.v}`);
 
-  log(`appending ${fmt(TICKETS)} tickets with ${WRITERS} writers`);
-  const appended = await appendTickets(sql);
-  out('');
-  out('## Log');
-  out(`${fmt(TICKETS)} tickets, ${fmt(appended.events)} events (one append per ticket): ${fmt(appended.ms / 1000, 1)} s, ${fmt(TICKETS / (appended.ms / 1000))} tickets/s`);
-
   const store = await SqlEventStore.open(sql, { ownsClient: false });
-  await setupTimers(sql);
-  const runner = new ProjectionRunner(store, sql, [ticketsProjection, ticketSearchProjection], { waitTimeoutMs: 24 * 3_600_000 });
-  await runner.setup();
-  log('rebuilding triage.tickets');
-  const tickets = await runner.rebuild('triage.tickets');
-  log(`rebuilding triage.ticket_search; load average ${load()}`);
-  const search = await runner.rebuild('triage.ticket_search');
-  const busy = search.projections['triage.ticket_search']!;
-  if (sql.kind === 'postgres') await sql.query('VACUUM ANALYZE triage.ticket_search, triage.tickets');
-  const [sizes] = await sql.query<{ rows: number; table: string; gin: string; all: string }>(
-    `SELECT (SELECT count(*)::int FROM triage.ticket_search) AS rows,
-            pg_size_pretty(pg_table_size('triage.ticket_search')) AS table,
-            pg_size_pretty(pg_relation_size('triage.ticket_search_public') + pg_relation_size('triage.ticket_search_staff')) AS gin,
-            pg_size_pretty(pg_total_relation_size('triage.ticket_search')) AS all`,
-  );
-  out('');
-  out('## Indexing (each projection rebuilt alone)');
-  out('');
-  out('| projection | events read | handled | time | per ticket |');
-  out('| --- | ---: | ---: | ---: | ---: |');
-  out(`| triage.tickets | ${fmt(tickets.events)} | ${fmt(tickets.projections['triage.tickets']!.handled)} | ${fmt(tickets.ms / 1000, 1)} s | ${fmt((tickets.ms * 1000) / TICKETS)} µs |`);
-  out(`| triage.ticket_search | ${fmt(search.events)} | ${fmt(busy.handled)} | ${fmt(search.ms / 1000, 1)} s | **${fmt((search.ms * 1000) / TICKETS)} µs** (${fmt((busy.busyMs * 1000) / TICKETS)} µs in its transactions) |`);
-  out('');
-  out(`ticket_search: ${fmt(sizes!.rows)} rows; table ${sizes!.table}, the two GIN indexes ${sizes!.gin}, ${sizes!.all} in all`);
+  if (QUERIES_ONLY) out('(BENCH_QUERIES_ONLY=1: the tickets and read models a previous run left)');
+  else {
+    log(`appending ${fmt(TICKETS)} tickets with ${WRITERS} writers`);
+    const appended = await appendTickets(sql);
+    out('');
+    out('## Log');
+    out(`${fmt(TICKETS)} tickets, ${fmt(appended.events)} events (one append per ticket): ${fmt(appended.ms / 1000, 1)} s, ${fmt(TICKETS / (appended.ms / 1000))} tickets/s`);
+
+    await setupTimers(sql);
+    const runner = new ProjectionRunner(store, sql, [ticketsProjection, ticketSearchProjection], { waitTimeoutMs: 24 * 3_600_000 });
+    await runner.setup();
+    log('rebuilding triage.tickets');
+    const tickets = await runner.rebuild('triage.tickets');
+    log(`rebuilding triage.ticket_search; load average ${load()}`);
+    const search = await runner.rebuild('triage.ticket_search');
+    const busy = search.projections['triage.ticket_search']!;
+    if (sql.kind === 'postgres') await sql.query('VACUUM ANALYZE triage.ticket_search, triage.tickets');
+    const [sizes] = await sql.query<{ rows: number; table: string; gin: string; all: string }>(
+      `SELECT (SELECT count(*)::int FROM triage.ticket_search) AS rows,
+              pg_size_pretty(pg_table_size('triage.ticket_search')) AS table,
+              pg_size_pretty(pg_relation_size('triage.ticket_search_public') + pg_relation_size('triage.ticket_search_staff')) AS gin,
+              pg_size_pretty(pg_total_relation_size('triage.ticket_search')) AS all`,
+    );
+    out('');
+    out('## Indexing (each projection rebuilt alone)');
+    out('');
+    out('| projection | events read | handled | time | per ticket |');
+    out('| --- | ---: | ---: | ---: | ---: |');
+    out(`| triage.tickets | ${fmt(tickets.events)} | ${fmt(tickets.projections['triage.tickets']!.handled)} | ${fmt(tickets.ms / 1000, 1)} s | ${fmt((tickets.ms * 1000) / TICKETS)} µs |`);
+    out(`| triage.ticket_search | ${fmt(search.events)} | ${fmt(busy.handled)} | ${fmt(search.ms / 1000, 1)} s | **${fmt((search.ms * 1000) / TICKETS)} µs** (${fmt((busy.busyMs * 1000) / TICKETS)} µs in its transactions) |`);
+    out('');
+    out(`ticket_search: ${fmt(sizes!.rows)} rows; table ${sizes!.table}, the two GIN indexes ${sizes!.gin}, ${sizes!.all} in all`);
+  }
 
   const queries = new TicketSearchQueries(sql, new TicketsQueries(sql));
   const next = random(7);
