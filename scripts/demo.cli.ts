@@ -77,8 +77,9 @@ const lines = [
   }),
   ...world.claims.map((c) => `  claim ${c.id}  ${c.status}  (${c.ticketKey})`),
   '',
-  'Tokens (24 h), as shell variables for the tour in README.md:',
+  'Tokens (24 h) and account ids, as shell variables for the tour in README.md:',
   ...world.tokens.map((t) => `  export ${t.env}=${t.token}   # ${t.label}`),
+  `  export ACCOUNT_SH=${world.accounts.shanghai} ACCOUNT_NY=${world.accounts.newYork}`,
   '',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
