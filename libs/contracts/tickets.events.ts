@@ -35,6 +35,8 @@ export interface TicketOpened {
     claimedReceivedAt?: string | null;
     openedBy: Actor;
     openedAt: string;
+    /** The resolved ticket whose customer's late reply opened this one (a follow-up); absent on older events. */
+    followUpOf?: string | null;
   };
 }
 export interface DiagnosticsAdded {
@@ -71,6 +73,11 @@ export interface ReplyAdded {
     externalId: string | null;
     author: Actor;
     addedAt: string;
+    /**
+     * A customer's reply on a ticket resolved longer ago than the reopen window: the id of the follow-up
+     * ticket it opens (derived from the reply; intake's `intake.follow-ups` reactor opens it). Absent otherwise.
+     */
+    followUpTicketId?: string | null;
   };
 }
 /**

@@ -5,6 +5,7 @@ import { SlaModule } from '#sla';
 import { TriageModule } from '#triage';
 import { IntakeQueries } from './application/intake.queries.js';
 import { OpenTicketHandler } from './application/open-ticket.handler.js';
+import { followUpsReactor } from './application/follow-ups.reactor.js';
 import { OpenHealthCheckTicketHandler } from './application/open-health-check-ticket.handler.js';
 import { ChannelIntake } from './channels/channel-intake.service.js';
 import { EmailChannelController } from './channels/email-channel.controller.js';
@@ -24,9 +25,13 @@ import { intakeDirectoryProjection } from './projections/intake-directory.projec
   exports: [OpenTicketHandler, IntakeQueries],
 })
 export class IntakeModule implements OnModuleInit {
-  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(OpenTicketHandler) private readonly openTicket: OpenTicketHandler,
+  ) {}
 
   onModuleInit(): void {
     this.runtime.registerProjection(intakeDirectoryProjection);
+    this.runtime.registerReactor(followUpsReactor(this.runtime, this.openTicket));
   }
 }

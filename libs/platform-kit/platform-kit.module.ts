@@ -25,6 +25,7 @@ import { openInfrastructure, type Infrastructure, type InfrastructureOptions } f
 import type { Logger } from './logging/logger.js';
 import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
 import { TimeResolver } from './time/time.resolver.js';
+import { ReactorsResolver } from './reactors/reactors.resolver.js';
 
 export const MAX_QUERY_DEPTH = 10;
 /** Headers that only a preflighted (hence same-origin or CORS-allowed) request can carry. */
@@ -130,6 +131,7 @@ export class PlatformKitModule {
         { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
         PlatformRuntime,
         TimeResolver,
+        ReactorsResolver,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlRefusalFilter },
       ],

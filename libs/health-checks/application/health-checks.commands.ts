@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { createCalendar, type BusinessCalendar } from '#calendar';
 import {
   advisoryStream,
+  badUserInput,
   agendaFeedStream,
   contractInForce,
   forbidden,
@@ -20,12 +21,13 @@ import {
 } from '#contracts';
 import type { AppendResult } from '#event-store';
 import { AccountsQueries, type AccountRow } from '#accounts';
-import { assertRecordable, CLOCK, executeCommand, foldStream, PlatformRuntime, scheduleTimer, type Clock, type Timer } from '#platform-kit';
+import { assertRecordable, CLOCK, executeCommand, foldStream, LOGGER, PlatformRuntime, scheduleTimer, type Clock, type Logger, type Timer } from '#platform-kit';
 import { healthCheckDecider, type CompleteHealthCheck } from '../domain/health-check.decider.js';
 import { trafficPeakDecider } from '../domain/traffic-peak.decider.js';
 import { sdkAdvisoryDecider } from '../domain/sdk-advisory.decider.js';
 import { agendaFeedDecider } from '../domain/agenda-feed.decider.js';
-import { nextOccurrence, parseRecurrence } from '../domain/recurrence.js';
+import { parseRecurrence } from '../domain/recurrence.js';
+import { nextOccurrenceWithin, OccurrenceSearchTooLong } from './bounded-occurrence.js';
 import { parseAffectedRange, parseFixedIn, sameSdk, versionAffected } from '../domain/sdk-versions.js';
 import {
   addDays,
@@ -50,6 +52,8 @@ const HOLIDAY_LOOKAHEAD_DAYS = 30;
  * published in another process is seen within this, and the daily sweep schedules any check missed meanwhile.
  */
 const ADVISORY_CACHE_MS = 1_000;
+/** How long an occurrence search may take (off the event loop) before the rule counts as never continuing. */
+const OCCURRENCE_SEARCH_BUDGET_MS = 2_000;
 
 interface NewCheck {
   checkId: string;
@@ -78,6 +82,7 @@ export class HealthChecksCommands {
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
     @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private advisoryCache: { loadedAt: number; advisories: Promise<SdkAdvisoryRow[]> } | null = null;
@@ -98,6 +103,7 @@ export class HealthChecksCommands {
       throw forbidden('Only the account’s TAM or an ADMIN can schedule its checks');
     }
     const recurrence = input.recurrence === null || input.recurrence === undefined ? null : parseRecurrence(input.recurrence, input.dueAt);
+    if (recurrence) await this.assertSeriesContinues(recurrence, input.dueAt, account.timeZone);
     const checkId = randomUUID();
     await this.scheduleCheck(principal, {
       checkId,
@@ -363,11 +369,29 @@ export class HealthChecksCommands {
     }
   }
 
+  /** A rule whose next occurrence cannot be found within the search budget is refused at scheduling. */
+  private async assertSeriesContinues(recurrence: string, firstDueAt: Date, zone: string): Promise<void> {
+    try {
+      await nextOccurrenceWithin(recurrence, firstDueAt, firstDueAt, zone, OCCURRENCE_SEARCH_BUDGET_MS);
+    } catch (error) {
+      if (!(error instanceof OccurrenceSearchTooLong)) throw error;
+      throw badUserInput(`recurrence has no occurrence after the first check within reach (${error.message}): the rule's parts never meet`, 'recurrence');
+    }
+  }
+
   private async scheduleNextOccurrence(check: HealthCheckRow): Promise<void> {
     if (!check.recurrence) return;
     const account = await this.accounts.account(check.accountId);
     if (!account) return;
-    const dueAt = nextOccurrence(check.recurrence, check.seriesStartAt ?? check.dueAt, check.dueAt, account.timeZone);
+    let dueAt: Date | null;
+    try {
+      dueAt = await nextOccurrenceWithin(check.recurrence, check.seriesStartAt ?? check.dueAt, check.dueAt, account.timeZone, OCCURRENCE_SEARCH_BUDGET_MS);
+    } catch (error) {
+      // What was asked (completing, cancelling) is recorded; the series cannot go on, and says so in the log.
+      if (!(error instanceof OccurrenceSearchTooLong)) throw error;
+      this.logger.warn({ checkId: check.id, recurrence: check.recurrence, err: error.message }, 'recurring check has no next occurrence within reach; the series ends');
+      return;
+    }
     if (!dueAt) return;
     await this.scheduleCheck(SYSTEM, {
       checkId: uuidv5(`next:${check.id}`, CHECK_NAMESPACE),

@@ -50,6 +50,8 @@ export interface OpenTicketRequest {
   claimedReceivedAt?: Date | null;
   /** Uploads (`POST /attachments`) by the same caller to attach. */
   attachmentIds?: readonly string[];
+  /** A follow-up: the resolved ticket it follows, and its id (derived from the late reply that opened it). */
+  followUp?: { of: string; ticketId: string };
 }
 
 export interface OpenTicketResult {
@@ -87,14 +89,14 @@ export class OpenTicketHandler {
   async execute(principal: Principal, request: OpenTicketRequest): Promise<OpenTicketResult> {
     const now = this.clock.now();
     const receivedAt = request.receivedAt ?? now;
-    const ticketId = OpenTicketHandler.ticketIdFor(request.accountId, request.channel, request.externalId);
+    const ticketId = request.followUp?.ticketId ?? OpenTicketHandler.ticketIdFor(request.accountId, request.channel, request.externalId);
     const stream = ticketStream(ticketId);
     const actor = { id: principal.id, role: principal.role };
     // A fresh id has no stream to load; a channel message's id may have opened its ticket already.
-    const { attachmentIds = [], ...ticket } = request;
+    const { attachmentIds = [], followUp, ...ticket } = request;
     const [coverageProblem, history] = await Promise.all([
       this.queries.coverageProblem(request.accountId, request.channel, receivedAt),
-      request.externalId === null ? Promise.resolve<RecordedEvent[]>([]) : this.runtime.store.readStream(stream),
+      request.externalId === null && !followUp ? Promise.resolve<RecordedEvent[]>([]) : this.runtime.store.readStream(stream),
     ]);
     const state = foldStream(openTicketDecider, history);
     // A repeat answers with the ticket it opened: its uploads are attached already.
@@ -107,6 +109,7 @@ export class OpenTicketHandler {
         receivedAt,
         receivedAtFrom: request.receivedAt === null ? null : (request.receivedAtFrom ?? 'CALLER'),
         claimedReceivedAt: request.claimedReceivedAt ?? request.receivedAt,
+        followUpOf: followUp?.of ?? null,
         actor,
         customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
         coverageProblem,

@@ -25,6 +25,8 @@ export interface OpenTicket {
   receivedAtFrom: 'CALLER' | 'CHANNEL' | null;
   /** The instant the source claimed (the caller's input, the e-mail's Date), kept even when not adopted. */
   claimedReceivedAt: Date | null;
+  /** The resolved ticket this one follows up (opened by a late customer reply), or null. */
+  followUpOf: string | null;
   actor: Actor;
   customerAccountId: string | null;
   /** Looked up by the handler: why the account's contract in force at receivedAt does not cover this, or null. */
@@ -89,6 +91,7 @@ export const openTicketDecider: Decider<OpenTicket, OpeningState, TicketEvent> =
           claimedReceivedAt: command.claimedReceivedAt?.toISOString() ?? null,
           openedBy: command.actor,
           openedAt: command.now.toISOString(),
+          ...(command.followUpOf ? { followUpOf: command.followUpOf } : {}),
         },
       },
       ...attachmentsAdded(command.attachments, { ids: [], bytes: 0 }, command.maxTicketAttachmentBytes, {

@@ -25,6 +25,18 @@ import { TicketsQueries } from './tickets.queries.js';
 const CHANNEL_REPLY_NAMESPACE = '7a4e2c1d-9b8f-4e6a-a5d3-2c1b0f9e8d7c';
 const AUTO_CLOSE_NAMESPACE = 'c3a1f0e2-5d4b-4f8e-9a7c-1e2d3c4b5a69';
 
+const FOLLOW_UP_NAMESPACE = 'e5b7c9a1-3d2f-4b6e-8a1c-7f9e0d2b4c68';
+/** Intake's reactor that opens follow-up tickets (a name only: intake is not imported). */
+const FOLLOW_UPS_REACTOR = 'intake.follow-ups';
+
+/** The follow-up ticket a late customer reply opens: derived from the reply, so a redelivery opens one. */
+export const followUpTicketIdFor = (replyId: string) => uuidv5(`follow-up\n${replyId}`, FOLLOW_UP_NAMESPACE);
+
+function reactionWaitMs(): number {
+  const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
+  return Number.isFinite(configured) && configured >= 0 ? configured : 5_000;
+}
+
 const AUTO_CLOSER = { id: 'triage-auto-close', role: 'ADMIN' as const, accountId: null };
 
 type CommandBody = TicketCommand extends infer C ? (C extends TicketCommand ? Omit<C, 'ticketId' | 'actor' | 'customerAccountId' | 'now'> : never) : never;
@@ -102,8 +114,14 @@ export class TicketsCommands {
     const eventIds =
       eventId &&
       ((event: DomainEvent, index: number) => (event.type === 'ReplyAdded' ? eventId : uuidv5(`${event.type}\n${index}\n${eventId}`, CHANNEL_REPLY_NAMESPACE)));
-    const command = { type: 'AddReply' as const, replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
-    return this.execute(p, id, command, v, eventIds);
+    const replyId = eventId ?? randomUUID();
+    const command = { type: 'AddReply' as const, replyId, followUpTicketId: followUpTicketIdFor(replyId), body, visibility, requestsInformation, externalId, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
+    const result = await this.execute(p, id, command, v, eventIds);
+    // A late reply opens a follow-up (intake's reactor, from the log): the answer waits, bounded, until it is there.
+    if (result.appended && result.eventTypes.includes('ReplyAdded') && result.state.status === 'RESOLVED' && p.role === 'CUSTOMER') {
+      await this.runtime.reached(FOLLOW_UPS_REACTOR, result.appended.position, AbortSignal.timeout(reactionWaitMs()));
+    }
+    return result;
   }
 
   async dispute(p: Principal, id: string, reason: string, v: number | null) {

@@ -40,6 +40,8 @@ export interface TicketView {
   /** When its last event took effect. */
   updatedAt: Date;
   attachments: AttachmentView[];
+  /** The resolved ticket this one follows up (a late customer reply opened it), or null. */
+  followUpOf: string | null;
   replies: ReplyView[];
 }
 
@@ -70,6 +72,7 @@ export function applyTicketEvent(view: TicketView | null, event: TicketEvent, re
       rootCause: null,
       updatedAt: new Date(d.receivedAt),
       attachments: [],
+      followUpOf: d.followUpOf ?? null,
       replies: [],
     };
   }

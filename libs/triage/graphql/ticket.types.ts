@@ -114,6 +114,8 @@ export class TicketType {
   resolution!: string | null;
   @Field(() => String, { nullable: true, description: 'the root cause recorded with the resolution, if any' }) rootCause!: string | null;
   @Field(() => DateTimeScalar, { description: 'when its latest event took effect' }) updatedAt!: Date;
+  /** The ticket it follows up (served by `followUpOf`). */
+  followUpOf!: string | null;
   /** The attachments as recorded; the `attachments` field filters them for the caller. */
   attachmentRows!: AttachmentType[];
   /** Set when the ticket is shown as it stood at some instant (history): its replies then, not now. */
@@ -137,6 +139,11 @@ export class TicketFilterInput {
   @Field(() => DateTimeScalar, { nullable: true, description: 'latest event before this instant' }) updatedBefore?: Date | null;
   @Field(() => String, { nullable: true, description: 'diagnostics.errorCode equals this' }) errorCode?: string | null;
   @Field(() => String, { nullable: true, description: 'diagnostics.sdkName equals this (case-insensitive)' }) sdkName?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'diagnostics.sdkVersion is in this semver range, e.g. ">=4.1.0 <4.3" or "^4.2 || 5.x" (versions read loosely: "v4.1", "4.2.0-beta.1")',
+  })
+  sdkVersionRange?: string | null;
 }
 
 @ObjectType('TicketEdge')
@@ -148,6 +155,39 @@ export class TicketEdgeType {
 @ObjectType('TicketConnection')
 export class TicketConnectionType {
   @Field(() => [TicketEdgeType]) edges!: TicketEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('TextRange', { description: 'a [start, end) span of a text, in UTF-16 code units (JavaScript string offsets)' })
+export class TextRangeType {
+  @Field(() => Int) start!: number;
+  @Field(() => Int) end!: number;
+}
+
+@ObjectType('SearchHighlight', { description: 'where the query matched: a plain-text snippet of one field and the matched spans in it' })
+export class SearchHighlightType {
+  @Field(() => String, {
+    description: 'subject, description, resolution, rootCause, reply, or diagnostics.<field> (errorCode, sdkName, sdkVersion, platform, osVersion, deviceModel, networkType, reproSteps)',
+  })
+  field!: string;
+  @Field(() => ID, { nullable: true, description: 'the reply, when field is reply' }) replyId!: string | null;
+  @Field(() => String, { description: 'at most about 200 characters around the first match; "…" marks a cut' }) snippet!: string;
+  @Field(() => [TextRangeType]) matches!: TextRangeType[];
+}
+
+@ObjectType('TicketSearchEdge')
+export class TicketSearchEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => TicketType) node!: TicketType;
+  @Field(() => Float, { description: 'relevance (higher first): matches in the subject weigh most, then description and diagnostics, resolution, replies' })
+  score!: number;
+  @Field(() => [SearchHighlightType]) highlights!: SearchHighlightType[];
+}
+
+@ObjectType('TicketSearchConnection')
+export class TicketSearchConnectionType {
+  @Field(() => [TicketSearchEdgeType]) edges!: TicketSearchEdgeType[];
   @Field(() => PageInfoType) pageInfo!: PageInfoType;
   @Field(() => Int) totalCount!: number;
 }
