@@ -18,6 +18,15 @@ export interface Diagnostics {
 
 export type Visibility = 'PUBLIC' | 'INTERNAL';
 
+/** Who asked for a ticket: the portal user (token claims), the e-mail sender, the Slack user, staff on a call. */
+export interface Requester {
+  kind: 'PORTAL' | 'INTEGRATION' | 'EMAIL' | 'SLACK' | 'STAFF' | 'SYSTEM';
+  /** The actor id they act as: a token's subject, `apikey:<id>`, `email:<address>`, `slack:<user>`. */
+  id: string;
+  name: string | null;
+  email: string | null;
+}
+
 export interface TicketOpened {
   type: 'TicketOpened';
   data: {
@@ -37,6 +46,10 @@ export interface TicketOpened {
     openedAt: string;
     /** The resolved ticket whose customer's late reply opened this one (a follow-up); absent on older events. */
     followUpOf?: string | null;
+    /** Who asked for it; absent on older events. */
+    requester?: Requester;
+    /** Who else follows it: the opening e-mail's Cc addresses (lowercase, without the sender); absent on older events. */
+    followers?: string[];
   };
 }
 export interface DiagnosticsAdded {

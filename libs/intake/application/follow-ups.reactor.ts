@@ -1,4 +1,4 @@
-import { ticketStream, type ReplyAdded, type Severity, type TicketEvent, type TicketOpened } from '#contracts';
+import { ticketStream, type ReplyAdded, type Requester, type Severity, type TicketEvent, type TicketOpened } from '#contracts';
 import type { EventStore, RecordedEvent } from '#event-store';
 import type { Reactor } from '#projections';
 import { MAX_DESCRIPTION_CHARS, MAX_SUBJECT_CHARS } from '../domain/open-ticket.decider.js';
@@ -38,10 +38,20 @@ export function followUpsReactor(runtime: { readonly store: EventStore }, openTi
           receivedAt: new Date(reply.addedAt),
           receivedAtFrom: 'CHANNEL',
           followUp: { of: reply.ticketId, ticketId: reply.followUpTicketId },
+          // The same person as the old ticket's requester keeps their name; someone else is known by their id.
+          ...(old.requester?.id === reply.author.id ? { requester: old.requester } : channelRequester(reply.author.id)),
+          followers: old.followers ?? [],
         },
       );
     },
   };
+}
+
+/** A channel's customer, known by the id its adapter gives them (`email:<address>`, `slack:<user>`). */
+function channelRequester(id: string): { requester?: Requester } {
+  if (id.startsWith('email:')) return { requester: { kind: 'EMAIL', id, name: null, email: id.slice('email:'.length) } };
+  if (id.startsWith('slack:')) return { requester: { kind: 'SLACK', id, name: null, email: null } };
+  return {};
 }
 
 /** The old ticket's severity as the SLA used it: the assessment, unless a dispute upheld the claim. */

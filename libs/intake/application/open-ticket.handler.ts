@@ -12,6 +12,7 @@ import {
   type Diagnostics,
   type NewTicketRouting,
   type Principal,
+  type Requester,
   type Severity,
   type TicketOpened,
 } from '#contracts';
@@ -29,6 +30,13 @@ const DEFAULT_REACTION_WAIT_MS = 5_000;
 function reactionWaitMs(): number {
   const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
   return Number.isFinite(configured) && configured >= 0 ? configured : DEFAULT_REACTION_WAIT_MS;
+}
+
+/** The caller as a requester: a portal user or integration (CUSTOMER), staff recording a call, health checks. */
+export function requesterOf(principal: Principal, channel: Channel): Requester {
+  const kind: Requester['kind'] =
+    channel === 'HEALTH_CHECK' ? 'SYSTEM' : principal.role !== 'CUSTOMER' ? 'STAFF' : principal.id.startsWith('apikey:') ? 'INTEGRATION' : 'PORTAL';
+  return { kind, id: principal.id, name: principal.name ?? null, email: principal.email ?? null };
 }
 
 /** Namespace for ticket ids derived from a channel's own message id (UUID v5). */
@@ -50,6 +58,10 @@ export interface OpenTicketRequest {
   claimedReceivedAt?: Date | null;
   /** Uploads (`POST /attachments`) by the same caller to attach. */
   attachmentIds?: readonly string[];
+  /** Who asked for it, as the channel knows them (default: the caller, from its token's claims). */
+  requester?: Requester;
+  /** E-mail addresses following it (the opening message's Cc). */
+  followers?: readonly string[];
   /** A follow-up: the resolved ticket it follows, and its id (derived from the late reply that opened it). */
   followUp?: { of: string; ticketId: string };
 }
@@ -93,7 +105,7 @@ export class OpenTicketHandler {
     const stream = ticketStream(ticketId);
     const actor = { id: principal.id, role: principal.role };
     // A fresh id has no stream to load; a channel message's id may have opened its ticket already.
-    const { attachmentIds = [], followUp, ...ticket } = request;
+    const { attachmentIds = [], followUp, requester, followers = [], ...ticket } = request;
     const [coverageProblem, history] = await Promise.all([
       this.queries.coverageProblem(request.accountId, request.channel, receivedAt),
       request.externalId === null && !followUp ? Promise.resolve<RecordedEvent[]>([]) : this.runtime.store.readStream(stream),
@@ -110,6 +122,8 @@ export class OpenTicketHandler {
         receivedAtFrom: request.receivedAt === null ? null : (request.receivedAtFrom ?? 'CALLER'),
         claimedReceivedAt: request.claimedReceivedAt ?? request.receivedAt,
         followUpOf: followUp?.of ?? null,
+        requester: requester ?? requesterOf(principal, request.channel),
+        followers: [...followers],
         actor,
         customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
         coverageProblem,

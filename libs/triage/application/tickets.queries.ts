@@ -334,6 +334,8 @@ export function toTicket(row: Record<string, any>): TicketRow {
     rootCause: row.root_cause ?? null,
     updatedAt: new Date(row.updated_at ?? row.opened_at),
     followUpOf: row.follow_up_of ?? null,
+    requester: row.requester ?? null,
+    followers: row.followers ?? [],
     attachments: ((row.attachments ?? []) as Record<string, any>[]).map((a) => ({ ...a, addedAt: new Date(a['addedAt']) }) as TicketRow['attachments'][number]),
   };
 }

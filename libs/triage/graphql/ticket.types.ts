@@ -11,6 +11,11 @@ export const DisputeStatusEnum = enumOf('OPEN', 'UPHELD', 'REJECTED');
 registerEnumType(DisputeStatusEnum, { name: 'DisputeStatus', description: 'UPHELD: the customer’s claimed severity applies from the ticket’s opening' });
 export const DisputeOutcomeEnum = enumOf('UPHELD', 'REJECTED');
 registerEnumType(DisputeOutcomeEnum, { name: 'DisputeOutcome' });
+export const RequesterKindEnum = enumOf('PORTAL', 'INTEGRATION', 'EMAIL', 'SLACK', 'STAFF', 'SYSTEM');
+registerEnumType(RequesterKindEnum, {
+  name: 'RequesterKind',
+  description: 'PORTAL: a customer’s token; INTEGRATION: an API key; EMAIL: the sender; SLACK: the Slack user; STAFF: staff recording a call; SYSTEM: health checks',
+});
 export const TicketOrderEnum = enumOf('SLA_DUE', 'OPENED_AT');
 registerEnumType(TicketOrderEnum, { name: 'TicketOrder', description: 'SLA_DUE: the support queue, soonest due first' });
 
@@ -80,6 +85,14 @@ export class AttachmentType {
   @Field(() => String, { description: 'path of its download (GET, bearer token)' }) downloadPath!: string;
 }
 
+@ObjectType('Requester', { description: 'Who asked for a ticket, as recorded when it was opened' })
+export class RequesterType {
+  @Field(() => RequesterKindEnum) kind!: string;
+  @Field(() => ID, { description: 'the id they act as: a token’s subject, apikey:<id>, email:<address>, slack:<user>' }) id!: string;
+  @Field(() => String, { nullable: true, description: 'from the token’s name claim, or the e-mail’s From display name' }) name!: string | null;
+  @Field(() => String, { nullable: true, description: 'from the token’s email claim, or the e-mail sender' }) email!: string | null;
+}
+
 @ObjectType('SeverityDispute')
 export class SeverityDisputeType {
   @Field(() => DisputeStatusEnum) status!: string;
@@ -114,6 +127,9 @@ export class TicketType {
   resolution!: string | null;
   @Field(() => String, { nullable: true, description: 'the root cause recorded with the resolution, if any' }) rootCause!: string | null;
   @Field(() => DateTimeScalar, { description: 'when its latest event took effect' }) updatedAt!: Date;
+  @Field(() => RequesterType, { nullable: true, description: 'who asked for it (null on tickets opened before requesters were recorded)' })
+  requester!: RequesterType | null;
+  @Field(() => [String], { description: 'e-mail addresses following it: the opening message’s Cc' }) followers!: string[];
   /** The ticket it follows up (served by `followUpOf`). */
   followUpOf!: string | null;
   /** The attachments as recorded; the `attachments` field filters them for the caller. */
