@@ -25,6 +25,7 @@ import { openInfrastructure, type Infrastructure, type InfrastructureOptions } f
 import type { Logger } from './logging/logger.js';
 import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
 import { TimeResolver } from './time/time.resolver.js';
+import { NodeRegistry, NodeResolver } from './graphql/node.js';
 
 export const MAX_QUERY_DEPTH = 10;
 /** Headers that only a preflighted (hence same-origin or CORS-allowed) request can carry. */
@@ -130,10 +131,12 @@ export class PlatformKitModule {
         { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
         PlatformRuntime,
         TimeResolver,
+        NodeRegistry,
+        NodeResolver,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlRefusalFilter },
       ],
-      exports: [Metrics, CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
+      exports: [NodeRegistry, Metrics, CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
     };
   }
 }
