@@ -26,3 +26,4 @@ export * from './commands/dispatch.js';
 export * from './http/rest-exception.filter.js';
 export * from './auth/mint-token.command.js';
 export * from './auth/identity-provider.js';
+export * from './graphql/node.js';

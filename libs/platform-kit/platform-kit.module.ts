@@ -26,6 +26,7 @@ import type { Logger } from './logging/logger.js';
 import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
 import { TimeResolver } from './time/time.resolver.js';
 import { ReactorsResolver } from './reactors/reactors.resolver.js';
+import { NodeRegistry, NodeResolver } from './graphql/node.js';
 
 export const MAX_QUERY_DEPTH = 10;
 /** Headers that only a preflighted (hence same-origin or CORS-allowed) request can carry. */
@@ -132,10 +133,12 @@ export class PlatformKitModule {
         PlatformRuntime,
         TimeResolver,
         ReactorsResolver,
+        NodeRegistry,
+        NodeResolver,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlRefusalFilter },
       ],
-      exports: [Metrics, CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
+      exports: [NodeRegistry, Metrics, CONFIG, LOGGER, CLOCK, TokenService, Credentials, INFRASTRUCTURE, EVENT_STORE, READ_DB, PlatformRuntime, CqrsModule],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CalendarDefinition } from '#calendar';
 import type { ContractSigned, ImChannelRef } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { READ_DB } from '#platform-kit';
+import { keysetSql, pageOf, READ_DB, type PageWindow } from '#platform-kit';
 
 export interface AccountRow {
   id: string;
@@ -46,16 +46,18 @@ export class AccountsQueries {
     return row ? toAccount(row) : null;
   }
 
-  /** A page ordered by registration; `after` is the last row of the previous page. */
-  async accountsPage(first: number, after: { registeredAt: string; id: string } | null): Promise<{ rows: AccountRow[]; hasNextPage: boolean; totalCount: number }> {
+  /** A page ordered by registration (then id); the window's keys are `[registeredAt, id]`. */
+  async accountsPage(window: PageWindow<[string, string]>): Promise<{ rows: AccountRow[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number }> {
+    const params: unknown[] = [];
+    const keyset = keysetSql(window, ['registered_at', 'id'], ['timestamptz', 'text'], (value) => `$${params.push(value)}`);
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT * FROM accounts.accounts
-       WHERE $1::timestamptz IS NULL OR (registered_at, id) > ($1::timestamptz, $2::text)
-       ORDER BY registered_at, id LIMIT $3`,
-      [after?.registeredAt ?? null, after?.id ?? '', first + 1],
+      `SELECT * FROM accounts.accounts ${keyset.where.length ? `WHERE ${keyset.where.join(' AND ')}` : ''}
+       ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+      params,
     );
     const [count] = await this.db.query<{ n: string }>('SELECT count(*)::text AS n FROM accounts.accounts');
-    return { rows: rows.slice(0, first).map(toAccount), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
+    const page = pageOf(rows.map(toAccount), window);
+    return { ...page, totalCount: Number(count?.n ?? 0) };
   }
 
   async accountsByIds(ids: readonly string[]): Promise<AccountRow[]> {

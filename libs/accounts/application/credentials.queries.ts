@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiKeyScope, Role } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { READ_DB } from '#platform-kit';
+import { keysetSql, pageOf, READ_DB, type PageWindow } from '#platform-kit';
 
 export interface ApiKeyRow {
   id: string;
@@ -25,15 +25,16 @@ export class CredentialsQueries {
   }
 
   /** A page ordered by creation; `after` is the last row of the previous page. */
-  async apiKeysPage(first: number, after: { createdAt: string; id: string } | null): Promise<{ rows: ApiKeyRow[]; hasNextPage: boolean; totalCount: number }> {
+  async apiKeysPage(window: PageWindow<[string, string]>): Promise<{ rows: ApiKeyRow[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number }> {
+    const params: unknown[] = [];
+    const keyset = keysetSql(window, ['created_at', 'id'], ['timestamptz', 'text'], (value) => `$${params.push(value)}`);
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT * FROM accounts.api_keys
-       WHERE $1::timestamptz IS NULL OR (created_at, id) > ($1::timestamptz, $2::text)
-       ORDER BY created_at, id LIMIT $3`,
-      [after?.createdAt ?? null, after?.id ?? '', first + 1],
+      `SELECT * FROM accounts.api_keys ${keyset.where.length ? `WHERE ${keyset.where.join(' AND ')}` : ''}
+       ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+      params,
     );
     const [count] = await this.db.query<{ n: string }>('SELECT count(*)::text AS n FROM accounts.api_keys');
-    return { rows: rows.slice(0, first).map(toApiKey), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
+    return { ...pageOf(rows.map(toApiKey), window), totalCount: Number(count?.n ?? 0) };
   }
 }
 

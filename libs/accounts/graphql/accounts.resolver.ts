@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { contractInForce } from '#contracts';
-import { CLOCK, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Roles, STAFF_ROLES, type Clock, type Principal } from '#platform-kit';
+import { CLOCK, connectionPageInfo, NodeRegistry, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Roles, STAFF_ROLES, type Clock, type Principal, type SortDirection } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 
@@ -20,7 +20,10 @@ export class AccountsResolver {
     @Inject(AccountsCommands) private readonly commands: AccountsCommands,
     @Inject(AccountsQueries) private readonly queries: AccountsQueries,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(NodeRegistry) nodes: NodeRegistry,
+  ) {
+    nodes.register('Account', (principal, id) => this.account(principal, id));
+  }
 
   @Query(() => AccountType, { nullable: true })
   async account(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<AccountType | null> {
@@ -30,15 +33,17 @@ export class AccountsResolver {
   }
 
   @Roles(...STAFF_ROLES)
-  @Query(() => AccountConnectionType)
+  @Query(() => AccountConnectionType, { description: 'ordered by registration' })
   async accounts(
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', PAGE_ARGS.first) first: number,
+    @Args('after', PAGE_ARGS.after) after: string | null,
+    @Args('last', PAGE_ARGS.last) last: number | null,
+    @Args('before', PAGE_ARGS.before) before: string | null,
+    @Args('direction', PAGE_ARGS.direction) direction: SortDirection,
   ): Promise<AccountConnectionType> {
-    const cursor = decodeCursor(after, ['instant', 'text']) as [string, string] | null;
-    const page = await this.queries.accountsPage(checkPageSize(first), cursor ? { registeredAt: cursor[0], id: cursor[1] } : null);
+    const page = await this.queries.accountsPage(pageWindow<[string, string]>({ first, after, last, before, direction }, ['instant', 'text']));
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.registeredAt.toISOString(), row.id]), node: toAccountType(row) }));
-    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
+    return { edges, pageInfo: connectionPageInfo(edges, page), totalCount: page.totalCount };
   }
 
   @Roles('ADMIN')

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { Channel, Coverage, Severity, SlaMetric } from '#contracts';
-import { ChannelEnum, CoverageEnum, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ChannelEnum, CoverageEnum, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
 // ---------- calendars ----------
 
@@ -59,7 +59,7 @@ export class RegisterStaffInput {
   @Field(() => ID, { nullable: true, description: 'their shift' }) calendarId?: string | null;
 }
 
-@ObjectType('StaffMember')
+@ObjectType('StaffMember', { implements: () => [NodeInterface] })
 export class StaffMemberType {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
@@ -93,7 +93,7 @@ export class TamAssignmentType {
   @Field(() => String, { nullable: true, description: 'notes handed over with the account (staff only)' }) handoverNotes!: string | null;
 }
 
-@ObjectType('Account')
+@ObjectType('Account', { implements: () => [NodeInterface] })
 export class AccountType {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;

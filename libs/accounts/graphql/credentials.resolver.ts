@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Roles, type Principal } from '#platform-kit';
+import { connectionPageInfo, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Roles, type Principal, type SortDirection } from '#platform-kit';
 import { CredentialsCommands } from '../application/credentials.commands.js';
 import { CredentialsQueries, type ApiKeyRow } from '../application/credentials.queries.js';
 import { ApiKeyConnectionType, ApiKeyType, CreateApiKeyInput, CreatedApiKeyType, TokenRevocationType } from './credentials.types.js';
@@ -42,13 +42,15 @@ export class CredentialsResolver {
   @Roles('ADMIN', 'AUDITOR')
   @Query(() => ApiKeyConnectionType, { description: 'Admins and auditors: every API key, revoked ones included, oldest first' })
   async apiKeys(
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'page size, 1-200' }) first: number,
-    @Args('after', { type: () => String, nullable: true, description: 'the endCursor of the previous page' }) after: string | null,
+    @Args('first', PAGE_ARGS.first) first: number,
+    @Args('after', PAGE_ARGS.after) after: string | null,
+    @Args('last', PAGE_ARGS.last) last: number | null,
+    @Args('before', PAGE_ARGS.before) before: string | null,
+    @Args('direction', PAGE_ARGS.direction) direction: SortDirection,
   ): Promise<ApiKeyConnectionType> {
-    const cursor = decodeCursor(after, ['instant', 'text']) as [string, string] | null;
-    const page = await this.queries.apiKeysPage(checkPageSize(first), cursor ? { createdAt: cursor[0], id: cursor[1] } : null);
+    const page = await this.queries.apiKeysPage(pageWindow<[string, string]>({ first, after, last, before, direction }, ['instant', 'text']));
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.createdAt.toISOString(), row.id]), node: toApiKeyType(row) }));
-    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
+    return { edges, pageInfo: connectionPageInfo(edges, page), totalCount: page.totalCount };
   }
 
   @Roles('ADMIN')

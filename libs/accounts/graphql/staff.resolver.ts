@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Roles, STAFF_ROLES, type Principal } from '#platform-kit';
+import { CurrentPrincipal, NodeRegistry, Roles, STAFF_ROLES, type Principal } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 import { RegisterStaffInput, StaffMemberType } from './accounts.types.js';
@@ -12,7 +12,10 @@ export class StaffResolver {
   constructor(
     @Inject(AccountsCommands) private readonly commands: AccountsCommands,
     @Inject(AccountsQueries) private readonly queries: AccountsQueries,
-  ) {}
+    @Inject(NodeRegistry) nodes: NodeRegistry,
+  ) {
+    nodes.register('StaffMember', (principal, id) => (STAFF_ROLES.includes(principal.role) ? this.staffMember(id) : Promise.resolve(null)));
+  }
 
   @Roles(...STAFF_ROLES)
   @Query(() => StaffMemberType, { nullable: true })

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FindingRecord, HealthCheckKind, HealthCheckOrigin, Severity } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { READ_DB } from '#platform-kit';
+import { keysetSql, pageOf, READ_DB, type PageWindow } from '#platform-kit';
 
 export type HealthCheckStatus = 'SCHEDULED' | 'COMPLETED' | 'MISSED' | 'CANCELLED';
 
@@ -71,11 +71,11 @@ export class HealthChecksQueries {
   }
 
   /** Ordered by due time; `after` is the (dueAt, id) of the previous page's last row. */
+  /** A page ordered by dueAt (then id); the window's keys are `[dueAt, id]`. */
   async checksPage(
     filter: HealthCheckFilterValues,
-    first: number,
-    after: { dueAt: string; id: string } | null,
-  ): Promise<{ rows: HealthCheckRow[]; hasNextPage: boolean; totalCount: number }> {
+    window: PageWindow<[string, string]>,
+  ): Promise<{ rows: HealthCheckRow[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number }> {
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (clause: string, value: unknown) => {
@@ -89,16 +89,13 @@ export class HealthChecksQueries {
     if (filter.dueBefore) add('due_at < ?', filter.dueBefore);
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM health_checks.checks ${filtered}`, params);
-    if (after) {
-      params.push(after.dueAt, after.id);
-      where.push(`(due_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::text)`);
-    }
-    params.push(first + 1);
+    const keyset = keysetSql(window, ['due_at', 'id'], ['timestamptz', 'text'], (value) => `$${params.push(value)}`);
+    where.push(...keyset.where);
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT * FROM health_checks.checks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_at, id LIMIT $${params.length}`,
+      `SELECT * FROM health_checks.checks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
       params,
     );
-    return { rows: rows.slice(0, first).map(toCheck), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
+    return { ...pageOf(rows.map(toCheck), window), totalCount: Number(count?.n ?? 0) };
   }
 
   /** A TAM's SCHEDULED checks due in [from, to), soonest first. */

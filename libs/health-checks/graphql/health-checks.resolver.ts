@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badUserInput, forbidden, notFound } from '#contracts';
 import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffType, type AccountRow, type StaffRow } from '#accounts';
-import { byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Loaders, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
+import { byKey, connectionPageInfo, NodeRegistry, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Loaders, type SortDirection, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
 import { TicketsQueries, TicketType, toTicketType, type TicketRow } from '#triage';
 import { AccountHealthType } from '#sla';
 import { HealthChecksCommands } from '../application/health-checks.commands.js';
@@ -33,7 +33,10 @@ export class HealthChecksResolver {
     @Inject(HealthChecksCommands) private readonly commands: HealthChecksCommands,
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
-  ) {}
+    @Inject(NodeRegistry) nodes: NodeRegistry,
+  ) {
+    nodes.register('HealthCheck', (principal, id) => this.healthCheck(principal, id));
+  }
 
   @Query(() => HealthCheckType, { nullable: true, description: 'customers: their own account’s checks only' })
   async healthCheck(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<HealthCheckType | null> {
@@ -45,18 +48,23 @@ export class HealthChecksResolver {
   async healthChecks(
     @CurrentPrincipal() principal: Principal,
     @Args('filter', { type: () => HealthCheckFilter, nullable: true }) filter: HealthCheckFilter | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', PAGE_ARGS.first) first: number,
+    @Args('after', PAGE_ARGS.after) after: string | null,
+    @Args('last', PAGE_ARGS.last) last: number | null,
+    @Args('before', PAGE_ARGS.before) before: string | null,
+    @Args('direction', PAGE_ARGS.direction) direction: SortDirection,
   ): Promise<HealthCheckConnectionType> {
+    const window = pageWindow<[string, string]>({ first, after, last, before, direction }, ['instant', 'text']);
     const values = { ...filter };
     if (principal.role === 'CUSTOMER') {
-      if (values.accountId && values.accountId !== principal.accountId) return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
+      if (values.accountId && values.accountId !== principal.accountId) {
+        return { edges: [], pageInfo: connectionPageInfo([], { hasNextPage: false, hasPreviousPage: false }), totalCount: 0 };
+      }
       values.accountId = principal.accountId;
     }
-    const cursor = decodeCursor(after, ['instant', 'text']) as [string, string] | null;
-    const page = await this.queries.checksPage(values, checkPageSize(first), cursor ? { dueAt: cursor[0], id: cursor[1] } : null);
+    const page = await this.queries.checksPage(values, window);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.dueAt.toISOString(), row.id]), node: row }));
-    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
+    return { edges, pageInfo: connectionPageInfo(edges, page), totalCount: page.totalCount };
   }
 
   @Roles('TAM', 'ADMIN')

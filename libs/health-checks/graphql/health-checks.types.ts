@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { HealthCheckKind, Severity } from '#contracts';
-import { DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
+import { DateTimeScalar, NodeInterface, PageInfoType, SeverityEnum } from '#platform-kit';
 import type { HealthCheckStatus } from '../application/health-checks.queries.js';
 
 export const HealthCheckKindEnum = { PERIODIC: 'PERIODIC', PRE_HOLIDAY: 'PRE_HOLIDAY', PRE_PEAK: 'PRE_PEAK', SDK_UPGRADE: 'SDK_UPGRADE' } as const;
@@ -67,7 +67,7 @@ export class FindingType {
   ticketId!: string | null;
 }
 
-@ObjectType('HealthCheck')
+@ObjectType('HealthCheck', { implements: () => [NodeInterface] })
 export class HealthCheckType {
   @Field(() => ID) id!: string;
   accountId!: string;

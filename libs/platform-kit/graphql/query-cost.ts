@@ -16,7 +16,8 @@ import {
 
 /**
  * What a document may make the server produce: every field (each alias separately) counts 1, and a field
- * taking `first` multiplies what is selected under it by the page size asked for (its default when absent).
+ * taking `first` (or `last`, which wins when given) multiplies what is selected under it by the page size asked for
+ * (its default when absent).
  * Each fragment is costed once per type, so this stays linear in the document's size.
  */
 export function queryCost(
@@ -36,7 +37,8 @@ export function queryCost(
         if (!field) continue;
         const child = getNamedType(field.type);
         const args = getArgumentValues(field, selection, variables);
-        const pageSize = typeof args['first'] === 'number' && args['first'] > 0 ? args['first'] : 1;
+        const size = typeof args['last'] === 'number' ? args['last'] : args['first'];
+        const pageSize = typeof size === 'number' && size > 0 ? size : 1;
         total += 1 + pageSize * costOf(selection.selectionSet, isCompositeType(child) ? child : null);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { notFound, slaStream, ticketStream } from '#contracts';
-import { AuditEventType, CurrentPrincipal, PlatformRuntime, Roles, toAuditEvent, type Principal } from '#platform-kit';
+import { AuditEventType, CurrentPrincipal, NodeRegistry, PlatformRuntime, Roles, toAuditEvent, type Principal } from '#platform-kit';
 import { TicketsQueries, TicketType, toTicketType } from '#triage';
 import { BreachClaimCommands } from '../application/sla.commands.js';
 import { SlaQueries, type ClaimRow } from '../application/sla.queries.js';
@@ -31,7 +31,10 @@ export class BreachClaimsResolver {
     @Inject(BreachClaimCommands) private readonly commands: BreachClaimCommands,
     @Inject(SlaQueries) private readonly queries: SlaQueries,
     @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
-  ) {}
+    @Inject(NodeRegistry) nodes: NodeRegistry,
+  ) {
+    nodes.register('BreachClaim', (principal, id) => this.breachClaim(principal, id));
+  }
 
   @Query(() => BreachClaimType, { nullable: true })
   async breachClaim(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<BreachClaimType | null> {

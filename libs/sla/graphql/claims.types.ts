@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Severity, SlaMetric } from '#contracts';
 import { MoneyType } from '#accounts';
-import { ActorType, AuditEventType, DateTimeScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ActorType, AuditEventType, NodeInterface, DateTimeScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
 export const ClaimStatusEnum = { PENDING: 'PENDING', APPROVED: 'APPROVED', REJECTED: 'REJECTED' } as const;
 registerEnumType(ClaimStatusEnum, { name: 'ClaimStatus' });
@@ -29,7 +29,7 @@ export class BreachVerdictType {
   ticketId!: string;
 }
 
-@ObjectType('BreachClaim')
+@ObjectType('BreachClaim', { implements: () => [NodeInterface] })
 export class BreachClaimType {
   @Field(() => ID) id!: string;
   ticketId!: string;

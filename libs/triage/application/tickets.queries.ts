@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { badUserInput, type Visibility } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { READ_DB } from '#platform-kit';
+import { keysetSql, pageOf, READ_DB, type PageWindow } from '#platform-kit';
 import type { TicketView } from '../domain/ticket-view.js';
 import { parseVersionRange, versionInRange } from '../domain/sdk-version-range.js';
 
@@ -42,7 +42,7 @@ export type TicketOrder = 'SLA_DUE' | 'OPENED_AT';
  * Keyset of the queue order. SLA_DUE: breached first, then the soonest due, then the rest by opening;
  * OPENED_AT: by opening. Both end with the id, so a cursor names one place.
  */
-type PageKey = [number, string, string, string];
+export type PageKey = [number, string, string, string];
 
 export interface RoutingStaffRow {
   id: string;
@@ -90,9 +90,8 @@ export class TicketsQueries {
   async ticketsPage(
     filter: TicketFilterValues,
     order: TicketOrder,
-    first: number,
-    after: PageKey | null,
-  ): Promise<{ rows: TicketRow[]; keys: PageKey[]; hasNextPage: boolean; totalCount: number }> {
+    window: PageWindow<PageKey>,
+  ): Promise<{ rows: TicketRow[]; keys: PageKey[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number }> {
     const params: unknown[] = [];
     const { where, withSla } = await this.filterClauses(filter, params);
     const from = withSla ? 'triage.tickets t LEFT JOIN sla.ticket_sla s ON s.ticket_id = t.id' : 'triage.tickets t';
@@ -102,23 +101,19 @@ export class TicketsQueries {
     const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${from} ${base}`, params);
     const pageParams = [...params];
-    let keyset = '';
-    if (after) {
-      pageParams.push(...after);
-      const n = pageParams.length;
-      keyset = `${base ? ' AND' : 'WHERE'} (${rank}, ${due}, t.opened_at, t.id) > ($${n - 3}::int, $${n - 2}::timestamptz, $${n - 1}::timestamptz, $${n}::text)`;
-    }
-    pageParams.push(first + 1);
+    const keyset = keysetSql(window, [rank, due, 't.opened_at', 't.id'], ['int', 'timestamptz', 'timestamptz', 'text'], (value) => `$${pageParams.push(value)}`);
+    const clauses = [...where, ...keyset.where];
     const rows = await this.db.query<Record<string, any>>(
-      `SELECT t.*, ${rank} AS sort_rank, ${due}::text AS sort_due FROM ${from} ${base}${keyset}
-       ORDER BY ${rank}, ${due}, t.opened_at, t.id LIMIT $${pageParams.length}`,
+      `SELECT t.*, ${rank} AS sort_rank, ${due}::text AS sort_due FROM ${from} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
+       ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
       pageParams,
     );
-    const page = rows.slice(0, first);
+    const page = pageOf(rows, window);
     return {
-      rows: page.map(toTicket),
-      keys: page.map((row) => [Number(row.sort_rank), row.sort_due === 'infinity' ? 'infinity' : new Date(row.sort_due).toISOString(), new Date(row.opened_at).toISOString(), row.id]),
-      hasNextPage: rows.length > first,
+      rows: page.rows.map(toTicket),
+      keys: page.rows.map((row): PageKey => [Number(row.sort_rank), row.sort_due === 'infinity' ? 'infinity' : new Date(row.sort_due).toISOString(), new Date(row.opened_at).toISOString(), row.id]),
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
       totalCount: Number(count?.n ?? 0),
     };
   }

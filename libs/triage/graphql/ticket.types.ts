@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity } from '#contracts';
-import { ActorType, ChannelEnum, DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
+import { ActorType, ChannelEnum, NodeInterface, DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
 
 const enumOf = <T extends string>(...values: T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const TicketStatusEnum = enumOf('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'RESOLVED', 'CLOSED');
@@ -104,7 +104,7 @@ export class SeverityDisputeType {
   @Field(() => String, { nullable: true }) decisionReason!: string | null;
 }
 
-@ObjectType('Ticket')
+@ObjectType('Ticket', { implements: () => [NodeInterface] })
 export class TicketType {
   @Field(() => ID) id!: string;
   @Field(() => Int, { description: 'revision of the ticket’s stream; pass as expectedVersion' }) version!: number;

@@ -4,20 +4,24 @@ import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffTy
 import { badUserInput, notFound, type Severity } from '#contracts';
 import {
   byKey,
-  checkPageSize,
+  connectionPageInfo,
   CurrentPrincipal,
-  decodeCursor,
-  pageInfoOf,
   encodeCursor,
+  mapWindow,
+  NodeRegistry,
+  PAGE_ARGS,
+  pageWindow,
   Loaders,
   Roles,
   SeverityEnum,
   WORKING_STAFF_ROLES,
   type LoaderFactory,
+  type PageArgs,
   type Principal,
+  type SortDirection,
 } from '#platform-kit';
 import { TicketsCommands } from '../application/tickets.commands.js';
-import { TicketsQueries, type ReplyRow, type TicketRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
+import { TicketsQueries, type PageKey, type ReplyRow, type TicketRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
 import { toTicketType } from './ticket.mapper.js';
 import {
   AttachmentType,
@@ -45,7 +49,10 @@ export class TicketsResolver {
     @Inject(TicketsCommands) private readonly commands: TicketsCommands,
     @Inject(TicketsQueries) private readonly queries: TicketsQueries,
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
-  ) {}
+    @Inject(NodeRegistry) nodes: NodeRegistry,
+  ) {
+    nodes.register('Ticket', (principal, id) => this.ticket(principal, id));
+  }
 
   @Query(() => TicketType, { nullable: true })
   async ticket(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<TicketType | null> {
@@ -59,10 +66,13 @@ export class TicketsResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('filter', { type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
     @Args('orderBy', { type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', PAGE_ARGS.first) first: number,
+    @Args('after', PAGE_ARGS.after) after: string | null,
+    @Args('last', PAGE_ARGS.last) last: number | null,
+    @Args('before', PAGE_ARGS.before) before: string | null,
+    @Args('direction', PAGE_ARGS.direction) direction: SortDirection,
   ): Promise<TicketConnectionType> {
-    return ticketConnection(this.queries, principal, filter ?? {}, orderBy, first, after);
+    return ticketConnection(this.queries, principal, filter ?? {}, orderBy, { first, after, last, before, direction });
   }
 
   private async reload(id: string): Promise<TicketType> {
@@ -286,23 +296,24 @@ export async function ticketConnection(
   principal: Principal,
   filter: TicketFilterInput,
   orderBy: string,
-  first: number,
-  after: string | null,
+  args: PageArgs,
 ): Promise<TicketConnectionType> {
+  const window = pageWindow<[string, number, string, string, string]>(args, ['text', 'integer', 'instant-or-infinity', 'instant', 'text']);
+  // A cursor belongs to one ordering; handed to another it would skip or repeat rows.
+  for (const [argument, key] of [['after', window.after], ['before', window.before]] as const) {
+    if (key && key[0] !== orderBy) throw badUserInput(`${argument} is a cursor of another ordering`, argument);
+  }
   const values = filterValues(filter);
 
   if (principal.role === 'CUSTOMER') {
     if (values.accountId && values.accountId !== principal.accountId) {
-      return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
+      return { edges: [], pageInfo: connectionPageInfo([], { hasNextPage: false, hasPreviousPage: false }), totalCount: 0 };
     }
     values.accountId = principal.accountId;
   }
-  const cursor = decodeCursor(after, ['text', 'integer', 'instant-or-infinity', 'instant', 'text']) as [string, number, string, string, string] | null;
-  // A cursor belongs to one ordering; handed to another it would skip or repeat rows.
-  if (cursor && cursor[0] !== orderBy) throw badUserInput('after is a cursor of another ordering', 'after');
-  const page = await queries.ticketsPage(values, orderBy as TicketOrder, checkPageSize(first), cursor ? [cursor[1], cursor[2], cursor[3], cursor[4]] : null);
+  const page = await queries.ticketsPage(values, orderBy as TicketOrder, mapWindow(window, ([, ...key]): PageKey => key));
   const edges = page.rows.map((row, index) => ({ cursor: encodeCursor([orderBy, ...page.keys[index]!]), node: toTicketType(row) }));
-  return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
+  return { edges, pageInfo: connectionPageInfo(edges, page), totalCount: page.totalCount };
 }
 
 @Resolver(() => AccountType)
@@ -315,9 +326,12 @@ export class AccountTicketsResolver {
     @Parent() account: AccountType,
     @Args('filter', { type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
     @Args('orderBy', { type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', PAGE_ARGS.first) first: number,
+    @Args('after', PAGE_ARGS.after) after: string | null,
+    @Args('last', PAGE_ARGS.last) last: number | null,
+    @Args('before', PAGE_ARGS.before) before: string | null,
+    @Args('direction', PAGE_ARGS.direction) direction: SortDirection,
   ): Promise<TicketConnectionType> {
-    return ticketConnection(this.queries, principal, { ...(filter ?? {}), accountId: account.id }, orderBy, first, after);
+    return ticketConnection(this.queries, principal, { ...(filter ?? {}), accountId: account.id }, orderBy, { first, after, last, before, direction });
   }
 }

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Args, Field, ID, InterfaceType, Query, Resolver } from '@nestjs/graphql';
+import type { Principal } from '../auth/principal.js';
+import { badUserInput } from '#contracts';
+import { CurrentPrincipal } from '../auth/roles.decorator.js';
+
+/**
+ * Relay's object identification. Ledgerdesk's ids are UUIDs, unique across every type, so each type's own
+ * `id` is already its global id: `node(id:)` takes any id a query handed out, with no second kind of id.
+ */
+@InterfaceType('Node', {
+  description: 'An object with a globally unique id (a UUID), fetched again with `node(id:)`',
+  resolveType: (value: object) => nodeTypeOf(value),
+})
+export abstract class NodeInterface {
+  @Field(() => ID, { description: 'unique across every type; pass to `node(id:)`' })
+  id!: string;
+}
+
+/** Reads one object of a type as the principal may see it: null when absent or not theirs. */
+export type NodeFinder = (principal: Principal, id: string) => Promise<object | null>;
+
+const nodeTypes = new WeakMap<object, string>();
+function nodeTypeOf(value: object): string | undefined {
+  return nodeTypes.get(value);
+}
+
+/** The types `node(id:)` can answer with: each context registers its own, so an app serves what it runs. */
+@Injectable()
+export class NodeRegistry {
+  private readonly finders = new Map<string, NodeFinder>();
+
+  register(typeName: string, finder: NodeFinder): void {
+    this.finders.set(typeName, finder);
+  }
+
+  get typeNames(): string[] {
+    return [...this.finders.keys()];
+  }
+
+  async find(principal: Principal, id: string): Promise<object | null> {
+    // The ids are UUIDs: at most one type holds a given one.
+    const found = await Promise.all([...this.finders].map(async ([typeName, finder]) => ({ typeName, value: await finder(principal, id) })));
+    const hit = found.find((entry) => entry.value !== null);
+    if (!hit?.value) return null;
+    nodeTypes.set(hit.value, hit.typeName);
+    return hit.value;
+  }
+}
+
+@Resolver()
+export class NodeResolver {
+  constructor(@Inject(NodeRegistry) private readonly registry: NodeRegistry) {}
+
+  @Query(() => NodeInterface, {
+    nullable: true,
+    description: 'Relay: the ticket, account, staff member, breach claim or health check with this id, as you may see it (null otherwise)',
+  })
+  node(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<object | null> {
+    return this.registry.find(principal, id);
+  }
+
+  @Query(() => [NodeInterface], { nullable: 'items', description: 'Relay: `node` for each id, in order (at most 100)' })
+  async nodes(@CurrentPrincipal() principal: Principal, @Args('ids', { type: () => [ID] }) ids: string[]): Promise<(object | null)[]> {
+    if (ids.length > 100) throw badUserInput('at most 100 ids', 'ids');
+    return Promise.all(ids.map((id) => this.registry.find(principal, id)));
+  }
+}
