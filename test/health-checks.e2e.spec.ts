@@ -206,6 +206,7 @@ describe.each(TEST_BACKENDS)('health checks: scheduling, recurrence, completion,
 
   it('moves every SCHEDULED check to the new TAM on handover; completed ones stay with who did them', async () => {
     await mustData(platform.gql('mutation($a: ID!, $t: ID!) { handOverAccount(accountId: $a, toTamId: $t, notes: "Tam A moves to EMEA") { id } }', { a: accountId, t: tamBId }, tamA));
+    await platform.runtime.settleReactions(); // the handover reactor moves them, from the log
     const all = (await mustData(platform.gql(CHECKS, { filter: { accountId } }, admin))).healthChecks.edges.map((e: any) => e.node);
     expect(all.filter((c: any) => c.status === 'SCHEDULED').every((c: any) => c.tam.id === tamBId)).toBe(true);
     expect(all.filter((c: any) => c.status === 'COMPLETED').map((c: any) => c.tam.id)).toEqual([tamAId]);

@@ -14,3 +14,4 @@ export * from './credentials.events.js';
 export * from './ticket-attachments.js';
 export * from './outbound.events.js';
 export * from './sla-statement.events.js';
+export * from './ticket-ids.js';

@@ -53,8 +53,11 @@ export class TimeResolver {
     description: 'Manual clock only: moves to `to`, firing everything due on the way in time order',
   })
   async advanceClock(@Args('to', { type: () => DateTimeScalar }) to: Date): Promise<Date> {
-    await this.runtime.settleAll();
-    return this.runtime.timers.advanceTo(to);
+    // The reactions of this process (an escalation on a breach, …) are part of what "fired" means here.
+    await this.runtime.settleReactions();
+    const now = await this.runtime.timers.advanceTo(to);
+    await this.runtime.settleReactions();
+    return now;
   }
 
   @Roles('ADMIN')

@@ -6,11 +6,8 @@ import { createCalendar, type BusinessCalendar, type CalendarDefinition } from '
 import {
   AddChannelReply,
   AppError,
-  EscalateForSlaBreach,
-  RouteNewTicket,
   ticketStream,
   type Diagnostics,
-  type NewTicketRouting,
   type Principal,
   type Severity,
   type TicketOpened,
@@ -55,7 +52,16 @@ export class TicketsCommands {
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
-  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string | ((event: DomainEvent, index: number) => string), at?: Date) {
+  async execute(
+    principal: Principal,
+    ticketId: string,
+    body: CommandBody,
+    expectedVersion: number | null = null,
+    eventId?: string | ((event: DomainEvent, index: number) => string),
+    at?: Date,
+    /** A reaction's cause: the event reacted to (its id and correlation). */
+    cause?: { correlationId: string; causationId: string },
+  ) {
     const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
     const command = {
@@ -69,6 +75,7 @@ export class TicketsCommands {
       actor,
       now,
       expectedVersion,
+      ...cause,
       ...(eventId ? { eventIds: typeof eventId === 'string' ? () => eventId : eventId } : {}),
     });
     await this.runtime.settled(result);
@@ -150,15 +157,20 @@ export class TicketsCommands {
   }
 
   /**
-   * Auto-routing of a ticket being opened: the pure policy chooses from triage's directory (the account's
-   * region and TAM, engineers on shift with their skills and open tickets); the choice and its reason become a
-   * TicketAssigned that intake records in the same append as TicketOpened. Nothing is written here.
+   * Auto-routing of an opened ticket (triage's routing reactor, on TicketOpened): the pure policy chooses from
+   * triage's directory (the account's region and TAM, engineers on shift at the opening with their skills and
+   * open tickets); the choice and its reason become a TicketAssigned dated at the opening, with the event id
+   * given (derived from the ticket). A ticket someone assigned already, or closed, is left alone; so is a
+   * redelivery (the ticket has its assignee then). Returns what was appended.
    */
-  async routingFor(opened: TicketOpened['data'], now: Date): Promise<NewTicketRouting> {
+  async routeNewTicket(opened: TicketOpened['data'], eventId: string, cause: { correlationId: string; causationId: string }) {
+    const state = foldStream(ticketDecider, await this.runtime.store.readStream(ticketStream(opened.ticketId)));
+    if (!state.opened || state.assigneeId !== null || state.status === 'CLOSED') return null;
+    const at = new Date(opened.openedAt);
     const { account, engineers: staff } = await this.queries.routingDirectory(opened.accountId);
     const engineers = staff.map((engineer) => ({
       ...engineer,
-      onShift: engineer.calendarJson ? this.shiftCalendar(engineer.calendarJson).isOpenAt(now) : true,
+      onShift: engineer.calendarJson ? this.shiftCalendar(engineer.calendarJson).isOpenAt(at) : true,
     }));
     const decision = routeTicket({
       severity: opened.claimedSeverity,
@@ -167,53 +179,14 @@ export class TicketsCommands {
       engineers,
       accountTamId: account?.tamId ?? null,
     });
-    const actor = ROUTER;
-    if (!decision) return { actor, events: [] };
-    const state = foldStream(ticketDecider, [{ type: 'TicketOpened', data: opened }]);
-    const events = ticketDecider.decide(
-      {
-        type: 'AssignTicket',
-        ticketId: opened.ticketId,
-        assigneeId: decision.assigneeId,
-        assigneeIsStaff: true,
-        reason: decision.reason,
-        automatic: true,
-        actor,
-        customerAccountId: null,
-        now,
-      },
-      state,
-    );
-    return { actor, events };
+    if (!decision) return null;
+    const command = { type: 'AssignTicket' as const, assigneeId: decision.assigneeId, assigneeIsStaff: true, reason: decision.reason, automatic: true };
+    return (await this.execute(ROUTER, opened.ticketId, command, null, eventId, at, cause)).appended;
   }
 }
 
 /** Who records automatic assignments. */
-const ROUTER = { id: 'router', role: 'ADMIN' as const };
-
-const ESCALATION_NAMESPACE = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
-
-@CommandHandler(EscalateForSlaBreach)
-export class EscalateForSlaBreachHandler implements ICommandHandler<EscalateForSlaBreach, void> {
-  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  async execute(command: EscalateForSlaBreach): Promise<void> {
-    // One escalation per breach: the event id comes from the breach, so a timer firing twice escalates once.
-    const eventId = uuidv5(`escalation:${command.breachKey}`, ESCALATION_NAMESPACE);
-    try {
-      await this.tickets.execute({ id: 'sla-engine', role: 'ADMIN', accountId: null }, command.ticketId, { type: 'EscalateTicket', reason: 'SLA breach' }, null, eventId);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error; // a closed ticket is not escalated
-    }
-  }
-}
-
-@CommandHandler(RouteNewTicket)
-export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, NewTicketRouting> {
-  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  execute(command: RouteNewTicket): Promise<NewTicketRouting> {
-    return this.tickets.routingFor(command.opened, command.now);
-  }
-}
+const ROUTER = { id: 'router', role: 'ADMIN' as const, accountId: null };
 
 @CommandHandler(AddChannelReply)
 export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, boolean> {
