@@ -18,17 +18,17 @@ export class StaffResolver {
   }
 
   @Roles(...STAFF_ROLES)
-  @Query(() => StaffMemberType, { nullable: true })
-  async staffMember(@Args('id', { type: () => ID }) id: string): Promise<StaffMemberType | null> {
+  @Query(() => StaffMemberType, { description: 'Staff: the staff member; null when absent', nullable: true })
+  async staffMember(@Args('id', { description: 'the staff member id', type: () => ID }) id: string): Promise<StaffMemberType | null> {
     const row = await this.queries.staff(id);
     return row ? toStaffType(row) : null;
   }
 
   @Roles('ADMIN')
-  @Mutation(() => StaffMemberType)
+  @Mutation(() => StaffMemberType, { description: 'Admins: register an engineer or TAM' })
   async registerStaff(
     @CurrentPrincipal() principal: Principal,
-    @Args('input', { type: () => RegisterStaffInput }) input: RegisterStaffInput,
+    @Args('input', { description: 'name, role, regions, skills and shift calendar', type: () => RegisterStaffInput }) input: RegisterStaffInput,
   ): Promise<StaffMemberType> {
     const id = await this.commands.registerStaff(principal, {
       name: input.name,
