@@ -11,7 +11,7 @@ import { notFound } from '#contracts';
 import { parkedTimers, unparkTimer } from '../timers/timer-store.js';
 
 export const RoleEnum = { CUSTOMER: 'CUSTOMER', ENGINEER: 'ENGINEER', TAM: 'TAM', AUDITOR: 'AUDITOR', ADMIN: 'ADMIN' } as const;
-registerEnumType(RoleEnum, { name: 'Role' });
+registerEnumType(RoleEnum, { name: 'Role', description: 'Who a token acts as', valuesMap: { ADMIN: { description: 'administers accounts, contracts, staff and the platform' }, AUDITOR: { description: 'reads everything, writes nothing' }, CUSTOMER: { description: 'one account’s user: sees only that account' }, ENGINEER: { description: 'support engineer' }, TAM: { description: 'technical account manager' } } });
 
 @ObjectType('Person')
 export class PersonType {
