@@ -6,17 +6,17 @@ import { TicketsQueries, TicketType, toTicketType } from '#triage';
 import { parseAlertCursor, SlaAlertsFeed, type SlaAlertMessage } from '../application/sla-alerts.feed.js';
 
 export const SlaAlertKindEnum = { WARNING: 'WARNING', BREACH: 'BREACH' } as const;
-registerEnumType(SlaAlertKindEnum, { name: 'SlaAlertKind' });
+registerEnumType(SlaAlertKindEnum, { name: 'SlaAlertKind', description: 'What an SLA alert reports', valuesMap: { WARNING: { description: 'the clock reached the contract’s warningAtPercent of its target' }, BREACH: { description: 'the clock reached dueAt still running' } } });
 
-@ObjectType('SlaAlert')
+@ObjectType('SlaAlert', { description: 'An SLA warning or breach of one clock' })
 export class SlaAlertType {
-  @Field(() => SlaAlertKindEnum) kind!: string;
+  @Field(() => SlaAlertKindEnum, { description: 'WARNING or BREACH' }) kind!: string;
   ticketId!: string;
   accountId!: string;
-  @Field(() => SlaMetricEnum) metric!: SlaMetric;
-  @Field(() => Int) cycle!: number;
-  @Field(() => DateTimeScalar) dueAt!: Date;
-  @Field(() => DateTimeScalar) at!: Date;
+  @Field(() => SlaMetricEnum, { description: 'the clock’s metric' }) metric!: SlaMetric;
+  @Field(() => Int, { description: 'the clock’s cycle' }) cycle!: number;
+  @Field(() => DateTimeScalar, { description: 'when the clock is (was) due' }) dueAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'when the alert fired, on the platform clock' }) at!: Date;
   @Field(() => String, { description: 'Opaque: pass it as slaAlerts(after:) on reconnecting to get exactly the alerts recorded after this one' })
   cursor!: string;
 }
@@ -41,7 +41,7 @@ export class SlaAlertsResolver {
   })
   slaAlerts(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID, nullable: true }) accountId: string | null,
+    @Args('accountId', { description: 'only this account’s alerts; leave out for every account you may see', type: () => ID, nullable: true }) accountId: string | null,
     @Args('after', { type: () => String, nullable: true, description: 'Resume after this alert’s cursor (replays what was missed, then live)' })
     after: string | null,
   ) {
@@ -51,7 +51,7 @@ export class SlaAlertsResolver {
     return this.alerts.follow(from);
   }
 
-  @ResolveField(() => TicketType)
+  @ResolveField(() => TicketType, { description: 'the ticket' })
   async ticket(@Parent() alert: SlaAlertType): Promise<TicketType> {
     const row = await this.tickets.ticket(alert.ticketId);
     if (!row) throw notFound('Ticket');
