@@ -27,7 +27,7 @@ export class TicketSlaResolver {
   ) {}
 
   /** Computed now from the ticket's facts and pinned policy (one ticket, one pure call): always current. */
-  @ResolveField(() => SlaStatusType)
+  @ResolveField(() => SlaStatusType, { description: 'the ticket’s SLA: pinned policy versions and clocks, now (or at the history’s asOf)' })
   async sla(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<SlaStatusType> {
     const row = await loaders<string, TicketSlaRow>('slaByTicket', (ids) => this.queries.ticketSla(ids).then((rows) => byKey(ids, rows, (r) => r.ticketId))).load(ticket.id);
     if (!row?.policy) return pendingSlaStatus(ticket.severity);
