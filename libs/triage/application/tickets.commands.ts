@@ -168,7 +168,15 @@ export class TicketsCommands {
       accountTamId: account?.tamId ?? null,
     });
     const actor = ROUTER;
-    if (!decision) return { actor, events: [] };
+    if (!decision) {
+      // A P0/P1 nobody can take (no engineer on shift in the region, no TAM) is recorded, so that it is raised (slaAlerts).
+      const urgent = opened.claimedSeverity === 'P0' || opened.claimedSeverity === 'P1';
+      if (!urgent) return { actor, events: [] };
+      const region = account?.region ?? '';
+      const reason = `${opened.claimedSeverity} with no engineer on shift in ${region || 'its region'} and no TAM for the account`;
+      const found = { ticketId: opened.ticketId, accountId: opened.accountId, severity: opened.claimedSeverity, region, reason, foundBy: actor, foundAt: now.toISOString() };
+      return { actor, events: [{ type: 'TicketUnassignable', data: found }] };
+    }
     const state = foldStream(ticketDecider, [{ type: 'TicketOpened', data: opened }]);
     const events = ticketDecider.decide(
       {
