@@ -66,7 +66,17 @@ export interface StaffRegistered {
     registeredAt: string;
   };
 }
-export type StaffEvent = StaffRegistered;
+/** Their regions, skills and shift calendar as they are from now on (the whole set, not a difference). */
+export interface StaffUpdated {
+  type: 'StaffUpdated';
+  data: { staffId: string; regions: string[]; skills: string[]; calendarId: string | null; updatedBy: Actor; updatedAt: string };
+}
+/** They leave: routing stops at once, manual assignment is refused, their tokens issued until now are revoked. */
+export interface StaffDeactivated {
+  type: 'StaffDeactivated';
+  data: { staffId: string; reason: string; deactivatedBy: Actor; deactivatedAt: string };
+}
+export type StaffEvent = StaffRegistered | StaffUpdated | StaffDeactivated;
 
 export interface SlaTargetTerms {
   severity: Severity;

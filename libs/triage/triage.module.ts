@@ -6,13 +6,14 @@ import { AddChannelReplyHandler, EscalateForSlaBreachHandler, RouteNewTicketHand
 import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
 import { TicketsQueries } from './application/tickets.queries.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
+import { StaffTicketsResolver } from './graphql/staff-tickets.resolver.js';
 import { triageDirectoryProjection } from './projections/directory.projection.js';
 import { ticketsProjection } from './projections/tickets.projection.js';
 
 /** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
 @Module({
   imports: [AccountsModule, AttachmentsModule],
-  providers: [TicketsCommands, TicketsQueries, TicketsResolver, AccountTicketsResolver, RouteNewTicketHandler, AddChannelReplyHandler, EscalateForSlaBreachHandler],
+  providers: [TicketsCommands, TicketsQueries, TicketsResolver, AccountTicketsResolver, StaffTicketsResolver, RouteNewTicketHandler, AddChannelReplyHandler, EscalateForSlaBreachHandler],
   exports: [TicketsQueries],
 })
 export class TriageModule implements OnModuleInit {
