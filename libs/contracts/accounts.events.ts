@@ -51,7 +51,20 @@ export interface AccountHandedOver {
   type: 'AccountHandedOver';
   data: { accountId: string; fromTamId: string; toTamId: string; notes: string; handedOverBy: Actor; handedOverAt: string };
 }
-export type AccountEvent = AccountRegistered | TamAssigned | AccountHandedOver;
+/** The account's e-mail domains and IM channels from now on (whole sets), with what they were: the history is these events. */
+export interface AccountChannelsChanged {
+  type: 'AccountChannelsChanged';
+  data: {
+    accountId: string;
+    emailDomains: string[];
+    imChannels: ImChannelRef[];
+    previousEmailDomains: string[];
+    previousImChannels: ImChannelRef[];
+    changedBy: Actor;
+    changedAt: string;
+  };
+}
+export type AccountEvent = AccountRegistered | TamAssigned | AccountHandedOver | AccountChannelsChanged;
 
 export interface StaffRegistered {
   type: 'StaffRegistered';

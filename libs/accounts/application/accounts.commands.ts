@@ -113,6 +113,12 @@ export class AccountsCommands {
     return (await this.runtime.store.readStream(stream, { maxCount: 1 })).length > 0;
   }
 
+  async updateAccountChannels(principal: Principal, accountId: string, input: { emailDomains: string[]; imChannels: ImChannelRef[]; takenElsewhere: string[] }): Promise<void> {
+    const ctx = this.context(principal);
+    const result = await executeCommand(this.runtime.store, streams.account(accountId), accountDecider, { type: 'UpdateAccountChannels', accountId, ...input, ...ctx }, ctx);
+    await this.runtime.settled(result);
+  }
+
   async updateStaff(principal: Principal, staffId: string, input: { regions: string[]; skills: string[]; calendarId: string | null }): Promise<void> {
     const ctx = this.context(principal);
     const calendarExists = input.calendarId ? await this.exists(streams.calendar(input.calendarId)) : false;

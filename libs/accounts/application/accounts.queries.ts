@@ -69,6 +69,17 @@ export class AccountsQueries {
     return rows.map(toStaff);
   }
 
+  /** Which of these e-mail domains and IM channels (`workspace/channel`) another account has. */
+  async channelsTakenElsewhere(accountId: string, domains: readonly string[], channels: readonly ImChannelRef[]): Promise<string[]> {
+    const taken = await this.db.query<{ name: string }>(
+      `SELECT domain AS name FROM accounts.email_domains WHERE account_id <> $1 AND domain = ANY($2)
+       UNION ALL
+       SELECT workspace_id || '/' || channel_id FROM accounts.im_channels WHERE account_id <> $1 AND (workspace_id || '/' || channel_id) = ANY($3)`,
+      [accountId, domains.map((d) => d.trim().toLowerCase()), channels.map((c) => `${c.workspaceId.trim()}/${c.channelId.trim()}`)],
+    );
+    return taken.map((row) => row.name);
+  }
+
   /** Staff by id, filtered; with how many match. */
   async staffPage(
     filter: { role: string | null; region: string | null; active: boolean | null },

@@ -9,7 +9,7 @@ const TABLES = ['calendars', 'calendar_versions', 'accounts', 'tam_assignments',
 /** The accounts context's read model: calendars (every version), accounts, TAM history, staff, contracts. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  eventTypes: ['CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver', 'StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'ContractSigned'],
+  eventTypes: ['CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver', 'AccountChannelsChanged', 'StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'ContractSigned'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS accounts');
@@ -96,6 +96,19 @@ async function applyOne(event: AccountsContextEvent, tx: SqlExecutor): Promise<v
         'INSERT INTO accounts.staff (id, name, role, regions, skills, calendar_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING',
         [d.staffId, d.name, d.role, d.regions, d.skills, d.calendarId],
       );
+      return;
+    }
+    case 'AccountChannelsChanged': {
+      const d = event.data;
+      await tx.query('UPDATE accounts.accounts SET email_domains = $2, im_channels = $3 WHERE id = $1', [d.accountId, d.emailDomains, JSON.stringify(d.imChannels)]);
+      await tx.query('DELETE FROM accounts.email_domains WHERE account_id = $1', [d.accountId]);
+      await tx.query('DELETE FROM accounts.im_channels WHERE account_id = $1', [d.accountId]);
+      for (const domain of d.emailDomains) {
+        await tx.query('INSERT INTO accounts.email_domains (domain, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [domain, d.accountId]);
+      }
+      for (const channel of d.imChannels) {
+        await tx.query('INSERT INTO accounts.im_channels (workspace_id, channel_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channel.workspaceId, channel.channelId, d.accountId]);
+      }
       return;
     }
     case 'StaffUpdated': {
