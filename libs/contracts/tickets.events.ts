@@ -141,6 +141,12 @@ export interface TicketClosed {
   data: { ticketId: string; closedBy: Actor; closedAt: string; automatic?: boolean };
 }
 
+/** Routing found nobody for a P0/P1 being opened (no engineer on shift in the region, no TAM): it stays unassigned. */
+export interface TicketUnassignable {
+  type: 'TicketUnassignable';
+  data: { ticketId: string; accountId: string; severity: Severity; region: string; reason: string; foundBy: Actor; foundAt: string };
+}
+
 export type TicketEvent =
   | TicketOpened
   | DiagnosticsAdded
@@ -153,7 +159,8 @@ export type TicketEvent =
   | TicketEscalated
   | TicketResolved
   | TicketReopened
-  | TicketClosed;
+  | TicketClosed
+  | TicketUnassignable;
 
 export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
   'TicketOpened',
@@ -168,6 +175,7 @@ export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
   'TicketResolved',
   'TicketReopened',
   'TicketClosed',
+  'TicketUnassignable',
 ];
 
 export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;
@@ -208,6 +216,8 @@ export function ticketEventInstant(event: TicketEvent): string {
       return event.data.reopenedAt;
     case 'TicketClosed':
       return event.data.closedAt;
+    case 'TicketUnassignable':
+      return event.data.foundAt;
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled ticket event ${JSON.stringify(unknown)}`);

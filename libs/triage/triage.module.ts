@@ -10,13 +10,14 @@ import { TicketSearchQueries } from './application/ticket-search.queries.js';
 import { TicketSearchResolver } from './graphql/ticket-search.resolver.js';
 import { ticketSearchProjection } from './projections/ticket-search.projection.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
+import { StaffTicketsResolver } from './graphql/staff-tickets.resolver.js';
 import { triageDirectoryProjection } from './projections/directory.projection.js';
 import { ticketsProjection } from './projections/tickets.projection.js';
 
 /** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
 @Module({
   imports: [AccountsModule, AttachmentsModule],
-  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries, TicketsResolver, TicketSearchResolver, AccountTicketsResolver, AddChannelReplyHandler],
+  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries, TicketsResolver, TicketSearchResolver, AccountTicketsResolver, StaffTicketsResolver, AddChannelReplyHandler],
   exports: [TicketsQueries],
 })
 export class TriageModule implements OnModuleInit {

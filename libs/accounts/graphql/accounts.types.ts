@@ -66,6 +66,28 @@ export class StaffMemberType {
   @Field(() => RoleEnum) role!: string;
   @Field(() => [String]) regions!: string[];
   @Field(() => [String]) skills!: string[];
+  @Field(() => ID, { nullable: true, description: 'their shift calendar (none: always available)' }) calendarId!: string | null;
+  @Field(() => Boolean, { description: 'false once deactivated: never routed to nor assigned' }) active!: boolean;
+}
+
+@InputType('UpdateStaffMemberInput', { description: 'Their regions, skills and shift calendar from now on (each left out stays as it is)' })
+export class UpdateStaffMemberInput {
+  @Field(() => [String], { nullable: true }) regions?: string[] | null;
+  @Field(() => [String], { nullable: true }) skills?: string[] | null;
+  @Field(() => ID, { nullable: true, description: 'a shift calendar; null removes it (always available); left out: unchanged' }) calendarId?: string | null;
+}
+
+@ObjectType('StaffMemberEdge')
+export class StaffMemberEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => StaffMemberType) node!: StaffMemberType;
+}
+
+@ObjectType('StaffMemberConnection', { description: 'Staff, by id' })
+export class StaffMemberConnectionType {
+  @Field(() => [StaffMemberEdgeType]) edges!: StaffMemberEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many match the filters' }) totalCount!: number;
 }
 
 // ---------- accounts ----------

@@ -8,7 +8,7 @@ export function toAccountType(row: AccountRow): AccountType {
 }
 
 export function toStaffType(row: StaffRow): StaffMemberType {
-  return { id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills };
+  return { id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills, calendarId: row.calendarId, active: row.active };
 }
 
 export function toCalendarType(row: CalendarRow): BusinessCalendarType {
