@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, NodeRegistry, Roles, STAFF_ROLES, type Principal } from '#platform-kit';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ActorType, byKey, CurrentPrincipal, Loaders, NodeRegistry, Roles, STAFF_ROLES, type LoaderFactory, type Principal } from '#platform-kit';
+import type { StaffRow } from '../application/accounts.queries.js';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 import { RegisterStaffInput, StaffMemberType } from './accounts.types.js';
@@ -38,5 +39,18 @@ export class StaffResolver {
       calendarId: input.calendarId ?? null,
     });
     return toStaffType(mustExist(await this.queries.staff(id)));
+  }
+}
+
+/** Names for the actors of replies, attachments, disputes and claims: the staff directory knows staff only. */
+@Resolver(() => ActorType)
+export class ActorNamesResolver {
+  constructor(@Inject(AccountsQueries) private readonly queries: AccountsQueries) {}
+
+  @ResolveField(() => String, { nullable: true })
+  async displayName(@Parent() actor: ActorType, @Loaders() loaders: LoaderFactory): Promise<string | null> {
+    if (actor.role !== 'ENGINEER' && actor.role !== 'TAM') return null;
+    const loader = loaders<string, StaffRow>('accounts.staffById', async (ids) => byKey(ids, await this.queries.staffByIds(ids), (row) => row.id));
+    return (await loader.load(actor.id))?.name ?? null;
   }
 }
