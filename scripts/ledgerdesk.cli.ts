@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, loadDotEnv, openInfrastructure, SystemClock } from '#platform-kit';
 import { readFileSync } from 'node:fs';
-import { checkAttachmentFiles, checkEvidenceBundle, type EvidenceBundle } from '#audit';
+import { checkAttachmentFiles, checkEvidenceBundle, checkStatementBundle, type EvidenceBundle } from '#audit';
+import { STATEMENT_BUNDLE_FORMAT, type StatementBundle } from '#sla';
 import { checkSlaConsistency } from '#sla';
 import { ProjectionRunner } from '#projections';
 import { setupTimers } from '#platform-kit';
@@ -10,7 +11,9 @@ import { PLATFORM_PROJECTIONS } from '../apps/platform/platform.projections.js';
 const USAGE = `usage:
   ledgerdesk verify <bundle.json> [--attachments DIR]
                                     check an evidence bundle offline: hash chains and re-derived SLA verdicts;
-                                    with --attachments, the files in DIR (named by SHA-256, id or file name)
+                                    with --attachments, the files in DIR (named by SHA-256, id or file name);
+                                    a statement's bundle (GET /reports/statements/...?format=json): its figures
+                                    re-derived from the events
   ledgerdesk sla check              compare the SLA read model with the log (exit 1 on any mismatch)
   ledgerdesk projections rebuild <name>|--all
                                     drop read models and replay them from the log (stop the platform first)`;
@@ -20,7 +23,9 @@ async function main(args: string[]): Promise<number> {
   if (area === 'verify' && command) {
     // Nothing but the bundle: no configuration, no database, no server.
     const bundle = JSON.parse(readFileSync(command, 'utf8')) as EvidenceBundle;
-    const result = checkEvidenceBundle(bundle);
+    // A monthly statement's bundle is a kind of its own (libs/audit/application/statement-bundle.ts).
+    const statement = (bundle as { format?: string }).format === STATEMENT_BUNDLE_FORMAT;
+    const result = statement ? checkStatementBundle(bundle as unknown as StatementBundle) : checkEvidenceBundle(bundle);
     const flag = args.indexOf('--attachments');
     if (flag > 0 && !args[flag + 1]) throw new Error('--attachments needs a directory');
     const files = flag > 0 ? await checkAttachmentFiles(bundle, args[flag + 1]!) : { ok: true, lines: [] };

@@ -3,6 +3,7 @@
 // `npm run token -- --role ADMIN [--sub id] [--account id] [--ttl 12h]`: mints a token with the same secret.
 // `npm run ledgerdesk -- sla check` (or `npx ledgerdesk …`): operations against the configured store.
 // `npm run schema:print`: rewrites schema.graphql from the schema the platform serves.
+// `npm run demo`: an in-memory platform on a manual clock with a demo world, tokens and the explorer's URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ const modes = {
   '--token': 'dist/scripts/token.cli.js',
   '--cli': 'dist/scripts/ledgerdesk.cli.js',
   '--print-schema': 'dist/scripts/print-schema.cli.js',
+  '--demo': 'dist/scripts/demo.cli.js',
 };
 const mode = Object.keys(modes).find((flag) => process.argv.includes(flag));
 const target = mode ? join(root, modes[mode]) : entry;

@@ -63,6 +63,17 @@ describe.each(TEST_BACKENDS)('health checks: scheduling, recurrence, completion,
       expect(refused?.extensions, recurrence).toMatchObject({ code: 'BAD_USER_INPUT', field: 'recurrence' });
       expect(refused?.message, recurrence).toContain(part);
     }
+    // Rules no static check catches (a Tuesday series stepping 7 days never meets Monday; February has no
+    // 30th-from-last day): rrule would scan to the year 9999 on the event loop. The search runs off it, bounded.
+    for (const recurrence of ['FREQ=DAILY;INTERVAL=7;BYDAY=MO', 'FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=-30']) {
+      const order: string[] = [];
+      const refusal = schedule(tamA, { recurrence }).then((result) => (order.push('refused'), result));
+      await fetch(`${platform.url}/health/live`).then(() => order.push('health answered'));
+      const refused = (await refusal).errors?.[0];
+      expect(refused?.extensions, recurrence).toMatchObject({ code: 'BAD_USER_INPUT', field: 'recurrence' });
+      expect(refused?.message, recurrence).toMatch(/no occurrence after the first check/);
+      expect(order, 'the platform answers while the rule is searched').toEqual(['health answered', 'refused']);
+    }
     expect(codeOf(await schedule(tamA, { agenda: '   ' }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await schedule(tamA, { dueAt: '2026-11-01T00:00:00Z' }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await schedule(admin, { accountId: 'no-such-account' }))).toBe('NOT_FOUND');
@@ -195,6 +206,7 @@ describe.each(TEST_BACKENDS)('health checks: scheduling, recurrence, completion,
 
   it('moves every SCHEDULED check to the new TAM on handover; completed ones stay with who did them', async () => {
     await mustData(platform.gql('mutation($a: ID!, $t: ID!) { handOverAccount(accountId: $a, toTamId: $t, notes: "Tam A moves to EMEA") { id } }', { a: accountId, t: tamBId }, tamA));
+    await platform.runtime.settleReactions(); // the handover reactor moves them, from the log
     const all = (await mustData(platform.gql(CHECKS, { filter: { accountId } }, admin))).healthChecks.edges.map((e: any) => e.node);
     expect(all.filter((c: any) => c.status === 'SCHEDULED').every((c: any) => c.tam.id === tamBId)).toBe(true);
     expect(all.filter((c: any) => c.status === 'COMPLETED').map((c: any) => c.tam.id)).toEqual([tamAId]);

@@ -171,6 +171,7 @@ describe.each(TEST_BACKENDS)('pre-peak checks and SDK advisories (%s)', (backend
     await open(proactiveB, '4.3.0');
     await open(plainC, 'v4.1.0');
     await open(proactiveB, '4.1.0', 'Other SDK');
+    await platform.runtime.settleReactions();
 
     const before = await eventCount(platform);
     const bad = await platform.gql(ADVISORY, { input: { sdkName: 'Agora RTC SDK', affectedVersions: 'banana', severity: 'P1', summary: 's' } }, admin);
@@ -191,6 +192,7 @@ describe.each(TEST_BACKENDS)('pre-peak checks and SDK advisories (%s)', (backend
     // A later ticket on an affected version: B gets one; A already has one open, so no second.
     await open(proactiveB, '4.2.0');
     await open(proactiveA, '4.1.2');
+    await platform.runtime.settleReactions(); // health checks react to the tickets from the log
     const second = await upgrades();
     expect(second.map((c: any) => c.account.id).sort()).toEqual([proactiveA, proactiveB].sort());
     const again = (await mustData(platform.gql('query { sdkAdvisories(sdkName: "Agora RTC SDK") { id affectedAccounts { id } } }', {}, admin))).sdkAdvisories;
@@ -202,19 +204,21 @@ describe.each(TEST_BACKENDS)('pre-peak checks and SDK advisories (%s)', (backend
     // B had no TAM, so its check had none; the TAM it gets takes the check over.
     expect(second.find((c: any) => c.account.id === proactiveB).tam).toBeNull();
     await mustData(platform.gql('mutation($a: ID!, $t: ID!) { assignTam(accountId: $a, tamId: $t) { id } }', { a: proactiveB, t: tamId }, admin));
+    await platform.runtime.settleReactions();
     const assigned = (await upgrades()).find((c: any) => c.account.id === proactiveB);
     expect(assigned.tam).toEqual({ id: tamId });
   });
 
-  it('lets the daily sweep schedule what no process did: a ticket recorded where health checks do not run', async () => {
+  it('lets the daily sweep schedule what no reactor did yet (health checks down), and the reactor catching up adds none', async () => {
     const calendarId = await defineCalendar(platform, admin, CN_CALENDAR);
     const accountD = await registerAccount(platform, admin, { name: 'D' });
     await signContract(platform, admin, standardContract(accountD, calendarId, { proactiveChecks: true }));
-    // As apps/intake alone would record it: nobody in that process tells health checks.
+    // As apps/intake alone records it while the health-checks reactors are down.
     const ticketId = '6f0c1d3e-0000-4000-8000-00000000000d';
     const now = (await mustData(platform.gql('{ now }', {}, admin))).now;
     const diagnostics = { sdkName: 'Agora RTC SDK', sdkVersion: '4.2.2', platform: null, osVersion: null, deviceModel: null, networkType: null, errorCode: null, reproSteps: null, logUrls: [] };
     const opened = { ticketId, accountId: accountD, channel: 'PORTAL', subject: 's', description: 'd', claimedSeverity: 'P2', diagnostics, externalId: null, receivedAt: now, openedBy: { id: 'admin-1', role: 'ADMIN' }, openedAt: now };
+    await platform.runtime.reactorRunner.stop();
     await platform.runtime.store.append(`ticket-${ticketId}`, [{ id: ticketId, type: 'TicketOpened', data: opened, metadata: { occurredAt: now, actor: { id: 'admin-1', role: 'ADMIN' }, correlationId: ticketId, causationId: null, schemaVersion: 1 } }], 'no_stream');
     await platform.runtime.settleAll();
     const forD = async () =>
@@ -225,5 +229,8 @@ describe.each(TEST_BACKENDS)('pre-peak checks and SDK advisories (%s)', (backend
     expect(await forD()).toEqual([expect.objectContaining({ status: 'SCHEDULED', reason: expect.stringMatching(/agora rtc sdk >=4.0.0 <4.2.3/i) })]);
     const after = (await mustData(platform.gql(CHECKS, { filter: { kind: ['SDK_UPGRADE'] } }, admin))).healthChecks.totalCount;
     expect(after, 'the accounts that had one get no second').toBe(before + 1);
+    await platform.runtime.reactorRunner.start();
+    await platform.runtime.settleReactions();
+    expect(await forD(), 'the reactor finds the check the sweep scheduled').toHaveLength(1);
   });
 });

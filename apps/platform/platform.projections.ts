@@ -2,9 +2,10 @@ import { accountsProjection, apiKeysProjection } from '#accounts';
 import { ticketAttachmentsProjection } from '#attachments';
 import { healthChecksProjection } from '#health-checks';
 import { intakeDirectoryProjection } from '#intake';
+import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
-import { claimsProjection, slaDirectoryProjection, slaReportProjection, ticketSlaProjection } from '#sla';
-import { ticketsProjection, triageDirectoryProjection } from '#triage';
+import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
+import { ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
 export const PLATFORM_PROJECTIONS: readonly Projection[] = [
@@ -13,10 +14,14 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   intakeDirectoryProjection,
   ticketsProjection,
   triageDirectoryProjection,
+  ticketSearchProjection,
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,
   slaReportProjection,
+  slaStatementsProjection,
   healthChecksProjection,
   ticketAttachmentsProjection,
+  outboundDirectoryProjection,
+  deliveriesProjection,
 ];

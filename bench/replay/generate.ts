@@ -61,11 +61,11 @@ function writerOf(stream: string, writers: number): number {
 export async function generateLog(
   sql: SqlClient,
   targetEvents: number,
-  options: { writers: number; longTicketEvents: number; seed?: number; log: (message: string) => void },
+  options: { writers: number; longTicketEvents: number; seed?: number; accounts?: number; log: (message: string) => void },
 ): Promise<GeneratedLog> {
   const started = performance.now();
   const next = random(options.seed ?? 20260401);
-  const accounts = Math.max(12, Math.round(targetEvents / 5_000));
+  const accounts = options.accounts ?? Math.max(12, Math.round(targetEvents / 5_000));
   const world = buildWorld(accounts, next);
   const writers = await Promise.all(Array.from({ length: options.writers }, () => Writer.open(sql)));
   let events = 0;

@@ -76,7 +76,7 @@ export async function timerScaling(clocks: number, withProjection: boolean, log:
   const store = await SqlEventStore.open(sql, { ownsClient: false, now: () => clock.now() });
   const runner = new ProjectionRunner(store, sql, withProjection ? [breachesProjection] : []);
   await runner.start();
-  const scheduler = new TimerScheduler(sql, clock, runner, (timer, error) => log(`timer ${timer.id} failed: ${String(error)}`));
+  const scheduler = new TimerScheduler(sql, clock, runner, { onError: (timer, error) => log(`timer ${timer.id} failed: ${String(error)}`) });
 
   const fireTimes = new Float64Array(clocks);
   let fires = 0;

@@ -12,3 +12,6 @@ export * from './claims.events.js';
 export * from './health-checks.events.js';
 export * from './credentials.events.js';
 export * from './ticket-attachments.js';
+export * from './outbound.events.js';
+export * from './sla-statement.events.js';
+export * from './ticket-ids.js';

@@ -5,4 +5,7 @@ export interface Principal {
   id: string;
   role: Role;
   accountId: string | null;
+  /** The person's name and e-mail address, from the token's `name` and `email` claims when it has them. */
+  name?: string | null;
+  email?: string | null;
 }

@@ -18,6 +18,15 @@ export interface Diagnostics {
 
 export type Visibility = 'PUBLIC' | 'INTERNAL';
 
+/** Who asked for a ticket: the portal user (token claims), the e-mail sender, the Slack user, staff on a call. */
+export interface Requester {
+  kind: 'PORTAL' | 'INTEGRATION' | 'EMAIL' | 'SLACK' | 'STAFF' | 'SYSTEM';
+  /** The actor id they act as: a token's subject, `apikey:<id>`, `email:<address>`, `slack:<user>`. */
+  id: string;
+  name: string | null;
+  email: string | null;
+}
+
 export interface TicketOpened {
   type: 'TicketOpened';
   data: {
@@ -35,6 +44,12 @@ export interface TicketOpened {
     claimedReceivedAt?: string | null;
     openedBy: Actor;
     openedAt: string;
+    /** The resolved ticket whose customer's late reply opened this one (a follow-up); absent on older events. */
+    followUpOf?: string | null;
+    /** Who asked for it; absent on older events. */
+    requester?: Requester;
+    /** Who else follows it: the opening e-mail's Cc addresses (lowercase, without the sender); absent on older events. */
+    followers?: string[];
   };
 }
 export interface DiagnosticsAdded {
@@ -71,6 +86,11 @@ export interface ReplyAdded {
     externalId: string | null;
     author: Actor;
     addedAt: string;
+    /**
+     * A customer's reply on a ticket resolved longer ago than the reopen window: the id of the follow-up
+     * ticket it opens (derived from the reply; intake's `intake.follow-ups` reactor opens it). Absent otherwise.
+     */
+    followUpTicketId?: string | null;
   };
 }
 /**

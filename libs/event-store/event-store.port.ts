@@ -85,6 +85,12 @@ export interface StreamIntegrity {
   problem: string | null;
 }
 
+/** A stream's last revision and its hash, as the store keeps them beside the events. */
+export interface StreamHead {
+  revision: number;
+  hash: string;
+}
+
 export interface EventStore {
   readonly kind: 'pglite' | 'postgres' | 'kurrentdb';
   append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
@@ -92,6 +98,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options?: SubscribeOptions): Subscription;
   verifyStream(stream: string): Promise<StreamIntegrity>;
+  /** The stream's head (null: no such stream). Exported with evidence so a deleted tail shows offline. */
+  streamHead(stream: string): Promise<StreamHead | null>;
   /** Position of the last event readers can see now (null when the log is empty). */
   headPosition(): Promise<Position | null>;
   /** Is the backing store reachable? Used by GET /health. */

@@ -11,10 +11,20 @@ export interface HashedFields {
   previousHash: string | null;
 }
 
-/** SHA-256 (hex) over the RFC 8785 canonical JSON of the event's content and its predecessor's hash. */
+/**
+ * SHA-256 (hex) over the RFC 8785 canonical JSON of an envelope holding the event's place, type, metadata, its
+ * predecessor's hash and a commitment to its data (the SHA-256 of the data's canonical JSON). Committing to the
+ * data through its digest lets an export withhold an internal note's content and still prove the chain: the
+ * withheld event carries its data hash instead of its data.
+ */
 export function eventHash(fields: HashedFields): string {
   const { stream, revision, type, data, metadata, previousHash } = fields;
   return eventHashOfCanonical(stream, revision, type, canonicalJson(data ?? null), canonicalJson(metadata), previousHash);
+}
+
+/** The commitment to an event's data that its hash covers: SHA-256 (hex) of the data's canonical JSON. */
+export function dataCommitment(data: unknown): string {
+  return sha256Hex(canonicalJson(data ?? null));
 }
 
 /** RFC 8785 (JCS) canonical JSON: sorted keys, no white space, ECMAScript number and string forms. */
@@ -24,10 +34,7 @@ export function canonicalJson(value: unknown): string {
   return canonical;
 }
 
-/**
- * The same hash from data and metadata already in canonical form (the store serializes each event once).
- * The envelope's keys are written in JCS order: data, metadata, previousHash, revision, stream, type.
- */
+/** The same hash from data and metadata already in canonical form (the store serializes each event once). */
 export function eventHashOfCanonical(
   stream: string,
   revision: number,
@@ -36,9 +43,26 @@ export function eventHashOfCanonical(
   canonicalMetadata: string,
   previousHash: string | null,
 ): string {
-  const envelope = `{"data":${canonicalData},"metadata":${canonicalMetadata},"previousHash":${JSON.stringify(previousHash)},"revision":${revision},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
-  return createHash('sha256').update(envelope).digest('hex');
+  return eventHashOfCommitment(stream, revision, type, sha256Hex(canonicalData), canonicalMetadata, previousHash);
 }
+
+/**
+ * The hash from the data's commitment alone (how a verifier checks an event whose content was withheld).
+ * The envelope's keys are written in JCS order: dataHash, metadata, previousHash, revision, stream, type.
+ */
+export function eventHashOfCommitment(
+  stream: string,
+  revision: number,
+  type: string,
+  dataHash: string,
+  canonicalMetadata: string,
+  previousHash: string | null,
+): string {
+  const envelope = `{"dataHash":${JSON.stringify(dataHash)},"metadata":${canonicalMetadata},"previousHash":${JSON.stringify(previousHash)},"revision":${revision},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
+  return sha256Hex(envelope);
+}
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
  * Recomputes a stream's chain, oldest first, and names the first revision that does not hold:

@@ -4,7 +4,7 @@ import { PlatformRuntime } from '#platform-kit';
 import { TriageModule } from '#triage';
 import { HealthChecksCommands } from './application/health-checks.commands.js';
 import { HealthChecksQueries } from './application/health-checks.queries.js';
-import { MoveScheduledChecksHandler, ReportSdkExposureHandler } from './application/reactions.js';
+import { handoverReactor, sdkExposureReactor } from './application/reactions.js';
 import {
   AccountTrafficPeaksResolver,
   FindingResolver,
@@ -29,8 +29,6 @@ import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjec
     TrafficPeakResolver,
     SdkAdvisoryResolver,
     AccountTrafficPeaksResolver,
-    ReportSdkExposureHandler,
-    MoveScheduledChecksHandler,
   ],
   exports: [HealthChecksQueries],
 })
@@ -42,6 +40,8 @@ export class HealthChecksModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.runtime.registerProjection(healthChecksProjection);
+    this.runtime.registerReactor(sdkExposureReactor(this.commands, this.runtime.store));
+    this.runtime.registerReactor(handoverReactor(this.commands, this.runtime.store));
     this.runtime.registerTimer(HEALTH_CHECK_MISSED_TIMER, (timer, firedAt) => this.commands.markMissed(timer, firedAt));
     this.runtime.registerTimer(HEALTH_CHECK_SWEEP_TIMER, (timer, firedAt) => this.commands.sweep(timer, firedAt));
   }

@@ -1,11 +1,11 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
-import { SlaModule } from '#sla';
 import { TriageModule } from '#triage';
 import { IntakeQueries } from './application/intake.queries.js';
 import { OpenTicketHandler } from './application/open-ticket.handler.js';
-import { OpenHealthCheckTicketHandler } from './application/open-health-check-ticket.handler.js';
+import { followUpsReactor } from './application/follow-ups.reactor.js';
+import { findingTicketsReactor } from './application/finding-tickets.reactor.js';
 import { ChannelIntake } from './channels/channel-intake.service.js';
 import { EmailChannelController } from './channels/email-channel.controller.js';
 import { SlackChannelController } from './channels/slack-channel.controller.js';
@@ -14,19 +14,26 @@ import { OpenTicketResolver } from './graphql/open-ticket.resolver.js';
 import { intakeDirectoryProjection } from './projections/intake-directory.projection.js';
 
 /**
- * Intake: tickets from every channel (GraphQL, e-mail, IM), once per channel message. Opening one needs triage
- * (routing) and SLA (the pin) in the same process, so the intake app alone runs them too.
+ * Intake: tickets from every channel (GraphQL, e-mail, IM), once per channel message; the tickets a health
+ * check's findings name (a reactor). Routing and the SLA pin are other contexts' reactors on the opening. A
+ * channel reply on an existing ticket is triage's decision (AddChannelReply, docs/reactors.md), and the
+ * ticket's GraphQL type is triage's until the subgraphs are federated: TriageModule is imported for those.
  */
 @Module({
-  imports: [TriageModule, SlaModule, AttachmentsModule],
+  imports: [TriageModule, AttachmentsModule],
   controllers: [EmailChannelController, SlackChannelController],
-  providers: [IntakeQueries, OpenTicketHandler, OpenHealthCheckTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
+  providers: [IntakeQueries, OpenTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
   exports: [OpenTicketHandler, IntakeQueries],
 })
 export class IntakeModule implements OnModuleInit {
-  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(OpenTicketHandler) private readonly openTicket: OpenTicketHandler,
+  ) {}
 
   onModuleInit(): void {
     this.runtime.registerProjection(intakeDirectoryProjection);
+    this.runtime.registerReactor(followUpsReactor(this.runtime, this.openTicket));
+    this.runtime.registerReactor(findingTicketsReactor(this.openTicket));
   }
 }

@@ -11,6 +11,7 @@ import { Credentials } from './auth/credentials.js';
 import { drainAndClose, InFlightRequests } from './http/graceful-shutdown.js';
 import { rateLimitMiddleware } from './http/rate-limit.js';
 import { Metrics } from './metrics/metrics.js';
+import { explorerMiddleware } from './graphql/explorer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** A raw e-mail (message/rfc822) posted to the e-mail channel, attachments included. */
@@ -74,6 +75,8 @@ export async function startLedgerdesk(
   // Before every route (Apollo's included, registered at listen): a refused request reaches no handler.
   const credentials = app.get(Credentials);
   app.use(rateLimitMiddleware(config.rateLimits, (header) => authenticate(credentials, header)));
+  // A browser opening /graphql gets the GraphiQL explorer (off in production); API clients go on to Apollo.
+  if (config.graphiql) app.use(explorerMiddleware('/graphql'));
   app.useBodyParser('json', {
     limit: MAX_BODY_BYTES,
     // An upload is streamed to storage whatever its type (a .json log is a file, not a request body).

@@ -25,6 +25,7 @@ import { openInfrastructure, type Infrastructure, type InfrastructureOptions } f
 import type { Logger } from './logging/logger.js';
 import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
 import { TimeResolver } from './time/time.resolver.js';
+import { ReactorsResolver } from './reactors/reactors.resolver.js';
 import { NodeRegistry, NodeResolver } from './graphql/node.js';
 
 export const MAX_QUERY_DEPTH = 10;
@@ -131,6 +132,7 @@ export class PlatformKitModule {
         { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
         PlatformRuntime,
         TimeResolver,
+        ReactorsResolver,
         NodeRegistry,
         NodeResolver,
         { provide: APP_GUARD, useClass: AuthGuard },

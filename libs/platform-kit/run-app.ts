@@ -37,6 +37,7 @@ export async function runApp(name: string, contexts: Type[]): Promise<void> {
       const days = Math.floor(lifetime / 86_400);
       const span = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : `${Math.floor(lifetime / 60)} minutes`;
       process.stdout.write(`\nADMIN token (${span}; mint more with \`npm run token -- --role ADMIN\`):\n${token}\n\n`);
+      if (config.graphiql) process.stdout.write(`Explorer (GraphiQL, signed in as ADMIN): http://localhost:${port}/graphql#token=${token}\n\n`);
     }
     let closing = false;
     const shutdown = (signal: string) => {

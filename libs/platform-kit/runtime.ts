@@ -13,6 +13,8 @@ export const INFRASTRUCTURE = Symbol('Infrastructure');
 export const EVENT_STORE = Symbol('EventStore');
 export const READ_DB = Symbol('ReadDb');
 
+const DEFAULT_REACTION_WAIT_MS = 5_000;
+
 /** What a command wrote, for read-your-writes: its result, a bare append or position, or nothing. */
 export type Written = { appended: AppendResult | null; eventTypes: string[] } | AppendResult | Position | null;
 
@@ -83,6 +85,15 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
     return waitForCheckpoint(this.readDb, name, position, signal);
   }
 
+  /**
+   * The bound of a read-your-writes wait across contexts (docs/reactors.md): aborts after
+   * LEDGERDESK_REACTION_WAIT_MS (default 5000; read per call, so a test may change it).
+   */
+  reactionWait(): AbortSignal {
+    const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
+    return AbortSignal.timeout(Number.isFinite(configured) && configured >= 0 && process.env['LEDGERDESK_REACTION_WAIT_MS'] !== '' ? configured : DEFAULT_REACTION_WAIT_MS);
+  }
+
   get timers(): TimerScheduler {
     if (!this.scheduler) throw new Error('The platform has not started');
     return this.scheduler;
@@ -102,9 +113,9 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
     });
     await this.reactorsRunner.start();
     const timerLog = this.logger.child({ component: 'timers' });
-    this.scheduler = new TimerScheduler(this.readDb, this.clock, this.runner, (timer, error) =>
-      timerLog.error({ timer: timer.id, err: error }, 'timer handler failed'),
-    );
+    this.scheduler = new TimerScheduler(this.readDb, this.clock, this.runner, {
+      onError: (timer, error, parked) => timerLog.error({ timer: timer.id, err: error, parked }, parked ? 'timer handler failed; timer parked' : 'timer handler failed; trying again'),
+    });
     for (const [kind, handler] of this.timerHandlers) this.scheduler.register(kind, handler);
     await this.scheduler.start();
   }
@@ -150,6 +161,25 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
   async settleAll(): Promise<void> {
     const head = await this.store.headPosition();
     if (head) await this.projectionRunner.waitFor(head);
+  }
+
+  /**
+   * Waits until every reactor running in this process has passed the log's head and the read models include
+   * what they recorded, again while reactions cause more (a finding's ticket gets routed, then pinned).
+   * Resolves false when that took longer than `timeoutMs`. For the manual clock, tests and tools; a use case
+   * waits only for the reactions it answers with (see OpenTicketHandler).
+   */
+  async settleReactions(timeoutMs = 10_000): Promise<boolean> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    for (;;) {
+      const head = await this.store.headPosition();
+      if (!head) return true;
+      if (this.reactorsRunner?.running) for (const name of this.reactorsRunner.names) await this.reactorsRunner.waitFor(name, head, signal);
+      if (signal.aborted) return false;
+      await this.projectionRunner.waitFor(head);
+      const after = await this.store.headPosition();
+      if (after && comparePositions(after, head) === 0) return true;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -223,9 +223,17 @@ export class ReactorRunner {
     return this.loops.has(name);
   }
 
+  /** Between start() and stop(). */
+  get running(): boolean {
+    return this.started;
+  }
+
+  private started = false;
+
   async start(): Promise<void> {
     await this.setup();
     for (const loop of this.loops.values()) await loop.start();
+    this.started = true;
   }
 
   /** Creates the checkpoint and parked-event tables, without following the log. */
@@ -235,6 +243,7 @@ export class ReactorRunner {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
   }
 

@@ -9,3 +9,7 @@ export { ticketSlaProjection } from './projections/ticket-sla.projection.js';
 export { claimsProjection } from './projections/claims.projection.js';
 export { AccountHealthType } from './graphql/account-health.resolver.js';
 export { slaReportProjection } from './projections/sla-report.projection.js';
+export { slaStatementsProjection } from './projections/sla-statements.projection.js';
+export { SlaStatements, monthBounds } from './application/sla-statements.js';
+export { statementFigures, type StatementSources } from './domain/statement-figures.js';
+export { exportStatementBundle, STATEMENT_BUNDLE_FORMAT, type StatementBundle } from './application/statement-bundle.js';

@@ -6,7 +6,7 @@ import { BreachClaimsResolver, BreachVerdictResolver } from './graphql/claims.re
 import { claimsProjection } from './projections/claims.projection.js';
 import { TriageModule } from '#triage';
 import { SlaQueries } from './application/sla.queries.js';
-import { SlaAlertsPublisher } from './application/sla-alerts.publisher.js';
+import { SlaAlertsFeed } from './application/sla-alerts.feed.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
 import { AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
@@ -14,19 +14,25 @@ import { SlaReportQueries } from './application/sla-report.queries.js';
 import { SlaReportResolver } from './graphql/sla-report.resolver.js';
 import { SlaStatementResolver } from './graphql/sla-statement.resolver.js';
 import { slaReportProjection } from './projections/sla-report.projection.js';
+import { slaStatementsProjection } from './projections/sla-statements.projection.js';
+import { SlaStatements } from './application/sla-statements.js';
+import { StatementDownloadController } from './http/statement-download.controller.js';
+import { statementRevisionsReactor } from './application/statement-revisions.reactor.js';
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
 
 /** SLA: pinned policies, clocks, warning and breach timers, what-if. */
 @Module({
   imports: [TriageModule],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsPublisher, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver],
-  exports: [SlaQueries],
+  controllers: [StatementDownloadController],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver, SlaStatements],
+  exports: [SlaQueries, SlaStatements],
 })
 export class SlaModule implements OnModuleInit {
   constructor(
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(SlaCommands) private readonly commands: SlaCommands,
+    @Inject(SlaStatements) private readonly statements: SlaStatements,
   ) {}
 
   onModuleInit(): void {
@@ -35,6 +41,8 @@ export class SlaModule implements OnModuleInit {
     this.runtime.registerProjection(claimsProjection);
     this.runtime.registerReactor(pinPoliciesReactor(this.commands));
     this.runtime.registerProjection(slaReportProjection);
+    this.runtime.registerProjection(slaStatementsProjection);
+    this.runtime.registerReactor(statementRevisionsReactor(this.runtime, this.runtime.readDb, this.statements));
     this.runtime.registerTimer(SLA_WARNING_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
     this.runtime.registerTimer(SLA_BREACH_TIMER, (timer, firedAt) => this.commands.fire(timer, firedAt));
   }

@@ -6,3 +6,5 @@ export { applyTicketEvent, foldTicketView, type TicketView } from './domain/tick
 export { missingDiagnostics } from './domain/diagnostics.template.js';
 export { ticketsProjection } from './projections/tickets.projection.js';
 export { triageDirectoryProjection } from './projections/directory.projection.js';
+export { ticketSearchProjection } from './projections/ticket-search.projection.js';
+export { TicketSearchQueries } from './application/ticket-search.queries.js';

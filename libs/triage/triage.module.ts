@@ -2,9 +2,13 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '#accounts';
 import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
-import { AddChannelReplyHandler, EscalateForSlaBreachHandler, RouteNewTicketHandler, TicketsCommands } from './application/tickets.commands.js';
+import { AddChannelReplyHandler, TicketsCommands } from './application/tickets.commands.js';
+import { escalateOnBreachReactor, routeNewTicketsReactor } from './application/reactions.js';
 import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
 import { TicketsQueries } from './application/tickets.queries.js';
+import { TicketSearchQueries } from './application/ticket-search.queries.js';
+import { TicketSearchResolver } from './graphql/ticket-search.resolver.js';
+import { ticketSearchProjection } from './projections/ticket-search.projection.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
 import { triageDirectoryProjection } from './projections/directory.projection.js';
 import { ticketsProjection } from './projections/tickets.projection.js';
@@ -12,7 +16,7 @@ import { ticketsProjection } from './projections/tickets.projection.js';
 /** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
 @Module({
   imports: [AccountsModule, AttachmentsModule],
-  providers: [TicketsCommands, TicketsQueries, TicketsResolver, AccountTicketsResolver, RouteNewTicketHandler, AddChannelReplyHandler, EscalateForSlaBreachHandler],
+  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries, TicketsResolver, TicketSearchResolver, AccountTicketsResolver, AddChannelReplyHandler],
   exports: [TicketsQueries],
 })
 export class TriageModule implements OnModuleInit {
@@ -25,5 +29,8 @@ export class TriageModule implements OnModuleInit {
     this.runtime.registerTimer(TICKET_AUTO_CLOSE_TIMER, (timer, firedAt) => this.commands.autoClose(timer, firedAt));
     this.runtime.registerProjection(ticketsProjection);
     this.runtime.registerProjection(triageDirectoryProjection);
+    this.runtime.registerProjection(ticketSearchProjection);
+    this.runtime.registerReactor(routeNewTicketsReactor(this.commands));
+    this.runtime.registerReactor(escalateOnBreachReactor(this.commands, this.runtime.store));
   }
 }

@@ -19,7 +19,7 @@ export interface TestPlatform {
   url: string;
   runtime: PlatformRuntime;
   schema: GraphQLSchema;
-  token(role: Role, options?: { id?: string; accountId?: string; expiresIn?: string | number }): Promise<string>;
+  token(role: Role, options?: { id?: string; accountId?: string; expiresIn?: string | number; name?: string; email?: string }): Promise<string>;
   /** POSTs a GraphQL operation as the given token (or none). */
   gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResult<Data>>;
   close(): Promise<void>;
@@ -58,8 +58,8 @@ export async function startTestPlatform(
     url,
     runtime: app.get(PlatformRuntime),
     schema: app.get(GraphQLSchemaHost).schema,
-    token: (role, { id, accountId, expiresIn } = {}) =>
-      tokens.sign({ id: id ?? `${role.toLowerCase()}-1`, role, accountId: accountId ?? null } satisfies Principal, expiresIn),
+    token: (role, { id, accountId, expiresIn, name, email } = {}) =>
+      tokens.sign({ id: id ?? `${role.toLowerCase()}-1`, role, accountId: accountId ?? null, name: name ?? null, email: email ?? null } satisfies Principal, expiresIn),
     async gql(query, variables, token) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CalendarAmendment, CalendarDefinition } from '#calendar';
-import { CommandBus } from '@nestjs/cqrs';
-import { MoveScheduledChecks, streams, type ContractTerms, type ImChannelRef } from '#contracts';
-import { CLOCK, dispatchIfHandled, executeCommand, foldStream, PlatformRuntime, type Clock, type Principal } from '#platform-kit';
+import { streams, type ContractTerms, type ImChannelRef } from '#contracts';
+import { CLOCK, executeCommand, foldStream, PlatformRuntime, type Clock, type Principal } from '#platform-kit';
 import { accountDecider } from '../domain/account.decider.js';
 import { calendarDecider } from '../domain/calendar.decider.js';
 import { contractDecider } from '../domain/contract.decider.js';
@@ -19,7 +18,6 @@ export class AccountsCommands {
   constructor(
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(CommandBus) private readonly commandBus: CommandBus,
   ) {}
 
   private context(principal: Principal) {
@@ -74,7 +72,6 @@ export class AccountsCommands {
     const tamIsRegistered = await this.isTam(tamId);
     const result = await executeCommand(this.runtime.store, streams.account(accountId), accountDecider, { type: 'AssignTam', accountId, tamId, tamIsRegistered, ...ctx }, ctx);
     await this.runtime.settled(result);
-    if (result.appended) await dispatchIfHandled(this.commandBus, new MoveScheduledChecks(accountId));
   }
 
   async handOverAccount(principal: Principal, accountId: string, toTamId: string, notes: string): Promise<void> {
@@ -88,8 +85,7 @@ export class AccountsCommands {
       ctx,
     );
     await this.runtime.settled(result);
-    // Scheduled check-ins follow the account to its new TAM.
-    if (result.appended) await dispatchIfHandled(this.commandBus, new MoveScheduledChecks(accountId));
+    // Scheduled check-ins follow the account to its new TAM: health checks' handover reactor, from the log.
   }
 
   async signContract(principal: Principal, accountId: string, terms: ContractTerms): Promise<number> {

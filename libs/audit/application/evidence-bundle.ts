@@ -2,10 +2,22 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { claimStream, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
-import { eventHash, formatPosition, type EventStore, type RecordedEvent } from '#event-store';
+import {
+  canonicalJson,
+  dataCommitment,
+  eventHash,
+  eventHashOfCommitment,
+  formatPosition,
+  type EventStore,
+  type RecordedEvent,
+  type StreamHead,
+} from '#event-store';
 import { policyOf, slaStatus } from '#sla';
 
-export const BUNDLE_FORMAT = 'ledgerdesk-evidence-bundle/1';
+export const BUNDLE_FORMAT = 'ledgerdesk-evidence-bundle/2';
+
+/** The only events whose content a customer's export may withhold: internal notes and the files that came with them. */
+const REDACTABLE_TYPES: ReadonlySet<string> = new Set(['ReplyAdded', 'AttachmentAdded']);
 
 /** A recorded event as the bundle carries it: everything its hash covers, plus its place in the log. */
 export interface BundledEvent {
@@ -19,6 +31,8 @@ export interface BundledEvent {
   recordedAt: string;
   hash: string;
   previousHash: string | null;
+  /** Present when the content was withheld: the commitment to the removed data that the event's hash covers. */
+  redaction?: { dataHash: string };
 }
 
 /** One JSON document: a ticket's streams with hashes, its pinned policy, and the SLA verdicts as of `asOf`. */
@@ -27,6 +41,8 @@ export interface EvidenceBundle {
   ticketId: string;
   asOf: string;
   streams: Record<string, BundledEvent[]>;
+  /** Each stream's head as the store recorded it at export: a tail removed from the bundle or the store shows. */
+  heads: Record<string, StreamHead | null>;
   pinnedPolicy: { contractVersion: number; calendarVersion: number; contract: unknown; calendar: unknown } | null;
   slaVerdicts: ReturnType<typeof slaStatus> | null;
   claims: unknown[];
@@ -70,6 +86,12 @@ export function redactedForCustomer<E extends { type: string; data: unknown }>(e
   return event;
 }
 
+/** The bundle's form of a withheld event: the visible stub plus the commitment to what was removed. */
+function redactedInBundle(event: BundledEvent): BundledEvent {
+  const stub = redactedForCustomer(event);
+  return stub === event ? event : { ...stub, redaction: { dataHash: dataCommitment(event.data) } };
+}
+
 export async function exportEvidenceBundle(
   store: EventStore,
   ticketId: string,
@@ -81,7 +103,7 @@ export async function exportEvidenceBundle(
   if (ticket.length === 0) return null;
   const sla = await store.readStream(slaStream(ticketId));
   const streams: Record<string, BundledEvent[]> = {
-    [ticketStream(ticketId)]: ticket.map(bundled).map((e) => (forCustomer ? redactedForCustomer(e) : e)),
+    [ticketStream(ticketId)]: ticket.map(bundled).map((e) => (forCustomer ? redactedInBundle(e) : e)),
     [slaStream(ticketId)]: sla.map(bundled),
   };
   const claims: unknown[] = [];
@@ -90,6 +112,8 @@ export async function exportEvidenceBundle(
     streams[claimStream(claimId)] = events.map(bundled);
     claims.push(...events.map((event) => ({ type: event.type, ...(event.data as object) })));
   }
+  const heads: Record<string, StreamHead | null> = {};
+  for (const stream of Object.keys(streams)) heads[stream] = await store.streamHead(stream);
   const pinned = sla.find((event) => event.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;
   const policy = pinned ? policyOf(pinned) : null;
   return {
@@ -97,6 +121,7 @@ export async function exportEvidenceBundle(
     ticketId,
     asOf: asOf.toISOString(),
     streams,
+    heads,
     pinnedPolicy: policy,
     slaVerdicts: policy ? JSON.parse(JSON.stringify(slaStatus(ticket as unknown as TicketEvent[], policy, asOf))) : null,
     claims,
@@ -120,28 +145,41 @@ export interface BundleCheck {
 }
 
 /**
- * Checks a bundle with nothing but the bundle: every stream's hash chain, and the SLA verdicts re-derived with
- * the same pure engine from the ticket's events and the pinned policy. Redacted events fail their hash by
- * design (their content is withheld) and are reported as such, not as tampering.
+ * Checks a bundle with nothing but the bundle: every stream's hash chain up to the head the store recorded, and
+ * the SLA verdicts re-derived with the same pure engine from the ticket's events and the pinned policy. A
+ * withheld event is checked through the data commitment it carries; only internal notes may be withheld.
+ * Never throws: a malformed bundle is reported as not holding.
  */
 export function checkEvidenceBundle(bundle: EvidenceBundle): BundleCheck {
+  try {
+    return checkWellFormedBundle(bundle);
+  } catch (error) {
+    return { ok: false, lines: [`BROKEN  the bundle is malformed: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+}
+
+function checkWellFormedBundle(bundle: EvidenceBundle): BundleCheck {
   const lines: string[] = [];
   let ok = true;
-  if (bundle.format !== BUNDLE_FORMAT) return { ok: false, lines: [`not a Ledgerdesk evidence bundle (format ${String(bundle.format)})`] };
+  if (bundle?.format !== BUNDLE_FORMAT) return { ok: false, lines: [`not a Ledgerdesk evidence bundle of format ${BUNDLE_FORMAT} (format ${String(bundle?.format)})`] };
+  const ticketEvents = bundle.streams?.[ticketStream(bundle.ticketId)];
+  if (!Array.isArray(ticketEvents) || ticketEvents.length === 0) {
+    return { ok: false, lines: [`BROKEN  the bundle holds no events of ticket ${String(bundle.ticketId)}'s stream`] };
+  }
   for (const [stream, events] of Object.entries(bundle.streams)) {
-    const problem = chainProblem(stream, events);
-    const withheld = events.filter(isRedacted).length;
+    if (!Array.isArray(events)) throw new Error(`stream ${stream} is not a list of events`);
+    const problem = chainProblem(stream, events) ?? headProblem(events, bundle.heads?.[stream]);
+    const withheld = events.filter((event) => event.redaction).length;
     if (problem) {
       ok = false;
       lines.push(`BROKEN  ${stream}: ${problem}`);
     } else {
-      const note = withheld ? ` (${withheld} redacted: linked by hash, content withheld)` : '';
-      lines.push(`HOLDS   ${stream}: ${events.length} events, chain intact${note}, head ${events.at(-1)?.hash ?? 'none'}`);
+      const note = withheld ? ` (${withheld} redacted: content withheld, its hash committed in the chain)` : '';
+      lines.push(`HOLDS   ${stream}: ${events.length} events, chain intact up to the recorded head${note}, head ${events.at(-1)?.hash ?? 'none'}`);
     }
   }
-  const ticketEvents = bundle.streams[ticketStream(bundle.ticketId)] ?? [];
   if (bundle.pinnedPolicy && bundle.slaVerdicts) {
-    const derived = JSON.parse(JSON.stringify(slaStatus(ticketEvents as unknown as TicketEvent[], bundle.pinnedPolicy as never, new Date(bundle.asOf))));
+    const derived = rederivedVerdicts(ticketEvents, bundle);
     const same = JSON.stringify(derived) === JSON.stringify(bundle.slaVerdicts);
     if (same) lines.push(`HOLDS   SLA verdicts as of ${bundle.asOf}: re-derived from the events and the pinned policy, identical`);
     else {
@@ -158,6 +196,15 @@ export function checkEvidenceBundle(bundle: EvidenceBundle): BundleCheck {
     lines.push(`DIFFERS attachments: the list is not what the ticket's AttachmentAdded events record (${recorded})`);
   }
   return { ok, lines };
+}
+
+/** The engine's verdicts from the bundled events; events the engine cannot read give an error text, not a throw. */
+function rederivedVerdicts(ticketEvents: readonly BundledEvent[], bundle: EvidenceBundle): unknown {
+  try {
+    return JSON.parse(JSON.stringify(slaStatus(ticketEvents as unknown as TicketEvent[], bundle.pinnedPolicy as never, new Date(bundle.asOf))));
+  } catch (error) {
+    return { error: `the SLA engine cannot read these events: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /**
@@ -187,18 +234,37 @@ export async function checkAttachmentFiles(bundle: EvidenceBundle, dir: string):
   return { ok, lines };
 }
 
-const isRedacted = (event: BundledEvent) => (event.data as { redacted?: boolean } | null)?.redacted === true;
+const isRedacted = (event: BundledEvent) => event.redaction !== undefined;
 
-/** The first place a stream's chain does not hold, or null. A redacted event is checked by its links only. */
+/** The first place a stream's chain does not hold, or null. */
 function chainProblem(stream: string, events: readonly BundledEvent[]): string | null {
   let previousHash: string | null = null;
   for (const [index, event] of events.entries()) {
     if (event.stream !== stream || event.revision !== index) return `revision ${index} is missing or out of place`;
     if (event.previousHash !== previousHash) return `revision ${index}: previousHash does not match the hash of revision ${index - 1}`;
-    if (!isRedacted(event) && eventHash({ ...event, previousHash }) !== event.hash) {
-      return `revision ${index}: content does not match its recorded hash (altered)`;
+    if (event.redaction && !mayBeWithheld(event)) {
+      return `revision ${index}: a ${event.type} cannot be redacted (only internal notes and their files may be withheld)`;
     }
+    const hash: string = event.redaction
+      ? eventHashOfCommitment(stream, index, event.type, String(event.redaction.dataHash), canonicalJson(event.metadata), previousHash)
+      : eventHash({ ...event, previousHash });
+    if (hash !== event.hash) return `revision ${index}: content does not match its recorded hash (altered)`;
     previousHash = event.hash;
+  }
+  return null;
+}
+
+function mayBeWithheld(event: BundledEvent): boolean {
+  return REDACTABLE_TYPES.has(event.type) && (event.data as { visibility?: unknown } | null)?.visibility === 'INTERNAL';
+}
+
+/** A stream must end where the store's head record said it ended at export (a deleted tail leaves a shorter chain). */
+function headProblem(events: readonly BundledEvent[], head: StreamHead | null | undefined): string | null {
+  if (head === undefined) return 'the bundle records no head for this stream';
+  const last = events.at(-1);
+  if (!head) return last ? 'the store had no such stream, yet the bundle holds events for it' : null;
+  if (!last || last.revision !== head.revision || last.hash !== head.hash) {
+    return `the stream's recorded head is revision ${head.revision} (${head.hash}) but the events end at ${last ? `revision ${last.revision}` : 'nothing'}: events are missing from its tail`;
   }
   return null;
 }

@@ -26,6 +26,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamHead,
   StreamIntegrity,
   SubscribeOptions,
   Subscription,
@@ -292,6 +293,11 @@ export class KurrentDbEventStore implements EventStore {
 
   async verifyStream(stream: string): Promise<StreamIntegrity> {
     return verifyChain(stream, await this.readStream(stream));
+  }
+
+  async streamHead(stream: string): Promise<StreamHead | null> {
+    const [last] = await this.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return last ? { revision: last.revision, hash: last.hash } : null;
   }
 
   async headPosition(): Promise<Position | null> {

@@ -8,6 +8,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamHead as RecordedStreamHead,
   StreamIntegrity,
   SubscribeOptions,
   Subscription,
@@ -414,6 +415,14 @@ export class SqlEventStore implements EventStore {
       };
     }
     return report;
+  }
+
+  async streamHead(stream: string): Promise<RecordedStreamHead | null> {
+    const [head] = await this.sql.query<{ revision: number; last_hash: string | null }>(
+      'SELECT revision, last_hash FROM event_store.streams WHERE stream = $1',
+      [stream],
+    );
+    return head?.last_hash ? { revision: Number(head.revision), hash: head.last_hash } : null;
   }
 
   async headPosition(): Promise<Position | null> {

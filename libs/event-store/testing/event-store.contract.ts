@@ -223,5 +223,13 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(broken).toMatchObject({ valid: false, brokenAtRevision: 2 });
       expect(broken.problem).toMatch(/hash/);
     });
+
+    it("answers a stream's head revision and hash, and null for a stream never written", async () => {
+      const stream = `${uniquePrefix('head')}1`;
+      expect(await store.streamHead(stream)).toBeNull();
+      await store.append(stream, [0, 1, 2].map((n) => testEvent('Step', { n })), 'no_stream');
+      const events = await store.readStream(stream);
+      expect(await store.streamHead(stream)).toEqual({ revision: 2, hash: events[2]!.hash });
+    });
   });
 }

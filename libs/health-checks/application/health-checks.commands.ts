@@ -1,31 +1,33 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import { DateTime } from 'luxon';
 import { createCalendar, type BusinessCalendar } from '#calendar';
 import {
   advisoryStream,
+  badUserInput,
   agendaFeedStream,
   contractInForce,
   forbidden,
   healthCheckStream,
   notFound,
-  OpenHealthCheckTicket,
+  channelTicketId,
+  findingExternalId,
   trafficPeakStream,
   type HealthCheckKind,
   type HealthCheckOrigin,
   type Principal,
   type Severity,
 } from '#contracts';
-import type { AppendResult } from '#event-store';
+import type { AppendResult, Position } from '#event-store';
 import { AccountsQueries, type AccountRow } from '#accounts';
-import { assertRecordable, CLOCK, executeCommand, foldStream, PlatformRuntime, scheduleTimer, type Clock, type Timer } from '#platform-kit';
+import { assertRecordable, CLOCK, executeCommand, foldStream, LOGGER, PlatformRuntime, scheduleTimer, type Clock, type Logger, type Timer } from '#platform-kit';
 import { healthCheckDecider, type CompleteHealthCheck } from '../domain/health-check.decider.js';
 import { trafficPeakDecider } from '../domain/traffic-peak.decider.js';
 import { sdkAdvisoryDecider } from '../domain/sdk-advisory.decider.js';
 import { agendaFeedDecider } from '../domain/agenda-feed.decider.js';
-import { nextOccurrence, parseRecurrence } from '../domain/recurrence.js';
+import { parseRecurrence } from '../domain/recurrence.js';
+import { nextOccurrenceWithin, OccurrenceSearchTooLong } from './bounded-occurrence.js';
 import { parseAffectedRange, parseFixedIn, sameSdk, versionAffected } from '../domain/sdk-versions.js';
 import {
   addDays,
@@ -39,6 +41,10 @@ import {
 import { HEALTH_CHECK_SWEEP_TIMER, sweepTimerId } from '../projections/health-checks.projection.js';
 import { HealthChecksQueries, type HealthCheckRow, type SdkAdvisoryRow } from './health-checks.queries.js';
 
+/** Other contexts' checkpoints a completion waits on (names only: their modules are not imported). */
+const FINDING_TICKETS_REACTOR = 'intake.finding-tickets';
+const TICKETS_PROJECTION = 'triage.tickets';
+
 /** Ids of automatic checks derive from their cause, so scheduling twice (a retry, a replayed sweep) records once. */
 const CHECK_NAMESPACE = '9c4e2a71-5d3b-4f8e-a1c6-7b2d9e0f4a35';
 const SYSTEM = { id: 'health-checks', role: 'ADMIN' as const };
@@ -50,6 +56,8 @@ const HOLIDAY_LOOKAHEAD_DAYS = 30;
  * published in another process is seen within this, and the daily sweep schedules any check missed meanwhile.
  */
 const ADVISORY_CACHE_MS = 1_000;
+/** How long an occurrence search may take (off the event loop) before the rule counts as never continuing. */
+const OCCURRENCE_SEARCH_BUDGET_MS = 2_000;
 
 interface NewCheck {
   checkId: string;
@@ -77,7 +85,7 @@ export class HealthChecksCommands {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
-    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private advisoryCache: { loadedAt: number; advisories: Promise<SdkAdvisoryRow[]> } | null = null;
@@ -98,6 +106,7 @@ export class HealthChecksCommands {
       throw forbidden('Only the account’s TAM or an ADMIN can schedule its checks');
     }
     const recurrence = input.recurrence === null || input.recurrence === undefined ? null : parseRecurrence(input.recurrence, input.dueAt);
+    if (recurrence) await this.assertSeriesContinues(recurrence, input.dueAt, account.timeZone);
     const checkId = randomUUID();
     await this.scheduleCheck(principal, {
       checkId,
@@ -186,10 +195,10 @@ export class HealthChecksCommands {
   }
 
   /** A new ticket reporting a version an advisory names schedules an SDK_UPGRADE check, unless one is open. */
-  async reportSdkExposure(report: { ticketId: string; accountId: string; sdkName: string | null; sdkVersion: string | null }): Promise<void> {
+  async reportSdkExposure(report: { ticketId: string; accountId: string; sdkName: string | null; sdkVersion: string | null }, at?: Date): Promise<void> {
     const { ticketId, accountId, sdkName, sdkVersion } = report;
     if (!sdkName || !sdkVersion) return;
-    const now = this.clock.now();
+    const now = at ?? this.clock.now();
     for (const advisory of await this.currentAdvisories()) {
       if (!sameSdk(advisory.sdkName, sdkName) || !versionAffected(sdkVersion, advisory.affectedVersions)) continue;
       if (await this.queries.hasScheduledSdkUpgradeCheck(accountId, advisory.id)) continue;
@@ -224,9 +233,9 @@ export class HealthChecksCommands {
   }
 
   /**
-   * Completes a check. Findings marked `openTicket` become HEALTH_CHECK tickets first (ids derived from the
-   * check and the finding, so a retry opens none twice), then the completion records them; a recurring
-   * check schedules its next occurrence.
+   * Completes a check. The completion names a HEALTH_CHECK ticket for each finding marked `openTicket` (ids
+   * derived from the check and the finding); intake's reactor opens them from the log. A recurring check
+   * schedules its next occurrence.
    */
   async complete(principal: Principal, checkId: string, input: { summary: string; findings: { severity: Severity; summary: string; recommendation: string; openTicket: boolean }[] }): Promise<void> {
     const now = this.clock.now();
@@ -243,23 +252,25 @@ export class HealthChecksCommands {
       actor,
       now,
     });
-    // Refuses what the decider or the store would refuse before any finding's ticket is opened; a
-    // placeholder id stands for each ticket to come (same shape and size as the real one).
-    const placeholders = input.findings.map((finding) => (finding.openTicket ? randomUUID() : null));
-    assertRecordable(healthCheckStream(checkId), healthCheckDecider.decide(command(placeholders), state), { actor, now });
-    const ticketIds: (string | null)[] = [];
-    for (const [index, finding] of input.findings.entries()) {
-      ticketIds.push(
-        finding.openTicket
-          ? await this.commandBus.execute<OpenHealthCheckTicket, string>(
-              new OpenHealthCheckTicket(principal, check.accountId, finding.summary.trim(), `${finding.recommendation.trim()}\n\nFound in health check ${checkId}.`, finding.severity, `${checkId}:finding:${index}`),
-            )
-          : null,
-      );
-    }
+    // Each finding marked for a ticket names it now (its id derives from the check and the finding); intake's
+    // reactor opens it from the completion, in whichever process intake runs.
+    const ticketIds = input.findings.map((finding, index) => (finding.openTicket ? channelTicketId(check.accountId, 'HEALTH_CHECK', findingExternalId(checkId, index)) : null));
     const result = await executeCommand(this.runtime.store, healthCheckStream(checkId), healthCheckDecider, command(ticketIds), { actor, now });
     await this.runtime.settled(result);
+    if (result.appended && ticketIds.some((id) => id !== null)) await this.findingTicketsVisible(result.appended.position);
     await this.scheduleNextOccurrence(check);
+  }
+
+  /**
+   * Read-your-writes across contexts: the completion answers with its findings' tickets, so it waits (at most
+   * LEDGERDESK_REACTION_WAIT_MS) until intake's reactor has passed it and the tickets read model shows what it
+   * opened. Past the bound a finding's ticket reads null until it is there; never an error.
+   */
+  private async findingTicketsVisible(completion: Position): Promise<void> {
+    const signal = this.runtime.reactionWait();
+    if (!(await this.runtime.reached(FINDING_TICKETS_REACTOR, completion, signal))) return;
+    const head = await this.runtime.store.headPosition();
+    if (head) await this.runtime.reached(TICKETS_PROJECTION, head, signal);
   }
 
   /** The check's TAM or an ADMIN cancels a scheduled check; a recurring one moves on unless the series ends. */
@@ -295,18 +306,21 @@ export class HealthChecksCommands {
     return result.appended;
   }
 
-  /** The check's TAM follows the account's: every SCHEDULED check moves to the TAM the account has now. */
-  async moveScheduledChecks(accountId: string): Promise<void> {
-    const account = await this.accounts.account(accountId);
-    if (!account?.tamId) return;
-    const now = this.clock.now();
+  /**
+   * The check's TAM follows the account's: every SCHEDULED check moves to the TAM the account has now (given by
+   * the handover reactor from the account's stream; else read from the accounts read model).
+   */
+  async moveScheduledChecks(accountId: string, currentTamId?: string, at?: Date): Promise<void> {
+    const tamId = currentTamId ?? (await this.accounts.account(accountId))?.tamId;
+    if (!tamId) return;
+    const now = at ?? this.clock.now();
     for (const check of await this.queries.scheduledChecksOf(accountId)) {
-      if (check.tamId === account.tamId) continue;
+      if (check.tamId === tamId) continue;
       const result = await executeCommand(
         this.runtime.store,
         healthCheckStream(check.id),
         healthCheckDecider,
-        { type: 'ReassignHealthCheck', toTamId: account.tamId, reason: 'Account handed over', actor: SYSTEM, now },
+        { type: 'ReassignHealthCheck', toTamId: tamId, reason: 'Account handed over', actor: SYSTEM, now },
         { actor: SYSTEM, now },
       );
       await this.runtime.settled(result);
@@ -363,11 +377,29 @@ export class HealthChecksCommands {
     }
   }
 
+  /** A rule whose next occurrence cannot be found within the search budget is refused at scheduling. */
+  private async assertSeriesContinues(recurrence: string, firstDueAt: Date, zone: string): Promise<void> {
+    try {
+      await nextOccurrenceWithin(recurrence, firstDueAt, firstDueAt, zone, OCCURRENCE_SEARCH_BUDGET_MS);
+    } catch (error) {
+      if (!(error instanceof OccurrenceSearchTooLong)) throw error;
+      throw badUserInput(`recurrence has no occurrence after the first check within reach (${error.message}): the rule's parts never meet`, 'recurrence');
+    }
+  }
+
   private async scheduleNextOccurrence(check: HealthCheckRow): Promise<void> {
     if (!check.recurrence) return;
     const account = await this.accounts.account(check.accountId);
     if (!account) return;
-    const dueAt = nextOccurrence(check.recurrence, check.seriesStartAt ?? check.dueAt, check.dueAt, account.timeZone);
+    let dueAt: Date | null;
+    try {
+      dueAt = await nextOccurrenceWithin(check.recurrence, check.seriesStartAt ?? check.dueAt, check.dueAt, account.timeZone, OCCURRENCE_SEARCH_BUDGET_MS);
+    } catch (error) {
+      // What was asked (completing, cancelling) is recorded; the series cannot go on, and says so in the log.
+      if (!(error instanceof OccurrenceSearchTooLong)) throw error;
+      this.logger.warn({ checkId: check.id, recurrence: check.recurrence, err: error.message }, 'recurring check has no next occurrence within reach; the series ends');
+      return;
+    }
     if (!dueAt) return;
     await this.scheduleCheck(SYSTEM, {
       checkId: uuidv5(`next:${check.id}`, CHECK_NAMESPACE),

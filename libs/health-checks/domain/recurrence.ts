@@ -56,20 +56,43 @@ export function parseRecurrence(text: string, seriesStart: Date): string {
 }
 
 /**
- * The first occurrence after `after` of a series that started at `seriesStart`, in the account's zone:
- * "10:00 on the first Tuesday" stays 10:00 local across DST. null when the rule has ended (COUNT, UNTIL).
+ * What rrule needs to find the next occurrence: rrule computes in UTC, so it is fed local wall-clock times
+ * dressed as UTC ("floating"), and its answer is read back in the zone with `fromFloating`.
  */
-export function nextOccurrence(recurrence: string, seriesStart: Date, after: Date, zone: string): Date | null {
-  // rrule computes in UTC; feed it local wall-clock times dressed as UTC and read them back in the zone.
+export interface OccurrenceSearch {
+  rule: string;
+  floatingStart: number;
+  floatingAfter: number;
+}
+
+export function occurrenceSearch(recurrence: string, seriesStart: Date, after: Date, zone: string): OccurrenceSearch {
   const asFloating = (instant: Date) => {
     const local = DateTime.fromJSDate(instant, { zone });
-    return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
+    return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
   };
-  const rule = new RRule({ ...RRule.parseString(recurrence), dtstart: asFloating(seriesStart) });
-  const next = rule.after(asFloating(after), false);
-  if (!next) return null;
+  return { rule: recurrence, floatingStart: asFloating(seriesStart), floatingAfter: asFloating(after) };
+}
+
+/** rrule's side of the search (run where it may take long: a rule that never matches scans to the year 9999). */
+export function nextFloatingOccurrence(search: OccurrenceSearch): number | null {
+  const rule = new RRule({ ...RRule.parseString(search.rule), dtstart: new Date(search.floatingStart) });
+  return rule.after(new Date(search.floatingAfter), false)?.getTime() ?? null;
+}
+
+export function fromFloating(floating: number, zone: string): Date {
+  const next = new Date(floating);
   return DateTime.fromObject(
     { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate(), hour: next.getUTCHours(), minute: next.getUTCMinutes(), second: next.getUTCSeconds() },
     { zone },
   ).toJSDate();
+}
+
+/**
+ * The first occurrence after `after` of a series that started at `seriesStart`, in the account's zone:
+ * "10:00 on the first Tuesday" stays 10:00 local across DST. null when the rule has ended (COUNT, UNTIL).
+ * Unbounded: the platform searches through `nextOccurrenceWithin` (application), which bounds the time.
+ */
+export function nextOccurrence(recurrence: string, seriesStart: Date, after: Date, zone: string): Date | null {
+  const next = nextFloatingOccurrence(occurrenceSearch(recurrence, seriesStart, after, zone));
+  return next === null ? null : fromFloating(next, zone);
 }

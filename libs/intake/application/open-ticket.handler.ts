@@ -1,34 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { v5 as uuidv5 } from 'uuid';
 import {
+  channelTicketId,
   conflict,
-  ReportSdkExposure,
-  RouteNewTicket,
   slaStream,
   ticketStream,
   type Channel,
   type Diagnostics,
-  type NewTicketRouting,
   type Principal,
+  type Requester,
   type Severity,
   type TicketOpened,
 } from '#contracts';
 import { WrongExpectedVersion, type Position, type RecordedEvent } from '#event-store';
 import { Uploads } from '#attachments';
-import { CLOCK, CONFIG, dispatchIfHandled, foldStream, PlatformRuntime, recordDecisions, type Clock, type LedgerdeskConfig, type Recorded } from '#platform-kit';
+import { CLOCK, CONFIG, foldStream, PlatformRuntime, recordDecisions, type Clock, type LedgerdeskConfig, type Recorded } from '#platform-kit';
 import { openTicketDecider } from '../domain/open-ticket.decider.js';
 import { IntakeQueries } from './intake.queries.js';
 
-/** The SLA context's checkpoints an opening waits on (names only: the SLA module is not imported). */
+/** The checkpoints of triage and SLA an opening waits on (names only: their modules are not imported). */
+const ROUTE_NEW_TICKETS_REACTOR = 'triage.route-new-tickets';
+const TICKETS_PROJECTION = 'triage.tickets';
 const PIN_POLICIES_REACTOR = 'sla.pin-policies';
 const SLA_TICKETS_PROJECTION = 'sla.tickets';
-const DEFAULT_REACTION_WAIT_MS = 5_000;
-
-function reactionWaitMs(): number {
-  const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
-  return Number.isFinite(configured) && configured >= 0 ? configured : DEFAULT_REACTION_WAIT_MS;
+/** The caller as a requester: a portal user or integration (CUSTOMER), staff recording a call, health checks. */
+export function requesterOf(principal: Principal, channel: Channel): Requester {
+  const kind: Requester['kind'] =
+    channel === 'HEALTH_CHECK' ? 'SYSTEM' : principal.role !== 'CUSTOMER' ? 'STAFF' : principal.id.startsWith('apikey:') ? 'INTEGRATION' : 'PORTAL';
+  return { kind, id: principal.id, name: principal.name ?? null, email: principal.email ?? null };
 }
 
 /** Namespace for ticket ids derived from a channel's own message id (UUID v5). */
@@ -50,23 +49,30 @@ export interface OpenTicketRequest {
   claimedReceivedAt?: Date | null;
   /** Uploads (`POST /attachments`) by the same caller to attach. */
   attachmentIds?: readonly string[];
+  /** Who asked for it, as the channel knows them (default: the caller, from its token's claims). */
+  requester?: Requester;
+  /** E-mail addresses following it (the opening message's Cc). */
+  followers?: readonly string[];
+  /** A follow-up: the resolved ticket it follows, and its id (derived from the late reply that opened it). */
+  followUp?: { of: string; ticketId: string };
 }
 
 export interface OpenTicketResult {
   ticketId: string;
   created: boolean;
-  /** The ticket stream's events this call recorded (TicketOpened, then any TicketAssigned); empty for a repeat. */
+  /** The ticket's stream once the reactions were waited for (TicketOpened, then the routing's TicketAssigned if it came in time); empty for a repeat. */
   recorded: { type: string; data: unknown; revision: number }[];
 }
 
 /**
  * Opens a ticket from any channel. Everything the opening depends on is decided before anything is
- * recorded: coverage under the contract in force at receivedAt (intake), whether the channel message already
- * opened it, and the routing (triage). Then, in order:
- *   1. one append on the ticket's stream: TicketOpened with the TicketAssigned triage decided;
- *   2. the SLA context's reactor pins the ticket's policy on `sla-<ticket>` (from the log, in any process);
- *   3. a bounded wait for the read models, so the response and the next query show the ticket, its assignee and SLA;
- *   4. the contexts that react to a new ticket in this process are told (health checks).
+ * recorded: coverage under the contract in force at receivedAt, and whether the channel message already
+ * opened it. Then, in order:
+ *   1. one append on the ticket's stream: TicketOpened (with its attachments);
+ *   2. the reactions, from the log, in whichever process their context runs: triage routes it (TicketAssigned),
+ *      SLA pins its policy on `sla-<ticket>`, health checks look at the SDK version it reports;
+ *   3. a bounded wait for routing and the pin and their read models, so the response and the next query show
+ *      the ticket, its assignee and its SLA (docs/reactors.md).
  * A repeated channel message records nothing and answers with the ticket it opened.
  */
 @Injectable()
@@ -75,26 +81,25 @@ export class OpenTicketHandler {
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IntakeQueries) private readonly queries: IntakeQueries,
-    @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(Uploads) private readonly uploads: Uploads,
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
   static ticketIdFor(accountId: string, channel: Channel, externalId: string | null): string {
-    return externalId === null ? randomUUID() : uuidv5(`${accountId}\n${channel}\n${externalId}`, EXTERNAL_TICKET_NAMESPACE);
+    return externalId === null ? randomUUID() : channelTicketId(accountId, channel, externalId);
   }
 
   async execute(principal: Principal, request: OpenTicketRequest): Promise<OpenTicketResult> {
     const now = this.clock.now();
     const receivedAt = request.receivedAt ?? now;
-    const ticketId = OpenTicketHandler.ticketIdFor(request.accountId, request.channel, request.externalId);
+    const ticketId = request.followUp?.ticketId ?? OpenTicketHandler.ticketIdFor(request.accountId, request.channel, request.externalId);
     const stream = ticketStream(ticketId);
     const actor = { id: principal.id, role: principal.role };
     // A fresh id has no stream to load; a channel message's id may have opened its ticket already.
-    const { attachmentIds = [], ...ticket } = request;
+    const { attachmentIds = [], followUp, requester, followers = [], ...ticket } = request;
     const [coverageProblem, history] = await Promise.all([
       this.queries.coverageProblem(request.accountId, request.channel, receivedAt),
-      request.externalId === null ? Promise.resolve<RecordedEvent[]>([]) : this.runtime.store.readStream(stream),
+      request.externalId === null && !followUp ? Promise.resolve<RecordedEvent[]>([]) : this.runtime.store.readStream(stream),
     ]);
     const state = foldStream(openTicketDecider, history);
     // A repeat answers with the ticket it opened: its uploads are attached already.
@@ -107,6 +112,9 @@ export class OpenTicketHandler {
         receivedAt,
         receivedAtFrom: request.receivedAt === null ? null : (request.receivedAtFrom ?? 'CALLER'),
         claimedReceivedAt: request.claimedReceivedAt ?? request.receivedAt,
+        followUpOf: followUp?.of ?? null,
+        requester: requester ?? requesterOf(principal, request.channel),
+        followers: [...followers],
         actor,
         customerAccountId: principal.role === 'CUSTOMER' ? principal.accountId : null,
         coverageProblem,
@@ -119,13 +127,10 @@ export class OpenTicketHandler {
     if (opening.length === 0) return this.alreadyOpened(ticketId, history);
     const opened = opening[0] as TicketOpened;
 
-    // Triage decides the routing now, so that it is recorded with the opening.
-    const routing = await this.commandBus.execute<RouteNewTicket, NewTicketRouting>(new RouteNewTicket(opened.data, now));
-
-    // 1. TicketOpened + TicketAssigned: one append.
+    // 1. TicketOpened (with any attachments): one append. Routing and the SLA pin are reactions to it.
     let open: Recorded;
     try {
-      open = await recordDecisions(this.runtime.store, stream, [{ actor, events: opening }, routing], {
+      open = await recordDecisions(this.runtime.store, stream, [{ actor, events: opening }], {
         now,
         expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1,
       });
@@ -137,12 +142,11 @@ export class OpenTicketHandler {
       return this.alreadyOpened(ticketId, recorded);
     }
 
-    // 2. The SLA context's reactor pins the policy in force at receivedAt; 3. the read models show it all.
+    // 2. Triage's reactor routes it, SLA's pins its policy; 3. the read models show it all (bounded).
     await Promise.all([this.runtime.settled(open), this.reactionsVisible(ticketId, open.appended!.position)]);
-
-    // 4. Health checks look at the SDK version it reports (an advisory may name it): ReportSdkExposure.
-    await dispatchIfHandled(this.commandBus, new ReportSdkExposure(ticketId, request.accountId, request.diagnostics.sdkName, request.diagnostics.sdkVersion));
-    return { ticketId, created: true, recorded: open.events };
+    // What the ticket's stream holds now: the opening and, once routing passed it, the assignment.
+    const recorded = (await this.runtime.store.readStream(stream)).map(({ type, data, revision }) => ({ type, data, revision }));
+    return { ticketId, created: true, recorded };
   }
 
   /**
@@ -158,15 +162,23 @@ export class OpenTicketHandler {
   }
 
   /**
-   * Read-your-writes across contexts (docs/reactors.md): waits, at most LEDGERDESK_REACTION_WAIT_MS, until the
-   * SLA reactor has passed the opening and the SLA read model shows the pin it recorded — through checkpoints
-   * in the database, so it works when SLA runs in another process. Past the bound it returns anyway: the
-   * answer then shows what is there (sla null), never an error.
+   * Read-your-writes across contexts (docs/reactors.md): waits, at most LEDGERDESK_REACTION_WAIT_MS, until
+   * triage's routing reactor and SLA's pin reactor have passed the opening, and the read models show what they
+   * recorded (triage.tickets the assignment, sla.tickets the pin) — through checkpoints in the database when
+   * they run in another process. Past the bound it returns anyway: the answer then shows what is there
+   * (assignee null, sla pending), never an error.
    */
   private async reactionsVisible(ticketId: string, opening: Position): Promise<void> {
-    const signal = AbortSignal.timeout(reactionWaitMs());
-    if (!(await this.runtime.reached(PIN_POLICIES_REACTOR, opening, signal))) return;
-    const [pin] = await this.runtime.store.readStream(slaStream(ticketId), { maxCount: 1 });
-    if (pin) await this.runtime.reached(SLA_TICKETS_PROJECTION, pin.position, signal);
+    const signal = this.runtime.reactionWait();
+    await Promise.all([
+      this.reactionVisible(ROUTE_NEW_TICKETS_REACTOR, opening, TICKETS_PROJECTION, ticketStream(ticketId), 'TicketAssigned', signal),
+      this.reactionVisible(PIN_POLICIES_REACTOR, opening, SLA_TICKETS_PROJECTION, slaStream(ticketId), 'SlaPolicyPinned', signal),
+    ]);
+  }
+
+  private async reactionVisible(reactor: string, opening: Position, readModel: string, stream: string, type: string, signal: AbortSignal): Promise<void> {
+    if (!(await this.runtime.reached(reactor, opening, signal))) return;
+    const effect = (await this.runtime.store.readStream(stream)).find((event) => event.type === type);
+    if (effect) await this.runtime.reached(readModel, effect.position, signal);
   }
 }

@@ -72,7 +72,8 @@ export class EmailChannelController {
     }
 
     const mail = await parse(raw);
-    const sender = senderOf(mail.from?.value.find((entry) => entry.address)?.address);
+    const from = mail.from?.value.find((entry) => entry.address);
+    const sender = senderOf(from?.address);
     if (!sender) throw badUserInput('The message has no valid From address', 'from');
     const messageId = mail.messageId?.trim();
     if (!messageId) throw badUserInput('The message has no Message-ID header (it makes redeliveries safe)', 'messageId');
@@ -103,11 +104,20 @@ export class EmailChannelController {
         receivedAtFrom: 'CHANNEL',
         claimedReceivedAt: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
         attachmentIds,
+        requester: { kind: 'EMAIL', id: principal.id, name: from?.name?.trim().slice(0, 200) || null, email: sender.address },
+        followers: ccFollowers(mail, sender.address),
       });
     });
     response.status(outcome.action === 'duplicate' ? 200 : 201);
     return outcome;
   }
+}
+
+/** The message's Cc addresses, lowercase, once each, without the sender (at most 50). */
+function ccFollowers(mail: ParsedMail, sender: string): string[] {
+  const lists = mail.cc === undefined ? [] : Array.isArray(mail.cc) ? mail.cc : [mail.cc];
+  const addresses = lists.flatMap((list) => list.value.map((entry) => senderOf(entry.address)?.address ?? null));
+  return [...new Set(addresses.filter((address): address is string => address !== null && address !== sender))].slice(0, 50);
 }
 
 async function parse(raw: Buffer): Promise<ParsedMail> {

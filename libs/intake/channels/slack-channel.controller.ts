@@ -119,6 +119,7 @@ export class SlackChannelController {
           externalId: eventId,
           // Slack delivers within seconds; the platform clock (possibly a manual one) says when.
           receivedAt: null,
+          requester: { kind: 'SLACK', id: principal.id, name: null, email: null },
         });
         await this.threads.link(workspaceId, channelId!, rootTs, opened.ticketId);
         return opened;

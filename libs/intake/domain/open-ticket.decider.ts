@@ -1,4 +1,4 @@
-import { attachmentsAdded, badUserInput, forbidden, type Actor, type AttachmentRef, type Channel, type Diagnostics, type Severity, type TicketEvent } from '#contracts';
+import { attachmentsAdded, badUserInput, forbidden, type Actor, type AttachmentRef, type Requester, type Channel, type Diagnostics, type Severity, type TicketEvent } from '#contracts';
 import type { Decider } from '#platform-kit';
 
 export const MAX_SUBJECT_CHARS = 300;
@@ -31,6 +31,11 @@ export interface OpenTicket {
   receivedAtFrom: 'CALLER' | 'CHANNEL' | null;
   /** The instant the source claimed (the caller's input, the e-mail's Date), kept even when not adopted. */
   claimedReceivedAt: Date | null;
+  /** The resolved ticket this one follows up (opened by a late customer reply), or null. */
+  followUpOf: string | null;
+  requester: Requester;
+  /** E-mail addresses that follow it (an e-mail's Cc). */
+  followers: readonly string[];
   actor: Actor;
   customerAccountId: string | null;
   /** Looked up by the handler: why the account's contract in force at receivedAt does not cover this, or null. */
@@ -95,6 +100,9 @@ export const openTicketDecider: Decider<OpenTicket, OpeningState, TicketEvent> =
           claimedReceivedAt: command.claimedReceivedAt?.toISOString() ?? null,
           openedBy: command.actor,
           openedAt: command.now.toISOString(),
+          ...(command.followUpOf ? { followUpOf: command.followUpOf } : {}),
+          requester: command.requester,
+          followers: [...command.followers],
         },
       },
       ...attachmentsAdded(command.attachments, { ids: [], bytes: 0 }, command.maxTicketAttachmentBytes, {

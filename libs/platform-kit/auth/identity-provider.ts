@@ -3,6 +3,7 @@ import type { Role } from '#event-store';
 import { unauthenticated } from '#contracts';
 import type { Principal } from './principal.js';
 import { ROLES } from './principal.js';
+import { profileClaims } from './token-claims.js';
 
 /** A company's own identity provider: tokens it signs (RS256/ES256) against its published key set. */
 export interface IdentityProviderConfig {
@@ -53,7 +54,7 @@ export class IdentityProviderVerifier {
     if (!normalised || !ROLES.includes(normalised as Role)) throw unauthenticated(`The token has no valid role at ${this.config.roleClaim}`);
     if (accountId !== undefined && accountId !== null && typeof accountId !== 'string') throw unauthenticated(`The token has an invalid account at ${this.config.accountClaim}`);
     if (normalised === 'CUSTOMER' && !accountId) throw unauthenticated(`A CUSTOMER token must name its account at ${this.config.accountClaim}`);
-    return Object.freeze({ id: payload.sub, role: normalised as Role, accountId: (accountId as string | undefined) || null });
+    return Object.freeze({ id: payload.sub, role: normalised as Role, accountId: (accountId as string | undefined) || null, ...profileClaims(payload) });
   }
 }
 

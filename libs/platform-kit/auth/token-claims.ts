@@ -41,3 +41,11 @@ export function checkTokenClaims(payload: JWTPayload, nowMs: number, rules: Toke
     throw tokenRefused('LIFETIME_TOO_LONG', `The token lives longer than the maximum of ${rules.maxLifetimeSeconds} seconds`);
   }
 }
+
+/** The optional `name` and `email` claims (OpenID Connect's), kept when they are short strings; otherwise ignored. */
+export function profileClaims(payload: Record<string, unknown>): { name?: string; email?: string } {
+  const claim = (value: unknown) => (typeof value === 'string' && value.trim() && value.length <= 200 ? value.trim() : undefined);
+  const name = claim(payload['name']);
+  const email = claim(payload['email']);
+  return { ...(name ? { name } : {}), ...(email ? { email } : {}) };
+}

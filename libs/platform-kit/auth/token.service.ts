@@ -5,7 +5,7 @@ import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jo
 import type { Role } from '#event-store';
 import { IDENTITY_PROVIDER_ALGORITHMS, IdentityProviderVerifier } from './identity-provider.js';
 import { ROLES, type Principal } from './principal.js';
-import { checkTokenClaims, DEFAULT_ISSUED_AT_SKEW_SECONDS, tokenRefused, type TokenClaimRules } from './token-claims.js';
+import { checkTokenClaims, profileClaims, DEFAULT_ISSUED_AT_SKEW_SECONDS, tokenRefused, type TokenClaimRules } from './token-claims.js';
 
 /** Verified tokens kept in memory (a few hundred bytes each). */
 const MAX_VERIFIED_TOKENS = 10_000;
@@ -42,7 +42,12 @@ export class TokenService {
   }
 
   async sign(principal: Principal, expiresIn: string | number = '12h', issuedAt?: Date): Promise<string> {
-    const jwt = new SignJWT({ role: principal.role, ...(principal.accountId ? { accountId: principal.accountId } : {}) })
+    const jwt = new SignJWT({
+      role: principal.role,
+      ...(principal.accountId ? { accountId: principal.accountId } : {}),
+      ...(principal.name ? { name: principal.name } : {}),
+      ...(principal.email ? { email: principal.email } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.id)
       .setJti(randomUUID())
@@ -97,7 +102,7 @@ export class TokenService {
     if (accountId !== undefined && typeof accountId !== 'string') throw tokenRefused('INVALID_CLAIMS', 'The token has an invalid accountId');
     if (role === 'CUSTOMER' && !accountId) throw tokenRefused('INVALID_CLAIMS', 'A CUSTOMER token must name its accountId');
     const verified: VerifiedToken = Object.freeze({
-      principal: Object.freeze({ id: payload.sub, role: role as Role, accountId: accountId ?? null }),
+      principal: Object.freeze({ id: payload.sub, role: role as Role, accountId: accountId ?? null, ...profileClaims(payload) }),
       jti: typeof payload.jti === 'string' ? payload.jti : null,
       issuedAtMs: payload.iat! * 1000,
       expiresAtMs: payload.exp! * 1000,

@@ -22,6 +22,8 @@ export interface CommandContext {
   /** A client's expected stream version: checked once and never retried (stale → CONFLICT). */
   expectedVersion?: number | null;
   correlationId?: string;
+  /** The event this command reacts to (a reactor's effect), recorded as the events' causationId. */
+  causationId?: string;
   /** Event ids for appends a retry could repeat (timers): deterministic ids make them idempotent. */
   eventIds?: (event: DomainEvent, index: number) => string;
 }
@@ -65,7 +67,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
     try {
       const appended = await store.append(
         stream,
-        events.map((event, index) => toNewEvent(event, context, context.eventIds?.(event, index) ?? randomUUID())),
+        events.map((event, index) => toNewEvent(event, context, context.eventIds?.(event, index) ?? randomUUID(), context.causationId ?? null)),
         revision === -1 ? 'no_stream' : revision,
       );
       for (const event of events) state = decider.evolve(state, event);

@@ -20,6 +20,7 @@ describe('configuration', () => {
     [{ LEDGERDESK_CLOCK_START: '2026-02-13T09:50:00Z' }, /^LEDGERDESK_CLOCK_START: only applies/],
     [{ LEDGERDESK_JWT_SECRET: 'short' }, /^LEDGERDESK_JWT_SECRET: /],
     [{ LEDGERDESK_SHUTDOWN_TIMEOUT_MS: '10s' }, /^LEDGERDESK_SHUTDOWN_TIMEOUT_MS: must be a whole number/],
+    [{ LEDGERDESK_GRAPHIQL: 'yes' }, /^LEDGERDESK_GRAPHIQL: must be one of on, off/],
     [{ LEDGERDESK_CORS_ORIGINS: '*' }, /^LEDGERDESK_CORS_ORIGINS: "\*" is not an origin/],
     [{ LEDGERDESK_CORS_ORIGINS: 'https://desk.example.com,https://desk.example.com/app' }, /^LEDGERDESK_CORS_ORIGINS: "https:\/\/desk.example.com\/app" is not an origin/],
   ])('refuses %o with one line naming the variable', (env, message) => {
@@ -33,6 +34,13 @@ describe('configuration', () => {
       'https://desk.example.com',
       'http://localhost:5173',
     ]);
+  });
+
+  it('serves the GraphiQL explorer unless NODE_ENV=production, whatever LEDGERDESK_GRAPHIQL says wins', () => {
+    expect(loadConfig({}).graphiql).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', LEDGERDESK_GRAPHIQL: 'on' }).graphiql).toBe(true);
+    expect(loadConfig({ LEDGERDESK_GRAPHIQL: 'off' }).graphiql).toBe(false);
   });
 
   it('reads a manual clock start', () => {

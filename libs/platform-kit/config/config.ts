@@ -43,6 +43,10 @@ export interface LedgerdeskConfig {
   corsOrigins: string[];
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut. */
   shutdownTimeoutMs: number;
+  /** Outbound webhooks: plain http and loopback targets allowed (development, tests); the key their secrets are kept under. */
+  webhooks: { allowLocalhost: boolean; secretKey: string | null; timeoutMs: number };
+  /** Serve the GraphiQL explorer on GET /graphql to browsers (Accept: text/html). */
+  graphiql: boolean;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -72,7 +76,11 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_ATTACHMENT_MAX_BYTES: 'largest attachment accepted, in bytes (default 209715200 = 200 MB)',
   LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES: 'most attachment bytes one ticket holds (default 2147483648 = 2 GB)',
   LEDGERDESK_SHUTDOWN_TIMEOUT_MS: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut (default 10000)',
+  LEDGERDESK_GRAPHIQL: 'on | off: the GraphiQL explorer on GET /graphql for browsers (default on, off when NODE_ENV=production)',
   LEDGERDESK_CORS_ORIGINS: 'comma-separated browser origins allowed cross-origin, e.g. https://desk.example.com,http://localhost:5173 (unset: no CORS headers)',
+  LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST: 'true: webhooks may target http://localhost and loopback addresses (development, tests); default false',
+  LEDGERDESK_WEBHOOK_SECRET_KEY: "key webhook signing secrets are encrypted under in the log, at least 32 characters (default: derived from the JWT secret)",
+  LEDGERDESK_WEBHOOK_TIMEOUT_MS: 'how long one webhook delivery attempt may take before it counts as failed (default 10000)',
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -161,6 +169,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   }
   const shutdownTimeoutMs = Number(shutdownTimeoutText);
 
+  const allowLocalhost = oneOf('LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST', value('LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST') ?? 'false', ['true', 'false']) === 'true';
+  const webhookSecretKey = value('LEDGERDESK_WEBHOOK_SECRET_KEY');
+  if (webhookSecretKey && webhookSecretKey.length < 32) throw new ConfigError('LEDGERDESK_WEBHOOK_SECRET_KEY', 'must be at least 32 characters');
+  const webhookTimeoutText = value('LEDGERDESK_WEBHOOK_TIMEOUT_MS') ?? '10000';
+  if (!/^\d{1,6}$/.test(webhookTimeoutText) || Number(webhookTimeoutText) < 1) {
+    throw new ConfigError('LEDGERDESK_WEBHOOK_TIMEOUT_MS', `must be a whole number of milliseconds, 1-999999 (got "${webhookTimeoutText}")`);
+  }
+  const graphiqlDefault = env['NODE_ENV']?.trim() === 'production' ? 'off' : 'on';
+  const graphiql = oneOf('LEDGERDESK_GRAPHIQL', value('LEDGERDESK_GRAPHIQL') ?? graphiqlDefault, ['on', 'off']) === 'on';
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -185,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     maxTicketAttachmentBytes,
     corsOrigins,
     shutdownTimeoutMs,
+    webhooks: { allowLocalhost, secretKey: webhookSecretKey, timeoutMs: Number(webhookTimeoutText) },
+    graphiql,
   };
 }
 

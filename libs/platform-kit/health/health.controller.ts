@@ -2,12 +2,16 @@ import { Controller, Get, HttpCode, HttpException, Inject } from '@nestjs/common
 import { Public } from '../auth/roles.decorator.js';
 import { PlatformRuntime } from '../runtime.js';
 
-type Readiness = { status: 'ok'; store: string; checks: Record<string, 'up'> };
+/** A reactor's lag as readiness details show it: informative, never a reason to be unready. */
+type ReactorDetail = { eventsBehind: number; secondsBehind: number; parked: number };
+type Readiness = { status: 'ok'; store: string; checks: Record<string, 'up'>; reactors: Record<string, ReactorDetail> | string };
 
 /**
  * Terminus-style probes: GET /health/live (the process answers: restart it when not), GET /health/ready
  * (the event store and read-model database answer: route traffic to it only then; 503 otherwise).
  * GET /health stays the readiness answer it always was, for the probes already pointed at it.
+ * Readiness details name each reactor of the process with its lag and parked count; parked events or lag
+ * do not make the process unready (it serves correctly; ADMIN retries them over GraphQL).
  */
 @Controller('health')
 export class HealthController {
@@ -47,10 +51,22 @@ export class HealthController {
     };
     await probe('eventStore', () => this.runtime.store.ping());
     await probe('readModels', () => this.runtime.readDb.query('SELECT 1'));
+    const reactors = await this.reactors();
     if (Object.values(checks).some((state) => state !== 'up')) {
-      throw new HttpException({ status: 'unavailable', store: this.runtime.store.kind, checks }, 503);
+      throw new HttpException({ status: 'unavailable', store: this.runtime.store.kind, checks, reactors }, 503);
     }
-    return { status: 'ok', store: this.runtime.store.kind, checks: checks as Record<string, 'up'> };
+    return { status: 'ok', store: this.runtime.store.kind, checks: checks as Record<string, 'up'>, reactors };
+  }
+
+  private async reactors(): Promise<Record<string, ReactorDetail> | string> {
+    try {
+      const statuses = await withTimeout(this.runtime.reactorRunner.status(), 3_000);
+      return Object.fromEntries(
+        statuses.map((status) => [status.name, { eventsBehind: status.eventsBehind, secondsBehind: status.secondsBehind, parked: status.parked }]),
+      );
+    } catch (error) {
+      return `unknown: ${(error as Error).message}`;
+    }
   }
 }
 

@@ -109,6 +109,7 @@ class TimedEventStore implements EventStore {
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   subscribe: EventStore['subscribe'] = (...args) => this.inner.subscribe(...args);
   verifyStream: EventStore['verifyStream'] = (...args) => this.inner.verifyStream(...args);
+  streamHead: EventStore['streamHead'] = (stream) => this.inner.streamHead(stream);
   headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
   ping: EventStore['ping'] = () => this.inner.ping();
   close: EventStore['close'] = () => this.inner.close();

@@ -1,11 +1,14 @@
 import { Inject } from '@nestjs/common';
-import { Args, Field, ID, Mutation, ObjectType, Query, registerEnumType, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from '@nestjs/graphql';
 import type { Role } from '#event-store';
 import { Roles, CurrentPrincipal } from '../auth/roles.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock/clock.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
-import { CLOCK, PlatformRuntime } from '../runtime.js';
+import { CLOCK, PlatformRuntime, READ_DB } from '../runtime.js';
+import type { SqlClient } from '#event-store';
+import { notFound } from '#contracts';
+import { parkedTimers, unparkTimer } from '../timers/timer-store.js';
 
 export const RoleEnum = { CUSTOMER: 'CUSTOMER', ENGINEER: 'ENGINEER', TAM: 'TAM', AUDITOR: 'AUDITOR', ADMIN: 'ADMIN' } as const;
 registerEnumType(RoleEnum, { name: 'Role' });
@@ -17,11 +20,22 @@ export class PersonType {
   @Field(() => ID, { nullable: true }) accountId!: string | null;
 }
 
+@ObjectType('ParkedTimer', { description: 'A timer whose handler failed every try (or ran too long): out of the queue until retried' })
+export class ParkedTimerType {
+  @Field(() => ID, { description: 'Deterministic timer id, e.g. sla-breach:<ticket>:FIRST_RESPONSE:1' }) id!: string;
+  @Field({ description: 'What the timer does when it fires' }) kind!: string;
+  @Field(() => DateTimeScalar, { description: 'When it was due' }) dueAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'When its last try failed (platform clock)' }) parkedAt!: Date;
+  @Field({ description: "The last try's error" }) error!: string;
+  @Field(() => Int, { description: 'Tries made before it was parked' }) attempts!: number;
+}
+
 @Resolver()
 export class TimeResolver {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(READ_DB) private readonly readDb: SqlClient,
   ) {}
 
   @Query(() => DateTimeScalar, { description: "The platform's current instant (the manual clock's, when manual)" })
@@ -39,7 +53,23 @@ export class TimeResolver {
     description: 'Manual clock only: moves to `to`, firing everything due on the way in time order',
   })
   async advanceClock(@Args('to', { type: () => DateTimeScalar }) to: Date): Promise<Date> {
-    await this.runtime.settleAll();
-    return this.runtime.timers.advanceTo(to);
+    // The reactions of this process (an escalation on a breach, …) are part of what "fired" means here.
+    await this.runtime.settleReactions();
+    const now = await this.runtime.timers.advanceTo(to);
+    await this.runtime.settleReactions();
+    return now;
+  }
+
+  @Roles('ADMIN')
+  @Query(() => [ParkedTimerType], { description: 'Timers parked after their handler failed, oldest due first' })
+  async parkedTimers(): Promise<ParkedTimerType[]> {
+    return parkedTimers(this.readDb);
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => Boolean, { description: 'Puts a parked timer back in the queue; it fires at once (being past due). NOT_FOUND when not parked' })
+  async retryParkedTimer(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    if (!(await unparkTimer(this.readDb, id))) throw notFound('Parked timer');
+    return true;
   }
 }

@@ -6,7 +6,7 @@ import { testEvent } from '../../event-store/testing/event-fixtures.js';
 import { openTestPglite } from '../../event-store/testing/test-pglite.js';
 import { ManualClock } from '../clock/clock.js';
 import { TimerScheduler } from './timer-scheduler.js';
-import { scheduleTimer } from './timer-store.js';
+import { parkedTimers, scheduleTimer, unparkTimer } from './timer-store.js';
 
 const NAMESPACE = '6f1c3f0e-3c1b-4b8e-9d3c-0a4f2d1e5b7a';
 
@@ -83,5 +83,69 @@ describe('timers on a manual clock', () => {
   it('refuses to move the clock backwards', async () => {
     await expect(scheduler.advanceTo(new Date('2026-02-13T08:00:00Z'))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(clock.now()).toEqual(start);
+  });
+});
+
+describe('timers whose handler fails or hangs', () => {
+  let sql: PgliteClient;
+  let runner: ProjectionRunner;
+  let clock: ManualClock;
+  let scheduler: TimerScheduler;
+  const fired: string[] = [];
+  let brokenKindFixed = false;
+  const errors: { timer: string; parked: boolean }[] = [];
+
+  beforeEach(async () => {
+    sql = await openTestPglite();
+    clock = new ManualClock(new Date('2026-02-13T09:00:00Z'));
+    const store = await SqlEventStore.open(sql, { ownsClient: false, now: () => clock.now() });
+    runner = new ProjectionRunner(store, sql, []);
+    await runner.start();
+    fired.length = 0;
+    errors.length = 0;
+    brokenKindFixed = false;
+    scheduler = new TimerScheduler(sql, clock, runner, { handlerTimeoutMs: 50, onError: (timer, _error, parked) => errors.push({ timer: timer.id, parked }) });
+    scheduler.register('ok', async (timer) => (fired.push(timer.id), null));
+    scheduler.register('broken', async (timer) => {
+      if (!brokenKindFixed) throw new Error('the account was deleted');
+      fired.push(timer.id);
+      return null;
+    });
+    scheduler.register('hangs', () => new Promise(() => undefined));
+    await scheduler.start();
+    const at = (minute: number) => new Date(Date.UTC(2026, 1, 13, 9, minute));
+    await sql.transaction(async (tx) => {
+      await scheduleTimer(tx, { id: 'broken:1', kind: 'broken', dueAt: at(1), payload: {} });
+      await scheduleTimer(tx, { id: 'hangs:1', kind: 'hangs', dueAt: at(2), payload: {} });
+      await scheduleTimer(tx, { id: 'ok:1', kind: 'ok', dueAt: at(3), payload: {} });
+    });
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await sql.close();
+  });
+
+  it('parks a timer after its tries fail or time out, with the error, and goes on to the next', async () => {
+    await scheduler.advanceTo(new Date('2026-02-13T10:00:00Z'));
+    expect(fired).toEqual(['ok:1']);
+    const parked = await parkedTimers(sql);
+    expect(parked.map((timer) => [timer.id, timer.error, timer.attempts])).toEqual([
+      ['broken:1', 'the account was deleted', 3],
+      ['hangs:1', 'the handler did not finish within 50 ms', 3],
+    ]);
+    expect(errors.filter((error) => error.parked).map((error) => error.timer)).toEqual(['broken:1', 'hangs:1']);
+    // Parked timers are out of the queue: advancing again fires nothing more.
+    await scheduler.advanceTo(new Date('2026-02-13T11:00:00Z'));
+    expect(fired).toEqual(['ok:1']);
+  });
+
+  it('fires a parked timer again once it is retried', async () => {
+    await scheduler.advanceTo(new Date('2026-02-13T10:00:00Z'));
+    brokenKindFixed = true;
+    expect(await unparkTimer(sql, 'broken:1')).toBe(true);
+    expect(await unparkTimer(sql, 'ok:1')).toBe(false); // fired normally: nothing to retry
+    await scheduler.advanceTo(new Date('2026-02-13T10:01:00Z'));
+    expect(fired).toEqual(['ok:1', 'broken:1']);
+    expect((await parkedTimers(sql)).map((timer) => timer.id)).toEqual(['hangs:1']);
   });
 });

@@ -3,7 +3,7 @@ import type { ProjectionRunner } from '#projections';
 import { ManualClock, type Clock } from '../clock/clock.js';
 import { badUserInput } from '#contracts';
 import { recordManualClock, setupManualClock } from '../clock/manual-clock.store.js';
-import { markTimerFired, nextPendingTimer, setupTimers, TIMERS_CHANNEL, type Timer } from './timer-store.js';
+import { markTimerFired, nextPendingTimer, parkTimer, setupTimers, TIMERS_CHANNEL, type Timer } from './timer-store.js';
 
 /**
  * Fires a timer: appends what its due time means (a warning, a breach, a missed check) with event ids
@@ -12,6 +12,21 @@ import { markTimerFired, nextPendingTimer, setupTimers, TIMERS_CHANNEL, type Tim
 export type TimerHandler = (timer: Timer, firedAt: Date) => Promise<AppendResult | null>;
 
 const MAX_SLEEP_MS = 60_000;
+/** A handler is tried this often, with a short pause between tries, before its timer is parked. */
+const ATTEMPTS = 3;
+const RETRY_PAUSE_MS = 100;
+
+export interface TimerSchedulerOptions {
+  /** How long one try of a handler may take before it counts as failed (the loop moves on). */
+  handlerTimeoutMs?: number;
+  onError?: (timer: Timer, error: unknown, parked: boolean) => void;
+}
+
+class TimerHandlerTimeout extends Error {
+  constructor(ms: number) {
+    super(`the handler did not finish within ${ms} ms`);
+  }
+}
 const VACUUM_EVERY_FIRES = 10_000;
 
 export class TimerScheduler {
@@ -25,12 +40,18 @@ export class TimerScheduler {
   private advancing: Promise<unknown> = Promise.resolve();
   private firedSinceVacuum = 0;
 
+  private readonly handlerTimeoutMs: number;
+  private readonly onError: NonNullable<TimerSchedulerOptions['onError']>;
+
   constructor(
     private readonly sql: SqlClient,
     private readonly clock: Clock,
     private readonly projections: ProjectionRunner,
-    private readonly onError: (timer: Timer, error: unknown) => void = () => undefined,
-  ) {}
+    options: TimerSchedulerOptions = {},
+  ) {
+    this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+    this.onError = options.onError ?? (() => undefined);
+  }
 
   register(kind: string, handler: TimerHandler): void {
     if (this.handlers.has(kind)) throw new Error(`A handler for timer kind ${kind} is already registered`);
@@ -100,21 +121,41 @@ export class TimerScheduler {
     clock.set(to);
   }
 
+  /**
+   * Runs the timer's handler — each try bounded in time — and marks it fired; after the last failed try the
+   * timer is parked with its error instead (listed for an ADMIN, who can retry it), and the loop goes on.
+   */
   private async fire(timer: Timer, now: Date): Promise<void> {
     const handler = this.handlers.get(timer.kind);
-    try {
-      const appended = handler ? await handler(timer, now) : null;
-      // What firing appended may schedule further timers: let the projections record them first.
-      if (appended) await this.projections.waitFor(appended.position);
-    } catch (error) {
-      this.onError(timer, error);
+    let failure: unknown = null;
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        const appended = handler ? await this.bounded(handler(timer, now)) : null;
+        // What firing appended may schedule further timers: let the projections record them first.
+        if (appended) await this.bounded(this.projections.waitFor(appended.position));
+        failure = null;
+        break;
+      } catch (error) {
+        failure = error;
+        this.onError(timer, error, attempt === ATTEMPTS);
+        if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * attempt));
+      }
     }
-    await markTimerFired(this.sql, timer, now);
+    if (failure === null) await markTimerFired(this.sql, timer, now);
+    else await parkTimer(this.sql, timer, now, failure instanceof Error ? failure.message : String(failure), ATTEMPTS);
     // PGlite has no autovacuum: dead index entries of fired timers would slow the next-timer lookup.
     if (this.sql.kind === 'pglite' && ++this.firedSinceVacuum >= VACUUM_EVERY_FIRES) {
       this.firedSinceVacuum = 0;
       await this.sql.exec('VACUUM platform.timers').catch(() => undefined);
     }
+  }
+
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    let deadline: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => reject(new TimerHandlerTimeout(this.handlerTimeoutMs)), this.handlerTimeoutMs);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(deadline));
   }
 
   private wake(): void {

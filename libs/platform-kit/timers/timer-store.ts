@@ -22,6 +22,10 @@ export async function setupTimers(sql: SqlClient): Promise<void> {
       fired_at timestamptz
     )`);
     await tx.query('CREATE INDEX IF NOT EXISTS timers_due ON platform.timers (due_at, id) WHERE fired_at IS NULL');
+    // A timer whose handler kept failing leaves the queue parked, with its error, until an ADMIN retries it.
+    await tx.query('ALTER TABLE platform.timers ADD COLUMN IF NOT EXISTS parked_at timestamptz');
+    await tx.query('ALTER TABLE platform.timers ADD COLUMN IF NOT EXISTS error text');
+    await tx.query('ALTER TABLE platform.timers ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 0');
   });
 }
 
@@ -30,7 +34,8 @@ export async function scheduleTimer(tx: SqlExecutor, timer: Timer): Promise<void
   // The NOTIFY rides on the same statement (one round trip); PostgreSQL delivers it once per transaction.
   await tx.query(
     `INSERT INTO platform.timers (id, kind, due_at, payload) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, fired_at = NULL
+     ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, fired_at = NULL,
+       parked_at = NULL, error = NULL, attempts = 0
      RETURNING pg_notify('${TIMERS_CHANNEL}', '')`,
     [timer.id, timer.kind, timer.dueAt, JSON.stringify(timer.payload)],
   );
@@ -49,6 +54,45 @@ export async function nextPendingTimer(sql: SqlExecutor, dueNoLaterThan?: Date):
   );
   const row = rows[0];
   return row ? { id: row.id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload } : null;
+}
+
+export interface ParkedTimer extends Timer {
+  parkedAt: Date;
+  error: string;
+  attempts: number;
+}
+
+/** Takes the schedule that failed out of the queue, keeping why. */
+export async function parkTimer(sql: SqlExecutor, timer: Timer, at: Date, error: string, attempts: number): Promise<void> {
+  await sql.query(
+    'UPDATE platform.timers SET fired_at = $3, parked_at = $3, error = $4, attempts = $5 WHERE id = $1 AND due_at = $2 AND fired_at IS NULL',
+    [timer.id, timer.dueAt, at, error, attempts],
+  );
+}
+
+export async function parkedTimers(sql: SqlExecutor): Promise<ParkedTimer[]> {
+  const rows = await sql.query<{ id: string; kind: string; due_at: Date | string; payload: Record<string, unknown>; parked_at: Date | string; error: string; attempts: number }>(
+    'SELECT id, kind, due_at, payload, parked_at, error, attempts FROM platform.timers WHERE parked_at IS NOT NULL ORDER BY due_at, id',
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    dueAt: new Date(row.due_at),
+    payload: row.payload,
+    parkedAt: new Date(row.parked_at),
+    error: row.error,
+    attempts: Number(row.attempts),
+  }));
+}
+
+/** Puts a parked timer back in the queue at its due time (it fires at once, being past due). False: not parked. */
+export async function unparkTimer(sql: SqlExecutor, id: string): Promise<boolean> {
+  const rows = await sql.query<{ id: string }>(
+    `UPDATE platform.timers SET fired_at = NULL, parked_at = NULL, error = NULL, attempts = 0 WHERE id = $1 AND parked_at IS NOT NULL
+     RETURNING id, pg_notify('${TIMERS_CHANNEL}', '')`,
+    [id],
+  );
+  return rows.length > 0;
 }
 
 export async function markTimerFired(sql: SqlExecutor, timer: Timer, firedAt: Date): Promise<void> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import {
   claimStream,
@@ -7,7 +6,6 @@ import {
   type Principal,
   type SlaMetric,
   type SlaPolicyPinned,
-  EscalateForSlaBreach,
   slaStream,
   ticketStream,
   type SlaEvent,
@@ -42,7 +40,6 @@ export class SlaCommands {
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SlaQueries) private readonly queries: SlaQueries,
-    @Inject(CommandBus) private readonly commandBus: CommandBus,
   ) {}
 
   async ticketEvents(ticketId: string): Promise<TicketEvent[]> {
@@ -96,8 +93,8 @@ export class SlaCommands {
 
   /**
    * A warning or breach timer fired: recompute the clock from the log at that instant and record what is
-   * true then — once per (ticket, metric, cycle), by event id. A P0/P1 first-response or resolution breach
-   * also escalates the ticket.
+   * true then — once per (ticket, metric, cycle), by event id. Triage's reactor escalates a P0/P1 ticket on
+   * a first-response or resolution breach, from the log.
    */
   async fire(timer: Timer, firedAt: Date): Promise<AppendResult | null> {
     const { ticketId, metric, cycle } = timer.payload as { ticketId: string; metric: string; cycle: number };
@@ -123,10 +120,6 @@ export class SlaCommands {
       now: firedAt,
       eventIds: () => uuidv5(key, SLA_NAMESPACE),
     });
-    if (breach && (status.severity === 'P0' || status.severity === 'P1') && (metric === 'FIRST_RESPONSE' || metric === 'RESOLUTION')) {
-      await this.runtime.settled(result);
-      await this.commandBus.execute(new EscalateForSlaBreach(ticketId, key));
-    }
     return result.appended;
   }
 }

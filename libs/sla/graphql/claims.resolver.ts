@@ -7,7 +7,7 @@ import { BreachClaimCommands } from '../application/sla.commands.js';
 import { SlaQueries, type ClaimRow } from '../application/sla.queries.js';
 import { BreachClaimType, BreachVerdictType, ClaimDecisionEnum, FileBreachClaimInput } from './claims.types.js';
 
-function toClaimType(row: ClaimRow): BreachClaimType {
+export function toClaimType(row: ClaimRow): BreachClaimType {
   const v = row.verdict;
   return {
     ...row,

@@ -3,7 +3,7 @@ import { Args, Field, ID, Int, ObjectType, Parent, registerEnumType, ResolveFiel
 import { notFound, type SlaMetric } from '#contracts';
 import { CurrentPrincipal, DateTimeScalar, SlaMetricEnum, type Principal, type RequestContext } from '#platform-kit';
 import { TicketsQueries, TicketType, toTicketType } from '#triage';
-import { SLA_ALERT_TOPIC, SlaAlertsPublisher, type SlaAlertMessage } from '../application/sla-alerts.publisher.js';
+import { parseAlertCursor, SlaAlertsFeed, type SlaAlertMessage } from '../application/sla-alerts.feed.js';
 
 export const SlaAlertKindEnum = { WARNING: 'WARNING', BREACH: 'BREACH' } as const;
 registerEnumType(SlaAlertKindEnum, { name: 'SlaAlertKind' });
@@ -17,17 +17,20 @@ export class SlaAlertType {
   @Field(() => Int) cycle!: number;
   @Field(() => DateTimeScalar) dueAt!: Date;
   @Field(() => DateTimeScalar) at!: Date;
+  @Field(() => String, { description: 'Opaque: pass it as slaAlerts(after:) on reconnecting to get exactly the alerts recorded after this one' })
+  cursor!: string;
 }
 
 @Resolver(() => SlaAlertType)
 export class SlaAlertsResolver {
   constructor(
-    @Inject(SlaAlertsPublisher) private readonly alerts: SlaAlertsPublisher,
+    @Inject(SlaAlertsFeed) private readonly alerts: SlaAlertsFeed,
     @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
   ) {}
 
   @Subscription(() => SlaAlertType, {
-    description: 'Live SLA warnings and breaches (GraphQL over WebSocket, graphql-ws). Customers see only their account’s.',
+    description:
+      'SLA warnings and breaches from the log (GraphQL over WebSocket, graphql-ws), whichever process recorded them. Without `after`: from now on; with an alert’s cursor: every alert recorded after it (what was missed), then live — each once, in log order. Customers see only their account’s.',
     filter: (message: SlaAlertMessage, variables: { accountId?: string | null }, context: RequestContext) => {
       const principal = context.principal;
       if (!principal) return false;
@@ -36,10 +39,16 @@ export class SlaAlertsResolver {
     },
     resolve: (message: SlaAlertMessage): SlaAlertType => ({ ...message, metric: message.metric as SlaMetric, dueAt: new Date(message.dueAt), at: new Date(message.at) }),
   })
-  slaAlerts(@CurrentPrincipal() principal: Principal, @Args('accountId', { type: () => ID, nullable: true }) accountId: string | null) {
+  slaAlerts(
+    @CurrentPrincipal() principal: Principal,
+    @Args('accountId', { type: () => ID, nullable: true }) accountId: string | null,
+    @Args('after', { type: () => String, nullable: true, description: 'Resume after this alert’s cursor (replays what was missed, then live)' })
+    after: string | null,
+  ) {
     // A customer naming another account gets nothing but a refusal that does not confirm it exists.
     if (principal.role === 'CUSTOMER' && accountId && accountId !== principal.accountId) throw notFound('Account');
-    return this.alerts.pubsub.asyncIterableIterator(SLA_ALERT_TOPIC);
+    const from = after === null || after === undefined ? null : parseAlertCursor(after);
+    return this.alerts.follow(from);
   }
 
   @ResolveField(() => TicketType)

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity, SlaMetric } from '#contracts';
 import { MoneyType } from '#accounts';
-import { ChannelEnum, DateScalar, DateTimeScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ActorType, ChannelEnum, DateScalar, DateTimeScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 import { REPORT_DIMENSIONS } from '../application/sla-report.queries.js';
 
 export const SlaReportDimensionEnum = Object.fromEntries(REPORT_DIMENSIONS.map((d) => [d, d])) as { [K in (typeof REPORT_DIMENSIONS)[number]]: K };
@@ -51,8 +51,11 @@ export class SlaReportRowType {
   firstContactResolutionPercent!: number | null;
 }
 
-export const SlaStatementStatusEnum = { DRAFT: 'DRAFT' } as const;
-registerEnumType(SlaStatementStatusEnum, { name: 'SlaStatementStatus', description: 'DRAFT: figures as the log stands now, not yet issued' });
+export const SlaStatementStatusEnum = { DRAFT: 'DRAFT', ISSUED: 'ISSUED' } as const;
+registerEnumType(SlaStatementStatusEnum, {
+  name: 'SlaStatementStatus',
+  description: 'DRAFT: figures as the log stands now, not yet issued; ISSUED: the figures recorded at issue, as revised since',
+});
 
 @ObjectType('SlaStatementBreach', { description: 'a clock of the month that missed its target, with its claim if one was filed' })
 export class SlaStatementBreachType {
@@ -69,6 +72,22 @@ export class SlaStatementBreachType {
   @Field(() => MoneyType, { nullable: true, description: 'the credit approved' }) credit!: MoneyType | null;
 }
 
+@ObjectType('SlaStatementChange', { description: 'one figure of a statement that a revision changed' })
+export class SlaStatementChangeType {
+  @Field(() => String, { description: 'where: totals.met, bySeverity[P0].missed, breaches[<ticket>/<metric>/<cycle>].claimStatus, approvedCredits.amount…' }) path!: string;
+  @Field(() => String, { description: 'the value before, as JSON (null: absent)' }) before!: string;
+  @Field(() => String, { description: 'the value after, as JSON (null: absent)' }) after!: string;
+}
+
+@ObjectType('SlaStatementRevision', { description: 'a change of an issued statement’s figures, recorded as SlaStatementRevised' })
+export class SlaStatementRevisionType {
+  @Field(() => Int, { description: '1 for the first revision after issue' }) revision!: number;
+  @Field(() => DateTimeScalar, { description: 'when it was recorded' }) revisedAt!: Date;
+  @Field(() => ID, { description: 'the recorded event after which the figures were recomputed' }) causeEventId!: string;
+  @Field(() => String, { description: 'that event’s type (e.g. SeverityDisputeResolved, BreachClaimDecided)' }) causeEventType!: string;
+  @Field(() => [SlaStatementChangeType], { description: 'what changed' }) changes!: SlaStatementChangeType[];
+}
+
 @ObjectType('SlaStatement', { description: 'an account’s SLA statement for one calendar month in its zone' })
 export class SlaStatementType {
   @Field(() => ID, { description: 'the account' }) accountId!: string;
@@ -82,4 +101,7 @@ export class SlaStatementType {
   @Field(() => MoneyType, { description: 'sum of the credits approved for the month’s breaches' }) approvedCredits!: MoneyType;
   @Field(() => MoneyType, { description: 'the monthly credit cap of the contract in force at month end' }) creditCap!: MoneyType;
   @Field(() => [Int], { description: 'contract versions in force during the month' }) contractVersions!: number[];
+  @Field(() => DateTimeScalar, { nullable: true, description: 'when it was issued; null while DRAFT' }) issuedAt!: Date | null;
+  @Field(() => ActorType, { nullable: true, description: 'who issued it' }) issuedBy!: ActorType | null;
+  @Field(() => [SlaStatementRevisionType], { description: 'changes recorded after issue (SlaStatementRevised), oldest first' }) revisions!: SlaStatementRevisionType[];
 }

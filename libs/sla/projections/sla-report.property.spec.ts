@@ -8,6 +8,10 @@ import type { PgliteClient } from '../../event-store/sql/pglite-client.js';
 import { SlaReportQueries } from '../application/sla-report.queries.js';
 import { eventInstant, slaStatus, type SlaPolicy } from '../domain/sla-engine.js';
 import { slaReportProjection } from './sla-report.projection.js';
+import { claimsProjection } from './claims.projection.js';
+import { slaDirectoryProjection } from './sla-directory.projection.js';
+import { SlaStatements, monthBounds } from '../application/sla-statements.js';
+import { statementFigures } from '../domain/statement-figures.js';
 
 /*
  * The report read model against a naive recount: for random workloads (two accounts in different zones,
@@ -152,6 +156,9 @@ describe('slaReport equals a naive recount from slaStatus', () => {
   beforeAll(async () => {
     db = await openTestPglite();
     await slaReportProjection.setup(db);
+    // A statement also reads claims and contracts (none here).
+    await claimsProjection.setup(db);
+    await slaDirectoryProjection.setup(db);
   });
   afterAll(async () => {
     await db?.close();
@@ -189,6 +196,19 @@ describe('slaReport equals a naive recount from slaStatus', () => {
           fcr: r.firstContactResolutionPercent,
         }));
         expect(served).toEqual(recount(tickets));
+
+        // A statement's figures from the read model equal those the offline verifier re-derives from the events.
+        const statements = new SlaStatements(null as never, null as never, db, reports, null as never, null as never);
+        for (const row of rows) {
+          const zone = ZONES[row.accountId as 'ny' | 'sh'];
+          const { start, end } = monthBounds(row.month!, zone);
+          const own = tickets.filter((events) => (events[0]!.data as { accountId: string }).accountId === row.accountId);
+          const derived = statementFigures({
+            month: row.month!, timeZone: zone, start: start.toJSDate(), end: end.toJSDate(), claims: [], contracts: [],
+            tickets: own.map((events) => ({ ticketEvents: events.filter((e): e is TicketEvent => e.type !== 'SlaPolicyPinned'), slaEvents: events.filter((e): e is SlaEvent => e.type === 'SlaPolicyPinned') })),
+          });
+          expect(derived).toEqual(await statements.figures(row.accountId!, row.month!, zone));
+        }
       }),
       { numRuns: Number(process.env.SLA_REPORT_PROPERTY_RUNS ?? 40) },
     );

@@ -6,11 +6,8 @@ import { createCalendar, type BusinessCalendar, type CalendarDefinition } from '
 import {
   AddChannelReply,
   AppError,
-  EscalateForSlaBreach,
-  RouteNewTicket,
   ticketStream,
   type Diagnostics,
-  type NewTicketRouting,
   type Principal,
   type Severity,
   type TicketOpened,
@@ -24,6 +21,18 @@ import { TicketsQueries } from './tickets.queries.js';
 
 const CHANNEL_REPLY_NAMESPACE = '7a4e2c1d-9b8f-4e6a-a5d3-2c1b0f9e8d7c';
 const AUTO_CLOSE_NAMESPACE = 'c3a1f0e2-5d4b-4f8e-9a7c-1e2d3c4b5a69';
+
+const FOLLOW_UP_NAMESPACE = 'e5b7c9a1-3d2f-4b6e-8a1c-7f9e0d2b4c68';
+/** Intake's reactor that opens follow-up tickets (a name only: intake is not imported). */
+const FOLLOW_UPS_REACTOR = 'intake.follow-ups';
+
+/** The follow-up ticket a late customer reply opens: derived from the reply, so a redelivery opens one. */
+export const followUpTicketIdFor = (replyId: string) => uuidv5(`follow-up\n${replyId}`, FOLLOW_UP_NAMESPACE);
+
+function reactionWaitMs(): number {
+  const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
+  return Number.isFinite(configured) && configured >= 0 ? configured : 5_000;
+}
 
 const AUTO_CLOSER = { id: 'triage-auto-close', role: 'ADMIN' as const, accountId: null };
 
@@ -43,7 +52,16 @@ export class TicketsCommands {
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
-  async execute(principal: Principal, ticketId: string, body: CommandBody, expectedVersion: number | null = null, eventId?: string | ((event: DomainEvent, index: number) => string), at?: Date) {
+  async execute(
+    principal: Principal,
+    ticketId: string,
+    body: CommandBody,
+    expectedVersion: number | null = null,
+    eventId?: string | ((event: DomainEvent, index: number) => string),
+    at?: Date,
+    /** A reaction's cause: the event reacted to (its id and correlation). */
+    cause?: { correlationId: string; causationId: string },
+  ) {
     const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
     const command = {
@@ -57,6 +75,7 @@ export class TicketsCommands {
       actor,
       now,
       expectedVersion,
+      ...cause,
       ...(eventId ? { eventIds: typeof eventId === 'string' ? () => eventId : eventId } : {}),
     });
     await this.runtime.settled(result);
@@ -102,8 +121,14 @@ export class TicketsCommands {
     const eventIds =
       eventId &&
       ((event: DomainEvent, index: number) => (event.type === 'ReplyAdded' ? eventId : uuidv5(`${event.type}\n${index}\n${eventId}`, CHANNEL_REPLY_NAMESPACE)));
-    const command = { type: 'AddReply' as const, replyId: eventId ?? randomUUID(), body, visibility, requestsInformation, externalId, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
-    return this.execute(p, id, command, v, eventIds);
+    const replyId = eventId ?? randomUUID();
+    const command = { type: 'AddReply' as const, replyId, followUpTicketId: followUpTicketIdFor(replyId), body, visibility, requestsInformation, externalId, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
+    const result = await this.execute(p, id, command, v, eventIds);
+    // A late reply opens a follow-up (intake's reactor, from the log): the answer waits, bounded, until it is there.
+    if (result.appended && result.eventTypes.includes('ReplyAdded') && result.state.status === 'RESOLVED' && p.role === 'CUSTOMER') {
+      await this.runtime.reached(FOLLOW_UPS_REACTOR, result.appended.position, AbortSignal.timeout(reactionWaitMs()));
+    }
+    return result;
   }
 
   async dispute(p: Principal, id: string, reason: string, v: number | null) {
@@ -132,15 +157,20 @@ export class TicketsCommands {
   }
 
   /**
-   * Auto-routing of a ticket being opened: the pure policy chooses from triage's directory (the account's
-   * region and TAM, engineers on shift with their skills and open tickets); the choice and its reason become a
-   * TicketAssigned that intake records in the same append as TicketOpened. Nothing is written here.
+   * Auto-routing of an opened ticket (triage's routing reactor, on TicketOpened): the pure policy chooses from
+   * triage's directory (the account's region and TAM, engineers on shift at the opening with their skills and
+   * open tickets); the choice and its reason become a TicketAssigned dated at the opening, with the event id
+   * given (derived from the ticket). A ticket someone assigned already, or closed, is left alone; so is a
+   * redelivery (the ticket has its assignee then). Returns what was appended.
    */
-  async routingFor(opened: TicketOpened['data'], now: Date): Promise<NewTicketRouting> {
+  async routeNewTicket(opened: TicketOpened['data'], eventId: string, cause: { correlationId: string; causationId: string }) {
+    const state = foldStream(ticketDecider, await this.runtime.store.readStream(ticketStream(opened.ticketId)));
+    if (!state.opened || state.assigneeId !== null || state.status === 'CLOSED') return null;
+    const at = new Date(opened.openedAt);
     const { account, engineers: staff } = await this.queries.routingDirectory(opened.accountId);
     const engineers = staff.map((engineer) => ({
       ...engineer,
-      onShift: engineer.calendarJson ? this.shiftCalendar(engineer.calendarJson).isOpenAt(now) : true,
+      onShift: engineer.calendarJson ? this.shiftCalendar(engineer.calendarJson).isOpenAt(at) : true,
     }));
     const decision = routeTicket({
       severity: opened.claimedSeverity,
@@ -149,53 +179,14 @@ export class TicketsCommands {
       engineers,
       accountTamId: account?.tamId ?? null,
     });
-    const actor = ROUTER;
-    if (!decision) return { actor, events: [] };
-    const state = foldStream(ticketDecider, [{ type: 'TicketOpened', data: opened }]);
-    const events = ticketDecider.decide(
-      {
-        type: 'AssignTicket',
-        ticketId: opened.ticketId,
-        assigneeId: decision.assigneeId,
-        assigneeIsStaff: true,
-        reason: decision.reason,
-        automatic: true,
-        actor,
-        customerAccountId: null,
-        now,
-      },
-      state,
-    );
-    return { actor, events };
+    if (!decision) return null;
+    const command = { type: 'AssignTicket' as const, assigneeId: decision.assigneeId, assigneeIsStaff: true, reason: decision.reason, automatic: true };
+    return (await this.execute(ROUTER, opened.ticketId, command, null, eventId, at, cause)).appended;
   }
 }
 
 /** Who records automatic assignments. */
-const ROUTER = { id: 'router', role: 'ADMIN' as const };
-
-const ESCALATION_NAMESPACE = '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
-
-@CommandHandler(EscalateForSlaBreach)
-export class EscalateForSlaBreachHandler implements ICommandHandler<EscalateForSlaBreach, void> {
-  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  async execute(command: EscalateForSlaBreach): Promise<void> {
-    // One escalation per breach: the event id comes from the breach, so a timer firing twice escalates once.
-    const eventId = uuidv5(`escalation:${command.breachKey}`, ESCALATION_NAMESPACE);
-    try {
-      await this.tickets.execute({ id: 'sla-engine', role: 'ADMIN', accountId: null }, command.ticketId, { type: 'EscalateTicket', reason: 'SLA breach' }, null, eventId);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error; // a closed ticket is not escalated
-    }
-  }
-}
-
-@CommandHandler(RouteNewTicket)
-export class RouteNewTicketHandler implements ICommandHandler<RouteNewTicket, NewTicketRouting> {
-  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  execute(command: RouteNewTicket): Promise<NewTicketRouting> {
-    return this.tickets.routingFor(command.opened, command.now);
-  }
-}
+const ROUTER = { id: 'router', role: 'ADMIN' as const, accountId: null };
 
 @CommandHandler(AddChannelReply)
 export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, boolean> {

@@ -3,6 +3,7 @@ import { badUserInput, type Visibility } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { keysetSql, pageOf, READ_DB, type PageWindow } from '#platform-kit';
 import type { TicketView } from '../domain/ticket-view.js';
+import { parseVersionRange, versionInRange } from '../domain/sdk-version-range.js';
 
 /** A ticket row of the read model: the pure view without its replies (kept in their own table). */
 export type TicketRow = Omit<TicketView, 'replies'>;
@@ -31,6 +32,8 @@ export interface TicketFilterValues {
   updatedBefore?: Date | null;
   errorCode?: string | null;
   sdkName?: string | null;
+  /** A semver range on diagnostics.sdkVersion (read loosely: `v4.1`, `4.2.0-beta.1`). */
+  sdkVersionRange?: string | null;
 }
 
 export type TicketOrder = 'SLA_DUE' | 'OPENED_AT';
@@ -69,6 +72,12 @@ export class TicketsQueries {
     return row ? toTicket(row) : null;
   }
 
+  /** The follow-ups a late reply on this ticket opened, oldest first. */
+  async followUps(ticketId: string): Promise<TicketRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE follow_up_of = $1 ORDER BY opened_at, id', [ticketId]);
+    return rows.map(toTicket);
+  }
+
   async ticketsByIds(ids: readonly string[]): Promise<TicketRow[]> {
     const rows = await this.db.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE id = ANY($1)', [ids]);
     return rows.map(toTicket);
@@ -83,29 +92,8 @@ export class TicketsQueries {
     order: TicketOrder,
     window: PageWindow<PageKey>,
   ): Promise<{ rows: TicketRow[]; keys: PageKey[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number }> {
-    const withSla = await this.slaAvailable();
-    if (!withSla && (filter.breached != null || filter.dueBefore != null)) {
-      throw badUserInput('SLA filters need the SLA context, which this process does not run', 'filter');
-    }
-    const where: string[] = [];
     const params: unknown[] = [];
-    const add = (clause: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(clause(`$${params.length}`));
-    };
-    if (filter.accountId) add((p) => `t.account_id = ${p}`, filter.accountId);
-    if (filter.status?.length) add((p) => `t.status = ANY(${p})`, filter.status);
-    if (filter.severity?.length) add((p) => `t.severity = ANY(${p})`, filter.severity);
-    if (filter.assigneeId) add((p) => `t.assignee_id = ${p}`, filter.assigneeId);
-    if (filter.breached != null) add((p) => `coalesce(s.breached, false) = ${p}`, filter.breached);
-    if (filter.dueBefore) add((p) => `s.next_due_at < ${p}`, filter.dueBefore);
-    if (filter.channel?.length) add((p) => `t.channel = ANY(${p})`, filter.channel);
-    if (filter.openedAfter) add((p) => `t.opened_at >= ${p}`, filter.openedAfter);
-    if (filter.openedBefore) add((p) => `t.opened_at < ${p}`, filter.openedBefore);
-    if (filter.updatedAfter) add((p) => `coalesce(t.updated_at, t.opened_at) >= ${p}`, filter.updatedAfter);
-    if (filter.updatedBefore) add((p) => `coalesce(t.updated_at, t.opened_at) < ${p}`, filter.updatedBefore);
-    if (filter.errorCode) add((p) => `t.diagnostics->>'errorCode' = ${p}`, filter.errorCode);
-    if (filter.sdkName) add((p) => `lower(t.diagnostics->>'sdkName') = lower(${p})`, filter.sdkName);
+    const { where, withSla } = await this.filterClauses(filter, params);
     const from = withSla ? 'triage.tickets t LEFT JOIN sla.ticket_sla s ON s.ticket_id = t.id' : 'triage.tickets t';
     const bySla = order === 'SLA_DUE' && withSla;
     const rank = bySla ? `CASE WHEN coalesce(s.breached, false) THEN 0 ELSE 1 END` : '0::int';
@@ -128,6 +116,45 @@ export class TicketsQueries {
       hasPreviousPage: page.hasPreviousPage,
       totalCount: Number(count?.n ?? 0),
     };
+  }
+
+  /**
+   * The WHERE clauses of a ticket filter over `triage.tickets t` (and `sla.ticket_sla s` when `withSla`), their
+   * parameters appended to `params`; `sla` is the alias the SLA table has in the caller's FROM. Shared by the queue and search.
+   */
+  async filterClauses(filter: TicketFilterValues, params: unknown[], sla = 's'): Promise<{ where: string[]; withSla: boolean }> {
+    const withSla = await this.slaAvailable();
+    if (!withSla && (filter.breached != null || filter.dueBefore != null)) {
+      throw badUserInput('SLA filters need the SLA context, which this process does not run', 'filter');
+    }
+    const where: string[] = [];
+    const add = (clause: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.accountId) add((p) => `t.account_id = ${p}`, filter.accountId);
+    if (filter.status?.length) add((p) => `t.status = ANY(${p})`, filter.status);
+    if (filter.severity?.length) add((p) => `t.severity = ANY(${p})`, filter.severity);
+    if (filter.assigneeId) add((p) => `t.assignee_id = ${p}`, filter.assigneeId);
+    if (filter.breached != null) add((p) => `coalesce(${sla}.breached, false) = ${p}`, filter.breached);
+    if (filter.dueBefore) add((p) => `${sla}.next_due_at < ${p}`, filter.dueBefore);
+    if (filter.channel?.length) add((p) => `t.channel = ANY(${p})`, filter.channel);
+    if (filter.openedAfter) add((p) => `t.opened_at >= ${p}`, filter.openedAfter);
+    if (filter.openedBefore) add((p) => `t.opened_at < ${p}`, filter.openedBefore);
+    if (filter.updatedAfter) add((p) => `coalesce(t.updated_at, t.opened_at) >= ${p}`, filter.updatedAfter);
+    if (filter.updatedBefore) add((p) => `coalesce(t.updated_at, t.opened_at) < ${p}`, filter.updatedBefore);
+    if (filter.errorCode) add((p) => `t.diagnostics->>'errorCode' = ${p}`, filter.errorCode);
+    if (filter.sdkName) add((p) => `lower(t.diagnostics->>'sdkName') = lower(${p})`, filter.sdkName);
+    if (filter.sdkVersionRange != null) {
+      // semver ranges do not exist in SQL: the distinct reported versions are matched here, then filtered by.
+      const range = parseVersionRange(filter.sdkVersionRange);
+      const reported = await this.db.query<{ v: string }>(
+        `SELECT DISTINCT diagnostics->>'sdkVersion' AS v FROM triage.tickets WHERE diagnostics->>'sdkVersion' IS NOT NULL${filter.accountId ? ' AND account_id = $1' : ''}`,
+        filter.accountId ? [filter.accountId] : [],
+      );
+      add((p) => `t.diagnostics->>'sdkVersion' = ANY(${p})`, reported.map((row) => row.v).filter((version) => versionInRange(version, range)));
+    }
+    return { where, withSla };
   }
 
   private slaTable: boolean | null = null;
@@ -301,6 +328,9 @@ export function toTicket(row: Record<string, any>): TicketRow {
     resolution: row.resolution ?? null,
     rootCause: row.root_cause ?? null,
     updatedAt: new Date(row.updated_at ?? row.opened_at),
+    followUpOf: row.follow_up_of ?? null,
+    requester: row.requester ?? null,
+    followers: row.followers ?? [],
     attachments: ((row.attachments ?? []) as Record<string, any>[]).map((a) => ({ ...a, addedAt: new Date(a['addedAt']) }) as TicketRow['attachments'][number]),
   };
 }

@@ -1,4 +1,4 @@
-import { ticketEventInstant, type Actor, type AttachmentAdded, type Channel, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
+import { ticketEventInstant, type Actor, type AttachmentAdded, type Requester, type Channel, type Diagnostics, type Severity, type TicketEvent, type Visibility } from '#contracts';
 import { emptyDiagnostics, mergeDiagnostics, statusAfterReply, type TicketStatus } from './ticket.state.js';
 
 export interface ReplyView {
@@ -40,6 +40,12 @@ export interface TicketView {
   /** When its last event took effect. */
   updatedAt: Date;
   attachments: AttachmentView[];
+  /** The resolved ticket this one follows up (a late customer reply opened it), or null. */
+  followUpOf: string | null;
+  /** Who asked for it (null on tickets opened before it was recorded). */
+  requester: Requester | null;
+  /** E-mail addresses following it (the opening message's Cc). */
+  followers: string[];
   replies: ReplyView[];
 }
 
@@ -70,6 +76,9 @@ export function applyTicketEvent(view: TicketView | null, event: TicketEvent, re
       rootCause: null,
       updatedAt: new Date(d.receivedAt),
       attachments: [],
+      followUpOf: d.followUpOf ?? null,
+      requester: d.requester ?? null,
+      followers: d.followers ?? [],
       replies: [],
     };
   }

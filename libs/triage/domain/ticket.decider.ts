@@ -34,7 +34,7 @@ export type TicketCommand =
   | (Base & { type: 'DisputeSeverity'; reason: string; actorIsAccountTam: boolean })
   | (Base & { type: 'ResolveSeverityDispute'; outcome: 'UPHELD' | 'REJECTED'; reason: string })
   | (Base & { type: 'AssignTicket'; assigneeId: string; assigneeIsStaff: boolean; reason: string; automatic: boolean })
-  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
+  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; followUpTicketId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
   | (Base & { type: 'EscalateTicket'; reason: string })
   | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null; quietPeriodMs: number })
   | (Base & { type: 'ReopenTicket'; reason: string })
@@ -127,6 +127,10 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
         // reopenTicket does (the RESOLUTION clock resumes); after it the reply is kept on the resolved ticket.
         if (isCustomer && state.status === 'RESOLVED' && withinReopenWindow(state, command.now)) {
           return [{ type: 'TicketReopened', data: { ticketId, reason: 'The customer replied', reopenedBy: by, reopenedAt: at } }, reply, ...files];
+        }
+        // After the window the reply stays on the resolved ticket and opens a follow-up linked to it.
+        if (isCustomer && state.status === 'RESOLVED') {
+          return [{ ...reply, data: { ...reply.data, followUpTicketId: command.followUpTicketId } } as TicketEvent, ...files];
         }
         return [reply, ...files];
       }

@@ -11,6 +11,11 @@ export const DisputeStatusEnum = enumOf('OPEN', 'UPHELD', 'REJECTED');
 registerEnumType(DisputeStatusEnum, { name: 'DisputeStatus', description: 'UPHELD: the customer’s claimed severity applies from the ticket’s opening' });
 export const DisputeOutcomeEnum = enumOf('UPHELD', 'REJECTED');
 registerEnumType(DisputeOutcomeEnum, { name: 'DisputeOutcome' });
+export const RequesterKindEnum = enumOf('PORTAL', 'INTEGRATION', 'EMAIL', 'SLACK', 'STAFF', 'SYSTEM');
+registerEnumType(RequesterKindEnum, {
+  name: 'RequesterKind',
+  description: 'PORTAL: a customer’s token; INTEGRATION: an API key; EMAIL: the sender; SLACK: the Slack user; STAFF: staff recording a call; SYSTEM: health checks',
+});
 export const TicketOrderEnum = enumOf('SLA_DUE', 'OPENED_AT');
 registerEnumType(TicketOrderEnum, { name: 'TicketOrder', description: 'SLA_DUE: the support queue, soonest due first' });
 
@@ -80,6 +85,14 @@ export class AttachmentType {
   @Field(() => String, { description: 'path of its download (GET, bearer token)' }) downloadPath!: string;
 }
 
+@ObjectType('Requester', { description: 'Who asked for a ticket, as recorded when it was opened' })
+export class RequesterType {
+  @Field(() => RequesterKindEnum) kind!: string;
+  @Field(() => ID, { description: 'the id they act as: a token’s subject, apikey:<id>, email:<address>, slack:<user>' }) id!: string;
+  @Field(() => String, { nullable: true, description: 'from the token’s name claim, or the e-mail’s From display name' }) name!: string | null;
+  @Field(() => String, { nullable: true, description: 'from the token’s email claim, or the e-mail sender' }) email!: string | null;
+}
+
 @ObjectType('SeverityDispute')
 export class SeverityDisputeType {
   @Field(() => DisputeStatusEnum) status!: string;
@@ -114,6 +127,11 @@ export class TicketType {
   resolution!: string | null;
   @Field(() => String, { nullable: true, description: 'the root cause recorded with the resolution, if any' }) rootCause!: string | null;
   @Field(() => DateTimeScalar, { description: 'when its latest event took effect' }) updatedAt!: Date;
+  @Field(() => RequesterType, { nullable: true, description: 'who asked for it (null on tickets opened before requesters were recorded)' })
+  requester!: RequesterType | null;
+  @Field(() => [String], { description: 'e-mail addresses following it: the opening message’s Cc' }) followers!: string[];
+  /** The ticket it follows up (served by `followUpOf`). */
+  followUpOf!: string | null;
   /** The attachments as recorded; the `attachments` field filters them for the caller. */
   attachmentRows!: AttachmentType[];
   /** Set when the ticket is shown as it stood at some instant (history): its replies then, not now. */
@@ -137,6 +155,11 @@ export class TicketFilterInput {
   @Field(() => DateTimeScalar, { nullable: true, description: 'latest event before this instant' }) updatedBefore?: Date | null;
   @Field(() => String, { nullable: true, description: 'diagnostics.errorCode equals this' }) errorCode?: string | null;
   @Field(() => String, { nullable: true, description: 'diagnostics.sdkName equals this (case-insensitive)' }) sdkName?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'diagnostics.sdkVersion is in this semver range, e.g. ">=4.1.0 <4.3" or "^4.2 || 5.x" (versions read loosely: "v4.1", "4.2.0-beta.1")',
+  })
+  sdkVersionRange?: string | null;
 }
 
 @ObjectType('TicketEdge')
@@ -148,6 +171,39 @@ export class TicketEdgeType {
 @ObjectType('TicketConnection')
 export class TicketConnectionType {
   @Field(() => [TicketEdgeType]) edges!: TicketEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('TextRange', { description: 'a [start, end) span of a text, in UTF-16 code units (JavaScript string offsets)' })
+export class TextRangeType {
+  @Field(() => Int) start!: number;
+  @Field(() => Int) end!: number;
+}
+
+@ObjectType('SearchHighlight', { description: 'where the query matched: a plain-text snippet of one field and the matched spans in it' })
+export class SearchHighlightType {
+  @Field(() => String, {
+    description: 'subject, description, resolution, rootCause, reply, or diagnostics.<field> (errorCode, sdkName, sdkVersion, platform, osVersion, deviceModel, networkType, reproSteps)',
+  })
+  field!: string;
+  @Field(() => ID, { nullable: true, description: 'the reply, when field is reply' }) replyId!: string | null;
+  @Field(() => String, { description: 'at most about 200 characters around the first match; "…" marks a cut' }) snippet!: string;
+  @Field(() => [TextRangeType]) matches!: TextRangeType[];
+}
+
+@ObjectType('TicketSearchEdge')
+export class TicketSearchEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => TicketType) node!: TicketType;
+  @Field(() => Float, { description: 'relevance (higher first): matches in the subject weigh most, then description and diagnostics, resolution, replies' })
+  score!: number;
+  @Field(() => [SearchHighlightType]) highlights!: SearchHighlightType[];
+}
+
+@ObjectType('TicketSearchConnection')
+export class TicketSearchConnectionType {
+  @Field(() => [TicketSearchEdgeType]) edges!: TicketSearchEdgeType[];
   @Field(() => PageInfoType) pageInfo!: PageInfoType;
   @Field(() => Int) totalCount!: number;
 }

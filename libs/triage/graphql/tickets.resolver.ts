@@ -21,7 +21,7 @@ import {
   type SortDirection,
 } from '#platform-kit';
 import { TicketsCommands } from '../application/tickets.commands.js';
-import { TicketsQueries, type PageKey, type ReplyRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
+import { TicketsQueries, type PageKey, type ReplyRow, type TicketRow, type TicketFilterValues, type TicketOrder } from '../application/tickets.queries.js';
 import { toTicketType } from './ticket.mapper.js';
 import {
   AttachmentType,
@@ -233,6 +233,19 @@ export class TicketsResolver {
     return row ? toStaffType(row) : null;
   }
 
+  @ResolveField('followUpOf', () => TicketType, { nullable: true, description: 'the resolved ticket this one follows up: a customer replied to it after the reopen window' })
+  async followUpOfTicket(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<TicketType | null> {
+    if (!ticket.followUpOf) return null;
+    const row = await loaders<string, TicketRow>('ticketById', async (ids) => byKey(ids, await this.queries.ticketsByIds(ids), (t) => t.id)).load(ticket.followUpOf);
+    return row && row.accountId === ticket.accountId ? toTicketType(row) : null;
+  }
+
+  @ResolveField(() => [TicketType], { description: 'tickets opened by customer replies to this one after its reopen window, oldest first' })
+  async followUps(@Parent() ticket: TicketType): Promise<TicketType[]> {
+    const rows = await this.queries.followUps(ticket.id);
+    return rows.filter((row) => row.accountId === ticket.accountId).map(toTicketType);
+  }
+
   @ResolveField(() => [AttachmentType], { description: 'files supplied with the ticket, oldest first; customers see the public ones' })
   attachments(@CurrentPrincipal() principal: Principal, @Parent() ticket: TicketType): AttachmentType[] {
     return ticket.attachmentRows.filter((attachment) => principal.role !== 'CUSTOMER' || attachment.visibility === 'PUBLIC');
@@ -259,19 +272,8 @@ export class TicketsResolver {
 }
 
 /** `tickets` and `Account.tickets`: filters, keyset pages, and a customer pinned to their own account. */
-export async function ticketConnection(
-  queries: TicketsQueries,
-  principal: Principal,
-  filter: TicketFilterInput,
-  orderBy: string,
-  args: PageArgs,
-): Promise<TicketConnectionType> {
-  const window = pageWindow<[string, number, string, string, string]>(args, ['text', 'integer', 'instant-or-infinity', 'instant', 'text']);
-  // A cursor belongs to one ordering; handed to another it would skip or repeat rows.
-  for (const [argument, key] of [['after', window.after], ['before', window.before]] as const) {
-    if (key && key[0] !== orderBy) throw badUserInput(`${argument} is a cursor of another ordering`, argument);
-  }
-  const values: TicketFilterValues = {
+export function filterValues(filter: TicketFilterInput): TicketFilterValues {
+  return {
     accountId: filter.accountId,
     status: filter.status,
     severity: filter.severity,
@@ -285,7 +287,24 @@ export async function ticketConnection(
     updatedBefore: filter.updatedBefore,
     errorCode: filter.errorCode,
     sdkName: filter.sdkName,
+    sdkVersionRange: filter.sdkVersionRange,
   };
+}
+
+export async function ticketConnection(
+  queries: TicketsQueries,
+  principal: Principal,
+  filter: TicketFilterInput,
+  orderBy: string,
+  args: PageArgs,
+): Promise<TicketConnectionType> {
+  const window = pageWindow<[string, number, string, string, string]>(args, ['text', 'integer', 'instant-or-infinity', 'instant', 'text']);
+  // A cursor belongs to one ordering; handed to another it would skip or repeat rows.
+  for (const [argument, key] of [['after', window.after], ['before', window.before]] as const) {
+    if (key && key[0] !== orderBy) throw badUserInput(`${argument} is a cursor of another ordering`, argument);
+  }
+  const values = filterValues(filter);
+
   if (principal.role === 'CUSTOMER') {
     if (values.accountId && values.accountId !== principal.accountId) {
       return { edges: [], pageInfo: connectionPageInfo([], { hasNextPage: false, hasPreviousPage: false }), totalCount: 0 };

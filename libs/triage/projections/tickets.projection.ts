@@ -26,6 +26,9 @@ export const ticketsProjection: Projection = {
     // Added with attachments and search; a database from before gets them empty until `projections rebuild triage.tickets`.
     await sql.query(`ALTER TABLE triage.tickets ADD COLUMN IF NOT EXISTS resolution text, ADD COLUMN IF NOT EXISTS root_cause text,
       ADD COLUMN IF NOT EXISTS updated_at timestamptz, ADD COLUMN IF NOT EXISTS attachments jsonb NOT NULL DEFAULT '[]'`);
+    // Added with follow-ups (issue 16); older rows read null (no follow-up existed before).
+    await sql.query('ALTER TABLE triage.tickets ADD COLUMN IF NOT EXISTS follow_up_of text, ADD COLUMN IF NOT EXISTS requester jsonb, ADD COLUMN IF NOT EXISTS followers jsonb');
+    await sql.query('CREATE INDEX IF NOT EXISTS tickets_by_follow_up_of ON triage.tickets (follow_up_of) WHERE follow_up_of IS NOT NULL');
     await sql.query('CREATE INDEX IF NOT EXISTS tickets_by_account ON triage.tickets (account_id, opened_at, id)');
     await sql.query('CREATE INDEX IF NOT EXISTS tickets_by_opening ON triage.tickets (opened_at, id)');
     await sql.query('CREATE INDEX IF NOT EXISTS tickets_by_assignee ON triage.tickets (assignee_id) WHERE status NOT IN (\'RESOLVED\', \'CLOSED\')');
@@ -104,6 +107,9 @@ function upserted(existing: TicketRow, view: TicketRow): TicketRow {
     claimedSeverity: existing.claimedSeverity,
     externalId: existing.externalId,
     openedAt: existing.openedAt,
+    followUpOf: existing.followUpOf,
+    requester: existing.requester,
+    followers: existing.followers,
   };
 }
 
@@ -115,14 +121,14 @@ async function writeTickets(tx: SqlExecutor, rows: readonly TicketRow[]): Promis
   await tx.query(
     `INSERT INTO triage.tickets (id, account_id, version, channel, subject, description, status, claimed_severity, assessed_severity,
        severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at,
-       resolution, root_cause, updated_at, attachments)
+       resolution, root_cause, updated_at, attachments, follow_up_of, requester, followers)
      SELECT id, account_id, version, channel, subject, description, status, claimed_severity, assessed_severity,
        severity, dispute, assignee_id, diagnostics, escalation_level, external_id, opened_at, resolved_at, closed_at,
-       resolution, root_cause, updated_at, attachments
+       resolution, root_cause, updated_at, attachments, follow_up_of, requester, followers
      FROM jsonb_to_recordset($1::jsonb) AS r(id text, account_id text, version int, channel text, subject text, description text,
        status text, claimed_severity text, assessed_severity text, severity text, dispute jsonb, assignee_id text, diagnostics jsonb,
        escalation_level int, external_id text, opened_at timestamptz, resolved_at timestamptz, closed_at timestamptz,
-       resolution text, root_cause text, updated_at timestamptz, attachments jsonb)
+       resolution text, root_cause text, updated_at timestamptz, attachments jsonb, follow_up_of text, requester jsonb, followers jsonb)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, assessed_severity = EXCLUDED.assessed_severity,
        severity = EXCLUDED.severity, dispute = EXCLUDED.dispute, assignee_id = EXCLUDED.assignee_id, diagnostics = EXCLUDED.diagnostics,
        escalation_level = EXCLUDED.escalation_level, resolved_at = EXCLUDED.resolved_at, closed_at = EXCLUDED.closed_at,
@@ -152,6 +158,9 @@ async function writeTickets(tx: SqlExecutor, rows: readonly TicketRow[]): Promis
           root_cause: r.rootCause,
           updated_at: r.updatedAt,
           attachments: r.attachments,
+          follow_up_of: r.followUpOf,
+          requester: r.requester,
+          followers: r.followers,
         })),
       ),
     ],

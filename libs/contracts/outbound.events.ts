@@ -1,0 +1,100 @@
+import type { Actor } from '#event-store';
+
+// Outbound: webhooks (`webhook-<id>`) and the deliveries made to them (`delivery-<id>`), written by the outbound
+// context. A delivery's stream is the audit record of what was sent, when, and what the receiver answered.
+// schemaVersion 1.
+
+export interface WebhookRegistered {
+  type: 'WebhookRegistered';
+  data: {
+    webhookId: string;
+    url: string;
+    eventTypes: string[];
+    /** Only this account's tickets (and never internal notes); null: every ticket. */
+    accountId: string | null;
+    /**
+     * The signing secret, AES-256-GCM encrypted under the platform's webhook key: HMAC signing needs the secret
+     * itself, so a hash cannot do; a copy of the log without the key does not reveal it.
+     */
+    secretCiphertext: string;
+    /** SHA-256 (hex) of the secret, to tell which one a receiver holds without showing it. */
+    secretFingerprint: string;
+    registeredBy: Actor;
+    registeredAt: string;
+  };
+}
+export interface WebhookDisabled {
+  type: 'WebhookDisabled';
+  data: { webhookId: string; reason: string; disabledBy: Actor; disabledAt: string };
+}
+export type WebhookEvent = WebhookRegistered | WebhookDisabled;
+
+/** What a receiver gets: the body of the POST (JSON). */
+export interface WebhookPayload {
+  /** The log event's id (also the `Ledgerdesk-Event-Id` header). */
+  id: string;
+  type: string;
+  occurredAt: string;
+  ticketId: string;
+  accountId: string;
+  data: unknown;
+}
+
+export interface DeliveryRequested {
+  type: 'DeliveryRequested';
+  data: {
+    deliveryId: string;
+    webhookId: string;
+    /** Derived from the source event id and the webhook: the same for every attempt, so receivers can drop repeats. */
+    idempotencyKey: string;
+    url: string;
+    ticketId: string;
+    accountId: string;
+    sourceEventId: string;
+    sourceEventType: string;
+    payload: WebhookPayload;
+    requestedAt: string;
+  };
+}
+export interface DeliveryAttempted {
+  type: 'DeliveryAttempted';
+  /** Recorded before the request leaves: a crash during it shows as an attempt without an outcome. */
+  data: { deliveryId: string; attempt: number; attemptedAt: string };
+}
+export interface DeliverySucceeded {
+  type: 'DeliverySucceeded';
+  data: { deliveryId: string; attempt: number; responseStatus: number; responseBody: string; durationMs: number; succeededAt: string };
+}
+export interface DeliveryFailed {
+  type: 'DeliveryFailed';
+  data: {
+    deliveryId: string;
+    attempt: number;
+    /** The receiver's HTTP status; null when no answer came (refused, unreachable, timed out). */
+    responseStatus: number | null;
+    responseBody: string | null;
+    error: string;
+    durationMs: number;
+    failedAt: string;
+    /** When the next attempt is due; null when this was the last one (a DeliveryAbandoned follows). */
+    nextAttemptAt: string | null;
+  };
+}
+export interface DeliveryAbandoned {
+  type: 'DeliveryAbandoned';
+  data: { deliveryId: string; attempts: number; lastError: string; abandonedAt: string };
+}
+export type DeliveryEvent = DeliveryRequested | DeliveryAttempted | DeliverySucceeded | DeliveryFailed | DeliveryAbandoned;
+
+export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
+  'DeliveryRequested',
+  'DeliveryAttempted',
+  'DeliverySucceeded',
+  'DeliveryFailed',
+  'DeliveryAbandoned',
+];
+
+export const outboundStreams = {
+  webhook: (webhookId: string) => `webhook-${webhookId}`,
+  delivery: (deliveryId: string) => `delivery-${deliveryId}`,
+} as const;

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { outboundStreams, streams } from '#contracts';
+import { CLOCK, executeCommand, PlatformRuntime, type Clock, type Principal } from '#platform-kit';
+import { webhookDecider } from '../domain/webhook.decider.js';
+import { newWebhookSecret, secretFingerprint } from './secret-box.js';
+import { OUTBOUND_SETTINGS, type OutboundSettings } from './outbound.settings.js';
+
+/** Registering and disabling webhooks (ADMIN). */
+@Injectable()
+export class WebhooksCommands {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OUTBOUND_SETTINGS) private readonly settings: OutboundSettings,
+  ) {}
+
+  /** Registers a hook and answers its signing secret once (the log keeps it sealed, see secret-box.ts). */
+  async register(principal: Principal, input: { url: string; eventTypes: string[]; accountId: string | null }): Promise<{ webhookId: string; secret: string }> {
+    const webhookId = randomUUID();
+    const secret = newWebhookSecret();
+    const actor = { id: principal.id, role: principal.role };
+    const now = this.clock.now();
+    const accountExists = input.accountId ? (await this.runtime.store.readStream(streams.account(input.accountId), { maxCount: 1 })).length > 0 : false;
+    const result = await executeCommand(
+      this.runtime.store,
+      outboundStreams.webhook(webhookId),
+      webhookDecider,
+      {
+        type: 'RegisterWebhook',
+        webhookId,
+        url: input.url,
+        eventTypes: input.eventTypes,
+        accountId: input.accountId,
+        accountExists,
+        allowLocalhost: this.settings.allowLocalhost,
+        secretCiphertext: this.settings.box.seal(secret),
+        secretFingerprint: secretFingerprint(secret),
+        actor,
+        now,
+      },
+      { actor, now },
+    );
+    await this.runtime.settled(result);
+    return { webhookId, secret };
+  }
+
+  async disable(principal: Principal, webhookId: string, reason: string): Promise<void> {
+    const actor = { id: principal.id, role: principal.role };
+    const now = this.clock.now();
+    const result = await executeCommand(this.runtime.store, outboundStreams.webhook(webhookId), webhookDecider, { type: 'DisableWebhook', webhookId, reason, actor, now }, { actor, now });
+    await this.runtime.settled(result);
+  }
+}

@@ -1,0 +1,112 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { badUserInput, notFound } from '#contracts';
+import { checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Roles, type Principal } from '#platform-kit';
+import { OutboundQueries, type DeliveryRow, type WebhookRow } from '../application/outbound.queries.js';
+import { WebhooksCommands } from '../application/webhooks.commands.js';
+import { DeliveryConnectionType, DeliveryType, RegisteredWebhookType, RegisterWebhookInput, WebhookType } from './outbound.types.js';
+
+@Resolver(() => WebhookType)
+export class OutboundResolver {
+  constructor(
+    @Inject(WebhooksCommands) private readonly commands: WebhooksCommands,
+    @Inject(OutboundQueries) private readonly queries: OutboundQueries,
+  ) {}
+
+  @Roles('ADMIN')
+  @Mutation(() => RegisteredWebhookType, { description: 'Admins: a receiver of ticket events (signed JSON POSTs); its secret is shown once' })
+  async registerWebhook(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { type: () => RegisterWebhookInput }) input: RegisterWebhookInput,
+  ): Promise<RegisteredWebhookType> {
+    const { webhookId, secret } = await this.commands.register(principal, { url: input.url, eventTypes: input.eventTypes, accountId: input.accountId ?? null });
+    return { secret, webhook: toWebhookType(await this.mustFind(webhookId)) };
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => WebhookType, { description: 'Admins: stop delivering to a webhook; deliveries not done yet are abandoned when their turn comes' })
+  async disableWebhook(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason', { type: () => String, description: 'why (recorded)' }) reason: string,
+  ): Promise<WebhookType> {
+    await this.commands.disable(principal, id, reason);
+    return toWebhookType(await this.mustFind(id));
+  }
+
+  @Roles('ADMIN', 'AUDITOR')
+  @Query(() => [WebhookType], { description: 'Admins and auditors: every webhook, disabled ones included, oldest first' })
+  async webhooks(): Promise<WebhookType[]> {
+    return (await this.queries.webhooks()).map(toWebhookType);
+  }
+
+  @Roles('ADMIN', 'AUDITOR')
+  @Query(() => DeliveryConnectionType, { description: "Admins and auditors: a webhook's deliveries, in the order they were requested" })
+  async webhookDeliveries(
+    @Args('webhookId', { type: () => ID }) webhookId: string,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'page size, 1-200' }) first: number,
+    @Args('after', { type: () => String, nullable: true, description: 'the endCursor of the previous page' }) after: string | null,
+  ): Promise<DeliveryConnectionType> {
+    await this.mustFind(webhookId);
+    const cursor = decodeCursor(after, ['text']) as [string] | null;
+    if (cursor && !/^\d{1,18}$/.test(cursor[0])) throw badUserInput('after is not a cursor this query handed out', 'after');
+    const page = await this.queries.deliveriesOfWebhook(webhookId, checkPageSize(first), cursor?.[0] ?? null);
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.seq]), node: toDeliveryType(row) }));
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
+  }
+
+  @Roles('ADMIN', 'ENGINEER', 'TAM', 'AUDITOR')
+  @Query(() => [DeliveryType], { description: "Staff: what was sent out about a ticket (webhooks), each delivery's attempts and answers" })
+  async deliveries(@Args('ticketId', { type: () => ID }) ticketId: string): Promise<DeliveryType[]> {
+    return (await this.queries.deliveriesOfTicket(ticketId)).map(toDeliveryType);
+  }
+
+  private async mustFind(id: string): Promise<WebhookRow> {
+    const row = await this.queries.webhook(id);
+    if (!row) throw notFound('Webhook');
+    return row;
+  }
+}
+
+function toWebhookType(row: WebhookRow): WebhookType {
+  return {
+    id: row.id,
+    url: row.url,
+    eventTypes: row.eventTypes,
+    accountId: row.accountId,
+    secretFingerprint: row.secretFingerprint,
+    registeredBy: row.registeredBy,
+    registeredAt: row.registeredAt,
+    active: row.disabledAt === null,
+    disabledAt: row.disabledAt,
+    disabledReason: row.disabledReason,
+  };
+}
+
+export function toDeliveryType(row: DeliveryRow): DeliveryType {
+  return {
+    id: row.id,
+    webhookId: row.webhookId,
+    ticketId: row.ticketId,
+    eventId: row.sourceEventId,
+    eventType: row.sourceEventType,
+    idempotencyKey: row.idempotencyKey,
+    url: row.url,
+    status: row.status,
+    attempts: row.attempts,
+    requestedAt: row.requestedAt,
+    lastAttemptAt: row.lastAttemptAt,
+    nextAttemptAt: row.nextAttemptAt,
+    lastResponseStatus: row.lastResponseStatus,
+    lastError: row.lastError,
+    finishedAt: row.finishedAt,
+    attemptLog: row.attemptLog.map((entry) => ({
+      attempt: entry.attempt,
+      attemptedAt: new Date(entry.attemptedAt),
+      outcome: entry.outcome ?? null,
+      responseStatus: entry.responseStatus ?? null,
+      error: entry.error ?? null,
+      durationMs: entry.durationMs ?? null,
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { CLOCK, CONFIG, PlatformRuntime, type Clock } from '#platform-kit';
+import { DeliveryDispatcher } from './application/delivery-dispatcher.js';
+import { DeliverySender } from './application/delivery-sender.js';
+import { OutboundQueries } from './application/outbound.queries.js';
+import { OUTBOUND_SETTINGS, outboundSettings } from './application/outbound.settings.js';
+import { outboxReactor } from './application/outbox.reactor.js';
+import { WebhooksCommands } from './application/webhooks.commands.js';
+import { OutboundResolver } from './graphql/outbound.resolver.js';
+import { TicketHistoryDeliveriesResolver } from './graphql/ticket-history-deliveries.resolver.js';
+import { DELIVERY_RETRY_TIMER, deliveriesProjection } from './projections/deliveries.projection.js';
+import { outboundDirectoryProjection } from './projections/outbound-directory.projection.js';
+
+/**
+ * Outbound: what leaves the platform, delivered from the log — webhooks today. The outbox reactor turns ticket
+ * events into deliveries (each its own stream), the dispatcher makes their first attempts, the platform's
+ * timers their retries.
+ */
+@Module({
+  providers: [{ provide: OUTBOUND_SETTINGS, useFactory: outboundSettings, inject: [CONFIG] }, OutboundQueries, WebhooksCommands, DeliverySender, DeliveryDispatcher, OutboundResolver, TicketHistoryDeliveriesResolver],
+  exports: [OutboundQueries],
+})
+export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OutboundQueries) private readonly queries: OutboundQueries,
+    @Inject(DeliverySender) private readonly sender: DeliverySender,
+    @Inject(DeliveryDispatcher) private readonly dispatcher: DeliveryDispatcher,
+  ) {}
+
+  onModuleInit(): void {
+    this.runtime.registerProjection(outboundDirectoryProjection);
+    this.runtime.registerProjection(deliveriesProjection);
+    this.runtime.registerReactor(outboxReactor(this.runtime, this.clock, this.queries, (position) => this.dispatcher.kick(position)));
+    this.runtime.registerTimer(DELIVERY_RETRY_TIMER, async (timer) => {
+      const appended = await this.sender.attempt(String(timer.payload.deliveryId));
+      // A finished delivery lets the next one of its ticket go.
+      if (appended) this.dispatcher.kick(appended.position);
+      return appended;
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.dispatcher.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.dispatcher.stop();
+  }
+}

@@ -1,0 +1,105 @@
+import { DELIVERY_EVENT_TYPES, type DeliveryEvent } from '#contracts';
+import type { RecordedEvent, SqlExecutor } from '#event-store';
+import type { Projection } from '#projections';
+import { cancelTimer, scheduleTimer } from '#platform-kit';
+
+export const OUTBOUND_DELIVERIES = 'outbound.deliveries';
+export const DELIVERY_RETRY_TIMER = 'outbound.delivery-retry';
+export const retryTimerId = (deliveryId: string) => `outbound-retry:${deliveryId}`;
+
+/**
+ * Every delivery's state, in the order they were requested (`seq`: a delivery waits until the earlier ones
+ * of its webhook and ticket are done, so a receiver gets a ticket's events in order), its attempts, and the
+ * retry timer of a failed one.
+ */
+export const deliveriesProjection: Projection = {
+  name: OUTBOUND_DELIVERIES,
+  eventTypes: DELIVERY_EVENT_TYPES,
+
+  async setup(sql) {
+    await sql.query('CREATE SCHEMA IF NOT EXISTS outbound');
+    await sql.query(`CREATE TABLE IF NOT EXISTS outbound.deliveries (
+      id text PRIMARY KEY, seq bigserial NOT NULL, webhook_id text NOT NULL, ticket_id text NOT NULL, account_id text NOT NULL,
+      source_event_id text NOT NULL, source_event_type text NOT NULL, idempotency_key text NOT NULL, url text NOT NULL,
+      status text NOT NULL, attempts integer NOT NULL DEFAULT 0, requested_at timestamptz NOT NULL,
+      last_attempt_at timestamptz, next_attempt_at timestamptz, last_response_status integer, last_error text,
+      finished_at timestamptz, attempt_log jsonb NOT NULL DEFAULT '[]')`);
+    await sql.query('CREATE INDEX IF NOT EXISTS deliveries_queue ON outbound.deliveries (webhook_id, ticket_id, seq)');
+    await sql.query('CREATE INDEX IF NOT EXISTS deliveries_ticket ON outbound.deliveries (ticket_id, seq)');
+    await sql.query(`CREATE INDEX IF NOT EXISTS deliveries_open ON outbound.deliveries (seq) WHERE status IN ('PENDING', 'ATTEMPTING')`);
+  },
+
+  async reset(tx) {
+    await tx.query('DELETE FROM outbound.deliveries');
+  },
+
+  async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
+    for (const recorded of events) {
+      const event = recorded as unknown as DeliveryEvent;
+      switch (event.type) {
+        case 'DeliveryRequested': {
+          const d = event.data;
+          await tx.query(
+            `INSERT INTO outbound.deliveries (id, webhook_id, ticket_id, account_id, source_event_id, source_event_type, idempotency_key, url, status, requested_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9) ON CONFLICT (id) DO NOTHING`,
+            [d.deliveryId, d.webhookId, d.ticketId, d.accountId, d.sourceEventId, d.sourceEventType, d.idempotencyKey, d.url, d.requestedAt],
+          );
+          break;
+        }
+        case 'DeliveryAttempted':
+          await tx.query(
+            `UPDATE outbound.deliveries SET status = 'ATTEMPTING', attempts = $2, last_attempt_at = $3, next_attempt_at = NULL,
+             attempt_log = attempt_log || $4::jsonb WHERE id = $1 AND attempts < $2`,
+            [event.data.deliveryId, event.data.attempt, event.data.attemptedAt, JSON.stringify([{ attempt: event.data.attempt, attemptedAt: event.data.attemptedAt, outcome: null }])],
+          );
+          break;
+        case 'DeliverySucceeded':
+          await recordOutcome(tx, event.data.deliveryId, event.data.attempt, { outcome: 'SUCCEEDED', responseStatus: event.data.responseStatus, error: null, durationMs: event.data.durationMs });
+          await tx.query(`UPDATE outbound.deliveries SET status = 'SUCCEEDED', last_response_status = $2, last_error = NULL, finished_at = $3 WHERE id = $1`, [
+            event.data.deliveryId,
+            event.data.responseStatus,
+            event.data.succeededAt,
+          ]);
+          await cancelTimer(tx, retryTimerId(event.data.deliveryId));
+          break;
+        case 'DeliveryFailed': {
+          const d = event.data;
+          await recordOutcome(tx, d.deliveryId, d.attempt, { outcome: 'FAILED', responseStatus: d.responseStatus, error: d.error, durationMs: d.durationMs });
+          await tx.query(`UPDATE outbound.deliveries SET status = 'RETRYING', last_response_status = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`, [
+            d.deliveryId,
+            d.responseStatus,
+            d.error,
+            d.nextAttemptAt,
+          ]);
+          if (d.nextAttemptAt) {
+            await scheduleTimer(tx, { id: retryTimerId(d.deliveryId), kind: DELIVERY_RETRY_TIMER, dueAt: new Date(d.nextAttemptAt), payload: { deliveryId: d.deliveryId } });
+          }
+          break;
+        }
+        case 'DeliveryAbandoned':
+          await tx.query(`UPDATE outbound.deliveries SET status = 'ABANDONED', last_error = $2, next_attempt_at = NULL, finished_at = $3 WHERE id = $1`, [
+            event.data.deliveryId,
+            event.data.lastError,
+            event.data.abandonedAt,
+          ]);
+          await cancelTimer(tx, retryTimerId(event.data.deliveryId));
+          break;
+        default: {
+          const unknown: never = event;
+          throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
+        }
+      }
+    }
+  },
+};
+
+/** The outcome goes onto its attempt's entry of the log (idempotent: replaying it writes the same). */
+async function recordOutcome(tx: SqlExecutor, deliveryId: string, attempt: number, outcome: Record<string, unknown>): Promise<void> {
+  await tx.query(
+    `UPDATE outbound.deliveries SET attempt_log = (
+       SELECT coalesce(jsonb_agg(CASE WHEN (entry->>'attempt')::int = $2 THEN entry || $3::jsonb ELSE entry END ORDER BY ordinality), '[]'::jsonb)
+       FROM jsonb_array_elements(attempt_log) WITH ORDINALITY AS entries(entry, ordinality))
+     WHERE id = $1`,
+    [deliveryId, attempt, JSON.stringify(outcome)],
+  );
+}

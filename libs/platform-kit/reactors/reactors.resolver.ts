@@ -1,0 +1,127 @@
+import { Inject } from '@nestjs/common';
+import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { badUserInput, notFound } from '#contracts';
+import { comparePositions, formatPosition, parsePosition } from '#event-store';
+import { ParkedEventNotFound, type ParkedEvent } from '#projections';
+import { Roles } from '../auth/roles.decorator.js';
+import { checkPageSize, decodeCursor, encodeCursor, PageInfoType, pageInfoOf } from '../graphql/pagination.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { PlatformRuntime } from '../runtime.js';
+
+@ObjectType('Reactor', { description: 'A reaction of a context to events of the log, run by this process (ADMIN only)' })
+export class ReactorType {
+  @Field(() => String, { description: 'Its checkpoint key, `<context>.<reaction>`' }) name!: string;
+  @Field(() => String, { nullable: true, description: 'Its committed log position ("commit/prepare"); null before its first' })
+  checkpoint!: string | null;
+  @Field(() => Int, { description: 'Events it handles recorded after its checkpoint (counted up to 10,000)' }) eventsBehind!: number;
+  @Field(() => Float, { description: 'Age of the oldest of them on the platform clock, 0 when caught up' }) secondsBehind!: number;
+  @Field(() => Int, { description: 'Events it gave up on after its retries, waiting for retryParkedEvent' }) parkedCount!: number;
+  @Field(() => String, { nullable: true, description: 'Its last failure in this process, null once an event has gone through since' })
+  lastError!: string | null;
+}
+
+@ObjectType('ParkedEvent', { description: 'An event a reactor gave up on after its retries, kept with its error' })
+export class ParkedEventType {
+  @Field(() => String) reactor!: string;
+  @Field(() => ID) eventId!: string;
+  @Field(() => String) type!: string;
+  @Field(() => String) stream!: string;
+  @Field(() => String, { description: 'Its log position ("commit/prepare")' }) position!: string;
+  @Field(() => String, { description: 'The last attempt’s error' }) error!: string;
+  @Field(() => Int, { description: 'Attempts so far, retries included' }) attempts!: number;
+  @Field(() => DateTimeScalar, { description: 'When it was (last) parked' }) parkedAt!: Date;
+}
+
+@ObjectType('ParkedEventEdge')
+export class ParkedEventEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => ParkedEventType) node!: ParkedEventType;
+}
+
+@ObjectType('ParkedEventConnection')
+export class ParkedEventConnectionType {
+  @Field(() => [ParkedEventEdgeType]) edges!: ParkedEventEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('RetryParkedEventPayload')
+export class RetryParkedEventPayloadType {
+  @Field(() => String) reactor!: string;
+  @Field(() => ID) eventId!: string;
+  @Field(() => Boolean, { description: 'The reaction went through: its effect is recorded and the event is no longer parked' })
+  recorded!: boolean;
+  @Field(() => String, { nullable: true, description: 'Why it failed again (it stays parked, one more attempt counted)' })
+  error!: string | null;
+  @Field(() => ParkedEventType, { nullable: true, description: 'The event as parked now; null once recorded' })
+  parkedEvent!: ParkedEventType | null;
+}
+
+function toParkedEventType(event: ParkedEvent): ParkedEventType {
+  return { ...event, position: formatPosition(event.position) };
+}
+
+/** ADMIN's view of this process's reactors: lag, parked events, and retrying one after its cause is fixed. */
+@Resolver()
+export class ReactorsResolver {
+  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+
+  @Roles('ADMIN')
+  @Query(() => [ReactorType], { description: 'The reactors this process runs, with their lag and parked count' })
+  async reactors(): Promise<ReactorType[]> {
+    const statuses = await this.runtime.reactorRunner.status();
+    return statuses.map(({ parked, ...status }) => ({ ...status, parkedCount: parked }));
+  }
+
+  @Roles('ADMIN')
+  @Query(() => ParkedEventConnectionType, { description: 'Events parked by this process’s reactors (or the one named), in log order' })
+  async parkedEvents(
+    @Args('reactor', { type: () => String, nullable: true }) reactor: string | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<ParkedEventConnectionType> {
+    const size = checkPageSize(first);
+    const cursor = decodeCursor(after, ['text', 'text']) as [string, string] | null;
+    const from = cursor ? { position: positionOf(cursor[0]), reactor: cursor[1] } : null;
+    const runner = this.runtime.reactorRunner;
+    if (reactor !== null && reactor !== undefined && !runner.has(reactor)) throw notFound('Reactor');
+    // Parked events are the exceptions of a healthy system: few enough to be listed whole and sliced here.
+    const all = (await runner.parked()).filter((event) => !reactor || event.reactor === reactor);
+    const rest = from
+      ? all.filter((event) => {
+          const order = comparePositions(event.position, from.position);
+          return order > 0 || (order === 0 && event.reactor > from.reactor);
+        })
+      : all;
+    const edges = rest.slice(0, size).map((event) => ({ cursor: encodeCursor([formatPosition(event.position), event.reactor]), node: toParkedEventType(event) }));
+    return { edges, pageInfo: pageInfoOf(edges, rest.length > size, after), totalCount: all.length };
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => RetryParkedEventPayloadType, {
+    description: 'Runs a parked event’s reaction once more (after its cause is fixed); NOT_FOUND unless that reactor runs here and has it parked',
+  })
+  async retryParkedEvent(
+    @Args('reactor', { type: () => String }) reactor: string,
+    @Args('eventId', { type: () => ID }) eventId: string,
+  ): Promise<RetryParkedEventPayloadType> {
+    const runner = this.runtime.reactorRunner;
+    let error: string | null;
+    try {
+      error = await runner.retryParked(reactor, eventId);
+    } catch (failure) {
+      if (failure instanceof ParkedEventNotFound) throw notFound('Parked event');
+      throw failure;
+    }
+    const [parked] = error === null ? [] : (await runner.parked(eventId)).filter((event) => event.reactor === reactor);
+    return { reactor, eventId, recorded: error === null, error, parkedEvent: parked ? toParkedEventType(parked) : null };
+  }
+}
+
+function positionOf(text: string) {
+  try {
+    return parsePosition(text);
+  } catch {
+    throw badUserInput('after is not a cursor this query handed out', 'after');
+  }
+}

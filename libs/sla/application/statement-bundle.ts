@@ -1,0 +1,102 @@
+import {
+  claimStream,
+  slaStream,
+  statementStream,
+  streams as accountStreams,
+  ticketStream,
+  type StatementFigures,
+} from '#contracts';
+import { formatPosition, type EventStore, type RecordedEvent } from '#event-store';
+
+/** A recorded event as a bundle carries it: everything its hash covers, plus its place in the log. */
+export interface BundledStreamEvent {
+  id: string;
+  stream: string;
+  revision: number;
+  position: string;
+  type: string;
+  data: unknown;
+  metadata: RecordedEvent['metadata'];
+  recordedAt: string;
+  hash: string;
+  previousHash: string | null;
+}
+
+/**
+ * The evidence bundle of a monthly SLA statement: the statement's figures as served, and every stream they
+ * follow from — the account's (its zone) and contracts', each ticket with a clock due or a first resolution in the
+ * month (ticket and SLA streams), their claims, and the statement's own stream once issued. The verifier checks the
+ * hash chains and re-derives the figures from the events with the same pure code (libs/sla/domain/statement-figures.ts).
+ * A kind of its own beside the ticket bundle (libs/audit/application/evidence-bundle.ts); checked by libs/audit/application/statement-bundle.ts, which it does not change.
+ */
+export const STATEMENT_BUNDLE_FORMAT = 'ledgerdesk-statement-bundle/1';
+
+export interface StatementBundle {
+  format: typeof STATEMENT_BUNDLE_FORMAT;
+  accountId: string;
+  month: string;
+  asOf: string;
+  status: 'DRAFT' | 'ISSUED';
+  figures: StatementFigures;
+  ticketIds: string[];
+  claimIds: string[];
+  streams: Record<string, BundledStreamEvent[]>;
+}
+
+const bundled = (event: RecordedEvent): BundledStreamEvent => ({
+  id: event.id,
+  stream: event.stream,
+  revision: event.revision,
+  position: formatPosition(event.position),
+  type: event.type,
+  data: event.data,
+  metadata: event.metadata,
+  recordedAt: event.recordedAt,
+  hash: event.hash,
+  previousHash: event.previousHash,
+});
+
+/**
+ * For a customer an internal note keeps its instant and who wrote it (a ticket's latest instant counts in its
+ * figures) but not its text; its hash then cannot be recomputed and the chain is checked by links only.
+ */
+function redacted(event: BundledStreamEvent): BundledStreamEvent {
+  const data = event.data as { visibility?: string; body?: string };
+  if (event.type === 'ReplyAdded' && data.visibility === 'INTERNAL') return { ...event, data: { ...data, body: '', redacted: true } };
+  if (event.type === 'AttachmentAdded' && data.visibility === 'INTERNAL') {
+    const { ticketId, id, addedAt, visibility } = event.data as Record<string, unknown>;
+    return { ...event, data: { ticketId, id, addedAt, visibility, redacted: true } };
+  }
+  return event;
+}
+
+export async function exportStatementBundle(
+  store: EventStore,
+  input: { accountId: string; month: string; status: 'DRAFT' | 'ISSUED'; figures: StatementFigures; ticketIds: string[]; claimIds: string[]; asOf: Date; forCustomer: boolean },
+): Promise<StatementBundle> {
+  const streams: Record<string, BundledStreamEvent[]> = {};
+  const add = async (name: string, customerView = false) => {
+    const events = (await store.readStream(name)).map(bundled);
+    if (events.length) streams[name] = customerView && input.forCustomer ? events.map(redacted) : events;
+  };
+  await add(accountStreams.account(input.accountId));
+  await add(accountStreams.contract(input.accountId));
+  for (const ticketId of input.ticketIds) {
+    await add(ticketStream(ticketId), true);
+    await add(slaStream(ticketId));
+  }
+  for (const claimId of input.claimIds) await add(claimStream(claimId));
+  await add(statementStream(input.accountId, input.month));
+  return {
+    format: STATEMENT_BUNDLE_FORMAT,
+    accountId: input.accountId,
+    month: input.month,
+    asOf: input.asOf.toISOString(),
+    status: input.status,
+    figures: input.figures,
+    ticketIds: input.ticketIds,
+    claimIds: input.claimIds,
+    streams,
+  };
+}
+

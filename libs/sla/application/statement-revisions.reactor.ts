@@ -1,0 +1,40 @@
+import { TICKET_EVENT_TYPES } from '#contracts';
+import type { RecordedEvent, SqlClient } from '#event-store';
+import type { Reactor } from '#projections';
+import type { PlatformRuntime } from '#platform-kit';
+import type { SlaStatements } from './sla-statements.js';
+
+export const STATEMENT_REVISIONS_REACTOR = 'sla.statement-revisions';
+const WAIT_MS = 30_000;
+
+/**
+ * After issue, every fact that can change a statement's figures (a ticket event, an SLA fact, a claim filed or
+ * decided) makes SLA recompute the account's issued statements once the report and claims read models include
+ * it, and record `SlaStatementRevised` where the figures differ. Event ids derive from the statement and the
+ * cause, so a redelivery records nothing. Accounts without an issued statement cost one indexed lookup.
+ */
+export function statementRevisionsReactor(runtime: PlatformRuntime, db: SqlClient, statements: SlaStatements): Reactor {
+  return {
+    name: STATEMENT_REVISIONS_REACTOR,
+    eventTypes: [...TICKET_EVENT_TYPES, 'SlaPolicyPinned', 'SlaWarningReached', 'SlaClockBreached', 'BreachClaimFiled', 'BreachClaimDecided'],
+    async react(event: RecordedEvent) {
+      const [any] = await db.query<{ one: number }>('SELECT 1 AS one FROM sla.statements LIMIT 1');
+      if (!any) return;
+      const signal = AbortSignal.timeout(WAIT_MS);
+      for (const name of ['sla.reports', 'sla.claims', 'sla.statements']) {
+        if (!(await runtime.reached(name, event.position, signal))) throw new Error(`${name} did not reach ${event.id} within ${WAIT_MS} ms`);
+      }
+      const data = event.data as { accountId?: string; ticketId?: string };
+      let accountId = data.accountId ?? null;
+      if (!accountId && data.ticketId) {
+        [{ account_id: accountId } = { account_id: null }] = await db.query<{ account_id: string | null }>('SELECT account_id FROM sla.report_sources WHERE ticket_id = $1', [data.ticketId]);
+      }
+      if (!accountId) return;
+      const issued = await db.query<{ month: string; time_zone: string }>(
+        'SELECT s.month, a.time_zone FROM sla.statements s JOIN sla.accounts a ON a.id = s.account_id WHERE s.account_id = $1 ORDER BY s.month',
+        [accountId],
+      );
+      for (const { month, time_zone } of issued) await statements.revise(accountId, month, time_zone, { id: event.id, type: event.type });
+    },
+  };
+}

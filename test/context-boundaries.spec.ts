@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// No bounded context's module imports another's (issue 11): reactions go through reactors on the log
+// (docs/reactors.md). This reads the imports of every file under libs/<context> and fails on a crossing that
+// is not listed below with its reason — a new one must be argued here, or removed.
+
+const LIBS = resolve(import.meta.dirname, '../libs');
+/** Shared libraries every context may use: no context's state or decisions live in them. */
+const SHARED = new Set(['contracts', 'platform-kit', 'projections', 'event-store', 'calendar']);
+
+const FEDERATION = 'GraphQL only: a field of another context’s entity (or the entity’s type) resolved here; goes when the subgraphs extend entities by key (federation, not built)';
+const UPLOADS = 'attachments is the upload store (POST /attachments) that intake and triage attach files from; a storage service, not a decision of another context';
+
+/** from → to → the names it may import, and why. */
+const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }>> = {
+  intake: {
+    triage: {
+      names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'OpenTicketInput', 'foldTicketView'],
+      reason: `${FEDERATION}. Also: a channel reply is triage's command (AddChannelReply, docs/reactors.md), so the module runs with intake, and the channel finds the ticket a message belongs to in triage's read model`,
+    },
+    attachments: { names: ['AttachmentsModule', 'Uploads', 'uploadContentType', 'uploadFileName'], reason: UPLOADS },
+  },
+  triage: {
+    accounts: { names: ['AccountsModule', 'AccountsQueries', 'AccountType', 'StaffMemberType', 'toAccountType', 'toStaffType', 'AccountRow', 'StaffRow'], reason: FEDERATION },
+    attachments: { names: ['AttachmentsModule', 'Uploads'], reason: UPLOADS },
+  },
+  sla: {
+    triage: { names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType'], reason: FEDERATION },
+    accounts: { names: ['AccountType', 'MoneyType'], reason: FEDERATION },
+  },
+  'health-checks': {
+    accounts: {
+      names: ['AccountsModule', 'AccountsQueries', 'AccountType', 'StaffMemberType', 'toAccountType', 'toStaffType', 'AccountRow', 'StaffRow'],
+      reason: `${FEDERATION}. Also: scheduling reads the account (TAM, time zone, contract) from the accounts read model instead of a copy of its own`,
+    },
+    triage: { names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'TicketRow'], reason: FEDERATION },
+    sla: { names: ['SlaModule', 'AccountHealthType'], reason: `${FEDERATION} (AccountHealth.nextCheckIn, NextCheckInModule)` },
+  },
+  audit: {
+    triage: { names: ['applyTicketEvent', 'TicketType', 'toTicketType', 'TicketView'], reason: `audit replays a ticket's history with triage's pure fold; ${FEDERATION}` },
+    sla: { names: ['policyOf', 'slaStatus', 'SlaStatusType', 'toSlaStatusType'], reason: `audit recomputes the SLA at any instant with SLA's pure engine (evidence bundles, history); ${FEDERATION}` },
+  },
+};
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesUnder(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+interface Crossing {
+  from: string;
+  to: string;
+  file: string;
+  names: string[];
+}
+
+/** Every import of a file that reaches another lib: `#lib` or a relative path into libs/<lib>. */
+function crossings(context: string): Crossing[] {
+  const found: Crossing[] = [];
+  for (const file of filesUnder(join(LIBS, context))) {
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/(?:import|export)\s+(type\s+)?(?:\{([^}]*)\}|\*\s+as\s+\w+|\w+)?\s*(?:,\s*\{([^}]*)\})?\s*from\s+'([^']+)'/g)) {
+      const specifier = match[4]!;
+      let to: string | null = null;
+      if (specifier.startsWith('#')) to = specifier.slice(1).split('/')[0]!;
+      else if (specifier.startsWith('.')) {
+        const target = relative(LIBS, resolve(file, '..', specifier));
+        if (!target.startsWith('..')) to = target.split('/')[0]!;
+      }
+      if (!to || to === context || SHARED.has(to)) continue;
+      const names = `${match[2] ?? ''},${match[3] ?? ''}`
+        .split(',')
+        .map((name) => name.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!)
+        .filter(Boolean);
+      found.push({ from: context, to, file: relative(LIBS, file), names: names.length > 0 ? names : ['*'] });
+    }
+  }
+  return found;
+}
+
+const CONTEXTS = readdirSync(LIBS).filter((name) => statSync(join(LIBS, name)).isDirectory() && !SHARED.has(name));
+
+describe('context boundaries', () => {
+  it('finds the contexts and reads their imports', () => {
+    expect(CONTEXTS).toEqual(expect.arrayContaining(['accounts', 'intake', 'triage', 'sla', 'health-checks']));
+    expect(crossings('intake').length).toBeGreaterThan(0); // the reader sees imports at all
+  });
+
+  it.each(CONTEXTS)('%s imports no other context’s module beyond the crossings listed with their reason', (context) => {
+    const unlisted = crossings(context).flatMap((crossing) => {
+      const allowed = ALLOWED[crossing.from]?.[crossing.to];
+      const names = crossing.names.filter((name) => !allowed?.names.includes(name));
+      return names.length > 0 ? [`${crossing.file} imports ${names.join(', ')} from ${crossing.to}`] : [];
+    });
+    expect(unlisted).toEqual([]);
+  });
+
+  it('lists no crossing that is no longer made (the list stays the truth)', () => {
+    const used = new Set(CONTEXTS.flatMap((context) => crossings(context).flatMap((crossing) => crossing.names.map((name) => `${crossing.from}>${crossing.to}>${name}`))));
+    const stale = Object.entries(ALLOWED).flatMap(([from, targets]) =>
+      Object.entries(targets).flatMap(([to, { names }]) => names.filter((name) => !used.has(`${from}>${to}>${name}`)).map((name) => `${from} → ${to}: ${name}`)),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('keeps IntakeModule free of the SLA module: the pin is SLA’s reactor', () => {
+    expect(crossings('intake').filter((crossing) => crossing.to === 'sla')).toEqual([]);
+  });
+});
