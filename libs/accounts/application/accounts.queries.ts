@@ -116,6 +116,12 @@ export class AccountsQueries {
     return row ? { id: row.id, name: row.name, version: Number(row.version), definition: row.definition } : null;
   }
 
+  /** Every calendar in its latest version, by name. */
+  async calendars(): Promise<CalendarRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM accounts.calendars ORDER BY name, id');
+    return rows.map((row) => ({ id: row.id, name: row.name, version: Number(row.version), definition: row.definition }));
+  }
+
   /** A calendar as it was at version `version` (tickets pin one). */
   async calendarVersion(id: string, version: number): Promise<CalendarRow | null> {
     const [row] = await this.db.query<Record<string, any>>(

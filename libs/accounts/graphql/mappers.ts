@@ -4,7 +4,15 @@ import type { AccountType, BusinessCalendarType, ContractType, StaffMemberType }
 export const contractId = (accountId: string, version: number) => `${accountId}:v${version}`;
 
 export function toAccountType(row: AccountRow): AccountType {
-  return { id: row.id, name: row.name, region: row.region, timeZone: row.timeZone, emailDomains: row.emailDomains, tamId: row.tamId };
+  return {
+    id: row.id,
+    name: row.name,
+    region: row.region,
+    timeZone: row.timeZone,
+    emailDomains: row.emailDomains,
+    imChannels: (row.imChannels ?? []).map(({ workspaceId, channelId }) => ({ workspaceId, channelId })),
+    tamId: row.tamId,
+  };
 }
 
 export function toStaffType(row: StaffRow): StaffMemberType {

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badUserInput, notFound } from '#contracts';
-import { checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, pageInfoOf, RoleEnum, Roles, STAFF_ROLES, type Principal } from '#platform-kit';
+import { ActorType, byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, NodeRegistry, pageInfoOf, RoleEnum, Roles, STAFF_ROLES, type LoaderFactory, type Principal } from '#platform-kit';
+import type { StaffRow } from '../application/accounts.queries.js';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 import { CredentialsCommands } from '../application/credentials.commands.js';
@@ -90,5 +91,18 @@ export class StaffResolver {
     // The existing revocation: every token of theirs issued until now is refused, in every process.
     await this.credentials.revokeTokens(principal, id, null, `deactivated: ${reason}`);
     return toStaffType(mustExist(await this.queries.staff(id)));
+  }
+}
+
+/** Names for the actors of replies, attachments, disputes and claims: the staff directory knows staff only. */
+@Resolver(() => ActorType)
+export class ActorNamesResolver {
+  constructor(@Inject(AccountsQueries) private readonly queries: AccountsQueries) {}
+
+  @ResolveField(() => String, { nullable: true })
+  async displayName(@Parent() actor: ActorType, @Loaders() loaders: LoaderFactory): Promise<string | null> {
+    if (actor.role !== 'ENGINEER' && actor.role !== 'TAM') return null;
+    const loader = loaders<string, StaffRow>('accounts.staffById', async (ids) => byKey(ids, await this.queries.staffByIds(ids), (row) => row.id));
+    return (await loader.load(actor.id))?.name ?? null;
   }
 }
