@@ -34,7 +34,7 @@ export type TicketCommand =
   | (Base & { type: 'DisputeSeverity'; reason: string; actorIsAccountTam: boolean })
   | (Base & { type: 'ResolveSeverityDispute'; outcome: 'UPHELD' | 'REJECTED'; reason: string })
   | (Base & { type: 'AssignTicket'; assigneeId: string; assigneeIsStaff: boolean; reason: string; automatic: boolean })
-  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; followUpTicketId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
+  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; followUpTicketId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null; incidentUpdateId?: string | null })
   | (Base & { type: 'EscalateTicket'; reason: string })
   | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null; quietPeriodMs: number })
   | (Base & { type: 'ReopenTicket'; reason: string })
@@ -114,6 +114,7 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
             externalId: command.externalId,
             author: by,
             addedAt: at,
+            ...(command.incidentUpdateId ? { incidentUpdateId: command.incidentUpdateId } : {}),
           },
         };
         const files = attachmentsAdded(command.attachments, state.attachments, command.maxTicketAttachmentBytes, {
