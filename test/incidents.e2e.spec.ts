@@ -144,6 +144,17 @@ describe('platform incidents', () => {
     console.info(`incident broadcast: 300 tickets answered ${elapsed} ms after the update was posted`);
   }, 120_000);
 
+  it('the next PUBLIC update counts for NEXT_UPDATE (every tenth linked ticket checked)', async () => {
+    await mustData(platform.gql('mutation($to: DateTime!) { advanceClock(to: $to) }', { to: '2026-03-02T02:40:00Z' }, admin));
+    await mustData(platform.gql(POST, { id: incidentId, s: 'MONITORING', b: 'Rolled back; playback recovering.', v: 'PUBLIC' }, engineer));
+    expect(await platform.runtime.settleReactions(60_000)).toBe(true);
+    const seen = await pool(tickets.filter((_, i) => i % 10 === 0), 8, async (t) => (await mustData(platform.gql(TICKET, { id: t.id }, admin))).ticket);
+    for (const ticket of seen) {
+      expect(ticket.replies).toHaveLength(2);
+      expect(ticket.sla.clocks.filter((c: any) => c.metric === 'NEXT_UPDATE')[0]).toMatchObject({ state: 'MET', stoppedAt: '2026-03-02T02:40:00.000Z' });
+    }
+  }, 60_000);
+
   it('a customer sees only their own account’s tickets and PUBLIC updates; another account sees nothing', async () => {
     const accountId = accounts[3]!;
     const own = tickets.filter((t) => t.accountId === accountId).map((t) => t.id);
@@ -152,13 +163,13 @@ describe('platform incidents', () => {
     expect(seen.linkedTicketCount).toBe(own.length);
     expect(seen.affectedAccountCount).toBe(1);
     expect([...seen.linkedTicketIds].sort()).toEqual([...own].sort());
-    expect(seen.updates.map((u: any) => u.visibility)).toEqual(['PUBLIC']);
+    expect(seen.updates.map((u: any) => u.visibility)).toEqual(['PUBLIC', 'PUBLIC']);
     expect(JSON.stringify(seen)).not.toContain('HKG');
     const listed = (await mustData(platform.gql(INCIDENTS, {}, customer))).platformIncidents;
     expect(listed.totalCount).toBe(1);
     expect(listed.edges[0].node).toMatchObject({ linkedTicketCount: own.length, affectedAccountCount: 1 });
     const onTicket = (await mustData(platform.gql(TICKET, { id: own[0] }, customer))).ticket.incident;
-    expect(onTicket).toMatchObject({ id: incidentId, linkedTicketCount: own.length, updates: [{ visibility: 'PUBLIC' }] });
+    expect(onTicket).toMatchObject({ id: incidentId, linkedTicketCount: own.length, updates: [{ visibility: 'PUBLIC' }, { visibility: 'PUBLIC' }] });
 
     const stranger = await platform.token('CUSTOMER', { accountId: otherAccount });
     expect(codeOf(await platform.gql(INCIDENT, { id: incidentId }, stranger))).toBe('NOT_FOUND');
