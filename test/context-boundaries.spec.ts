@@ -40,6 +40,7 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
   },
   incidents: {
     triage: { names: ['TicketType'], reason: `${FEDERATION} (Ticket.incident)` },
+    audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.incidentEvents)` },
   },
   audit: {
     triage: { names: ['applyTicketEvent', 'TicketType', 'toTicketType', 'TicketView'], reason: `audit replays a ticket's history with triage's pure fold; ${FEDERATION}` },

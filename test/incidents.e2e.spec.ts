@@ -17,7 +17,7 @@ const INCIDENT = 'query($id: ID!) { platformIncident(id: $id) { id title status 
 const INCIDENTS = 'query($s: PlatformIncidentStatus) { platformIncidents(status: $s, first: 10) { totalCount edges { node { id linkedTicketCount affectedAccountCount } } } }';
 const TICKET = `query($id: ID!) { ticket(id: $id) { id status rootCause replies { id body visibility author { id } at }
   sla { clocks { metric state stoppedAt } } incident { id title linkedTicketCount updates { visibility } } } }`;
-const HISTORY = 'query($id: ID!) { ticketHistory(ticketId: $id) { events { type data } } }';
+const HISTORY = 'query($id: ID!) { ticketHistory(ticketId: $id) { events { type data } incidentEvents { type data hash } } }';
 
 async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -170,6 +170,13 @@ describe('platform incidents', () => {
     expect(listed.edges[0].node).toMatchObject({ linkedTicketCount: own.length, affectedAccountCount: 1 });
     const onTicket = (await mustData(platform.gql(TICKET, { id: own[0] }, customer))).ticket.incident;
     expect(onTicket).toMatchObject({ id: incidentId, linkedTicketCount: own.length, updates: [{ visibility: 'PUBLIC' }, { visibility: 'PUBLIC' }] });
+
+    // The ticket's history carries the incident's stream: staff whole, the customer without links or INTERNAL updates.
+    const staffHistory = (await mustData(platform.gql(HISTORY, { id: own[0] }, admin))).ticketHistory.incidentEvents.map((e: any) => e.type);
+    expect(staffHistory).toEqual(['PlatformIncidentDeclared', 'TicketsLinkedToIncident', 'IncidentUpdatePosted', 'IncidentUpdatePosted', 'IncidentUpdatePosted']);
+    const customerHistory = (await mustData(platform.gql(HISTORY, { id: own[0] }, customer))).ticketHistory.incidentEvents;
+    expect(customerHistory.map((e: any) => e.type)).toEqual(['PlatformIncidentDeclared', 'IncidentUpdatePosted', 'IncidentUpdatePosted']);
+    expect(JSON.stringify(customerHistory)).not.toContain('HKG');
 
     const stranger = await platform.token('CUSTOMER', { accountId: otherAccount });
     expect(codeOf(await platform.gql(INCIDENT, { id: incidentId }, stranger))).toBe('NOT_FOUND');

@@ -3,6 +3,7 @@ import { PlatformRuntime } from '#platform-kit';
 import { IncidentsCommands } from './application/incidents.commands.js';
 import { IncidentsQueries } from './application/incidents.queries.js';
 import { IncidentsResolver, TicketIncidentResolver } from './graphql/incidents.resolver.js';
+import { TicketHistoryIncidentsResolver } from './graphql/ticket-history-incidents.resolver.js';
 import { incidentsProjection } from './projections/incidents.projection.js';
 
 /**
@@ -11,7 +12,7 @@ import { incidentsProjection } from './projections/incidents.projection.js';
  * (`triage.incident-broadcast`), from the log. docs/incidents.md.
  */
 @Module({
-  providers: [IncidentsQueries, IncidentsCommands, IncidentsResolver, TicketIncidentResolver],
+  providers: [IncidentsQueries, IncidentsCommands, IncidentsResolver, TicketIncidentResolver, TicketHistoryIncidentsResolver],
   exports: [IncidentsQueries],
 })
 export class IncidentsModule implements OnModuleInit {

@@ -146,6 +146,11 @@ export class IncidentsQueries {
     return row?.id ?? null;
   }
 
+  /** Every incident the ticket was ever linked to (unlinked ones too). */
+  async incidentsEverLinked(ticketId: string): Promise<string[]> {
+    return (await this.db.query<{ incident_id: string }>('SELECT incident_id FROM incidents.ever_linked WHERE ticket_id = $1 ORDER BY incident_id', [ticketId])).map((r) => r.incident_id);
+  }
+
   /** For a link: each named ticket as the directory knows it, and another open incident it is linked to. */
   async linkCandidates(ticketIds: readonly string[]): Promise<LinkCandidate[]> {
     const rows = await this.db.query<{ ticket_id: string; account_id: string; closed: boolean; open_incident_id: string | null }>(

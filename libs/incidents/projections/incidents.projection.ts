@@ -28,11 +28,13 @@ export const incidentsProjection: Projection = {
       incident_id text NOT NULL, ticket_id text NOT NULL, account_id text NOT NULL, linked_at timestamptz NOT NULL, PRIMARY KEY (incident_id, ticket_id))`);
     await sql.query('CREATE INDEX IF NOT EXISTS links_ticket ON incidents.links (ticket_id)');
     await sql.query('CREATE INDEX IF NOT EXISTS links_account ON incidents.links (account_id, incident_id)');
+    // Every (ticket, incident) ever linked, unlinking kept: the ticket's history shows those incidents' streams.
+    await sql.query('CREATE TABLE IF NOT EXISTS incidents.ever_linked (ticket_id text NOT NULL, incident_id text NOT NULL, PRIMARY KEY (ticket_id, incident_id))');
     await sql.query('CREATE TABLE IF NOT EXISTS incidents.tickets (ticket_id text PRIMARY KEY, account_id text NOT NULL, closed boolean NOT NULL DEFAULT false)');
   },
 
   async reset(tx) {
-    for (const table of ['incidents', 'updates', 'links', 'tickets']) await tx.query(`DELETE FROM incidents.${table}`);
+    for (const table of ['incidents', 'updates', 'links', 'ever_linked', 'tickets']) await tx.query(`DELETE FROM incidents.${table}`);
   },
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
@@ -61,6 +63,10 @@ export const incidentsProjection: Projection = {
              SELECT $1, t.ticket_id, t.account_id, $4 FROM unnest($2::text[], $3::text[]) AS t(ticket_id, account_id) ON CONFLICT DO NOTHING`,
             [d.incidentId, d.tickets.map((t) => t.ticketId), d.tickets.map((t) => t.accountId), d.linkedAt],
           );
+          await tx.query('INSERT INTO incidents.ever_linked (ticket_id, incident_id) SELECT t, $1 FROM unnest($2::text[]) AS t ON CONFLICT DO NOTHING', [
+            d.incidentId,
+            d.tickets.map((t) => t.ticketId),
+          ]);
           break;
         }
         case 'TicketUnlinkedFromIncident':
