@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 // Platform incidents (issue #13): one outage, many customers' tickets. 300 tickets of 40 accounts linked in one
 // call; one PUBLIC update answers every one of them exactly once (FIRST_RESPONSE MET at the update's instant);
@@ -35,7 +36,7 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, in
 
 const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.[0]?.extensions?.code;
 
-describe('platform incidents', () => {
+describe.each(TEST_BACKENDS)('platform incidents (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
   let engineer: string;
@@ -45,7 +46,7 @@ describe('platform incidents', () => {
   let incidentId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: START });
+    platform = await startTestPlatform({ clockStart: START, backend });
     admin = await platform.token('ADMIN');
     engineer = await platform.token('ENGINEER', { id: 'eng-oncall' });
     const calendarId = await defineCalendar(platform, admin);
@@ -141,7 +142,7 @@ describe('platform incidents', () => {
     const replies = events.filter((e: any) => e.type === 'ReplyAdded');
     expect(replies).toHaveLength(1);
     expect(replies[0].data).toMatchObject({ incidentUpdateId: update.id, side: 'STAFF', visibility: 'PUBLIC' });
-    console.info(`incident broadcast: 300 tickets answered ${elapsed} ms after the update was posted`);
+    console.info(`incident broadcast (${backend}): 300 tickets answered ${elapsed} ms after the update was posted`);
   }, 120_000);
 
   it('the next PUBLIC update counts for NEXT_UPDATE (every tenth linked ticket checked)', async () => {
