@@ -79,7 +79,7 @@ export const INCIDENT_BROADCAST_REACTOR = 'triage.incident-broadcast';
 
 const INCIDENT_NAMESPACE = '4f6e2a9c-8b1d-4e3a-9c7f-2d5b8a1e6c30';
 /** How many linked tickets one incident event works on at a time. */
-const INCIDENT_CONCURRENCY = 8;
+const INCIDENT_CONCURRENCY = 16;
 
 /** The broadcast reply on a ticket: its id (reply and event) derives from (update, ticket), so a retry records once. */
 export const incidentReplyIdFor = (updateId: string, ticketId: string) => uuidv5(`incident-update\n${updateId}\n${ticketId}`, INCIDENT_NAMESPACE);
@@ -117,8 +117,7 @@ export function incidentBroadcastReactor(tickets: TicketsCommands, store: EventS
       const actor = event.metadata.actor;
       const principal = { id: actor.id, role: actor.role, accountId: null };
       await eachLimited(linked, INCIDENT_CONCURRENCY, async (ticketId) => {
-        const state = foldStream(ticketDecider, (await store.readStream(ticketStream(ticketId))) as unknown as TicketEvent[]);
-        if (!state.opened || state.status === 'CLOSED' || state.status === 'RESOLVED') return;
+        // Closed, resolved or unknown tickets are refused or skipped by the decider (one stream read per ticket).
         try {
           if (event.type === 'IncidentUpdatePosted') {
             const update = data as IncidentUpdatePosted['data'];
@@ -127,7 +126,7 @@ export function incidentBroadcastReactor(tickets: TicketsCommands, store: EventS
             await tickets.react(
               principal,
               ticketId,
-              { type: 'AddReply', replyId, followUpTicketId: replyId, body, visibility: 'PUBLIC', requestsInformation: false, externalId: null, incidentUpdateId: update.updateId, attachments: [], maxTicketAttachmentBytes: 0 },
+              { type: 'AddReply', replyId, followUpTicketId: replyId, body, visibility: 'PUBLIC', requestsInformation: false, externalId: null, incidentUpdateId: update.updateId, skipIfResolved: true, attachments: [], maxTicketAttachmentBytes: 0 },
               replyId,
               at,
               cause,
