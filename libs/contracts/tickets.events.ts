@@ -91,6 +91,11 @@ export interface ReplyAdded {
      * ticket it opens (derived from the reply; intake's `intake.follow-ups` reactor opens it). Absent otherwise.
      */
     followUpTicketId?: string | null;
+    /**
+     * A broadcast: the platform incident update (IncidentUpdatePosted.updateId) this reply carries to the ticket,
+     * so an auditor tells it from a personal answer. Absent on a reply written for this ticket.
+     */
+    incidentUpdateId?: string | null;
   };
 }
 /**

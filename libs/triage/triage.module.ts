@@ -3,7 +3,7 @@ import { AccountsModule } from '#accounts';
 import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
 import { AddChannelReplyHandler, TicketsCommands } from './application/tickets.commands.js';
-import { escalateOnBreachReactor, routeNewTicketsReactor } from './application/reactions.js';
+import { escalateOnBreachReactor, incidentBroadcastReactor, routeNewTicketsReactor } from './application/reactions.js';
 import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
 import { TicketsQueries } from './application/tickets.queries.js';
 import { TicketSearchQueries } from './application/ticket-search.queries.js';
@@ -33,5 +33,6 @@ export class TriageModule implements OnModuleInit {
     this.runtime.registerProjection(ticketSearchProjection);
     this.runtime.registerReactor(routeNewTicketsReactor(this.commands));
     this.runtime.registerReactor(escalateOnBreachReactor(this.commands, this.runtime.store));
+    this.runtime.registerReactor(incidentBroadcastReactor(this.commands, this.runtime.store));
   }
 }

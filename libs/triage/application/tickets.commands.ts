@@ -61,6 +61,7 @@ export class TicketsCommands {
     at?: Date,
     /** A reaction's cause: the event reacted to (its id and correlation). */
     cause?: { correlationId: string; causationId: string },
+    options: { unsettled?: boolean } = {},
   ) {
     const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
@@ -78,8 +79,20 @@ export class TicketsCommands {
       ...cause,
       ...(eventId ? { eventIds: typeof eventId === 'string' ? () => eventId : eventId } : {}),
     });
-    await this.runtime.settled(result);
+    if (!options.unsettled) await this.runtime.settled(result);
     return result;
+  }
+
+  /**
+   * A reaction on many tickets at once (an incident's broadcast): recorded without waiting for the read models
+   * ticket by ticket; the reactor's caller (advanceClock, settleReactions) waits once for all.
+   */
+  react = (principal: Principal, ticketId: string, body: CommandBody, eventId: string, at: Date, cause: { correlationId: string; causationId: string }) =>
+    this.execute(principal, ticketId, body, null, eventId, at, cause, { unsettled: true });
+
+  /** The quiet period a resolution starts (LEDGERDESK_AUTO_CLOSE_AFTER). */
+  get quietPeriodMs(): number {
+    return this.config.autoCloseAfterSeconds * 1000;
   }
 
   assess = (p: Principal, id: string, severity: Severity, reason: string, v: number | null) => this.execute(p, id, { type: 'AssessSeverity', severity, reason }, v);
