@@ -38,6 +38,10 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
     triage: { names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'TicketRow'], reason: FEDERATION },
     sla: { names: ['SlaModule', 'AccountHealthType'], reason: `${FEDERATION} (AccountHealth.nextCheckIn, NextCheckInModule)` },
   },
+  incidents: {
+    triage: { names: ['TicketType'], reason: `${FEDERATION} (Ticket.incident)` },
+    audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.incidentEvents)` },
+  },
   audit: {
     triage: { names: ['applyTicketEvent', 'TicketType', 'toTicketType', 'TicketView'], reason: `audit replays a ticket's history with triage's pure fold; ${FEDERATION}` },
     sla: { names: ['policyOf', 'slaStatus', 'SlaStatusType', 'toSlaStatusType'], reason: `audit recomputes the SLA at any instant with SLA's pure engine (evidence bundles, history); ${FEDERATION}` },

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { Channel, Coverage, Severity, SlaMetric } from '#contracts';
-import { ChannelEnum, CoverageEnum, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ChannelEnum, CoverageEnum, DecimalScalar, formatCents, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
 // ---------- calendars ----------
 
@@ -66,6 +66,28 @@ export class StaffMemberType {
   @Field(() => RoleEnum, { description: 'ENGINEER or TAM' }) role!: string;
   @Field(() => [String], { description: 'regions they serve' }) regions!: string[];
   @Field(() => [String], { description: 'their skills' }) skills!: string[];
+  @Field(() => ID, { nullable: true, description: 'their shift calendar (none: always available)' }) calendarId!: string | null;
+  @Field(() => Boolean, { description: 'false once deactivated: never routed to nor assigned' }) active!: boolean;
+}
+
+@InputType('UpdateStaffMemberInput', { description: 'Their regions, skills and shift calendar from now on (each left out stays as it is)' })
+export class UpdateStaffMemberInput {
+  @Field(() => [String], { nullable: true }) regions?: string[] | null;
+  @Field(() => [String], { nullable: true }) skills?: string[] | null;
+  @Field(() => ID, { nullable: true, description: 'a shift calendar; null removes it (always available); left out: unchanged' }) calendarId?: string | null;
+}
+
+@ObjectType('StaffMemberEdge')
+export class StaffMemberEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => StaffMemberType) node!: StaffMemberType;
+}
+
+@ObjectType('StaffMemberConnection', { description: 'Staff, by id' })
+export class StaffMemberConnectionType {
+  @Field(() => [StaffMemberEdgeType]) edges!: StaffMemberEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many match the filters' }) totalCount!: number;
 }
 
 // ---------- accounts ----------
@@ -93,6 +115,12 @@ export class TamAssignmentType {
   @Field(() => String, { nullable: true, description: 'notes handed over with the account (staff only)' }) handoverNotes!: string | null;
 }
 
+@ObjectType('ImChannel', { description: 'An IM channel whose messages open tickets for the account (POST /channels/im)' })
+export class ImChannelType {
+  @Field(() => String, { description: 'e.g. the Slack team id' }) workspaceId!: string;
+  @Field(() => String) channelId!: string;
+}
+
 @ObjectType('Account', { description: 'A customer account; a CUSTOMER sees only their own (any other reads as null)', implements: () => [NodeInterface] })
 export class AccountType {
   @Field(() => ID, { description: 'the account id' }) id!: string;
@@ -100,6 +128,7 @@ export class AccountType {
   @Field(() => String, { description: 'the account’s region' }) region!: string;
   @Field(() => String, { description: 'IANA zone; monthly reports and credit caps use calendar months in it' }) timeZone!: string;
   @Field(() => [String], { description: 'mail from these domains opens tickets for this account' }) emailDomains!: string[];
+  @Field(() => [ImChannelType], { description: 'IM channels whose messages belong to this account' }) imChannels!: ImChannelType[];
   tamId!: string | null;
 }
 
@@ -169,10 +198,15 @@ export class CreditRuleType {
   @Field(() => Float, { description: 'the credit, in percent of the monthly fee' }) percentOfMonthlyFee!: number;
 }
 
-@ObjectType('Money', { description: 'An amount in one currency' })
+@ObjectType('Money', { description: 'An amount in a currency, kept to the cent' })
 export class MoneyType {
-  @Field(() => Float, { description: 'the amount, in currency units (not cents)' }) amount!: number;
+  @Field(() => Float, { description: 'the amount as a float: for display; sum and compare `amountDecimal`' }) amount!: number;
   @Field(() => String, { description: 'ISO 4217 code' }) currency!: string;
+  @Field(() => DecimalScalar, {
+    description: 'the same amount as an exact decimal string with two decimals, e.g. "1234.50"',
+    middleware: [({ source }) => formatCents((source as MoneyType).amount)],
+  })
+  amountDecimal?: string;
 }
 
 @ObjectType('Contract', { description: 'One signed version of an account’s contract: its SLA targets, channels and credit terms' })
