@@ -68,9 +68,9 @@ export class AccountsResolver {
   })
   async updateAccountChannels(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID }) accountId: string,
-    @Args('emailDomains', { type: () => [String], nullable: true }) emailDomains: string[] | null,
-    @Args('imChannels', { type: () => [ImChannelInput], nullable: true }) imChannels: ImChannelInput[] | null,
+    @Args('accountId', { description: 'the account', type: () => ID }) accountId: string,
+    @Args('emailDomains', { description: 'the whole set of mail domains; left out: unchanged', type: () => [String], nullable: true }) emailDomains: string[] | null,
+    @Args('imChannels', { description: 'the whole set of IM channels; left out: unchanged', type: () => [ImChannelInput], nullable: true }) imChannels: ImChannelInput[] | null,
   ): Promise<AccountType> {
     const current = await this.queries.account(accountId);
     if (!current) throw notFound('Account');

@@ -72,21 +72,21 @@ export class StaffMemberType {
 
 @InputType('UpdateStaffMemberInput', { description: 'Their regions, skills and shift calendar from now on (each left out stays as it is)' })
 export class UpdateStaffMemberInput {
-  @Field(() => [String], { nullable: true }) regions?: string[] | null;
-  @Field(() => [String], { nullable: true }) skills?: string[] | null;
+  @Field(() => [String], { description: 'regions they serve from now on; left out: unchanged', nullable: true }) regions?: string[] | null;
+  @Field(() => [String], { description: 'their skills from now on; left out: unchanged', nullable: true }) skills?: string[] | null;
   @Field(() => ID, { nullable: true, description: 'a shift calendar; null removes it (always available); left out: unchanged' }) calendarId?: string | null;
 }
 
-@ObjectType('StaffMemberEdge')
+@ObjectType('StaffMemberEdge', { description: 'One staff member in a page' })
 export class StaffMemberEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => StaffMemberType) node!: StaffMemberType;
+  @Field(() => String, { description: 'pass as `after` (or `before`) to page on from here' }) cursor!: string;
+  @Field(() => StaffMemberType, { description: 'the staff member' }) node!: StaffMemberType;
 }
 
 @ObjectType('StaffMemberConnection', { description: 'Staff, by id' })
 export class StaffMemberConnectionType {
-  @Field(() => [StaffMemberEdgeType]) edges!: StaffMemberEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => [StaffMemberEdgeType], { description: 'this page' }) edges!: StaffMemberEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there are more pages, and their cursors' }) pageInfo!: PageInfoType;
   @Field(() => Int, { description: 'how many match the filters' }) totalCount!: number;
 }
 
@@ -118,7 +118,7 @@ export class TamAssignmentType {
 @ObjectType('ImChannel', { description: 'An IM channel whose messages open tickets for the account (POST /channels/im)' })
 export class ImChannelType {
   @Field(() => String, { description: 'e.g. the Slack team id' }) workspaceId!: string;
-  @Field(() => String) channelId!: string;
+  @Field(() => String, { description: 'the channel id inside the workspace' }) channelId!: string;
 }
 
 @ObjectType('Account', { description: 'A customer account; a CUSTOMER sees only their own (any other reads as null)', implements: () => [NodeInterface] })
