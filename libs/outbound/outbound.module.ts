@@ -4,6 +4,7 @@ import { DeliveryDispatcher } from './application/delivery-dispatcher.js';
 import { DeliverySender } from './application/delivery-sender.js';
 import { OutboundQueries } from './application/outbound.queries.js';
 import { emailRepliesReactor } from './application/email-replies.reactor.js';
+import { pagingReactor } from './application/paging.reactor.js';
 import { OUTBOUND_SETTINGS, outboundSettings, type OutboundSettings } from './application/outbound.settings.js';
 import { outboxReactor } from './application/outbox.reactor.js';
 import { WebhooksCommands } from './application/webhooks.commands.js';
@@ -37,6 +38,7 @@ export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, Bef
     this.runtime.registerReactor(outboxReactor(this.runtime, this.clock, this.queries, (position) => this.dispatcher.kick(position)));
     // E-mail out only when an SMTP server is configured (LEDGERDESK_SMTP_URL): otherwise no e-mail delivery is requested.
     if (this.settings.mail) this.runtime.registerReactor(emailRepliesReactor(this.runtime, this.clock, this.settings.mail.from, (position) => this.dispatcher.kick(position)));
+    if (this.settings.paging) this.runtime.registerReactor(pagingReactor(this.runtime, this.clock, this.settings.paging.url, (position) => this.dispatcher.kick(position)));
     this.runtime.registerTimer(DELIVERY_RETRY_TIMER, async (timer) => {
       const appended = await this.sender.attempt(String(timer.payload.deliveryId));
       // A finished delivery lets the next one of its ticket go.
