@@ -128,6 +128,11 @@ describe('e-mail replies out (SMTP)', () => {
     expect(answer).toMatchObject({ ticketId: opened.ticketId, action: 'replied' });
   });
 
+  it('readiness says e-mail out is on and paging off', async () => {
+    const ready = (await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: unknown };
+    expect(ready.outbound).toEqual({ email: 'on', paging: 'off: LEDGERDESK_PAGING_URL is not set' });
+  });
+
   it('an SMTP refusal is retried on the same backoff with the same Message-ID', async () => {
     const opened = await post(email('<open-2@mail.livecommerce.example>', 'Audio drops', 'Audio drops on Android.'));
     const before = sink.messages.length;
