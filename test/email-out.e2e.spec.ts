@@ -3,6 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 const EMAIL_SECRET = 'email-channel-secret-of-at-least-32-chars';
 
@@ -73,7 +74,7 @@ const REPLY = 'mutation($id: ID!, $body: String!, $v: Visibility) { addReply(tic
 const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { id webhookId idempotencyKey url status attempts lastResponseStatus lastError } }';
 const ADVANCE = 'mutation($to: DateTime!) { advanceClock(to: $to) }';
 
-describe('e-mail replies out (SMTP)', () => {
+describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
   let platform: TestPlatform;
   let sink: SmtpSink;
   let admin: string;
@@ -82,6 +83,7 @@ describe('e-mail replies out (SMTP)', () => {
   beforeAll(async () => {
     sink = await new SmtpSink().start();
     platform = await startTestPlatform({
+      backend,
       clockStart: now.toISOString(),
       env: { LEDGERDESK_EMAIL_CHANNEL_SECRET: EMAIL_SECRET, LEDGERDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, LEDGERDESK_SMTP_FROM: 'support@ledgerdesk.example' },
     });

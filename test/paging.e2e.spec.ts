@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 
 /** A local receiver speaking the PagerDuty Events v2 answer (202 {status: "success", dedup_key}). */
 class EventsReceiver {
@@ -41,7 +42,7 @@ const OPEN = 'mutation($input: OpenTicketInput!) { openTicket(input: $input) { i
 const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { webhookId idempotencyKey status attempts lastResponseStatus } }';
 const ADVANCE = 'mutation($to: DateTime!) { advanceClock(to: $to) }';
 
-describe('on-call paging', () => {
+describe.each(TEST_BACKENDS)('on-call paging (%s)', (backend) => {
   let platform: TestPlatform;
   let receiver: EventsReceiver;
   let admin: string;
@@ -51,6 +52,7 @@ describe('on-call paging', () => {
   beforeAll(async () => {
     receiver = await new EventsReceiver().start();
     platform = await startTestPlatform({
+      backend,
       clockStart: now.toISOString(),
       env: { LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST: 'true', LEDGERDESK_PAGING_URL: receiver.url, LEDGERDESK_PAGING_ROUTING_KEY: 'R0UTINGKEY0123456789' },
     });
