@@ -44,7 +44,13 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
   },
   audit: {
     triage: { names: ['applyTicketEvent', 'TicketType', 'toTicketType', 'TicketView'], reason: `audit replays a ticket's history with triage's pure fold; ${FEDERATION}` },
-    sla: { names: ['policyOf', 'slaStatus', 'SlaStatusType', 'toSlaStatusType'], reason: `audit recomputes the SLA at any instant with SLA's pure engine (evidence bundles, history); ${FEDERATION}` },
+    sla: {
+      names: ['policyOf', 'slaStatus', 'SlaStatusType', 'toSlaStatusType', 'monthBounds', 'statementFigures', 'STATEMENT_BUNDLE_FORMAT', 'StatementBundle'],
+      reason: `audit recomputes the SLA at any instant, and a statement's figures, with SLA's pure engine (evidence bundles, history, statement bundles checked offline); ${FEDERATION}`,
+    },
+  },
+  outbound: {
+    audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.deliveryEvents)` },
   },
 };
 
