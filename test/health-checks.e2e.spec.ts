@@ -97,10 +97,10 @@ describe.each(TEST_BACKENDS)('health checks: scheduling, recurrence, completion,
     const before = await eventCount(platform);
     expect(codeOf(await platform.gql(COMPLETE, { id: check.id, input: { ...input, findings: [{ ...input.findings[0], recommendation: '' }] } }, tamA))).toBe('BAD_USER_INPUT');
     expect(await eventCount(platform), 'a refused completion opens no ticket').toBe(before);
-    // Refused by the store rather than the decider (a NUL in the summary): still refused before any finding's ticket.
+    // Text no store can keep (a NUL in the summary): refused before anything runs, so before any finding's ticket.
     const unstorable = await platform.gql(COMPLETE, { id: check.id, input: { ...input, summary: 'Reviewed\u0000 dashboards' } }, tamA);
-    expect(unstorable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'data.summary' });
-    expect(await eventCount(platform), 'a completion the store refuses opens no ticket').toBe(before);
+    expect(unstorable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables.input.summary' });
+    expect(await eventCount(platform), 'a completion with unstorable text opens no ticket').toBe(before);
 
     const done = (await mustData(platform.gql(COMPLETE, { id: check.id, input }, tamA))).completeHealthCheck;
     expect(done).toMatchObject({ status: 'COMPLETED', completedAt: '2026-11-02T01:00:00.000Z', summary: 'Reviewed dashboards and SDK versions' });

@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { defineCalendar, mustData, registerAccount, signContract, standardContract, registerStaff } from './support/fixtures.js';
 import { freshPostgresDatabase, type TestDatabase } from './support/test-databases.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
@@ -55,6 +55,8 @@ describe('slaAlerts on one process: a resume cursor replays exactly what was mis
     admin = await platform.token('ADMIN');
     const calendarId = await defineCalendar(platform, admin);
     accountId = await registerAccount(platform, admin);
+    // An engineer round the clock, so these P0s are assigned (an unassignable one would raise UNASSIGNABLE too).
+    await registerStaff(platform, admin, { role: 'ENGINEER' });
     await signContract(platform, admin, standardContract(accountId, calendarId));
   });
   afterAll(async () => {
@@ -118,6 +120,7 @@ describe.skipIf(!process.env.LEDGERDESK_TEST_DATABASE_URL)('slaAlerts across pro
     admin = await firing.token('ADMIN');
     const calendarId = await defineCalendar(firing, admin);
     accountId = await registerAccount(firing, admin);
+    await registerStaff(firing, admin, { role: 'ENGINEER' });
     otherAccountId = await registerAccount(firing, admin, { name: 'Other' });
     await signContract(firing, admin, standardContract(accountId, calendarId));
     await signContract(firing, admin, standardContract(otherAccountId, calendarId));

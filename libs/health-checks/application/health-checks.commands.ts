@@ -377,13 +377,21 @@ export class HealthChecksCommands {
     }
   }
 
-  /** A rule whose next occurrence cannot be found within the search budget is refused at scheduling. */
+  /**
+   * A series must go on after its first check: a rule whose next occurrence is not found within the search
+   * budget, or that has none although neither COUNT=1 nor UNTIL ends it (its parts never meet), is refused.
+   */
   private async assertSeriesContinues(recurrence: string, firstDueAt: Date, zone: string): Promise<void> {
+    let next: Date | null;
     try {
-      await nextOccurrenceWithin(recurrence, firstDueAt, firstDueAt, zone, OCCURRENCE_SEARCH_BUDGET_MS);
+      next = await nextOccurrenceWithin(recurrence, firstDueAt, firstDueAt, zone, OCCURRENCE_SEARCH_BUDGET_MS);
     } catch (error) {
       if (!(error instanceof OccurrenceSearchTooLong)) throw error;
       throw badUserInput(`recurrence has no occurrence after the first check within reach (${error.message}): the rule's parts never meet`, 'recurrence');
+    }
+    const endsByItself = /(^|;)COUNT=1(;|$)/.test(recurrence) || /(^|;)UNTIL=/.test(recurrence);
+    if (next === null && !endsByItself) {
+      throw badUserInput("recurrence has no occurrence after the first check: the rule's parts never meet", 'recurrence');
     }
   }
 

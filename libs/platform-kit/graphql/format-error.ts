@@ -47,7 +47,10 @@ export function formatGraphqlError(log: GraphqlErrorLog) {
       if (code) return { ...base, extensions: { code } };
     }
     const code = requestRefusal(error) ?? String(formatted.extensions?.['code'] ?? '');
-    if (CLIENT_CODES.has(code)) return { ...base, extensions: { code } };
+    if (CLIENT_CODES.has(code)) {
+      const field = formatted.extensions?.['field'];
+      return { ...base, extensions: typeof field === 'string' ? { code, field } : { code } };
+    }
     if (APOLLO_REQUEST_CODES.has(code)) {
       if (!PROTOCOL_CODES.has(code)) log.clientMistake(code, formatted.message);
       return { ...base, extensions: { code } };
