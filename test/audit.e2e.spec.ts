@@ -62,9 +62,9 @@ describe.each(TEST_BACKENDS)('verifying a ticket’s record (%s)', (backend) => 
     expect(now.sla.clocks.find((c: { metric: string }) => c.metric === 'RESOLUTION')).toMatchObject({ state: 'MET', stoppedAt: '2026-03-06T05:00:00.000Z' });
 
     const asCustomer = (await mustData(platform.gql(history, { id: ticketId, asOf: before }, customer))).ticketHistory;
-    const internal = asCustomer.events[2];
+    const internal = asCustomer.events[3];
     expect(internal.data).toEqual({ ticketId, replyId: expect.any(String), visibility: 'INTERNAL', redacted: true });
-    expect(internal.hash).toBe(then.events[2].hash);
+    expect(internal.hash).toBe(then.events[3].hash);
     expect(asCustomer.ticket.replies).toEqual([{ body: 'We are on it', visibility: 'PUBLIC' }]);
     expect((await platform.gql(history, { id: ticketId }, stranger)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await platform.gql(history, { id: ticketId, asOf: '2030-01-01T00:00:00Z' }, auditor)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
