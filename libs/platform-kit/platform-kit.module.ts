@@ -16,6 +16,7 @@ import { depthLimitRule } from './graphql/depth-limit.rule.js';
 import { formatGraphqlError } from './graphql/format-error.js';
 import { GraphqlRefusalFilter } from './graphql/graphql-refusal.filter.js';
 import { queryCostPlugin } from './graphql/query-cost.js';
+import { storableInputPlugin } from './graphql/storable-input.plugin.js';
 import { httpSubscriptionRefusalPlugin } from './graphql/http-subscription.plugin.js';
 import { closeAtExpiry, type ClosableSocket } from './graphql/subscription-expiry.js';
 import { HealthController } from './health/health.controller.js';
@@ -81,7 +82,7 @@ export class PlatformKitModule {
           // Automatic persisted queries, kept in a bounded in-memory LRU cache.
           persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
-          plugins: [httpSubscriptionRefusalPlugin(), queryCostPlugin(config.maxQueryCost), metrics.graphqlPlugin()],
+          plugins: [httpSubscriptionRefusalPlugin(), storableInputPlugin(), queryCostPlugin(config.maxQueryCost), metrics.graphqlPlugin()],
           formatError,
           subscriptions: {
             'graphql-ws': {

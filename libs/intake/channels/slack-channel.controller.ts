@@ -1,5 +1,6 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { AppError, type Principal } from '#contracts';
+import { unstorableTextPath } from '#event-store';
 import { CONFIG, LOGGER, Public, RestExceptionFilter, type LedgerdeskConfig, type Logger } from '#platform-kit';
 import { IntakeQueries } from '../application/intake.queries.js';
 import { ChannelIntake, type ChannelOutcome } from './channel-intake.service.js';
@@ -73,6 +74,9 @@ export class SlackChannelController {
     const payload = request.body as Record<string, any> | undefined;
     if (payload?.['type'] === 'url_verification' && typeof payload['challenge'] === 'string') return { challenge: payload['challenge'] };
     if (payload?.['type'] !== 'event_callback') return this.ignore(`event envelope ${String(payload?.['type'])} is not handled`);
+    // Refused here, answered 200: a 4xx would make Slack redeliver what can never be stored.
+    const unstorable = unstorableTextPath(payload, 'payload');
+    if (unstorable) return this.ignore(`text with NUL characters or unpaired surrogates cannot be stored (at ${unstorable})`);
     const outcome = await this.onEvent(payload);
     if ('action' in outcome && outcome.action !== 'duplicate') response.status(201);
     return outcome;
