@@ -38,9 +38,19 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
     triage: { names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'TicketRow'], reason: FEDERATION },
     sla: { names: ['SlaModule', 'AccountHealthType'], reason: `${FEDERATION} (AccountHealth.nextCheckIn, NextCheckInModule)` },
   },
+  incidents: {
+    triage: { names: ['TicketType'], reason: `${FEDERATION} (Ticket.incident)` },
+    audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.incidentEvents)` },
+  },
   audit: {
     triage: { names: ['applyTicketEvent', 'TicketType', 'toTicketType', 'TicketView'], reason: `audit replays a ticket's history with triage's pure fold; ${FEDERATION}` },
-    sla: { names: ['policyOf', 'slaStatus', 'SlaStatusType', 'toSlaStatusType'], reason: `audit recomputes the SLA at any instant with SLA's pure engine (evidence bundles, history); ${FEDERATION}` },
+    sla: {
+      names: ['policyOf', 'slaStatus', 'SlaStatusType', 'toSlaStatusType', 'monthBounds', 'statementFigures', 'STATEMENT_BUNDLE_FORMAT', 'StatementBundle'],
+      reason: `audit recomputes the SLA at any instant, and a statement's figures, with SLA's pure engine (evidence bundles, history, statement bundles checked offline); ${FEDERATION}`,
+    },
+  },
+  outbound: {
+    audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.deliveryEvents)` },
   },
 };
 

@@ -8,7 +8,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { defineCalendar, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 const sha256 = (query: string) => createHash('sha256').update(query).digest('hex');
@@ -134,6 +134,8 @@ describe('GraphQL clients with their defaults: urql, Apollo Client with APQ, gra
     const calendarId = await defineCalendar(platform, admin);
     const accountId = await registerAccount(platform, admin);
     await signContract(platform, admin, standardContract(accountId, calendarId));
+    // Someone to route the P0 to (an unassignable one would raise an UNASSIGNABLE alert first).
+    await registerStaff(platform, admin, { role: 'ENGINEER' });
     const wsClient = createWsClient({ url: `${platform.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${admin}` }, retryAttempts: 0 });
     const connected = new Promise<void>((resolve) => wsClient.on('connected', () => resolve()));
     const client = new ApolloClient({ cache: new InMemoryCache(), link: new GraphQLWsLink(wsClient) });

@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { defineCalendar, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 const ALERTS = 'subscription($a: ID) { slaAlerts(accountId: $a) { kind metric cycle dueAt at ticket { id } } }';
@@ -21,6 +21,8 @@ describe('SLA alerts over GraphQL-over-WebSocket (graphql-transport-ws)', () => 
     otherAccountId = await registerAccount(platform, admin, { name: 'Other' });
     await signContract(platform, admin, standardContract(accountId, calendarId));
     await signContract(platform, admin, standardContract(otherAccountId, calendarId));
+    // An APAC engineer round the clock, so these P0s are assigned (an unassignable one raises UNASSIGNABLE, tested below).
+    await registerStaff(platform, admin, { role: 'ENGINEER' });
   });
   afterAll(async () => {
     for (const client of clients) await client.dispose();
@@ -96,6 +98,27 @@ describe('SLA alerts over GraphQL-over-WebSocket (graphql-transport-ws)', () => 
     await vi.waitFor(() => expect(longLived.received.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
     expect(shortLived.received).toHaveLength(0);
     expect(longLived.closes).toEqual([]);
+  });
+
+  it('raises UNASSIGNABLE for a P0/P1 routing can give nobody (no engineer on shift in the region, no TAM), recorded as TicketUnassignable', async () => {
+    const nobodyThere = await registerAccount(platform, admin, { name: 'Sao Paulo Streams', region: 'LATAM', timeZone: 'America/Sao_Paulo' });
+    await signContract(platform, admin, standardContract(nobodyThere, await defineCalendar(platform, admin, { name: 'Sao Paulo 5x8', timeZone: 'America/Sao_Paulo', weeklyHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })) })));
+    const customer = listen(await platform.token('CUSTOMER', { accountId: nobodyThere }));
+    await customer.subscribed;
+    const open = (claimedSeverity: string) =>
+      mustData(platform.gql('mutation($input: OpenTicketInput!) { openTicket(input: $input) { id assignee { id } } }', { input: { accountId: nobodyThere, channel: 'PORTAL', subject: 's', description: 'd', claimedSeverity } }, admin));
+    const p3 = (await open('P3')).openTicket;
+    const p1 = (await open('P1')).openTicket;
+    expect(p1.assignee).toBeNull();
+    await vi.waitFor(() => expect(customer.received).toHaveLength(1), { timeout: 5_000 });
+    const now = (await mustData(platform.gql('{ now }', {}, admin))).now as string;
+    expect(customer.received[0].data.slaAlerts).toEqual({ kind: 'UNASSIGNABLE', metric: 'FIRST_RESPONSE', cycle: 1, dueAt: now, at: now, ticket: { id: p1.id } });
+    const history = await mustData(platform.gql('query($id: ID!) { ticketHistory(ticketId: $id) { events { type actor { id } data } } }', { id: p1.id }, admin));
+    const found = history.ticketHistory.events.filter((event: { type: string }) => event.type === 'TicketUnassignable');
+    expect(found).toEqual([{ type: 'TicketUnassignable', actor: { id: 'router' }, data: expect.objectContaining({ severity: 'P1', region: 'LATAM', reason: expect.stringContaining('no TAM') }) }]);
+    // A P3 may wait for a shift: nothing recorded, nothing raised.
+    const p3History = await mustData(platform.gql('query($id: ID!) { ticketHistory(ticketId: $id) { events { type } } }', { id: p3.id }, admin));
+    expect(p3History.ticketHistory.events.map((event: { type: string }) => event.type)).not.toContain('TicketUnassignable');
   });
 
   it('refuses a customer asking for another account’s alerts', async () => {

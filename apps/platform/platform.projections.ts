@@ -1,6 +1,7 @@
 import { accountsProjection, apiKeysProjection } from '#accounts';
 import { ticketAttachmentsProjection } from '#attachments';
 import { healthChecksProjection } from '#health-checks';
+import { incidentsProjection } from '#incidents';
 import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
@@ -24,4 +25,5 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   ticketAttachmentsProjection,
   outboundDirectoryProjection,
   deliveriesProjection,
+  incidentsProjection,
 ];

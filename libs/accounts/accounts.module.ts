@@ -8,13 +8,13 @@ import { AccountsResolver, TamAssignmentResolver } from './graphql/accounts.reso
 import { CalendarsResolver } from './graphql/calendars.resolver.js';
 import { ContractsResolver } from './graphql/contracts.resolver.js';
 import { CredentialsResolver } from './graphql/credentials.resolver.js';
-import { StaffResolver } from './graphql/staff.resolver.js';
+import { ActorNamesResolver, StaffResolver } from './graphql/staff.resolver.js';
 import { accountsProjection } from './projections/accounts.projection.js';
 import { apiKeysProjection } from './projections/api-keys.projection.js';
 
 /** Accounts, contracts, business calendars, staff and TAM handover; API keys and token revocation. */
 @Module({
-  providers: [AccountsCommands, AccountsQueries, AccountsResolver, TamAssignmentResolver, CalendarsResolver, StaffResolver, ContractsResolver,
+  providers: [AccountsCommands, AccountsQueries, AccountsResolver, TamAssignmentResolver, CalendarsResolver, StaffResolver, ActorNamesResolver, ContractsResolver,
     CredentialsCommands, CredentialsQueries, CredentialsResolver],
   exports: [AccountsQueries],
 })

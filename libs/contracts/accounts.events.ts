@@ -51,7 +51,20 @@ export interface AccountHandedOver {
   type: 'AccountHandedOver';
   data: { accountId: string; fromTamId: string; toTamId: string; notes: string; handedOverBy: Actor; handedOverAt: string };
 }
-export type AccountEvent = AccountRegistered | TamAssigned | AccountHandedOver;
+/** The account's e-mail domains and IM channels from now on (whole sets), with what they were: the history is these events. */
+export interface AccountChannelsChanged {
+  type: 'AccountChannelsChanged';
+  data: {
+    accountId: string;
+    emailDomains: string[];
+    imChannels: ImChannelRef[];
+    previousEmailDomains: string[];
+    previousImChannels: ImChannelRef[];
+    changedBy: Actor;
+    changedAt: string;
+  };
+}
+export type AccountEvent = AccountRegistered | TamAssigned | AccountHandedOver | AccountChannelsChanged;
 
 export interface StaffRegistered {
   type: 'StaffRegistered';
@@ -66,7 +79,17 @@ export interface StaffRegistered {
     registeredAt: string;
   };
 }
-export type StaffEvent = StaffRegistered;
+/** Their regions, skills and shift calendar as they are from now on (the whole set, not a difference). */
+export interface StaffUpdated {
+  type: 'StaffUpdated';
+  data: { staffId: string; regions: string[]; skills: string[]; calendarId: string | null; updatedBy: Actor; updatedAt: string };
+}
+/** They leave: routing stops at once, manual assignment is refused, their tokens issued until now are revoked. */
+export interface StaffDeactivated {
+  type: 'StaffDeactivated';
+  data: { staffId: string; reason: string; deactivatedBy: Actor; deactivatedAt: string };
+}
+export type StaffEvent = StaffRegistered | StaffUpdated | StaffDeactivated;
 
 export interface SlaTargetTerms {
   severity: Severity;

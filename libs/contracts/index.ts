@@ -15,3 +15,4 @@ export * from './ticket-attachments.js';
 export * from './outbound.events.js';
 export * from './sla-statement.events.js';
 export * from './ticket-ids.js';
+export * from './incidents.events.js';

@@ -40,19 +40,59 @@ export interface WebhookPayload {
   data: unknown;
 }
 
+/** An e-mail reply as it is sent (plain text): the body of an EMAIL delivery. */
+export interface EmailMessage {
+  /** Chosen by the platform, derived from the delivery id: the same on every attempt (`<delivery-id@from-domain>`). */
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  /** The customer's message this answers (threading); null when the thread has none. */
+  inReplyTo: string | null;
+  references: string[];
+  /** The staff reply it carries. */
+  replyId: string;
+}
+
+/** A page in the PagerDuty Events v2 shape, as recorded (the routing key is added when it is sent, never logged). */
+export interface PagingEvent {
+  event_action: 'trigger';
+  /** Ticket + reason (+ metric and cycle for a breach): a repeat of the same page is deduplicated by the receiver. */
+  dedup_key: string;
+  payload: {
+    summary: string;
+    source: string;
+    severity: 'critical' | 'error' | 'warning' | 'info';
+    timestamp: string;
+    component: string;
+    group: string;
+    class: 'TICKET_OPENED' | 'SLA_BREACH' | 'UNASSIGNED';
+    custom_details: Record<string, unknown>;
+  };
+}
+
+/** What a delivery carries: a webhook's signed POST (the default, and every delivery before kinds existed), an e-mail, a page. */
+export type DeliveryKind = 'WEBHOOK' | 'EMAIL' | 'PAGING';
+
 export interface DeliveryRequested {
   type: 'DeliveryRequested';
   data: {
     deliveryId: string;
+    /** Absent on webhook deliveries recorded before e-mail and paging existed: WEBHOOK. */
+    kind?: DeliveryKind;
+    /** The hook (WEBHOOK); for EMAIL and PAGING the queue's name, `email` or `paging` (one ticket's go in order). */
     webhookId: string;
     /** Derived from the source event id and the webhook: the same for every attempt, so receivers can drop repeats. */
     idempotencyKey: string;
+    /** The target: the hook's URL, `mailto:<recipients>`, or the paging endpoint. */
     url: string;
     ticketId: string;
     accountId: string;
     sourceEventId: string;
     sourceEventType: string;
-    payload: WebhookPayload;
+    payload: WebhookPayload | EmailMessage | PagingEvent;
     requestedAt: string;
   };
 }

@@ -91,6 +91,11 @@ export interface ReplyAdded {
      * ticket it opens (derived from the reply; intake's `intake.follow-ups` reactor opens it). Absent otherwise.
      */
     followUpTicketId?: string | null;
+    /**
+     * A broadcast: the platform incident update (IncidentUpdatePosted.updateId) this reply carries to the ticket,
+     * so an auditor tells it from a personal answer. Absent on a reply written for this ticket.
+     */
+    incidentUpdateId?: string | null;
   };
 }
 /**
@@ -141,6 +146,12 @@ export interface TicketClosed {
   data: { ticketId: string; closedBy: Actor; closedAt: string; automatic?: boolean };
 }
 
+/** Routing found nobody for a P0/P1 being opened (no engineer on shift in the region, no TAM): it stays unassigned. */
+export interface TicketUnassignable {
+  type: 'TicketUnassignable';
+  data: { ticketId: string; accountId: string; severity: Severity; region: string; reason: string; foundBy: Actor; foundAt: string };
+}
+
 export type TicketEvent =
   | TicketOpened
   | DiagnosticsAdded
@@ -153,7 +164,8 @@ export type TicketEvent =
   | TicketEscalated
   | TicketResolved
   | TicketReopened
-  | TicketClosed;
+  | TicketClosed
+  | TicketUnassignable;
 
 export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
   'TicketOpened',
@@ -168,6 +180,7 @@ export const TICKET_EVENT_TYPES: readonly TicketEvent['type'][] = [
   'TicketResolved',
   'TicketReopened',
   'TicketClosed',
+  'TicketUnassignable',
 ];
 
 export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;
@@ -208,6 +221,8 @@ export function ticketEventInstant(event: TicketEvent): string {
       return event.data.reopenedAt;
     case 'TicketClosed':
       return event.data.closedAt;
+    case 'TicketUnassignable':
+      return event.data.foundAt;
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled ticket event ${JSON.stringify(unknown)}`);

@@ -3,7 +3,9 @@ import { CLOCK, CONFIG, PlatformRuntime, type Clock } from '#platform-kit';
 import { DeliveryDispatcher } from './application/delivery-dispatcher.js';
 import { DeliverySender } from './application/delivery-sender.js';
 import { OutboundQueries } from './application/outbound.queries.js';
-import { OUTBOUND_SETTINGS, outboundSettings } from './application/outbound.settings.js';
+import { emailRepliesReactor } from './application/email-replies.reactor.js';
+import { pagingReactor } from './application/paging.reactor.js';
+import { OUTBOUND_SETTINGS, outboundSettings, type OutboundSettings } from './application/outbound.settings.js';
 import { outboxReactor } from './application/outbox.reactor.js';
 import { WebhooksCommands } from './application/webhooks.commands.js';
 import { OutboundResolver } from './graphql/outbound.resolver.js';
@@ -27,12 +29,16 @@ export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, Bef
     @Inject(OutboundQueries) private readonly queries: OutboundQueries,
     @Inject(DeliverySender) private readonly sender: DeliverySender,
     @Inject(DeliveryDispatcher) private readonly dispatcher: DeliveryDispatcher,
+    @Inject(OUTBOUND_SETTINGS) private readonly settings: OutboundSettings,
   ) {}
 
   onModuleInit(): void {
     this.runtime.registerProjection(outboundDirectoryProjection);
     this.runtime.registerProjection(deliveriesProjection);
     this.runtime.registerReactor(outboxReactor(this.runtime, this.clock, this.queries, (position) => this.dispatcher.kick(position)));
+    // E-mail out only when an SMTP server is configured (LEDGERDESK_SMTP_URL): otherwise no e-mail delivery is requested.
+    if (this.settings.mail) this.runtime.registerReactor(emailRepliesReactor(this.runtime, this.clock, this.settings.mail.from, (position) => this.dispatcher.kick(position)));
+    if (this.settings.paging) this.runtime.registerReactor(pagingReactor(this.runtime, this.clock, this.settings.paging.url, (position) => this.dispatcher.kick(position)));
     this.runtime.registerTimer(DELIVERY_RETRY_TIMER, async (timer) => {
       const appended = await this.sender.attempt(String(timer.payload.deliveryId));
       // A finished delivery lets the next one of its ticket go.
@@ -47,5 +53,6 @@ export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, Bef
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.dispatcher.stop();
+    this.settings.mail?.transport.close();
   }
 }

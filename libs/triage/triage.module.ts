@@ -3,20 +3,21 @@ import { AccountsModule } from '#accounts';
 import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
 import { AddChannelReplyHandler, TicketsCommands } from './application/tickets.commands.js';
-import { escalateOnBreachReactor, routeNewTicketsReactor } from './application/reactions.js';
+import { escalateOnBreachReactor, incidentBroadcastReactor, routeNewTicketsReactor } from './application/reactions.js';
 import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
 import { TicketsQueries } from './application/tickets.queries.js';
 import { TicketSearchQueries } from './application/ticket-search.queries.js';
 import { TicketSearchResolver } from './graphql/ticket-search.resolver.js';
 import { ticketSearchProjection } from './projections/ticket-search.projection.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
+import { StaffTicketsResolver } from './graphql/staff-tickets.resolver.js';
 import { triageDirectoryProjection } from './projections/directory.projection.js';
 import { ticketsProjection } from './projections/tickets.projection.js';
 
 /** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
 @Module({
   imports: [AccountsModule, AttachmentsModule],
-  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries, TicketsResolver, TicketSearchResolver, AccountTicketsResolver, AddChannelReplyHandler],
+  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries, TicketsResolver, TicketSearchResolver, AccountTicketsResolver, StaffTicketsResolver, AddChannelReplyHandler],
   exports: [TicketsQueries],
 })
 export class TriageModule implements OnModuleInit {
@@ -32,5 +33,6 @@ export class TriageModule implements OnModuleInit {
     this.runtime.registerProjection(ticketSearchProjection);
     this.runtime.registerReactor(routeNewTicketsReactor(this.commands));
     this.runtime.registerReactor(escalateOnBreachReactor(this.commands, this.runtime.store));
+    this.runtime.registerReactor(incidentBroadcastReactor(this.commands, this.runtime.store));
   }
 }

@@ -109,6 +109,25 @@ export class AccountsCommands {
     return (await this.runtime.store.readStream(stream, { maxCount: 1 })).length > 0;
   }
 
+  async updateAccountChannels(principal: Principal, accountId: string, input: { emailDomains: string[]; imChannels: ImChannelRef[]; takenElsewhere: string[] }): Promise<void> {
+    const ctx = this.context(principal);
+    const result = await executeCommand(this.runtime.store, streams.account(accountId), accountDecider, { type: 'UpdateAccountChannels', accountId, ...input, ...ctx }, ctx);
+    await this.runtime.settled(result);
+  }
+
+  async updateStaff(principal: Principal, staffId: string, input: { regions: string[]; skills: string[]; calendarId: string | null }): Promise<void> {
+    const ctx = this.context(principal);
+    const calendarExists = input.calendarId ? await this.exists(streams.calendar(input.calendarId)) : false;
+    const result = await executeCommand(this.runtime.store, streams.staff(staffId), staffDecider, { type: 'UpdateStaff', staffId, ...input, calendarExists, ...ctx }, ctx);
+    await this.runtime.settled(result);
+  }
+
+  async deactivateStaff(principal: Principal, staffId: string, reason: string): Promise<void> {
+    const ctx = this.context(principal);
+    const result = await executeCommand(this.runtime.store, streams.staff(staffId), staffDecider, { type: 'DeactivateStaff', staffId, reason, ...ctx }, ctx);
+    await this.runtime.settled(result);
+  }
+
   private async isTam(staffId: string): Promise<boolean> {
     const events = await this.runtime.store.readStream(streams.staff(staffId));
     const registered = events.find((event) => event.type === 'StaffRegistered');

@@ -27,6 +27,7 @@ export interface StaffRow {
   regions: string[];
   skills: string[];
   calendarId: string | null;
+  active: boolean;
 }
 export interface CalendarRow {
   id: string;
@@ -67,7 +68,34 @@ export class AccountsQueries {
 
   async staffByIds(ids: readonly string[]): Promise<StaffRow[]> {
     const rows = await this.db.query<Record<string, any>>('SELECT * FROM accounts.staff WHERE id = ANY($1)', [ids]);
-    return rows.map((row) => ({ id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills, calendarId: row.calendar_id }));
+    return rows.map(toStaff);
+  }
+
+  /** Which of these e-mail domains and IM channels (`workspace/channel`) another account has. */
+  async channelsTakenElsewhere(accountId: string, domains: readonly string[], channels: readonly ImChannelRef[]): Promise<string[]> {
+    const taken = await this.db.query<{ name: string }>(
+      `SELECT domain AS name FROM accounts.email_domains WHERE account_id <> $1 AND domain = ANY($2)
+       UNION ALL
+       SELECT workspace_id || '/' || channel_id FROM accounts.im_channels WHERE account_id <> $1 AND (workspace_id || '/' || channel_id) = ANY($3)`,
+      [accountId, domains.map((d) => d.trim().toLowerCase()), channels.map((c) => `${c.workspaceId.trim()}/${c.channelId.trim()}`)],
+    );
+    return taken.map((row) => row.name);
+  }
+
+  /** Staff by id, filtered; with how many match. */
+  async staffPage(
+    filter: { role: string | null; region: string | null; active: boolean | null },
+    first: number,
+    after: string | null,
+  ): Promise<{ rows: StaffRow[]; hasNextPage: boolean; totalCount: number }> {
+    const where = `($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR $2 = ANY(regions)) AND ($3::boolean IS NULL OR active = $3)`;
+    const params = [filter.role, filter.region, filter.active];
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT * FROM accounts.staff WHERE ${where} AND ($4::text IS NULL OR id > $4) ORDER BY id LIMIT $5`,
+      [...params, after, first + 1],
+    );
+    const [count] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM accounts.staff WHERE ${where}`, params);
+    return { rows: rows.slice(0, first).map(toStaff), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
   }
 
   async tamHistory(accountId: string): Promise<TamAssignmentRow[]> {
@@ -80,12 +108,18 @@ export class AccountsQueries {
 
   async staff(id: string): Promise<StaffRow | null> {
     const [row] = await this.db.query<Record<string, any>>('SELECT * FROM accounts.staff WHERE id = $1', [id]);
-    return row ? { id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills, calendarId: row.calendar_id } : null;
+    return row ? toStaff(row) : null;
   }
 
   async calendar(id: string): Promise<CalendarRow | null> {
     const [row] = await this.db.query<Record<string, any>>('SELECT * FROM accounts.calendars WHERE id = $1', [id]);
     return row ? { id: row.id, name: row.name, version: Number(row.version), definition: row.definition } : null;
+  }
+
+  /** Every calendar in its latest version, by name. */
+  async calendars(): Promise<CalendarRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM accounts.calendars ORDER BY name, id');
+    return rows.map((row) => ({ id: row.id, name: row.name, version: Number(row.version), definition: row.definition }));
   }
 
   /** A calendar as it was at version `version` (tickets pin one). */
@@ -115,4 +149,8 @@ function toAccount(row: Record<string, any>): AccountRow {
     imChannels: row.im_channels,
     registeredAt: new Date(row.registered_at),
   };
+}
+
+function toStaff(row: Record<string, any>): StaffRow {
+  return { id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills, calendarId: row.calendar_id, active: row.active !== false };
 }

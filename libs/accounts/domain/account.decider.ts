@@ -32,15 +32,27 @@ export interface HandOverAccount {
   actor: Actor;
   now: Date;
 }
-export type AccountCommand = RegisterAccount | AssignTam | HandOverAccount;
+export interface UpdateAccountChannels {
+  type: 'UpdateAccountChannels';
+  accountId: string;
+  emailDomains: string[];
+  imChannels: ImChannelRef[];
+  /** Looked up by the handler: domains or channels (as `workspace/channel`) another account already has. */
+  takenElsewhere: string[];
+  actor: Actor;
+  now: Date;
+}
+export type AccountCommand = RegisterAccount | AssignTam | HandOverAccount | UpdateAccountChannels;
 
 export interface AccountState {
   registered: boolean;
   tamId: string | null;
+  emailDomains: string[];
+  imChannels: ImChannelRef[];
 }
 
 export const accountDecider: Decider<AccountCommand, AccountState, AccountEvent> = {
-  initialState: { registered: false, tamId: null },
+  initialState: { registered: false, tamId: null, emailDomains: [], imChannels: [] },
 
   decide(command, state) {
     if (command.type !== 'RegisterAccount' && !state.registered) throw notFound('Account');
@@ -92,6 +104,31 @@ export const accountDecider: Decider<AccountCommand, AccountState, AccountEvent>
           },
         ];
       }
+      case 'UpdateAccountChannels': {
+        const emailDomains = distinct(command.emailDomains.map((d, i) => requireEmailDomain(d, `input.emailDomains[${i}]`)));
+        const imChannels = command.imChannels.map((channel, index) => ({
+          workspaceId: requireText(channel.workspaceId, `input.imChannels[${index}].workspaceId`, 100),
+          channelId: requireText(channel.channelId, `input.imChannels[${index}].channelId`, 100),
+        }));
+        if (command.takenElsewhere.length > 0) throw conflict(`Another account already has ${command.takenElsewhere.join(', ')}`);
+        const key = (c: ImChannelRef) => `${c.workspaceId}/${c.channelId}`;
+        const same = emailDomains.join('\n') === state.emailDomains.join('\n') && imChannels.map(key).join('\n') === state.imChannels.map(key).join('\n');
+        if (same) return [];
+        return [
+          {
+            type: 'AccountChannelsChanged',
+            data: {
+              accountId: command.accountId,
+              emailDomains,
+              imChannels,
+              previousEmailDomains: state.emailDomains,
+              previousImChannels: state.imChannels,
+              changedBy: command.actor,
+              changedAt: at,
+            },
+          },
+        ];
+      }
       default:
         return unreachable(command);
     }
@@ -100,7 +137,9 @@ export const accountDecider: Decider<AccountCommand, AccountState, AccountEvent>
   evolve(state, event) {
     switch (event.type) {
       case 'AccountRegistered':
-        return { registered: true, tamId: null };
+        return { registered: true, tamId: null, emailDomains: event.data.emailDomains, imChannels: event.data.imChannels };
+      case 'AccountChannelsChanged':
+        return { ...state, emailDomains: event.data.emailDomains, imChannels: event.data.imChannels };
       case 'TamAssigned':
         return { ...state, tamId: event.data.tamId };
       case 'AccountHandedOver':

@@ -1,4 +1,4 @@
-import { badUserInput, conflict, type Actor, type StaffEvent } from '#contracts';
+import { badUserInput, conflict, notFound, type Actor, type StaffEvent } from '#contracts';
 import type { Decider } from '#platform-kit';
 import { unreachable } from './calendar.decider.js';
 import { distinct, requireText } from './input-rules.js';
@@ -16,14 +16,32 @@ export interface RegisterStaff {
   actor: Actor;
   now: Date;
 }
-export type StaffCommand = RegisterStaff;
+export interface UpdateStaff {
+  type: 'UpdateStaff';
+  staffId: string;
+  regions: string[];
+  skills: string[];
+  calendarId: string | null;
+  calendarExists: boolean;
+  actor: Actor;
+  now: Date;
+}
+export interface DeactivateStaff {
+  type: 'DeactivateStaff';
+  staffId: string;
+  reason: string;
+  actor: Actor;
+  now: Date;
+}
+export type StaffCommand = RegisterStaff | UpdateStaff | DeactivateStaff;
 
 export interface StaffState {
   registered: boolean;
+  active: boolean;
 }
 
 export const staffDecider: Decider<StaffCommand, StaffState, StaffEvent> = {
-  initialState: { registered: false },
+  initialState: { registered: false, active: false },
 
   decide(command, state) {
     switch (command.type) {
@@ -49,17 +67,45 @@ export const staffDecider: Decider<StaffCommand, StaffState, StaffEvent> = {
           },
         ];
       }
+      case 'UpdateStaff': {
+        if (!state.registered) throw notFound('Staff member');
+        if (!state.active) throw badUserInput(`Staff member ${command.staffId} is deactivated`, 'id');
+        if (command.calendarId && !command.calendarExists) throw badUserInput(`Calendar ${command.calendarId} does not exist`, 'input.calendarId');
+        return [
+          {
+            type: 'StaffUpdated',
+            data: {
+              staffId: command.staffId,
+              regions: distinct(command.regions.map((r, i) => requireText(r, `input.regions[${i}]`, 50))),
+              skills: distinct(command.skills.map((s, i) => requireText(s, `input.skills[${i}]`, 50))),
+              calendarId: command.calendarId,
+              updatedBy: command.actor,
+              updatedAt: command.now.toISOString(),
+            },
+          },
+        ];
+      }
+      case 'DeactivateStaff': {
+        if (!state.registered) throw notFound('Staff member');
+        const reason = requireText(command.reason, 'reason', 2000);
+        if (!state.active) return [];
+        return [{ type: 'StaffDeactivated', data: { staffId: command.staffId, reason, deactivatedBy: command.actor, deactivatedAt: command.now.toISOString() } }];
+      }
       default:
-        return unreachable(command.type);
+        return unreachable(command);
     }
   },
 
-  evolve(_state, event) {
+  evolve(state, event) {
     switch (event.type) {
       case 'StaffRegistered':
-        return { registered: true };
+        return { registered: true, active: true };
+      case 'StaffUpdated':
+        return state;
+      case 'StaffDeactivated':
+        return { ...state, active: false };
       default:
-        return unreachable(event.type);
+        return unreachable(event);
     }
   },
 };

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { contractInForce } from '#contracts';
-import { CLOCK, connectionPageInfo, NodeRegistry, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Roles, STAFF_ROLES, type Clock, type Principal, type SortDirection } from '#platform-kit';
+import { contractInForce, notFound } from '#contracts';
+import { CLOCK, checkPageSize, connectionPageInfo, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, PAGE_ARGS, pageInfoOf, pageWindow, Roles, STAFF_ROLES, type Clock, type Principal, type SortDirection } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 
-import { AccountConnectionType, AccountType, ContractType, RegisterAccountInput, StaffMemberType, TamAssignmentType } from './accounts.types.js';
+import { AccountConnectionType, AccountType, ContractType, ImChannelInput, RegisterAccountInput, StaffMemberType, TamAssignmentType } from './accounts.types.js';
 import { toAccountType, toContractType, toStaffType } from './mappers.js';
 import { mustExist } from './must-exist.js';
 
@@ -60,6 +60,25 @@ export class AccountsResolver {
       imChannels: (input.imChannels ?? []).map(({ workspaceId, channelId }) => ({ workspaceId, channelId })),
     });
     return toAccountType(mustExist(await this.queries.account(id)));
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => AccountType, {
+    description: 'The e-mail domains and IM channels that name this account from now on (whole sets; each left out stays). Intake matching follows at once; the history is the AccountChannelsChanged events',
+  })
+  async updateAccountChannels(
+    @CurrentPrincipal() principal: Principal,
+    @Args('accountId', { type: () => ID }) accountId: string,
+    @Args('emailDomains', { type: () => [String], nullable: true }) emailDomains: string[] | null,
+    @Args('imChannels', { type: () => [ImChannelInput], nullable: true }) imChannels: ImChannelInput[] | null,
+  ): Promise<AccountType> {
+    const current = await this.queries.account(accountId);
+    if (!current) throw notFound('Account');
+    const domains = emailDomains ?? current.emailDomains;
+    const channels = imChannels ? imChannels.map(({ workspaceId, channelId }) => ({ workspaceId, channelId })) : current.imChannels;
+    const takenElsewhere = await this.queries.channelsTakenElsewhere(accountId, domains, channels);
+    await this.commands.updateAccountChannels(principal, accountId, { emailDomains: domains, imChannels: channels, takenElsewhere });
+    return toAccountType(mustExist(await this.queries.account(accountId)));
   }
 
   @Roles('ADMIN')

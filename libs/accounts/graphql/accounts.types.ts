@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { Channel, Coverage, Severity, SlaMetric } from '#contracts';
-import { ChannelEnum, CoverageEnum, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ChannelEnum, CoverageEnum, DecimalScalar, formatCents, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
 // ---------- calendars ----------
 
@@ -66,6 +66,28 @@ export class StaffMemberType {
   @Field(() => RoleEnum) role!: string;
   @Field(() => [String]) regions!: string[];
   @Field(() => [String]) skills!: string[];
+  @Field(() => ID, { nullable: true, description: 'their shift calendar (none: always available)' }) calendarId!: string | null;
+  @Field(() => Boolean, { description: 'false once deactivated: never routed to nor assigned' }) active!: boolean;
+}
+
+@InputType('UpdateStaffMemberInput', { description: 'Their regions, skills and shift calendar from now on (each left out stays as it is)' })
+export class UpdateStaffMemberInput {
+  @Field(() => [String], { nullable: true }) regions?: string[] | null;
+  @Field(() => [String], { nullable: true }) skills?: string[] | null;
+  @Field(() => ID, { nullable: true, description: 'a shift calendar; null removes it (always available); left out: unchanged' }) calendarId?: string | null;
+}
+
+@ObjectType('StaffMemberEdge')
+export class StaffMemberEdgeType {
+  @Field(() => String) cursor!: string;
+  @Field(() => StaffMemberType) node!: StaffMemberType;
+}
+
+@ObjectType('StaffMemberConnection', { description: 'Staff, by id' })
+export class StaffMemberConnectionType {
+  @Field(() => [StaffMemberEdgeType]) edges!: StaffMemberEdgeType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many match the filters' }) totalCount!: number;
 }
 
 // ---------- accounts ----------
@@ -93,6 +115,12 @@ export class TamAssignmentType {
   @Field(() => String, { nullable: true, description: 'notes handed over with the account (staff only)' }) handoverNotes!: string | null;
 }
 
+@ObjectType('ImChannel', { description: 'An IM channel whose messages open tickets for the account (POST /channels/im)' })
+export class ImChannelType {
+  @Field(() => String, { description: 'e.g. the Slack team id' }) workspaceId!: string;
+  @Field(() => String) channelId!: string;
+}
+
 @ObjectType('Account', { implements: () => [NodeInterface] })
 export class AccountType {
   @Field(() => ID) id!: string;
@@ -100,6 +128,7 @@ export class AccountType {
   @Field(() => String) region!: string;
   @Field(() => String) timeZone!: string;
   @Field(() => [String]) emailDomains!: string[];
+  @Field(() => [ImChannelType], { description: 'IM channels whose messages belong to this account' }) imChannels!: ImChannelType[];
   tamId!: string | null;
 }
 
@@ -169,10 +198,15 @@ export class CreditRuleType {
   @Field(() => Float) percentOfMonthlyFee!: number;
 }
 
-@ObjectType('Money')
+@ObjectType('Money', { description: 'An amount in a currency, kept to the cent' })
 export class MoneyType {
-  @Field(() => Float) amount!: number;
-  @Field(() => String) currency!: string;
+  @Field(() => Float, { description: 'the amount as a float: for display; sum and compare `amountDecimal`' }) amount!: number;
+  @Field(() => String, { description: 'ISO 4217 code' }) currency!: string;
+  @Field(() => DecimalScalar, {
+    description: 'the same amount as an exact decimal string with two decimals, e.g. "1234.50"',
+    middleware: [({ source }) => formatCents((source as MoneyType).amount)],
+  })
+  amountDecimal?: string;
 }
 
 @ObjectType('Contract')

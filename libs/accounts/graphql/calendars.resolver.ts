@@ -28,6 +28,11 @@ export class CalendarsResolver {
     return row ? toCalendarType(row) : null;
   }
 
+  @Query(() => [BusinessCalendarType], { description: 'every business calendar in its latest version, by name' })
+  async calendars(): Promise<BusinessCalendarType[]> {
+    return (await this.queries.calendars()).map(toCalendarType);
+  }
+
   @Roles('ADMIN')
   @Mutation(() => BusinessCalendarType)
   async defineCalendar(

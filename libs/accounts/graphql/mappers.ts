@@ -4,11 +4,19 @@ import type { AccountType, BusinessCalendarType, ContractType, StaffMemberType }
 export const contractId = (accountId: string, version: number) => `${accountId}:v${version}`;
 
 export function toAccountType(row: AccountRow): AccountType {
-  return { id: row.id, name: row.name, region: row.region, timeZone: row.timeZone, emailDomains: row.emailDomains, tamId: row.tamId };
+  return {
+    id: row.id,
+    name: row.name,
+    region: row.region,
+    timeZone: row.timeZone,
+    emailDomains: row.emailDomains,
+    imChannels: (row.imChannels ?? []).map(({ workspaceId, channelId }) => ({ workspaceId, channelId })),
+    tamId: row.tamId,
+  };
 }
 
 export function toStaffType(row: StaffRow): StaffMemberType {
-  return { id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills };
+  return { id: row.id, name: row.name, role: row.role, regions: row.regions, skills: row.skills, calendarId: row.calendarId, active: row.active };
 }
 
 export function toCalendarType(row: CalendarRow): BusinessCalendarType {

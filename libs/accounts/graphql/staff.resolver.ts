@@ -1,9 +1,12 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, NodeRegistry, Roles, STAFF_ROLES, type Principal } from '#platform-kit';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { badUserInput, notFound } from '#contracts';
+import { ActorType, byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, NodeRegistry, pageInfoOf, RoleEnum, Roles, STAFF_ROLES, type LoaderFactory, type Principal } from '#platform-kit';
+import type { StaffRow } from '../application/accounts.queries.js';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
-import { RegisterStaffInput, StaffMemberType } from './accounts.types.js';
+import { CredentialsCommands } from '../application/credentials.commands.js';
+import { RegisterStaffInput, StaffMemberConnectionType, StaffMemberType, UpdateStaffMemberInput } from './accounts.types.js';
 import { toStaffType } from './mappers.js';
 import { mustExist } from './must-exist.js';
 
@@ -12,6 +15,7 @@ export class StaffResolver {
   constructor(
     @Inject(AccountsCommands) private readonly commands: AccountsCommands,
     @Inject(AccountsQueries) private readonly queries: AccountsQueries,
+    @Inject(CredentialsCommands) private readonly credentials: CredentialsCommands,
     @Inject(NodeRegistry) nodes: NodeRegistry,
   ) {
     nodes.register('StaffMember', (principal, id) => (STAFF_ROLES.includes(principal.role) ? this.staffMember(id) : Promise.resolve(null)));
@@ -22,6 +26,22 @@ export class StaffResolver {
   async staffMember(@Args('id', { type: () => ID }) id: string): Promise<StaffMemberType | null> {
     const row = await this.queries.staff(id);
     return row ? toStaffType(row) : null;
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => StaffMemberConnectionType, { description: 'Staff by id; filters combine' })
+  async staffMembers(
+    @Args('role', { type: () => RoleEnum, nullable: true, description: 'ENGINEER or TAM' }) role: string | null,
+    @Args('region', { type: () => String, nullable: true, description: 'covers this region' }) region: string | null,
+    @Args('active', { type: () => Boolean, nullable: true, description: 'false: the deactivated ones' }) active: boolean | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'page size, 1-200' }) first: number,
+    @Args('after', { type: () => String, nullable: true, description: 'the endCursor of the previous page' }) after: string | null,
+  ): Promise<StaffMemberConnectionType> {
+    if (role && role !== 'ENGINEER' && role !== 'TAM') throw badUserInput('role must be ENGINEER or TAM', 'role');
+    const cursor = decodeCursor(after, ['text']) as [string] | null;
+    const page = await this.queries.staffPage({ role: role ?? null, region: region ?? null, active: active ?? null }, checkPageSize(first), cursor?.[0] ?? null);
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.id]), node: toStaffType(row) }));
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
   }
 
   @Roles('ADMIN')
@@ -38,5 +58,51 @@ export class StaffResolver {
       calendarId: input.calendarId ?? null,
     });
     return toStaffType(mustExist(await this.queries.staff(id)));
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => StaffMemberType, { description: 'Regions, skills, shift calendar; routing uses them from the next ticket on' })
+  async updateStaffMember(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input', { type: () => UpdateStaffMemberInput }) input: UpdateStaffMemberInput,
+  ): Promise<StaffMemberType> {
+    const current = await this.queries.staff(id);
+    if (!current) throw notFound('Staff member');
+    await this.commands.updateStaff(principal, id, {
+      regions: input.regions ?? current.regions,
+      skills: input.skills ?? current.skills,
+      calendarId: input.calendarId === undefined ? current.calendarId : input.calendarId,
+    });
+    return toStaffType(mustExist(await this.queries.staff(id)));
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => StaffMemberType, {
+    description: 'They leave: routing stops at once, assigning to them is refused, their tokens issued until now stop working; `openTickets` lists what to reassign',
+  })
+  async deactivateStaffMember(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason', { type: () => String, description: 'why (recorded)' }) reason: string,
+  ): Promise<StaffMemberType> {
+    if (!(await this.queries.staff(id))) throw notFound('Staff member');
+    await this.commands.deactivateStaff(principal, id, reason);
+    // The existing revocation: every token of theirs issued until now is refused, in every process.
+    await this.credentials.revokeTokens(principal, id, null, `deactivated: ${reason}`);
+    return toStaffType(mustExist(await this.queries.staff(id)));
+  }
+}
+
+/** Names for the actors of replies, attachments, disputes and claims: the staff directory knows staff only. */
+@Resolver(() => ActorType)
+export class ActorNamesResolver {
+  constructor(@Inject(AccountsQueries) private readonly queries: AccountsQueries) {}
+
+  @ResolveField(() => String, { nullable: true })
+  async displayName(@Parent() actor: ActorType, @Loaders() loaders: LoaderFactory): Promise<string | null> {
+    if (actor.role !== 'ENGINEER' && actor.role !== 'TAM') return null;
+    const loader = loaders<string, StaffRow>('accounts.staffById', async (ids) => byKey(ids, await this.queries.staffByIds(ids), (row) => row.id));
+    return (await loader.load(actor.id))?.name ?? null;
   }
 }

@@ -9,7 +9,7 @@ const TABLES = ['calendars', 'calendar_versions', 'accounts', 'tam_assignments',
 /** The accounts context's read model: calendars (every version), accounts, TAM history, staff, contracts. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  eventTypes: ['CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver', 'StaffRegistered', 'ContractSigned'],
+  eventTypes: ['CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver', 'AccountChannelsChanged', 'StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'ContractSigned'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS accounts');
@@ -27,6 +27,7 @@ export const accountsProjection: Projection = {
       to_at timestamptz, handover_notes text, PRIMARY KEY (account_id, seq))`);
     await sql.query(`CREATE TABLE IF NOT EXISTS accounts.staff (
       id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, regions text[] NOT NULL, skills text[] NOT NULL, calendar_id text)`);
+    await sql.query('ALTER TABLE accounts.staff ADD COLUMN IF NOT EXISTS active boolean NOT NULL DEFAULT true, ADD COLUMN IF NOT EXISTS deactivated_at timestamptz');
     await sql.query(`CREATE TABLE IF NOT EXISTS accounts.contracts (
       account_id text NOT NULL, version int NOT NULL, terms jsonb NOT NULL, effective_from timestamptz NOT NULL,
       signed_at timestamptz NOT NULL, PRIMARY KEY (account_id, version))`);
@@ -97,6 +98,27 @@ async function applyOne(event: AccountsContextEvent, tx: SqlExecutor): Promise<v
       );
       return;
     }
+    case 'AccountChannelsChanged': {
+      const d = event.data;
+      await tx.query('UPDATE accounts.accounts SET email_domains = $2, im_channels = $3 WHERE id = $1', [d.accountId, d.emailDomains, JSON.stringify(d.imChannels)]);
+      await tx.query('DELETE FROM accounts.email_domains WHERE account_id = $1', [d.accountId]);
+      await tx.query('DELETE FROM accounts.im_channels WHERE account_id = $1', [d.accountId]);
+      for (const domain of d.emailDomains) {
+        await tx.query('INSERT INTO accounts.email_domains (domain, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [domain, d.accountId]);
+      }
+      for (const channel of d.imChannels) {
+        await tx.query('INSERT INTO accounts.im_channels (workspace_id, channel_id, account_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channel.workspaceId, channel.channelId, d.accountId]);
+      }
+      return;
+    }
+    case 'StaffUpdated': {
+      const d = event.data;
+      await tx.query('UPDATE accounts.staff SET regions = $2, skills = $3, calendar_id = $4 WHERE id = $1', [d.staffId, d.regions, d.skills, d.calendarId]);
+      return;
+    }
+    case 'StaffDeactivated':
+      await tx.query('UPDATE accounts.staff SET active = false, deactivated_at = $2 WHERE id = $1', [event.data.staffId, event.data.deactivatedAt]);
+      return;
     case 'ContractSigned': {
       const d = event.data;
       await tx.query(

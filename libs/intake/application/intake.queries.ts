@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Channel } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
+import type { CoverageProblem } from '../domain/open-ticket.decider.js';
 
 /** Reads of intake's own read model (schema `intake`), built from the accounts context's events. */
 @Injectable()
@@ -13,7 +14,7 @@ export class IntakeQueries {
    * statement: the account and its contract version in force at `at` (the highest whose effectiveFrom is not
    * after it, as `contractInForce`).
    */
-  async coverageProblem(accountId: string, channel: Channel, at: Date): Promise<string | null> {
+  async coverageProblem(accountId: string, channel: Channel, at: Date): Promise<CoverageProblem | null> {
     const [row] = await this.db.query<{ version: number | null; channels: string[] | null }>(
       `SELECT c.version, c.channels FROM intake.accounts a
        LEFT JOIN LATERAL (
@@ -22,10 +23,10 @@ export class IntakeQueries {
        WHERE a.id = $1`,
       [accountId, at],
     );
-    if (!row) return `Account ${accountId} does not exist`;
-    if (row.version === null || !row.channels) return `The account has no contract in force at ${at.toISOString()}`;
+    if (!row) return { field: 'input.accountId', message: `Account ${accountId} does not exist` };
+    if (row.version === null || !row.channels) return { field: 'input.accountId', message: `The account has no contract in force at ${at.toISOString()}` };
     if (channel !== 'HEALTH_CHECK' && !row.channels.includes(channel)) {
-      return `The account's contract (version ${row.version}) does not cover the ${channel} channel`;
+      return { field: 'input.channel', message: `The account's contract (version ${row.version}) does not cover the ${channel} channel` };
     }
     return null;
   }

@@ -3,6 +3,12 @@ import type { Decider } from '#platform-kit';
 
 export const MAX_SUBJECT_CHARS = 300;
 export const MAX_DESCRIPTION_CHARS = 64 * 1024;
+/** Why a ticket cannot open: no such account or no contract in force (`input.accountId`), or a channel the contract does not cover (`input.channel`). */
+export interface CoverageProblem {
+  field: 'input.accountId' | 'input.channel';
+  message: string;
+}
+
 /** The same bound as an e-mail Message-ID: whatever channel sends it, a channel's id is short. */
 export const MAX_EXTERNAL_ID_CHARS = 500;
 export const MAX_BACKDATING_MS = 30 * 24 * 60 * 60 * 1000;
@@ -33,7 +39,7 @@ export interface OpenTicket {
   actor: Actor;
   customerAccountId: string | null;
   /** Looked up by the handler: why the account's contract in force at receivedAt does not cover this, or null. */
-  coverageProblem: string | null;
+  coverageProblem: CoverageProblem | null;
   /** The uploads `attachmentIds` names, looked up by the handler; recorded as AttachmentAdded after the opening. */
   attachments: readonly AttachmentRef[];
   maxTicketAttachmentBytes: number;
@@ -77,7 +83,7 @@ export const openTicketDecider: Decider<OpenTicket, OpeningState, TicketEvent> =
       throw badUserInput('receivedAt must be within the last 30 days', 'input.receivedAt');
     }
     checkDiagnostics(command.diagnostics);
-    if (command.coverageProblem) throw badUserInput(command.coverageProblem, 'input.accountId');
+    if (command.coverageProblem) throw badUserInput(command.coverageProblem.message, command.coverageProblem.field);
     return [
       {
         type: 'TicketOpened',

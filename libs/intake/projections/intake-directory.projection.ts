@@ -8,7 +8,7 @@ import type { Projection } from '#projections';
  */
 export const intakeDirectoryProjection: Projection = {
   name: 'intake.directory',
-  eventTypes: ['AccountRegistered', 'ContractSigned'],
+  eventTypes: ['AccountRegistered', 'AccountChannelsChanged', 'ContractSigned'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS intake');
@@ -31,6 +31,17 @@ export const intakeDirectoryProjection: Projection = {
       if (event.type === 'AccountRegistered') {
         const d = event.data;
         await tx.query('INSERT INTO intake.accounts VALUES ($1, $2) ON CONFLICT DO NOTHING', [d.accountId, d.name]);
+        for (const domain of d.emailDomains) {
+          await tx.query('INSERT INTO intake.email_domains VALUES ($1, $2) ON CONFLICT DO NOTHING', [domain, d.accountId]);
+        }
+        for (const channel of d.imChannels) {
+          await tx.query('INSERT INTO intake.im_channels VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channel.workspaceId, channel.channelId, d.accountId]);
+        }
+      } else if (event.type === 'AccountChannelsChanged') {
+        // Intake matching follows at once: the old domains and channels stop naming this account.
+        const d = event.data;
+        await tx.query('DELETE FROM intake.email_domains WHERE account_id = $1', [d.accountId]);
+        await tx.query('DELETE FROM intake.im_channels WHERE account_id = $1', [d.accountId]);
         for (const domain of d.emailDomains) {
           await tx.query('INSERT INTO intake.email_domains VALUES ($1, $2) ON CONFLICT DO NOTHING', [domain, d.accountId]);
         }

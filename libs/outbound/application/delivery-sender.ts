@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { outboundStreams, type WebhookEvent } from '#contracts';
+import { outboundStreams, type EmailMessage, type PagingEvent, type WebhookEvent } from '#contracts';
 import { WrongExpectedVersion, type AppendResult } from '#event-store';
 import { CLOCK, foldStream, PlatformRuntime, recordDecisions, type Clock } from '#platform-kit';
 import { deliveryDecider, type DeliveryCommand, type DeliveryOutcome, type DeliveryState } from '../domain/delivery.decider.js';
@@ -35,9 +35,23 @@ export class DeliverySender {
     const requested = state.requested;
     if (!requested || state.finished) return null;
 
-    const hook = foldWebhook(await this.runtime.store.readStream(outboundStreams.webhook(requested.webhookId)));
-    if (!hook.registered) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'the webhook does not exist', now: this.clock.now() }, 'abandon');
-    if (hook.disabled) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: `the webhook was disabled: ${hook.disabled}`, now: this.clock.now() }, 'abandon');
+    const kind = requested.kind ?? 'WEBHOOK';
+    const now = () => this.clock.now();
+    let send: (at: Date) => Promise<DeliveryOutcome>;
+    if (kind === 'WEBHOOK') {
+      const hook = foldWebhook(await this.runtime.store.readStream(outboundStreams.webhook(requested.webhookId)));
+      if (!hook.registered) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'the webhook does not exist', now: now() }, 'abandon');
+      if (hook.disabled) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: `the webhook was disabled: ${hook.disabled}`, now: now() }, 'abandon');
+      send = (at) => this.send(requested.url, requested.payload, requested, hook.secretCiphertext!, at);
+    } else if (kind === 'EMAIL') {
+      const mail = this.settings.mail;
+      if (!mail) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'e-mail out is off (LEDGERDESK_SMTP_URL is not set)', now: now() }, 'abandon');
+      send = () => mail.transport.send(requested.payload as EmailMessage, this.settings.timeoutMs);
+    } else {
+      const paging = this.settings.paging;
+      if (!paging) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'paging is off (LEDGERDESK_PAGING_URL is not set)', now: now() }, 'abandon');
+      send = () => this.page(paging, requested.payload as PagingEvent, requested.idempotencyKey);
+    }
     if (await this.queries.waitsForEarlier(deliveryId)) return null;
 
     const attemptedAt = this.clock.now();
@@ -52,8 +66,15 @@ export class DeliverySender {
     revision = started.nextExpectedRevision;
     state = deliveryDecider.evolve(state, { type: 'DeliveryAttempted', data: { deliveryId, attempt: state.attempts + 1, attemptedAt: attemptedAt.toISOString() } });
 
-    const outcome = await this.send(requested.url, requested.payload, requested, hook.secretCiphertext!, attemptedAt);
+    const outcome = await send(attemptedAt);
     return this.record(stream, state, revision, { type: 'RecordOutcome', attempt: state.attempts, outcome, now: this.clock.now() }, `outcome:${state.attempts}`);
+  }
+
+  /** A page: the recorded Events v2 body with the routing key added now (it is not kept in the log). */
+  private page(paging: { url: string; routingKey: string }, event: PagingEvent, idempotencyKey: string): Promise<DeliveryOutcome> {
+    const body = JSON.stringify({ routing_key: paging.routingKey, ...event });
+    const headers = { 'content-type': 'application/json', 'user-agent': 'Ledgerdesk-Paging/1', 'idempotency-key': idempotencyKey };
+    return postWebhook(paging.url, headers, body, { allowLoopback: this.settings.allowLocalhost, timeoutMs: this.settings.timeoutMs });
   }
 
   private async send(

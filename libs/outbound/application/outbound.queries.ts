@@ -30,6 +30,7 @@ export interface DeliveryAttemptEntry {
 
 export interface DeliveryRow {
   id: string;
+  kind: 'WEBHOOK' | 'EMAIL' | 'PAGING';
   webhookId: string;
   ticketId: string;
   accountId: string;
@@ -137,6 +138,7 @@ function toWebhook(row: Record<string, any>): WebhookRow {
 function toDelivery(row: Record<string, any>): DeliveryRow {
   return {
     id: row.id,
+    kind: row.kind ?? 'WEBHOOK',
     webhookId: row.webhook_id,
     ticketId: row.ticket_id,
     accountId: row.account_id,

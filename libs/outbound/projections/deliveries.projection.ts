@@ -24,6 +24,8 @@ export const deliveriesProjection: Projection = {
       status text NOT NULL, attempts integer NOT NULL DEFAULT 0, requested_at timestamptz NOT NULL,
       last_attempt_at timestamptz, next_attempt_at timestamptz, last_response_status integer, last_error text,
       finished_at timestamptz, attempt_log jsonb NOT NULL DEFAULT '[]')`);
+    // What the delivery carries (WEBHOOK, EMAIL, PAGING); tables made before kinds existed get the column.
+    await sql.query(`ALTER TABLE outbound.deliveries ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'WEBHOOK'`);
     await sql.query('CREATE INDEX IF NOT EXISTS deliveries_queue ON outbound.deliveries (webhook_id, ticket_id, seq)');
     await sql.query('CREATE INDEX IF NOT EXISTS deliveries_ticket ON outbound.deliveries (ticket_id, seq)');
     await sql.query(`CREATE INDEX IF NOT EXISTS deliveries_open ON outbound.deliveries (seq) WHERE status IN ('PENDING', 'ATTEMPTING')`);
@@ -40,9 +42,9 @@ export const deliveriesProjection: Projection = {
         case 'DeliveryRequested': {
           const d = event.data;
           await tx.query(
-            `INSERT INTO outbound.deliveries (id, webhook_id, ticket_id, account_id, source_event_id, source_event_type, idempotency_key, url, status, requested_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9) ON CONFLICT (id) DO NOTHING`,
-            [d.deliveryId, d.webhookId, d.ticketId, d.accountId, d.sourceEventId, d.sourceEventType, d.idempotencyKey, d.url, d.requestedAt],
+            `INSERT INTO outbound.deliveries (id, webhook_id, ticket_id, account_id, source_event_id, source_event_type, idempotency_key, url, status, requested_at, kind)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9, $10) ON CONFLICT (id) DO NOTHING`,
+            [d.deliveryId, d.webhookId, d.ticketId, d.accountId, d.sourceEventId, d.sourceEventType, d.idempotencyKey, d.url, d.requestedAt, d.kind ?? 'WEBHOOK'],
           );
           break;
         }

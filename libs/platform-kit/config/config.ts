@@ -45,6 +45,10 @@ export interface LedgerdeskConfig {
   shutdownTimeoutMs: number;
   /** Outbound webhooks: plain http and loopback targets allowed (development, tests); the key their secrets are kept under. */
   webhooks: { allowLocalhost: boolean; secretKey: string | null; timeoutMs: number };
+  /** E-mail replies out: SMTP server (null: e-mail out is off) and the From address (its domain names the Message-IDs). */
+  smtp: { url: string | null; from: string };
+  /** On-call paging (PagerDuty Events v2 shape): the endpoint (null: paging is off) and the routing key sent with each event. */
+  paging: { url: string | null; routingKey: string | null };
   /** Serve the GraphiQL explorer on GET /graphql to browsers (Accept: text/html). */
   graphiql: boolean;
 }
@@ -81,6 +85,10 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST: 'true: webhooks may target http://localhost and loopback addresses (development, tests); default false',
   LEDGERDESK_WEBHOOK_SECRET_KEY: "key webhook signing secrets are encrypted under in the log, at least 32 characters (default: derived from the JWT secret)",
   LEDGERDESK_WEBHOOK_TIMEOUT_MS: 'how long one webhook delivery attempt may take before it counts as failed (default 10000)',
+  LEDGERDESK_SMTP_URL: 'smtp:// or smtps:// URL of the server public staff replies are e-mailed through, e.g. smtps://user:pass@smtp.example.com (unset: e-mail out is off)',
+  LEDGERDESK_SMTP_FROM: 'From address of e-mailed replies; its domain names their Message-IDs (default support@ledgerdesk.localhost)',
+  LEDGERDESK_PAGING_URL: 'endpoint on-call pages are POSTed to in the PagerDuty Events v2 shape, e.g. https://events.pagerduty.com/v2/enqueue (unset: paging is off)',
+  LEDGERDESK_PAGING_ROUTING_KEY: "routing_key sent with each page (the PagerDuty service's integration key); required with LEDGERDESK_PAGING_URL",
 } as const;
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -176,6 +184,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   if (!/^\d{1,6}$/.test(webhookTimeoutText) || Number(webhookTimeoutText) < 1) {
     throw new ConfigError('LEDGERDESK_WEBHOOK_TIMEOUT_MS', `must be a whole number of milliseconds, 1-999999 (got "${webhookTimeoutText}")`);
   }
+  const smtpUrl = value('LEDGERDESK_SMTP_URL');
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) throw new ConfigError('LEDGERDESK_SMTP_URL', 'must be an smtp:// or smtps:// URL');
+  const smtpFrom = value('LEDGERDESK_SMTP_FROM') ?? 'support@ledgerdesk.localhost';
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(smtpFrom)) throw new ConfigError('LEDGERDESK_SMTP_FROM', `must be a plain e-mail address (got "${smtpFrom}")`);
+  const pagingUrl = value('LEDGERDESK_PAGING_URL');
+  if (pagingUrl) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(pagingUrl);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) throw new ConfigError('LEDGERDESK_PAGING_URL', 'must be an http(s) URL');
+  }
+  const pagingRoutingKey = value('LEDGERDESK_PAGING_ROUTING_KEY');
+  if (pagingUrl && !pagingRoutingKey) throw new ConfigError('LEDGERDESK_PAGING_ROUTING_KEY', 'is required when LEDGERDESK_PAGING_URL is set');
   const graphiqlDefault = env['NODE_ENV']?.trim() === 'production' ? 'off' : 'on';
   const graphiql = oneOf('LEDGERDESK_GRAPHIQL', value('LEDGERDESK_GRAPHIQL') ?? graphiqlDefault, ['on', 'off']) === 'on';
 
@@ -204,6 +228,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     corsOrigins,
     shutdownTimeoutMs,
     webhooks: { allowLocalhost, secretKey: webhookSecretKey, timeoutMs: Number(webhookTimeoutText) },
+    smtp: { url: smtpUrl, from: smtpFrom },
+    paging: { url: pagingUrl, routingKey: pagingRoutingKey },
     graphiql,
   };
 }

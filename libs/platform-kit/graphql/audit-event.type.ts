@@ -4,10 +4,15 @@ import { DateTimeScalar, JsonScalar } from './scalars.js';
 import { RoleEnum } from '../time/time.resolver.js';
 
 /** Who did something, as events record it. */
-@ObjectType('Actor')
+@ObjectType('Actor', { description: 'Who did something: a staff member, a customer, an admin or an integration' })
 export class ActorType {
   @Field(() => ID) id!: string;
   @Field(() => RoleEnum) role!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'the staff member’s name for registered staff (engineers, TAMs); null for others, whose tokens carry no name',
+  })
+  displayName?: string | null;
 }
 
 /** One recorded event as auditors see it: content, actor, reason and its place in the hash chain. */

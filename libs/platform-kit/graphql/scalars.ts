@@ -27,3 +27,31 @@ export const DateScalar = new GraphQLScalarType<string, string>({
 });
 
 export const JsonScalar = new GraphQLScalarType({ ...JSONResolver.toConfig(), name: 'JSON' });
+
+/** A money amount as Ledgerdesk keeps it, to the cent: an exact decimal string, e.g. "1234.50", "-0.05". */
+export function formatCents(amount: number): string {
+  const cents = Math.round(amount * 100);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** An exact decimal number as a string (no float rounding on the way): output only. */
+export const DecimalScalar = new GraphQLScalarType<string, string>({
+  name: 'Decimal',
+  description: 'An exact decimal number as a string, e.g. "1234.50": parse it with a decimal library, not as a float',
+  serialize: (value) => {
+    const text = String(value);
+    if (!DECIMAL.test(text)) throw new TypeError(`Decimal cannot represent ${text}`);
+    return text;
+  },
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !DECIMAL.test(value)) throw new TypeError('Decimal must be a string like "1234.50"');
+    return value;
+  },
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING || !DECIMAL.test(ast.value)) throw new TypeError('Decimal must be a string like "1234.50"');
+    return ast.value;
+  },
+});

@@ -1,10 +1,13 @@
 import { Controller, Get, HttpCode, HttpException, Inject } from '@nestjs/common';
 import { Public } from '../auth/roles.decorator.js';
-import { PlatformRuntime } from '../runtime.js';
+import type { LedgerdeskConfig } from '../config/config.js';
+import { CONFIG, PlatformRuntime } from '../runtime.js';
 
 /** A reactor's lag as readiness details show it: informative, never a reason to be unready. */
 type ReactorDetail = { eventsBehind: number; secondsBehind: number; parked: number };
-type Readiness = { status: 'ok'; store: string; checks: Record<string, 'up'>; reactors: Record<string, ReactorDetail> | string };
+/** What leaves the platform besides webhooks: on or off by configuration (never a reason to be unready). */
+type OutboundDetail = { email: string; paging: string };
+type Readiness = { status: 'ok'; store: string; checks: Record<string, 'up'>; reactors: Record<string, ReactorDetail> | string; outbound: OutboundDetail };
 
 /**
  * Terminus-style probes: GET /health/live (the process answers: restart it when not), GET /health/ready
@@ -15,7 +18,17 @@ type Readiness = { status: 'ok'; store: string; checks: Record<string, 'up'>; re
  */
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(CONFIG) private readonly config: LedgerdeskConfig,
+  ) {}
+
+  private outbound(): OutboundDetail {
+    return {
+      email: this.config.smtp.url ? 'on' : 'off: LEDGERDESK_SMTP_URL is not set',
+      paging: this.config.paging.url ? 'on' : 'off: LEDGERDESK_PAGING_URL is not set',
+    };
+  }
 
   @Public()
   @Get('live')
@@ -53,9 +66,9 @@ export class HealthController {
     await probe('readModels', () => this.runtime.readDb.query('SELECT 1'));
     const reactors = await this.reactors();
     if (Object.values(checks).some((state) => state !== 'up')) {
-      throw new HttpException({ status: 'unavailable', store: this.runtime.store.kind, checks, reactors }, 503);
+      throw new HttpException({ status: 'unavailable', store: this.runtime.store.kind, checks, reactors, outbound: this.outbound() }, 503);
     }
-    return { status: 'ok', store: this.runtime.store.kind, checks: checks as Record<string, 'up'>, reactors };
+    return { status: 'ok', store: this.runtime.store.kind, checks: checks as Record<string, 'up'>, reactors, outbound: this.outbound() };
   }
 
   private async reactors(): Promise<Record<string, ReactorDetail> | string> {

@@ -1,12 +1,17 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { badUserInput, type SlaClockBreached, type SlaWarningReached } from '#contracts';
+import { badUserInput, type SlaClockBreached, type SlaWarningReached, type TicketUnassignable } from '#contracts';
 import { formatPosition, parsePosition, type Position, type RecordedEvent, type Subscription } from '#event-store';
 import { PlatformRuntime } from '#platform-kit';
 
-export const SLA_ALERT_EVENT_TYPES = ['SlaWarningReached', 'SlaClockBreached'] as const;
+export const SLA_ALERT_EVENT_TYPES = ['SlaWarningReached', 'SlaClockBreached', 'TicketUnassignable'] as const;
+
+/** The triage read model an UNASSIGNABLE alert waits for, so that its `ticket` resolves (a name only). */
+const TRIAGE_TICKETS = 'triage.tickets';
 
 export interface SlaAlertMessage {
-  kind: 'WARNING' | 'BREACH';
+  kind: 'WARNING' | 'BREACH' | 'UNASSIGNABLE';
+  /** UNASSIGNABLE: why routing found nobody. */
+  reason?: string | null;
   ticketId: string;
   accountId: string;
   metric: string;
@@ -38,6 +43,11 @@ export function parseAlertCursor(cursor: string): Position {
 }
 
 export function toAlertMessage(recorded: RecordedEvent): SlaAlertMessage {
+  if (recorded.type === 'TicketUnassignable') {
+    const found = (recorded as unknown as TicketUnassignable).data;
+    // The clock nobody is there to answer: FIRST_RESPONSE, due from the moment it was found.
+    return { kind: 'UNASSIGNABLE', reason: found.reason, ticketId: found.ticketId, accountId: found.accountId, metric: 'FIRST_RESPONSE', cycle: 1, dueAt: found.foundAt, at: found.foundAt, cursor: alertCursor(recorded.position) };
+  }
   const event = recorded as unknown as SlaWarningReached | SlaClockBreached;
   return {
     kind: event.type === 'SlaWarningReached' ? 'WARNING' : 'BREACH',
@@ -77,10 +87,15 @@ export class SlaAlertsFeed implements OnApplicationShutdown {
       await source.return?.(undefined);
       return { done: true, value: undefined };
     };
+    const runtime = this.runtime;
     const iterator: AsyncIterableIterator<SlaAlertMessage> = {
       async next(): Promise<IteratorResult<SlaAlertMessage>> {
         const result = await source.next();
-        return result.done ? { done: true, value: undefined } : { done: false, value: toAlertMessage(result.value) };
+        if (result.done) return { done: true, value: undefined };
+        if (result.value.type === 'TicketUnassignable') {
+          await runtime.reached(TRIAGE_TICKETS, result.value.position, AbortSignal.timeout(5_000)).catch(() => undefined);
+        }
+        return { done: false, value: toAlertMessage(result.value) };
       },
       return: close,
       async throw(error: unknown): Promise<IteratorResult<SlaAlertMessage>> {

@@ -5,8 +5,11 @@ import { CurrentPrincipal, DateTimeScalar, SlaMetricEnum, type Principal, type R
 import { TicketsQueries, TicketType, toTicketType } from '#triage';
 import { parseAlertCursor, SlaAlertsFeed, type SlaAlertMessage } from '../application/sla-alerts.feed.js';
 
-export const SlaAlertKindEnum = { WARNING: 'WARNING', BREACH: 'BREACH' } as const;
-registerEnumType(SlaAlertKindEnum, { name: 'SlaAlertKind' });
+export const SlaAlertKindEnum = { WARNING: 'WARNING', BREACH: 'BREACH', UNASSIGNABLE: 'UNASSIGNABLE' } as const;
+registerEnumType(SlaAlertKindEnum, {
+  name: 'SlaAlertKind',
+  description: 'UNASSIGNABLE: a P0/P1 routing could give nobody (no engineer on shift in the region, no TAM); metric FIRST_RESPONSE, dueAt and at the moment it was found',
+});
 
 @ObjectType('SlaAlert')
 export class SlaAlertType {
@@ -19,6 +22,7 @@ export class SlaAlertType {
   @Field(() => DateTimeScalar) at!: Date;
   @Field(() => String, { description: 'Opaque: pass it as slaAlerts(after:) on reconnecting to get exactly the alerts recorded after this one' })
   cursor!: string;
+  @Field(() => String, { nullable: true, description: 'UNASSIGNABLE: why routing found nobody' }) reason!: string | null;
 }
 
 @Resolver(() => SlaAlertType)
@@ -37,7 +41,7 @@ export class SlaAlertsResolver {
       if (principal.role === 'CUSTOMER' && message.accountId !== principal.accountId) return false;
       return !variables.accountId || variables.accountId === message.accountId;
     },
-    resolve: (message: SlaAlertMessage): SlaAlertType => ({ ...message, metric: message.metric as SlaMetric, dueAt: new Date(message.dueAt), at: new Date(message.at) }),
+    resolve: (message: SlaAlertMessage): SlaAlertType => ({ ...message, reason: message.reason ?? null, metric: message.metric as SlaMetric, dueAt: new Date(message.dueAt), at: new Date(message.at) }),
   })
   slaAlerts(
     @CurrentPrincipal() principal: Principal,

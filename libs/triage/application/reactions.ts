@@ -1,5 +1,15 @@
 import { v5 as uuidv5 } from 'uuid';
-import { AppError, ticketStream, type SlaClockBreached, type TicketEvent, type TicketOpened } from '#contracts';
+import {
+  AppError,
+  incidentStream,
+  linkedTicketsOf,
+  ticketStream,
+  type IncidentUpdatePosted,
+  type PlatformIncidentResolved,
+  type SlaClockBreached,
+  type TicketEvent,
+  type TicketOpened,
+} from '#contracts';
 import { comparePositions, type EventStore, type RecordedEvent } from '#event-store';
 import type { Reactor } from '#projections';
 import { foldStream } from '#platform-kit';
@@ -61,6 +71,81 @@ export function routeNewTicketsReactor(tickets: TicketsCommands): Reactor {
     async react(event: RecordedEvent) {
       const opened = event.data as TicketOpened['data'];
       await tickets.routeNewTicket(opened, uuidv5(`route:${opened.ticketId}`, ROUTING_NAMESPACE), { correlationId: event.metadata.correlationId, causationId: event.id });
+    },
+  };
+}
+
+export const INCIDENT_BROADCAST_REACTOR = 'triage.incident-broadcast';
+
+const INCIDENT_NAMESPACE = '4f6e2a9c-8b1d-4e3a-9c7f-2d5b8a1e6c30';
+/** How many linked tickets one incident event works on at a time. */
+const INCIDENT_CONCURRENCY = 16;
+
+/** The broadcast reply on a ticket: its id (reply and event) derives from (update, ticket), so a retry records once. */
+export const incidentReplyIdFor = (updateId: string, ticketId: string) => uuidv5(`incident-update\n${updateId}\n${ticketId}`, INCIDENT_NAMESPACE);
+
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/**
+ * A platform incident's effects on its linked tickets (incidents' events, from the log):
+ * - a PUBLIC `IncidentUpdatePosted` becomes a public staff reply by the poster, at the update's instant, on every
+ *   ticket linked before the update and neither resolved nor closed, carrying `incidentUpdateId` — for the SLA
+ *   engine a public staff reply like any other (FIRST_RESPONSE stops, NEXT_UPDATE starts over);
+ * - `PlatformIncidentResolved` with `resolveLinkedTickets` resolves each linked unresolved ticket with the
+ *   incident's resolution and root cause.
+ * Event ids derive from (update or incident, ticket): a redelivery records nothing new. INTERNAL updates reach none.
+ */
+export function incidentBroadcastReactor(tickets: TicketsCommands, store: EventStore): Reactor {
+  return {
+    name: INCIDENT_BROADCAST_REACTOR,
+    eventTypes: ['IncidentUpdatePosted', 'PlatformIncidentResolved'],
+    async react(event: RecordedEvent) {
+      const data = event.data as IncidentUpdatePosted['data'] | PlatformIncidentResolved['data'];
+      if (event.type === 'IncidentUpdatePosted' && (data as IncidentUpdatePosted['data']).visibility !== 'PUBLIC') return;
+      if (event.type === 'PlatformIncidentResolved' && !(data as PlatformIncidentResolved['data']).resolveLinkedTickets) return;
+      const before = (await store.readStream(incidentStream(data.incidentId))).filter((recorded) => comparePositions(recorded.position, event.position) < 0);
+      const linked = [...linkedTicketsOf(before).keys()];
+      const cause = { correlationId: event.metadata.correlationId, causationId: event.id };
+      const at = new Date(event.metadata.occurredAt);
+      const actor = event.metadata.actor;
+      const principal = { id: actor.id, role: actor.role, accountId: null };
+      await eachLimited(linked, INCIDENT_CONCURRENCY, async (ticketId) => {
+        // Closed, resolved or unknown tickets are refused or skipped by the decider (one stream read per ticket).
+        try {
+          if (event.type === 'IncidentUpdatePosted') {
+            const update = data as IncidentUpdatePosted['data'];
+            const replyId = incidentReplyIdFor(update.updateId, ticketId);
+            const body = `[${update.status}] ${update.body}`;
+            await tickets.react(
+              principal,
+              ticketId,
+              { type: 'AddReply', replyId, followUpTicketId: replyId, body, visibility: 'PUBLIC', requestsInformation: false, externalId: null, incidentUpdateId: update.updateId, skipIfResolved: true, attachments: [], maxTicketAttachmentBytes: 0 },
+              replyId,
+              at,
+              cause,
+            );
+          } else {
+            const resolved = data as PlatformIncidentResolved['data'];
+            await tickets.react(
+              principal,
+              ticketId,
+              { type: 'ResolveTicket', resolution: resolved.resolution, rootCause: resolved.rootCause, quietPeriodMs: tickets.quietPeriodMs },
+              uuidv5(`incident-resolved\n${resolved.incidentId}\n${ticketId}`, INCIDENT_NAMESPACE),
+              at,
+              cause,
+            );
+          }
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error; // closed or resolved meanwhile: nothing to say there
+        }
+      });
     },
   };
 }

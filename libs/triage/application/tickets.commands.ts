@@ -14,7 +14,7 @@ import {
   type Visibility,
 } from '#contracts';
 import { Uploads } from '#attachments';
-import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, type Clock, type DomainEvent, type LedgerdeskConfig, type Timer } from '#platform-kit';
+import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, recordDecisions, type Clock, type DomainEvent, type LedgerdeskConfig, type Timer } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
@@ -61,6 +61,7 @@ export class TicketsCommands {
     at?: Date,
     /** A reaction's cause: the event reacted to (its id and correlation). */
     cause?: { correlationId: string; causationId: string },
+    options: { unsettled?: boolean } = {},
   ) {
     const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
@@ -78,8 +79,20 @@ export class TicketsCommands {
       ...cause,
       ...(eventId ? { eventIds: typeof eventId === 'string' ? () => eventId : eventId } : {}),
     });
-    await this.runtime.settled(result);
+    if (!options.unsettled) await this.runtime.settled(result);
     return result;
+  }
+
+  /**
+   * A reaction on many tickets at once (an incident's broadcast): recorded without waiting for the read models
+   * ticket by ticket; the reactor's caller (advanceClock, settleReactions) waits once for all.
+   */
+  react = (principal: Principal, ticketId: string, body: CommandBody, eventId: string, at: Date, cause: { correlationId: string; causationId: string }) =>
+    this.execute(principal, ticketId, body, null, eventId, at, cause, { unsettled: true });
+
+  /** The quiet period a resolution starts (LEDGERDESK_AUTO_CLOSE_AFTER). */
+  get quietPeriodMs(): number {
+    return this.config.autoCloseAfterSeconds * 1000;
   }
 
   assess = (p: Principal, id: string, severity: Severity, reason: string, v: number | null) => this.execute(p, id, { type: 'AssessSeverity', severity, reason }, v);
@@ -164,7 +177,8 @@ export class TicketsCommands {
    * redelivery (the ticket has its assignee then). Returns what was appended.
    */
   async routeNewTicket(opened: TicketOpened['data'], eventId: string, cause: { correlationId: string; causationId: string }) {
-    const state = foldStream(ticketDecider, await this.runtime.store.readStream(ticketStream(opened.ticketId)));
+    const recordedEvents = await this.runtime.store.readStream(ticketStream(opened.ticketId));
+    const state = foldStream(ticketDecider, recordedEvents);
     if (!state.opened || state.assigneeId !== null || state.status === 'CLOSED') return null;
     const at = new Date(opened.openedAt);
     const { account, engineers: staff } = await this.queries.routingDirectory(opened.accountId);
@@ -179,7 +193,19 @@ export class TicketsCommands {
       engineers,
       accountTamId: account?.tamId ?? null,
     });
-    if (!decision) return null;
+    if (!decision) {
+      // A P0/P1 nobody can take (no engineer on shift in the region, no TAM) is recorded, so that it is raised (slaAlerts).
+      if (opened.claimedSeverity !== 'P0' && opened.claimedSeverity !== 'P1') return null;
+      const region = account?.region ?? '';
+      const reason = `${opened.claimedSeverity} with no engineer on shift in ${region || 'its region'} and no TAM for the account`;
+      const found = { ticketId: opened.ticketId, accountId: opened.accountId, severity: opened.claimedSeverity, region, reason, foundBy: ROUTER, foundAt: at.toISOString() };
+      const recorded = await recordDecisions(this.runtime.store, ticketStream(opened.ticketId), [{ actor: ROUTER, events: [{ type: 'TicketUnassignable', data: found }] }], {
+        now: at,
+        expectedRevision: recordedEvents.length - 1,
+        eventIds: () => eventId,
+      });
+      return recorded.appended;
+    }
     const command = { type: 'AssignTicket' as const, assigneeId: decision.assigneeId, assigneeIsStaff: true, reason: decision.reason, automatic: true };
     return (await this.execute(ROUTER, opened.ticketId, command, null, eventId, at, cause)).appended;
   }

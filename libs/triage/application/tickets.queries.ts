@@ -72,6 +72,15 @@ export class TicketsQueries {
     return row ? toTicket(row) : null;
   }
 
+  /** Tickets not resolved or closed that are assigned to this staff member (to reassign when they leave). */
+  async openTicketsOf(assigneeId: string): Promise<TicketRow[]> {
+    const rows = await this.db.query<Record<string, any>>(
+      "SELECT * FROM triage.tickets WHERE assignee_id = $1 AND status NOT IN ('RESOLVED', 'CLOSED') ORDER BY opened_at, id",
+      [assigneeId],
+    );
+    return rows.map(toTicket);
+  }
+
   /** The follow-ups a late reply on this ticket opened, oldest first. */
   async followUps(ticketId: string): Promise<TicketRow[]> {
     const rows = await this.db.query<Record<string, any>>('SELECT * FROM triage.tickets WHERE follow_up_of = $1 ORDER BY opened_at, id', [ticketId]);
@@ -204,7 +213,7 @@ export class TicketsQueries {
   }
 
   async staffMember(id: string): Promise<{ id: string; role: string } | null> {
-    const [row] = await this.db.query<{ id: string; role: string }>('SELECT id, role FROM triage.staff WHERE id = $1', [id]);
+    const [row] = await this.db.query<{ id: string; role: string }>('SELECT id, role FROM triage.staff WHERE id = $1 AND active', [id]);
     return row ?? null;
   }
 
@@ -237,12 +246,13 @@ export class TicketsQueries {
       skills: string[] | null;
       calendar: string | null;
     }>(
-      `SELECT a.region, a.tam_id,
+      `SELECT a.region, CASE WHEN t.active IS FALSE THEN NULL ELSE a.tam_id END AS tam_id,
          (SELECT commit_position::text || '/' || prepare_position::text FROM projections.checkpoints WHERE name = $2) AS checkpoint,
          s.id, s.role, s.regions, s.skills, c.definition::text AS calendar
        FROM (SELECT 1) AS one
        LEFT JOIN triage.accounts a ON a.id = $1
-       LEFT JOIN triage.staff s ON s.role = 'ENGINEER' AND a.region = ANY(s.regions)
+       LEFT JOIN triage.staff t ON t.id = a.tam_id
+       LEFT JOIN triage.staff s ON s.role = 'ENGINEER' AND s.active AND a.region = ANY(s.regions)
        LEFT JOIN triage.shift_calendars c ON c.id = s.calendar_id
        ORDER BY s.id`,
       [accountId, TICKETS_READ_MODEL],

@@ -138,6 +138,8 @@ export function applyTicketEvent(view: TicketView | null, event: TicketEvent, re
       next.status = 'CLOSED';
       next.closedAt = new Date(event.data.closedAt);
       break;
+    case 'TicketUnassignable':
+      break;
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled ticket event ${JSON.stringify(unknown)}`);

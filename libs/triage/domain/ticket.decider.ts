@@ -34,7 +34,7 @@ export type TicketCommand =
   | (Base & { type: 'DisputeSeverity'; reason: string; actorIsAccountTam: boolean })
   | (Base & { type: 'ResolveSeverityDispute'; outcome: 'UPHELD' | 'REJECTED'; reason: string })
   | (Base & { type: 'AssignTicket'; assigneeId: string; assigneeIsStaff: boolean; reason: string; automatic: boolean })
-  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; followUpTicketId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null })
+  | (Base & WithAttachments & { type: 'AddReply'; replyId: string; followUpTicketId: string; body: string; visibility: Visibility; requestsInformation: boolean; externalId: string | null; incidentUpdateId?: string | null; skipIfResolved?: boolean })
   | (Base & { type: 'EscalateTicket'; reason: string })
   | (Base & { type: 'ResolveTicket'; resolution: string; rootCause: string | null; quietPeriodMs: number })
   | (Base & { type: 'ReopenTicket'; reason: string })
@@ -95,6 +95,8 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
         ];
       }
       case 'AddReply': {
+        // A broadcast (an incident's update) says nothing on a ticket resolved meanwhile.
+        if (command.skipIfResolved && state.status === 'RESOLVED') return [];
         // A reply may be only its files (an e-mail with nothing but a log attached).
         const body = command.attachments.length > 0 && !command.body.trim() ? '' : text(command.body, 'body', MAX_BODY_CHARS);
         if (body.length > MAX_BODY_CHARS) throw badUserInput(`body must be at most ${MAX_BODY_CHARS} characters`, 'body');
@@ -114,6 +116,7 @@ export const ticketDecider: Decider<TicketCommand, TicketState, TicketEvent> = {
             externalId: command.externalId,
             author: by,
             addedAt: at,
+            ...(command.incidentUpdateId ? { incidentUpdateId: command.incidentUpdateId } : {}),
           },
         };
         const files = attachmentsAdded(command.attachments, state.attachments, command.maxTicketAttachmentBytes, {

@@ -73,6 +73,8 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
       return { ...state, status: 'IN_PROGRESS', resolvedAt: null };
     case 'TicketClosed':
       return { ...state, status: 'CLOSED' };
+    case 'TicketUnassignable':
+      return state;
     default: {
       const unknown: never = event;
       throw new Error(`Unhandled ticket event ${JSON.stringify(unknown)}`);

@@ -8,12 +8,14 @@ import type { Projection } from '#projections';
  */
 export const triageDirectoryProjection: Projection = {
   name: 'triage.directory',
-  eventTypes: ['StaffRegistered', 'CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver'],
+  eventTypes: ['StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS triage');
     await sql.query(`CREATE TABLE IF NOT EXISTS triage.staff (
       id text PRIMARY KEY, name text NOT NULL, role text NOT NULL, regions text[] NOT NULL, skills text[] NOT NULL, calendar_id text)`);
+    // Added with staff administration (issue 16): a deactivated member is never routed to nor assigned.
+    await sql.query('ALTER TABLE triage.staff ADD COLUMN IF NOT EXISTS active boolean NOT NULL DEFAULT true');
     await sql.query('CREATE TABLE IF NOT EXISTS triage.shift_calendars (id text PRIMARY KEY, definition jsonb NOT NULL)');
     await sql.query('CREATE TABLE IF NOT EXISTS triage.accounts (id text PRIMARY KEY, region text NOT NULL, tam_id text)');
   },
@@ -28,11 +30,19 @@ export const triageDirectoryProjection: Projection = {
       switch (event.type) {
         case 'StaffRegistered': {
           const d = event.data;
-          await tx.query('INSERT INTO triage.staff VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING', [
+          await tx.query('INSERT INTO triage.staff (id, name, role, regions, skills, calendar_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING', [
             d.staffId, d.name, d.role, d.regions, d.skills, d.calendarId,
           ]);
           break;
         }
+        case 'StaffUpdated': {
+          const d = event.data;
+          await tx.query('UPDATE triage.staff SET regions = $2, skills = $3, calendar_id = $4 WHERE id = $1', [d.staffId, d.regions, d.skills, d.calendarId]);
+          break;
+        }
+        case 'StaffDeactivated':
+          await tx.query('UPDATE triage.staff SET active = false WHERE id = $1', [event.data.staffId]);
+          break;
         case 'CalendarDefined':
         case 'CalendarAmended':
           await tx.query(

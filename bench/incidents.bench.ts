@@ -1,0 +1,93 @@
+/**
+ * Platform incident broadcast: N tickets linked to one incident, one PUBLIC update; how long until every ticket
+ * shows the reply. A plain script that prints figures, never a test.
+ *
+ *   npm run bench:incidents                         # PGlite (in-memory)
+ *   DATABASE_URL=postgres://…/ledgerdesk_bench_incidents npm run bench:incidents   # PostgreSQL (an empty database)
+ *
+ * The platform starts in this process on a manual clock; over GraphQL as ADMIN: a calendar, 40 accounts with
+ * contracts, BENCH_TICKETS (default 5000) P0 tickets opened 16 at a time, linked 500 per call, then one PUBLIC
+ * update. Measured: from posting the update until `settleReactions` returns (every reply recorded by the
+ * triage.incident-broadcast reactor and in every read model), then every ticket's stream is read to check it has
+ * exactly one reply carrying the update. Target (issue #13): ≤ 5 s for 5,000 tickets on PostgreSQL.
+ */
+import { performance } from 'node:perf_hooks';
+import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
+import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService } from '#platform-kit';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? '5000');
+const START = '2026-03-02T02:00:00Z';
+
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => { while (next < items.length) await work(items[next++]!); }));
+}
+
+async function main(): Promise<void> {
+  const postgres = process.env.DATABASE_URL;
+  const config = loadConfig({
+    PORT: '0',
+    LEDGERDESK_DATA_DIR: 'memory://',
+    LEDGERDESK_JWT_SECRET: 'bench-incidents-secret-0123456789-0123456789',
+    LEDGERDESK_CLOCK: 'manual',
+    LEDGERDESK_CLOCK_START: START,
+    LEDGERDESK_RATE_LIMIT_PER_IP: '0',
+    LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: '0',
+    ...(postgres ? { LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: postgres } : {}),
+  });
+  const { app, port } = await startLedgerdesk('bench', PLATFORM_CONTEXTS, config, createLogger('silent'));
+  const runtime = app.get(PlatformRuntime);
+  const admin = await app.get(TokenService).sign({ id: 'bench-admin', role: 'ADMIN', accountId: null, name: null, email: null });
+  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json()) as { data?: any; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  try {
+    const calendarId = (await gql('mutation($i: DefineCalendarInput!) { defineCalendar(input: $i) { id } }', { i: { name: 'Weekdays', timeZone: 'UTC', weeklyHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })) } })).defineCalendar.id;
+    const accounts: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const id = (await gql('mutation($i: RegisterAccountInput!) { registerAccount(input: $i) { id } }', { i: { name: `Bench ${i}`, region: 'APAC', timeZone: 'UTC' } })).registerAccount.id;
+      await gql('mutation($i: SignContractInput!) { signContract(input: $i) { id } }', {
+        i: {
+          accountId: id, plan: 'P0', calendarId, channels: ['PORTAL'], pauseWhenWaitingOnCustomer: true, monthlyFee: 1000, currency: 'USD', credits: [], creditCapPercent: 10, effectiveFrom: '2026-01-01T00:00:00Z',
+          targets: [
+            { severity: 'P0', coverage: 'ALWAYS', firstResponseMinutes: 15, nextUpdateMinutes: 60, resolutionMinutes: 240 },
+            { severity: 'P1', coverage: 'ALWAYS', firstResponseMinutes: 60, resolutionMinutes: 1440 },
+            { severity: 'P2', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 240 },
+            { severity: 'P3', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 480 },
+          ],
+        },
+      });
+      accounts.push(id);
+    }
+    const ids: string[] = [];
+    let t = performance.now();
+    await pool(Array.from({ length: TICKETS }, (_, i) => accounts[i % 40]!), 16, async (accountId) => {
+      ids.push((await gql('mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }', { i: { accountId, channel: 'PORTAL', subject: 'CDN down', description: 'black', claimedSeverity: 'P0' } })).openTicket.id);
+    });
+    process.stderr.write(`opened ${TICKETS} tickets in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    await runtime.settleReactions(120_000);
+    const incidentId = (await gql('mutation($i: DeclarePlatformIncidentInput!) { declarePlatformIncident(input: $i) { id } }', { i: { title: 'CDN outage', severity: 'SEV1', regions: ['ap-east-1'], components: ['CDN'], startedAt: START, publicSummary: 's' } })).declarePlatformIncident.id;
+    t = performance.now();
+    for (let i = 0; i < ids.length; i += 500) await gql('mutation($id: ID!, $t: [ID!]!) { linkTicketsToIncident(incidentId: $id, ticketIds: $t) { linkedTicketCount } }', { id: incidentId, t: ids.slice(i, i + 500) });
+    const linkSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    await gql('mutation($id: ID!) { postIncidentUpdate(incidentId: $id, status: IDENTIFIED, body: "Rolling back", visibility: PUBLIC) { id } }', { id: incidentId });
+    const settled = await runtime.settleReactions(600_000);
+    const seconds = (performance.now() - t) / 1000;
+    let replies = 0;
+    await pool(ids, 16, async (id) => {
+      const events = await runtime.store.readStream(`ticket-${id}`);
+      replies += events.filter((e) => e.type === 'ReplyAdded' && (e.data as { incidentUpdateId?: string }).incidentUpdateId).length;
+    });
+    console.log(`| store | tickets | link (${Math.ceil(TICKETS / 500)} calls) | update → every reply in the read models | replies/s | replies found | settled |`);
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log(`| ${postgres ? 'postgres' : 'pglite'} | ${TICKETS} | ${linkSeconds.toFixed(2)} s | ${seconds.toFixed(2)} s | ${Math.round(TICKETS / seconds)} | ${replies} | ${settled} |`);
+  } finally {
+    await app.close();
+  }
+}
+
+await main();

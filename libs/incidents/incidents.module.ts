@@ -1,0 +1,24 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { PlatformRuntime } from '#platform-kit';
+import { IncidentsCommands } from './application/incidents.commands.js';
+import { IncidentsQueries } from './application/incidents.queries.js';
+import { IncidentsResolver, TicketIncidentResolver } from './graphql/incidents.resolver.js';
+import { TicketHistoryIncidentsResolver } from './graphql/ticket-history-incidents.resolver.js';
+import { incidentsProjection } from './projections/incidents.projection.js';
+
+/**
+ * Platform incidents: one outage, many customers' tickets. Declared, linked, updated and resolved here (stream
+ * `incident-<id>`); what an update or a resolution does to the linked tickets is triage's reactor
+ * (`triage.incident-broadcast`), from the log. docs/incidents.md.
+ */
+@Module({
+  providers: [IncidentsQueries, IncidentsCommands, IncidentsResolver, TicketIncidentResolver, TicketHistoryIncidentsResolver],
+  exports: [IncidentsQueries],
+})
+export class IncidentsModule implements OnModuleInit {
+  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+
+  onModuleInit(): void {
+    this.runtime.registerProjection(incidentsProjection);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './incidents.module.js';
+export { incidentsProjection } from './projections/incidents.projection.js';

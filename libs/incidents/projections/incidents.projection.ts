@@ -1,0 +1,99 @@
+import type { IncidentEvent, TicketEvent } from '#contracts';
+import type { RecordedEvent, SqlExecutor } from '#event-store';
+import type { Projection } from '#projections';
+
+export const INCIDENTS_PROJECTION = 'incidents.incidents';
+
+/**
+ * The incidents read model: each incident, its updates, its linked tickets (with their accounts), and the
+ * context's own directory of tickets (account, open or closed) that links are checked against.
+ */
+export const incidentsProjection: Projection = {
+  name: INCIDENTS_PROJECTION,
+  eventTypes: ['PlatformIncidentDeclared', 'TicketsLinkedToIncident', 'TicketUnlinkedFromIncident', 'IncidentUpdatePosted', 'PlatformIncidentResolved', 'TicketOpened', 'TicketClosed'],
+
+  async setup(sql) {
+    await sql.query('CREATE SCHEMA IF NOT EXISTS incidents');
+    await sql.query(`CREATE TABLE IF NOT EXISTS incidents.incidents (
+      id text PRIMARY KEY, seq bigserial, title text NOT NULL, severity text NOT NULL, regions text[] NOT NULL, components text[] NOT NULL,
+      sdk_name text, sdk_version_range text, started_at timestamptz NOT NULL, public_summary text NOT NULL,
+      declared_by text NOT NULL, declared_at timestamptz NOT NULL, status text NOT NULL,
+      resolved_at timestamptz, resolution text, root_cause text, resolve_linked_tickets boolean)`);
+    await sql.query('CREATE INDEX IF NOT EXISTS incidents_status ON incidents.incidents (status, seq)');
+    await sql.query(`CREATE TABLE IF NOT EXISTS incidents.updates (
+      update_id text PRIMARY KEY, incident_id text NOT NULL, seq bigserial, status text NOT NULL, body text NOT NULL, visibility text NOT NULL,
+      posted_by text NOT NULL, posted_at timestamptz NOT NULL)`);
+    await sql.query('CREATE INDEX IF NOT EXISTS updates_incident ON incidents.updates (incident_id, seq)');
+    await sql.query(`CREATE TABLE IF NOT EXISTS incidents.links (
+      incident_id text NOT NULL, ticket_id text NOT NULL, account_id text NOT NULL, linked_at timestamptz NOT NULL, PRIMARY KEY (incident_id, ticket_id))`);
+    await sql.query('CREATE INDEX IF NOT EXISTS links_ticket ON incidents.links (ticket_id)');
+    await sql.query('CREATE INDEX IF NOT EXISTS links_account ON incidents.links (account_id, incident_id)');
+    // Every (ticket, incident) ever linked, unlinking kept: the ticket's history shows those incidents' streams.
+    await sql.query('CREATE TABLE IF NOT EXISTS incidents.ever_linked (ticket_id text NOT NULL, incident_id text NOT NULL, PRIMARY KEY (ticket_id, incident_id))');
+    await sql.query('CREATE TABLE IF NOT EXISTS incidents.tickets (ticket_id text PRIMARY KEY, account_id text NOT NULL, closed boolean NOT NULL DEFAULT false)');
+  },
+
+  async reset(tx) {
+    for (const table of ['incidents', 'updates', 'links', 'ever_linked', 'tickets']) await tx.query(`DELETE FROM incidents.${table}`);
+  },
+
+  async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
+    for (const recorded of events) {
+      const event = recorded as unknown as IncidentEvent | TicketEvent;
+      switch (event.type) {
+        case 'TicketOpened':
+          await tx.query('INSERT INTO incidents.tickets (ticket_id, account_id) VALUES ($1, $2) ON CONFLICT (ticket_id) DO NOTHING', [event.data.ticketId, event.data.accountId]);
+          break;
+        case 'TicketClosed':
+          await tx.query('UPDATE incidents.tickets SET closed = true WHERE ticket_id = $1', [event.data.ticketId]);
+          break;
+        case 'PlatformIncidentDeclared': {
+          const d = event.data;
+          await tx.query(
+            `INSERT INTO incidents.incidents (id, title, severity, regions, components, sdk_name, sdk_version_range, started_at, public_summary, declared_by, declared_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'OPEN') ON CONFLICT (id) DO NOTHING`,
+            [d.incidentId, d.title, d.severity, d.regions, d.components, d.sdk?.name ?? null, d.sdk?.versionRange ?? null, d.startedAt, d.publicSummary, d.declaredBy.id, d.declaredAt],
+          );
+          break;
+        }
+        case 'TicketsLinkedToIncident': {
+          const d = event.data;
+          await tx.query(
+            `INSERT INTO incidents.links (incident_id, ticket_id, account_id, linked_at)
+             SELECT $1, t.ticket_id, t.account_id, $4 FROM unnest($2::text[], $3::text[]) AS t(ticket_id, account_id) ON CONFLICT DO NOTHING`,
+            [d.incidentId, d.tickets.map((t) => t.ticketId), d.tickets.map((t) => t.accountId), d.linkedAt],
+          );
+          await tx.query('INSERT INTO incidents.ever_linked (ticket_id, incident_id) SELECT t, $1 FROM unnest($2::text[]) AS t ON CONFLICT DO NOTHING', [
+            d.incidentId,
+            d.tickets.map((t) => t.ticketId),
+          ]);
+          break;
+        }
+        case 'TicketUnlinkedFromIncident':
+          await tx.query('DELETE FROM incidents.links WHERE incident_id = $1 AND ticket_id = $2', [event.data.incidentId, event.data.ticketId]);
+          break;
+        case 'IncidentUpdatePosted': {
+          const d = event.data;
+          await tx.query(
+            `INSERT INTO incidents.updates (update_id, incident_id, status, body, visibility, posted_by, posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+            [d.updateId, d.incidentId, d.status, d.body, d.visibility, d.postedBy.id, d.postedAt],
+          );
+          break;
+        }
+        case 'PlatformIncidentResolved': {
+          const d = event.data;
+          await tx.query(`UPDATE incidents.incidents SET status = 'RESOLVED', resolved_at = $2, resolution = $3, root_cause = $4, resolve_linked_tickets = $5 WHERE id = $1`, [
+            d.incidentId,
+            d.resolvedAt,
+            d.resolution,
+            d.rootCause,
+            d.resolveLinkedTickets,
+          ]);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  },
+};

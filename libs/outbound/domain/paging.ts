@@ -1,0 +1,55 @@
+import type { PagingEvent, Severity, SlaClockBreached, TicketEvent, TicketOpened } from '#contracts';
+
+/** The severity in effect after these ticket events: assessed if any, else claimed; after an UPHELD dispute, the claimed one. */
+export function severityInEffect(events: readonly TicketEvent[]): Severity | null {
+  let claimed: Severity | null = null;
+  let assessed: Severity | null = null;
+  let disputed: Severity | null = null;
+  for (const event of events) {
+    if (event.type === 'TicketOpened') claimed = event.data.claimedSeverity;
+    else if (event.type === 'SeverityAssessed') assessed = event.data.severity;
+    else if (event.type === 'SeverityDisputed') disputed = event.data.claimedSeverity;
+    else if (event.type === 'SeverityDisputeResolved' && event.data.outcome === 'UPHELD' && disputed) assessed = disputed;
+  }
+  return assessed ?? claimed;
+}
+
+const pdSeverity = (severity: Severity): PagingEvent['payload']['severity'] => (severity === 'P0' ? 'critical' : 'error');
+
+/** A P0 opened pages the on-call (dedup: the ticket and `opened`). */
+export function pageForOpened(opened: TicketOpened['data']): PagingEvent | null {
+  if (opened.claimedSeverity !== 'P0') return null;
+  return {
+    event_action: 'trigger',
+    dedup_key: `ledgerdesk:${opened.ticketId}:opened`,
+    payload: {
+      summary: `P0 opened: ${opened.subject}`.slice(0, 1024),
+      source: 'ledgerdesk',
+      severity: 'critical',
+      timestamp: opened.receivedAt,
+      component: opened.channel,
+      group: opened.accountId,
+      class: 'TICKET_OPENED',
+      custom_details: { ticketId: opened.ticketId, accountId: opened.accountId, severity: 'P0', channel: opened.channel },
+    },
+  };
+}
+
+/** A P0/P1 clock breached pages the on-call (dedup: ticket, metric, cycle). */
+export function pageForBreach(breach: SlaClockBreached['data'], severity: Severity | null, subject: string): PagingEvent | null {
+  if (severity !== 'P0' && severity !== 'P1') return null;
+  return {
+    event_action: 'trigger',
+    dedup_key: `ledgerdesk:${breach.ticketId}:${breach.metric}:${breach.cycle}`,
+    payload: {
+      summary: `${severity} ${breach.metric} breached: ${subject}`.slice(0, 1024),
+      source: 'ledgerdesk',
+      severity: pdSeverity(severity),
+      timestamp: breach.breachedAt,
+      component: breach.metric,
+      group: breach.accountId,
+      class: 'SLA_BREACH',
+      custom_details: { ticketId: breach.ticketId, accountId: breach.accountId, severity, metric: breach.metric, cycle: breach.cycle, dueAt: breach.dueAt },
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
+
+const EMAIL_SECRET = 'email-channel-secret-of-at-least-32-chars';
+
+/** An SMTP server in the test: keeps every message it accepts; refuses the next `refuse` ones with a 451. */
+class SmtpSink {
+  readonly messages: ParsedMail[] = [];
+  refuse = 0;
+  private server: SMTPServer | null = null;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          if (this.refuse > 0) {
+            this.refuse -= 1;
+            const error = new Error('try again later') as Error & { responseCode: number };
+            error.responseCode = 451;
+            return callback(error);
+          }
+          void simpleParser(Buffer.concat(chunks)).then((mail) => {
+            this.messages.push(mail);
+            callback();
+          });
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as { port: number }).port;
+    return this;
+  }
+
+  async close() {
+    await new Promise((resolve) => this.server?.close(() => resolve(null)));
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function email(messageId: string, subject: string, text: string, extra: string[] = []): string {
+  return [
+    'From: Wei Zhang <wei@livecommerce.example>',
+    'To: support@ledgerdesk.example',
+    'Cc: Ops <ops@livecommerce.example>',
+    `Subject: ${subject}`,
+    'Date: Mon, 02 Mar 2026 01:59:00 +0000',
+    `Message-ID: ${messageId}`,
+    ...extra,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    text,
+  ].join('\r\n');
+}
+
+const REPLY = 'mutation($id: ID!, $body: String!, $v: Visibility) { addReply(ticketId: $id, body: $body, visibility: $v) { id } }';
+const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { id webhookId idempotencyKey url status attempts lastResponseStatus lastError } }';
+const ADVANCE = 'mutation($to: DateTime!) { advanceClock(to: $to) }';
+
+describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
+  let platform: TestPlatform;
+  let sink: SmtpSink;
+  let admin: string;
+  let now = new Date('2026-03-02T02:00:00Z');
+
+  beforeAll(async () => {
+    sink = await new SmtpSink().start();
+    platform = await startTestPlatform({
+      backend,
+      clockStart: now.toISOString(),
+      env: { LEDGERDESK_EMAIL_CHANNEL_SECRET: EMAIL_SECRET, LEDGERDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, LEDGERDESK_SMTP_FROM: 'support@ledgerdesk.example' },
+    });
+    admin = await platform.token('ADMIN');
+    const calendarId = await defineCalendar(platform, admin);
+    const accountId = await registerAccount(platform, admin, { name: 'LiveCommerce', emailDomains: ['livecommerce.example'] });
+    await signContract(platform, admin, standardContract(accountId, calendarId, { channels: ['EMAIL', 'PORTAL'] }));
+  });
+  afterAll(async () => {
+    await platform?.close();
+    await sink?.close();
+  });
+
+  const post = async (message: string) =>
+    (await (await fetch(`${platform.url}/channels/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${EMAIL_SECRET}` }, body: message })).json()) as {
+      ticketId: string;
+      action: string;
+    };
+  const reply = (id: string, body: string, visibility = 'PUBLIC') => mustData(platform.gql(REPLY, { id, body, v: visibility }, admin));
+  const deliveries = async (id: string) => (await mustData(platform.gql(DELIVERIES, { id }, admin))).deliveries as any[];
+
+  it('a public staff reply reaches the requester (Cc the followers) threaded on their message, once; an internal note never; the answer lands on the same ticket', async () => {
+    const opened = await post(email('<open-1@mail.livecommerce.example>', '[P1] Video freezes', 'Freezes after 30 s.'));
+    expect(opened.action).toBe('opened');
+    await reply(opened.ticketId, 'Internal: looks like the TURN relay', 'INTERNAL');
+    await reply(opened.ticketId, 'We are on it: please send the SDK log.');
+    await until(() => sink.messages.length >= 1, 'the e-mail');
+    await platform.runtime?.settleReactions?.();
+    const [mail] = sink.messages;
+    expect(sink.messages).toHaveLength(1);
+    expect(mail!.to && !Array.isArray(mail!.to) ? mail!.to.value.map((a) => a.address) : []).toEqual(['wei@livecommerce.example']);
+    expect(mail!.cc && !Array.isArray(mail!.cc) ? mail!.cc.value.map((a) => a.address) : []).toEqual(['ops@livecommerce.example']);
+    expect(mail!.subject).toBe('Re: Video freezes');
+    expect(mail!.inReplyTo).toBe('<open-1@mail.livecommerce.example>');
+    expect(mail!.references).toBe('<open-1@mail.livecommerce.example>');
+    expect(mail!.text?.trim()).toBe('We are on it: please send the SDK log.');
+    const [delivery] = await deliveries(opened.ticketId);
+    expect(delivery).toMatchObject({ webhookId: 'email', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 250, url: 'mailto:wei@livecommerce.example,ops@livecommerce.example' });
+    expect(mail!.messageId).toBe(delivery.idempotencyKey);
+    expect(mail!.messageId).toBe(`<${delivery.id}@ledgerdesk.example>`);
+
+    // The customer answers the e-mail: it references the platform's message and lands on the same ticket.
+    const answer = await post(email('<answer-1@mail.livecommerce.example>', 'Re: Video freezes', 'Log attached.', [`In-Reply-To: ${mail!.messageId}`, `References: <open-1@mail.livecommerce.example> ${mail!.messageId}`]));
+    expect(answer).toMatchObject({ ticketId: opened.ticketId, action: 'replied' });
+  });
+
+  it('readiness says e-mail out is on and paging off', async () => {
+    const ready = (await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: unknown };
+    expect(ready.outbound).toEqual({ email: 'on', paging: 'off: LEDGERDESK_PAGING_URL is not set' });
+  });
+
+  it('an SMTP refusal is retried on the same backoff with the same Message-ID', async () => {
+    const opened = await post(email('<open-2@mail.livecommerce.example>', 'Audio drops', 'Audio drops on Android.'));
+    const before = sink.messages.length;
+    sink.refuse = 1;
+    await reply(opened.ticketId, 'Which Android version?');
+    await until(async () => (await deliveries(opened.ticketId))[0]?.status === 'RETRYING', 'the failed attempt');
+    expect(sink.messages.length).toBe(before);
+    const [failed] = await deliveries(opened.ticketId);
+    expect(failed).toMatchObject({ attempts: 1, lastResponseStatus: 451 });
+    now = new Date(now.getTime() + 60_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await until(() => sink.messages.length === before + 1, 'the retried e-mail');
+    const [done] = await deliveries(opened.ticketId);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    expect(sink.messages.at(-1)!.messageId).toBe(done.idempotencyKey);
+    expect(sink.messages.at(-1)!.inReplyTo).toBe('<open-2@mail.livecommerce.example>');
+  });
+});

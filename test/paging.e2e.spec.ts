@@ -1,0 +1,95 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
+
+/** A local receiver speaking the PagerDuty Events v2 answer (202 {status: "success", dedup_key}). */
+class EventsReceiver {
+  readonly events: { headers: IncomingHttpHeaders; body: any }[] = [];
+  private server: Server | null = null;
+  url = '';
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        this.events.push({ headers: request.headers, body });
+        response.statusCode = 202;
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: body.dedup_key }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/v2/enqueue`;
+    return this;
+  }
+  async close() {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const OPEN = 'mutation($input: OpenTicketInput!) { openTicket(input: $input) { id } }';
+const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { webhookId idempotencyKey status attempts lastResponseStatus } }';
+const ADVANCE = 'mutation($to: DateTime!) { advanceClock(to: $to) }';
+
+describe.each(TEST_BACKENDS)('on-call paging (%s)', (backend) => {
+  let platform: TestPlatform;
+  let receiver: EventsReceiver;
+  let admin: string;
+  let accountId: string;
+  let now = new Date('2026-03-02T02:00:00Z');
+
+  beforeAll(async () => {
+    receiver = await new EventsReceiver().start();
+    platform = await startTestPlatform({
+      backend,
+      clockStart: now.toISOString(),
+      env: { LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST: 'true', LEDGERDESK_PAGING_URL: receiver.url, LEDGERDESK_PAGING_ROUTING_KEY: 'R0UTINGKEY0123456789' },
+    });
+    admin = await platform.token('ADMIN');
+    const calendarId = await defineCalendar(platform, admin);
+    accountId = await registerAccount(platform, admin);
+    await signContract(platform, admin, standardContract(accountId, calendarId));
+  });
+  afterAll(async () => {
+    await platform?.close();
+    await receiver?.close();
+  });
+
+  const open = async (severity: string) =>
+    (await mustData(platform.gql(OPEN, { input: { accountId, channel: 'PORTAL', subject: `Stream black ${severity}`, description: 'd', claimedSeverity: severity } }, admin))).openTicket.id as string;
+
+  it('a P0 opened and its breach page the on-call in the Events v2 shape, deduplicated by ticket (+ metric and cycle); a P2 does not', async () => {
+    const p0 = await open('P0');
+    const p2 = await open('P2');
+    await until(() => receiver.events.length >= 1, 'the P0 page');
+    const [first] = receiver.events;
+    expect(first!.body).toMatchObject({
+      routing_key: 'R0UTINGKEY0123456789',
+      event_action: 'trigger',
+      dedup_key: `ledgerdesk:${p0}:opened`,
+      payload: { severity: 'critical', source: 'ledgerdesk', class: 'TICKET_OPENED', summary: 'P0 opened: Stream black P0', custom_details: { ticketId: p0, accountId } },
+    });
+    expect(first!.headers['idempotency-key']).toBe(`ledgerdesk:${p0}:opened`);
+    const [recorded] = (await mustData(platform.gql(DELIVERIES, { id: p0 }, admin))).deliveries;
+    expect(recorded).toMatchObject({ webhookId: 'paging', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 202 });
+
+    now = new Date(now.getTime() + 25 * 3600_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await until(() => receiver.events.some((e) => e.body.dedup_key === `ledgerdesk:${p0}:FIRST_RESPONSE:1`), 'the breach page');
+    const breach = receiver.events.find((e) => e.body.dedup_key === `ledgerdesk:${p0}:FIRST_RESPONSE:1`)!;
+    expect(breach.body.payload).toMatchObject({ class: 'SLA_BREACH', severity: 'critical', custom_details: { metric: 'FIRST_RESPONSE', cycle: 1, severity: 'P0' } });
+    expect(receiver.events.filter((e) => e.body.payload.custom_details.ticketId === p2)).toEqual([]);
+    expect((await mustData(platform.gql(DELIVERIES, { id: p2 }, admin))).deliveries).toEqual([]);
+  });
+});
