@@ -84,6 +84,15 @@ describe.each(TEST_BACKENDS)('on-call paging (%s)', (backend) => {
     const [recorded] = (await mustData(platform.gql(DELIVERIES, { id: p0 }, admin))).deliveries;
     expect(recorded).toMatchObject({ webhookId: 'paging', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 202 });
 
+    // Nobody is on shift and the account has no TAM: routing records TicketUnassignable, which pages too.
+    await until(() => receiver.events.some((e) => e.body.dedup_key === `ledgerdesk:${p0}:unassignable`), 'the unassignable page');
+    expect(receiver.events.find((e) => e.body.dedup_key === `ledgerdesk:${p0}:unassignable`)!.body.payload).toMatchObject({
+      class: 'UNASSIGNED',
+      severity: 'critical',
+      summary: 'P0 nobody can take: Stream black P0',
+      custom_details: { ticketId: p0, severity: 'P0' },
+    });
+
     now = new Date(now.getTime() + 25 * 3600_000);
     await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
     await until(() => receiver.events.some((e) => e.body.dedup_key === `ledgerdesk:${p0}:FIRST_RESPONSE:1`), 'the breach page');

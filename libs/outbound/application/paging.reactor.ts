@@ -1,9 +1,9 @@
 import { v5 as uuidv5 } from 'uuid';
-import { ticketStream, type PagingEvent, type SlaClockBreached, type TicketEvent, type TicketOpened } from '#contracts';
+import { ticketStream, type PagingEvent, type SlaClockBreached, type TicketEvent, type TicketOpened, type TicketUnassignable } from '#contracts';
 import { comparePositions, type Position, type RecordedEvent } from '#event-store';
 import type { Reactor } from '#projections';
 import type { Clock, PlatformRuntime } from '#platform-kit';
-import { pageForBreach, pageForOpened, severityInEffect } from '../domain/paging.js';
+import { pageForBreach, pageForOpened, pageForUnassignable, severityInEffect } from '../domain/paging.js';
 import { DELIVERY_NAMESPACE } from './delivery-sender.js';
 import { requestDelivery } from './email-replies.reactor.js';
 
@@ -11,14 +11,14 @@ export const PAGING_REACTOR = 'outbound.paging';
 export const PAGING_QUEUE = 'paging';
 
 /**
- * On-call paging: a P0 opened, and a P0/P1 clock breached (severity in effect before the breach), become PAGING
+ * On-call paging: a P0 opened, a P0/P1 nobody can take (TicketUnassignable), and a P0/P1 clock breached (severity in effect before the breach), become PAGING
  * deliveries (PagerDuty Events v2 body, id derived from the event) to LEDGERDESK_PAGING_URL, sent and retried
  * like every delivery. Registered only when paging is configured.
  */
 export function pagingReactor(runtime: PlatformRuntime, clock: Clock, url: string, kick: (position: Position) => void): Reactor {
   return {
     name: PAGING_REACTOR,
-    eventTypes: ['TicketOpened', 'SlaClockBreached'],
+    eventTypes: ['TicketOpened', 'SlaClockBreached', 'TicketUnassignable'],
     async react(event: RecordedEvent) {
       let page: PagingEvent | null;
       let ticketId: string;
@@ -27,6 +27,11 @@ export function pagingReactor(runtime: PlatformRuntime, clock: Clock, url: strin
         const opened = event.data as TicketOpened['data'];
         ({ ticketId, accountId } = opened);
         page = pageForOpened(opened);
+      } else if (event.type === 'TicketUnassignable') {
+        const found = event.data as TicketUnassignable['data'];
+        ({ ticketId, accountId } = found);
+        const opening = (await runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 }))[0] as unknown as TicketOpened | undefined;
+        page = pageForUnassignable(found, opening?.data.subject ?? '');
       } else {
         const breach = event.data as SlaClockBreached['data'];
         ({ ticketId, accountId } = breach);

@@ -1,4 +1,4 @@
-import type { PagingEvent, Severity, SlaClockBreached, TicketEvent, TicketOpened } from '#contracts';
+import type { PagingEvent, Severity, SlaClockBreached, TicketEvent, TicketOpened, TicketUnassignable } from '#contracts';
 
 /** The severity in effect after these ticket events: assessed if any, else claimed; after an UPHELD dispute, the claimed one. */
 export function severityInEffect(events: readonly TicketEvent[]): Severity | null {
@@ -50,6 +50,24 @@ export function pageForBreach(breach: SlaClockBreached['data'], severity: Severi
       group: breach.accountId,
       class: 'SLA_BREACH',
       custom_details: { ticketId: breach.ticketId, accountId: breach.accountId, severity, metric: breach.metric, cycle: breach.cycle, dueAt: breach.dueAt },
+    },
+  };
+}
+
+/** A P0/P1 routing could give nobody pages the on-call (dedup: the ticket and `unassignable`). */
+export function pageForUnassignable(found: TicketUnassignable['data'], subject: string): PagingEvent {
+  return {
+    event_action: 'trigger',
+    dedup_key: `ledgerdesk:${found.ticketId}:unassignable`,
+    payload: {
+      summary: `${found.severity} nobody can take: ${subject}`.slice(0, 1024),
+      source: 'ledgerdesk',
+      severity: pdSeverity(found.severity),
+      timestamp: found.foundAt,
+      component: found.region || 'routing',
+      group: found.accountId,
+      class: 'UNASSIGNED',
+      custom_details: { ticketId: found.ticketId, accountId: found.accountId, severity: found.severity, region: found.region, reason: found.reason },
     },
   };
 }
