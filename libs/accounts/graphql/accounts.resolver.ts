@@ -25,8 +25,8 @@ export class AccountsResolver {
     nodes.register('Account', (principal, id) => this.account(principal, id));
   }
 
-  @Query(() => AccountType, { nullable: true })
-  async account(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<AccountType | null> {
+  @Query(() => AccountType, { description: 'the account; null when absent or not the caller’s own (CUSTOMER)', nullable: true })
+  async account(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'the account id', type: () => ID }) id: string): Promise<AccountType | null> {
     if (!visibleTo(principal, id)) return null;
     const row = await this.queries.account(id);
     return row ? toAccountType(row) : null;
@@ -47,10 +47,10 @@ export class AccountsResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => AccountType)
+  @Mutation(() => AccountType, { description: 'Admins: register a customer account' })
   async registerAccount(
     @CurrentPrincipal() principal: Principal,
-    @Args('input', { type: () => RegisterAccountInput }) input: RegisterAccountInput,
+    @Args('input', { description: 'name, region, time zone, mail domains and IM channels', type: () => RegisterAccountInput }) input: RegisterAccountInput,
   ): Promise<AccountType> {
     const id = await this.commands.registerAccount(principal, {
       name: input.name,
@@ -68,9 +68,9 @@ export class AccountsResolver {
   })
   async updateAccountChannels(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID }) accountId: string,
-    @Args('emailDomains', { type: () => [String], nullable: true }) emailDomains: string[] | null,
-    @Args('imChannels', { type: () => [ImChannelInput], nullable: true }) imChannels: ImChannelInput[] | null,
+    @Args('accountId', { description: 'the account', type: () => ID }) accountId: string,
+    @Args('emailDomains', { description: 'the whole set of mail domains; left out: unchanged', type: () => [String], nullable: true }) emailDomains: string[] | null,
+    @Args('imChannels', { description: 'the whole set of IM channels; left out: unchanged', type: () => [ImChannelInput], nullable: true }) imChannels: ImChannelInput[] | null,
   ): Promise<AccountType> {
     const current = await this.queries.account(accountId);
     if (!current) throw notFound('Account');
@@ -82,11 +82,11 @@ export class AccountsResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => AccountType)
+  @Mutation(() => AccountType, { description: 'Admins: make this TAM the account’s TAM (ends the current assignment)' })
   async assignTam(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID }) accountId: string,
-    @Args('tamId', { type: () => ID }) tamId: string,
+    @Args('accountId', { description: 'the account', type: () => ID }) accountId: string,
+    @Args('tamId', { description: 'a staff member with role TAM', type: () => ID }) tamId: string,
   ): Promise<AccountType> {
     await this.commands.assignTam(principal, accountId, tamId);
     return toAccountType(mustExist(await this.queries.account(accountId)));
@@ -96,21 +96,21 @@ export class AccountsResolver {
   @Mutation(() => AccountType, { description: 'ADMIN or the account’s current TAM; the notes are kept with the new assignment' })
   async handOverAccount(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID }) accountId: string,
-    @Args('toTamId', { type: () => ID }) toTamId: string,
-    @Args('notes', { type: () => String }) notes: string,
+    @Args('accountId', { description: 'the account', type: () => ID }) accountId: string,
+    @Args('toTamId', { description: 'the TAM taking over', type: () => ID }) toTamId: string,
+    @Args('notes', { description: 'handover notes (visible to staff only)', type: () => String }) notes: string,
   ): Promise<AccountType> {
     await this.commands.handOverAccount(principal, accountId, toTamId, notes);
     return toAccountType(mustExist(await this.queries.account(accountId)));
   }
 
-  @ResolveField(() => StaffMemberType, { nullable: true })
+  @ResolveField(() => StaffMemberType, { description: 'the current TAM; null: none assigned', nullable: true })
   async tam(@Parent() account: AccountType): Promise<StaffMemberType | null> {
     const row = account.tamId ? await this.queries.staff(account.tamId) : null;
     return row ? toStaffType(row) : null;
   }
 
-  @ResolveField(() => [TamAssignmentType])
+  @ResolveField(() => [TamAssignmentType], { description: 'every TAM assignment, oldest first; handover notes are null for customers' })
   async tamHistory(@CurrentPrincipal() principal: Principal, @Parent() account: AccountType): Promise<TamAssignmentType[]> {
     const history = await this.queries.tamHistory(account.id);
     // Handover notes are internal: a customer sees who and when, never what was said.
@@ -123,7 +123,7 @@ export class AccountsResolver {
     return row ? toContractType(row) : null;
   }
 
-  @ResolveField(() => [ContractType])
+  @ResolveField(() => [ContractType], { description: 'every contract version signed for the account' })
   async contracts(@Parent() account: AccountType): Promise<ContractType[]> {
     return (await this.queries.contracts(account.id)).map(toContractType);
   }
@@ -133,7 +133,7 @@ export class AccountsResolver {
 export class TamAssignmentResolver {
   constructor(@Inject(AccountsQueries) private readonly queries: AccountsQueries) {}
 
-  @ResolveField(() => StaffMemberType)
+  @ResolveField(() => StaffMemberType, { description: 'the TAM' })
   async tam(@Parent() assignment: TamAssignmentType): Promise<StaffMemberType> {
     return toStaffType(mustExist(await this.queries.staff(assignment.tamId)));
   }

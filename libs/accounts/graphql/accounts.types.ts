@@ -4,198 +4,198 @@ import { ChannelEnum, CoverageEnum, DecimalScalar, formatCents, NodeInterface, D
 
 // ---------- calendars ----------
 
-@InputType('WorkingPeriodInput')
+@InputType('WorkingPeriodInput', { description: 'One opening period of a weekday, in the calendar’s own time zone' })
 export class WorkingPeriodInput {
   @Field(() => Int, { description: '1=Monday..7=Sunday' }) weekday!: number;
   @Field(() => String, { description: '"HH:MM" local' }) start!: string;
   @Field(() => String, { description: '"HH:MM" local, may be "24:00"' }) end!: string;
 }
 
-@InputType('DefineCalendarInput')
+@InputType('DefineCalendarInput', { description: 'A new business calendar: weekly opening hours in one time zone, minus holidays, plus make-up working days' })
 export class DefineCalendarInput {
-  @Field(() => String) name!: string;
-  @Field(() => String) timeZone!: string;
-  @Field(() => [WorkingPeriodInput]) weeklyHours!: WorkingPeriodInput[];
-  @Field(() => String, { nullable: true }) holidayRegion?: string | null;
-  @Field(() => [DateScalar], { nullable: true }) holidays?: string[] | null;
-  @Field(() => [DateScalar], { nullable: true }) workingDays?: string[] | null;
+  @Field(() => String, { description: 'display name, e.g. "Shanghai 5x8"' }) name!: string;
+  @Field(() => String, { description: 'IANA zone the weekly hours and dates are read in, e.g. Asia/Shanghai' }) timeZone!: string;
+  @Field(() => [WorkingPeriodInput], { description: 'the opening periods of a normal week' }) weeklyHours!: WorkingPeriodInput[];
+  @Field(() => String, { description: 'region whose public holidays close the calendar (e.g. CN); null: none', nullable: true }) holidayRegion?: string | null;
+  @Field(() => [DateScalar], { description: 'extra closed dates (local dates in the calendar’s zone)', nullable: true }) holidays?: string[] | null;
+  @Field(() => [DateScalar], { description: 'make-up working dates, open with Monday’s hours even on a weekend or holiday', nullable: true }) workingDays?: string[] | null;
 }
 
-@InputType('AmendCalendarInput')
+@InputType('AmendCalendarInput', { description: 'Changes to a calendar’s closed and working dates; the change makes a new calendar version, used by tickets opened afterwards' })
 export class AmendCalendarInput {
-  @Field(() => [DateScalar], { nullable: true }) addHolidays?: string[] | null;
-  @Field(() => [DateScalar], { nullable: true }) removeHolidays?: string[] | null;
-  @Field(() => [DateScalar], { nullable: true }) addWorkingDays?: string[] | null;
-  @Field(() => [DateScalar], { nullable: true }) removeWorkingDays?: string[] | null;
+  @Field(() => [DateScalar], { description: 'dates to close', nullable: true }) addHolidays?: string[] | null;
+  @Field(() => [DateScalar], { description: 'listed holidays to remove', nullable: true }) removeHolidays?: string[] | null;
+  @Field(() => [DateScalar], { description: 'make-up working dates to add (open with Monday’s hours)', nullable: true }) addWorkingDays?: string[] | null;
+  @Field(() => [DateScalar], { description: 'listed working dates to remove', nullable: true }) removeWorkingDays?: string[] | null;
 }
 
-@ObjectType('WorkingPeriod')
+@ObjectType('WorkingPeriod', { description: 'One opening period of a weekday, in the calendar’s own time zone' })
 export class WorkingPeriodType {
-  @Field(() => Int) weekday!: number;
-  @Field(() => String) start!: string;
-  @Field(() => String) end!: string;
+  @Field(() => Int, { description: '1=Monday..7=Sunday' }) weekday!: number;
+  @Field(() => String, { description: '"HH:MM" local' }) start!: string;
+  @Field(() => String, { description: '"HH:MM" local, may be "24:00"' }) end!: string;
 }
 
-@ObjectType('BusinessCalendar')
+@ObjectType('BusinessCalendar', { description: 'When a BUSINESS_HOURS SLA clock counts: weekly hours in a time zone, minus holidays, plus make-up working days' })
 export class BusinessCalendarType {
-  @Field(() => ID) id!: string;
-  @Field(() => String) name!: string;
+  @Field(() => ID, { description: 'the calendar id' }) id!: string;
+  @Field(() => String, { description: 'display name' }) name!: string;
   @Field(() => Int, { description: 'tickets pin the version in force when they open' }) version!: number;
-  @Field(() => String) timeZone!: string;
-  @Field(() => [WorkingPeriodType]) weeklyHours!: WorkingPeriodType[];
-  @Field(() => String, { nullable: true }) holidayRegion!: string | null;
+  @Field(() => String, { description: 'IANA zone the hours and dates are read in' }) timeZone!: string;
+  @Field(() => [WorkingPeriodType], { description: 'the opening periods of a normal week' }) weeklyHours!: WorkingPeriodType[];
+  @Field(() => String, { description: 'region whose public holidays close the calendar; null: none', nullable: true }) holidayRegion!: string | null;
   @Field(() => [DateScalar], { description: 'the calendar’s own extra closed days' }) holidays!: string[];
   @Field(() => [DateScalar], { description: 'extra open days (Monday’s hours)' }) workingDays!: string[];
 }
 
 // ---------- staff ----------
 
-@InputType('RegisterStaffInput')
+@InputType('RegisterStaffInput', { description: 'A new staff member (engineer or TAM)' })
 export class RegisterStaffInput {
-  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'display name' }) name!: string;
   @Field(() => RoleEnum, { description: 'ENGINEER or TAM' }) role!: string;
-  @Field(() => [String]) regions!: string[];
-  @Field(() => [String]) skills!: string[];
+  @Field(() => [String], { description: 'regions they serve; routing matches them with the account’s region' }) regions!: string[];
+  @Field(() => [String], { description: 'skills routing matches with a ticket’s needs' }) skills!: string[];
   @Field(() => ID, { nullable: true, description: 'their shift' }) calendarId?: string | null;
 }
 
-@ObjectType('StaffMember', { implements: () => [NodeInterface] })
+@ObjectType('StaffMember', { description: 'An engineer or TAM (staff only)', implements: () => [NodeInterface] })
 export class StaffMemberType {
-  @Field(() => ID) id!: string;
-  @Field(() => String) name!: string;
-  @Field(() => RoleEnum) role!: string;
-  @Field(() => [String]) regions!: string[];
-  @Field(() => [String]) skills!: string[];
+  @Field(() => ID, { description: 'the staff member id' }) id!: string;
+  @Field(() => String, { description: 'display name' }) name!: string;
+  @Field(() => RoleEnum, { description: 'ENGINEER or TAM' }) role!: string;
+  @Field(() => [String], { description: 'regions they serve' }) regions!: string[];
+  @Field(() => [String], { description: 'their skills' }) skills!: string[];
   @Field(() => ID, { nullable: true, description: 'their shift calendar (none: always available)' }) calendarId!: string | null;
   @Field(() => Boolean, { description: 'false once deactivated: never routed to nor assigned' }) active!: boolean;
 }
 
 @InputType('UpdateStaffMemberInput', { description: 'Their regions, skills and shift calendar from now on (each left out stays as it is)' })
 export class UpdateStaffMemberInput {
-  @Field(() => [String], { nullable: true }) regions?: string[] | null;
-  @Field(() => [String], { nullable: true }) skills?: string[] | null;
+  @Field(() => [String], { description: 'regions they serve from now on; left out: unchanged', nullable: true }) regions?: string[] | null;
+  @Field(() => [String], { description: 'their skills from now on; left out: unchanged', nullable: true }) skills?: string[] | null;
   @Field(() => ID, { nullable: true, description: 'a shift calendar; null removes it (always available); left out: unchanged' }) calendarId?: string | null;
 }
 
-@ObjectType('StaffMemberEdge')
+@ObjectType('StaffMemberEdge', { description: 'One staff member in a page' })
 export class StaffMemberEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => StaffMemberType) node!: StaffMemberType;
+  @Field(() => String, { description: 'pass as `after` (or `before`) to page on from here' }) cursor!: string;
+  @Field(() => StaffMemberType, { description: 'the staff member' }) node!: StaffMemberType;
 }
 
 @ObjectType('StaffMemberConnection', { description: 'Staff, by id' })
 export class StaffMemberConnectionType {
-  @Field(() => [StaffMemberEdgeType]) edges!: StaffMemberEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => [StaffMemberEdgeType], { description: 'this page' }) edges!: StaffMemberEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there are more pages, and their cursors' }) pageInfo!: PageInfoType;
   @Field(() => Int, { description: 'how many match the filters' }) totalCount!: number;
 }
 
 // ---------- accounts ----------
 
-@InputType('ImChannelInput')
+@InputType('ImChannelInput', { description: 'An IM channel (workspace and channel) whose messages open tickets for the account' })
 export class ImChannelInput {
   @Field(() => String, { description: 'e.g. the Slack team id' }) workspaceId!: string;
-  @Field(() => String) channelId!: string;
+  @Field(() => String, { description: 'the channel id inside the workspace' }) channelId!: string;
 }
 
-@InputType('RegisterAccountInput')
+@InputType('RegisterAccountInput', { description: 'A new customer account' })
 export class RegisterAccountInput {
-  @Field(() => String) name!: string;
-  @Field(() => String) region!: string;
+  @Field(() => String, { description: 'display name' }) name!: string;
+  @Field(() => String, { description: 'the account’s region, e.g. CN; routing matches staff regions with it' }) region!: string;
   @Field(() => String, { description: 'IANA zone, e.g. Asia/Shanghai' }) timeZone!: string;
   @Field(() => [String], { nullable: true, description: 'mail from these domains opens tickets for this account' }) emailDomains?: string[] | null;
   @Field(() => [ImChannelInput], { nullable: true, description: 'IM channels whose messages belong to this account' }) imChannels?: ImChannelInput[] | null;
 }
 
-@ObjectType('TamAssignment')
+@ObjectType('TamAssignment', { description: 'One period during which a TAM looked after the account' })
 export class TamAssignmentType {
   tamId!: string;
-  @Field(() => DateTimeScalar) from!: Date;
-  @Field(() => DateTimeScalar, { nullable: true }) to!: Date | null;
+  @Field(() => DateTimeScalar, { description: 'when the assignment began' }) from!: Date;
+  @Field(() => DateTimeScalar, { description: 'when it ended; null: current', nullable: true }) to!: Date | null;
   @Field(() => String, { nullable: true, description: 'notes handed over with the account (staff only)' }) handoverNotes!: string | null;
 }
 
 @ObjectType('ImChannel', { description: 'An IM channel whose messages open tickets for the account (POST /channels/im)' })
 export class ImChannelType {
   @Field(() => String, { description: 'e.g. the Slack team id' }) workspaceId!: string;
-  @Field(() => String) channelId!: string;
+  @Field(() => String, { description: 'the channel id inside the workspace' }) channelId!: string;
 }
 
-@ObjectType('Account', { implements: () => [NodeInterface] })
+@ObjectType('Account', { description: 'A customer account; a CUSTOMER sees only their own (any other reads as null)', implements: () => [NodeInterface] })
 export class AccountType {
-  @Field(() => ID) id!: string;
-  @Field(() => String) name!: string;
-  @Field(() => String) region!: string;
-  @Field(() => String) timeZone!: string;
-  @Field(() => [String]) emailDomains!: string[];
+  @Field(() => ID, { description: 'the account id' }) id!: string;
+  @Field(() => String, { description: 'display name' }) name!: string;
+  @Field(() => String, { description: 'the account’s region' }) region!: string;
+  @Field(() => String, { description: 'IANA zone; monthly reports and credit caps use calendar months in it' }) timeZone!: string;
+  @Field(() => [String], { description: 'mail from these domains opens tickets for this account' }) emailDomains!: string[];
   @Field(() => [ImChannelType], { description: 'IM channels whose messages belong to this account' }) imChannels!: ImChannelType[];
   tamId!: string | null;
 }
 
-@ObjectType('AccountEdge')
+@ObjectType('AccountEdge', { description: 'One account in a page' })
 export class AccountEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => AccountType) node!: AccountType;
+  @Field(() => String, { description: 'pass as `after` (or `before`) to page on from here' }) cursor!: string;
+  @Field(() => AccountType, { description: 'the account' }) node!: AccountType;
 }
 
-@ObjectType('AccountConnection')
+@ObjectType('AccountConnection', { description: 'A page of accounts' })
 export class AccountConnectionType {
-  @Field(() => [AccountEdgeType]) edges!: AccountEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
+  @Field(() => [AccountEdgeType], { description: 'this page' }) edges!: AccountEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there are more pages, and their cursors' }) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many accounts exist' }) totalCount!: number;
 }
 
 // ---------- contracts ----------
 
-@InputType('SlaTargetInput')
+@InputType('SlaTargetInput', { description: 'The time targets for one severity (and optionally one channel)' })
 export class SlaTargetInput {
-  @Field(() => SeverityEnum) severity!: Severity;
+  @Field(() => SeverityEnum, { description: 'the severity these targets apply to' }) severity!: Severity;
   @Field(() => ChannelEnum, { nullable: true, description: 'null: every channel' }) channel?: Channel | null;
-  @Field(() => CoverageEnum) coverage!: Coverage;
-  @Field(() => Int) firstResponseMinutes!: number;
-  @Field(() => Int, { nullable: true }) nextUpdateMinutes?: number | null;
-  @Field(() => Int, { nullable: true }) resolutionMinutes?: number | null;
+  @Field(() => CoverageEnum, { description: 'ALWAYS: wall-clock minutes; BUSINESS_HOURS: minutes inside the contract’s calendar' }) coverage!: Coverage;
+  @Field(() => Int, { description: 'minutes (as counted by coverage) to the first public staff reply' }) firstResponseMinutes!: number;
+  @Field(() => Int, { description: 'minutes between public staff updates after the first response; null: no next-update target', nullable: true }) nextUpdateMinutes?: number | null;
+  @Field(() => Int, { description: 'minutes to resolution; null: no resolution target', nullable: true }) resolutionMinutes?: number | null;
 }
 
-@InputType('CreditRuleInput')
+@InputType('CreditRuleInput', { description: 'The service credit owed when a (severity, metric) target is missed' })
 export class CreditRuleInput {
-  @Field(() => SeverityEnum) severity!: Severity;
-  @Field(() => SlaMetricEnum) metric!: SlaMetric;
-  @Field(() => Float) percentOfMonthlyFee!: number;
+  @Field(() => SeverityEnum, { description: 'the severity the rule applies to' }) severity!: Severity;
+  @Field(() => SlaMetricEnum, { description: 'the SLA metric whose miss earns the credit' }) metric!: SlaMetric;
+  @Field(() => Float, { description: 'the credit, in percent of the monthly fee (0-100)' }) percentOfMonthlyFee!: number;
 }
 
-@InputType('SignContractInput')
+@InputType('SignContractInput', { description: 'A contract version for an account; tickets received from effectiveFrom on are held to it' })
 export class SignContractInput {
-  @Field(() => ID) accountId!: string;
-  @Field(() => String) plan!: string;
-  @Field(() => ID) calendarId!: string;
-  @Field(() => [SlaTargetInput]) targets!: SlaTargetInput[];
-  @Field(() => [ChannelEnum]) channels!: Channel[];
-  @Field(() => Boolean) pauseWhenWaitingOnCustomer!: boolean;
-  @Field(() => Int, { nullable: true, defaultValue: 75 }) warningAtPercent!: number;
-  @Field(() => Float) monthlyFee!: number;
-  @Field(() => String) currency!: string;
-  @Field(() => [CreditRuleInput]) credits!: CreditRuleInput[];
-  @Field(() => Float) creditCapPercent!: number;
-  @Field(() => Boolean, { nullable: true, defaultValue: false }) proactiveChecks!: boolean;
-  @Field(() => DateTimeScalar) effectiveFrom!: Date;
+  @Field(() => ID, { description: 'the account' }) accountId!: string;
+  @Field(() => String, { description: 'plan name, 1-200 characters' }) plan!: string;
+  @Field(() => ID, { description: 'the business calendar BUSINESS_HOURS targets count in' }) calendarId!: string;
+  @Field(() => [SlaTargetInput], { description: 'SLA targets; one general (channel-less) target per severity is required, channel-specific ones override it' }) targets!: SlaTargetInput[];
+  @Field(() => [ChannelEnum], { description: 'channels tickets may arrive through (HEALTH_CHECK is always covered)' }) channels!: Channel[];
+  @Field(() => Boolean, { description: 'whether NEXT_UPDATE and RESOLUTION pause while a ticket waits on the customer' }) pauseWhenWaitingOnCustomer!: boolean;
+  @Field(() => Int, { description: 'an SLA warning fires when a clock has counted this percent of its target (1-99)', nullable: true, defaultValue: 75 }) warningAtPercent!: number;
+  @Field(() => Float, { description: 'the monthly fee, in currency units (zero or more)' }) monthlyFee!: number;
+  @Field(() => String, { description: 'ISO 4217 code, e.g. USD or CNY' }) currency!: string;
+  @Field(() => [CreditRuleInput], { description: 'service credit rules for missed targets' }) credits!: CreditRuleInput[];
+  @Field(() => Float, { description: 'credits in one calendar month (account time zone) stay within this percent of the monthly fee' }) creditCapPercent!: number;
+  @Field(() => Boolean, { description: 'whether the account gets proactive health checks', nullable: true, defaultValue: false }) proactiveChecks!: boolean;
+  @Field(() => DateTimeScalar, { description: 'from this instant the contract is in force' }) effectiveFrom!: Date;
 }
 
-@ObjectType('SlaTarget')
+@ObjectType('SlaTarget', { description: 'The time targets for one severity (and optionally one channel)' })
 export class SlaTargetType {
-  @Field(() => SeverityEnum) severity!: Severity;
-  @Field(() => ChannelEnum, { nullable: true }) channel!: Channel | null;
-  @Field(() => CoverageEnum) coverage!: Coverage;
-  @Field(() => Int) firstResponseMinutes!: number;
-  @Field(() => Int, { nullable: true }) nextUpdateMinutes!: number | null;
-  @Field(() => Int, { nullable: true }) resolutionMinutes!: number | null;
+  @Field(() => SeverityEnum, { description: 'the severity these targets apply to' }) severity!: Severity;
+  @Field(() => ChannelEnum, { description: 'the channel they apply to; null: every channel without its own target', nullable: true }) channel!: Channel | null;
+  @Field(() => CoverageEnum, { description: 'ALWAYS: wall-clock minutes; BUSINESS_HOURS: minutes inside the contract’s calendar' }) coverage!: Coverage;
+  @Field(() => Int, { description: 'minutes (as counted by coverage) to the first public staff reply' }) firstResponseMinutes!: number;
+  @Field(() => Int, { description: 'minutes between public staff updates after the first response; null: no such target', nullable: true }) nextUpdateMinutes!: number | null;
+  @Field(() => Int, { description: 'minutes to resolution; null: no such target', nullable: true }) resolutionMinutes!: number | null;
 }
 
-@ObjectType('CreditRule')
+@ObjectType('CreditRule', { description: 'The service credit owed when a (severity, metric) target is missed' })
 export class CreditRuleType {
-  @Field(() => SeverityEnum) severity!: Severity;
-  @Field(() => SlaMetricEnum) metric!: SlaMetric;
-  @Field(() => Float) percentOfMonthlyFee!: number;
+  @Field(() => SeverityEnum, { description: 'the severity the rule applies to' }) severity!: Severity;
+  @Field(() => SlaMetricEnum, { description: 'the SLA metric whose miss earns the credit' }) metric!: SlaMetric;
+  @Field(() => Float, { description: 'the credit, in percent of the monthly fee' }) percentOfMonthlyFee!: number;
 }
 
 @ObjectType('Money', { description: 'An amount in a currency, kept to the cent' })
@@ -209,21 +209,21 @@ export class MoneyType {
   amountDecimal?: string;
 }
 
-@ObjectType('Contract')
+@ObjectType('Contract', { description: 'One signed version of an account’s contract: its SLA targets, channels and credit terms' })
 export class ContractType {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { description: 'the contract id' }) id!: string;
   @Field(() => Int, { description: 'policy version, pinned by each ticket opened under it' }) version!: number;
   accountId!: string;
   calendarId!: string;
-  @Field(() => String) plan!: string;
-  @Field(() => [SlaTargetType]) targets!: SlaTargetType[];
-  @Field(() => [ChannelEnum]) channels!: Channel[];
-  @Field(() => Boolean) pauseWhenWaitingOnCustomer!: boolean;
-  @Field(() => Int) warningAtPercent!: number;
-  @Field(() => MoneyType) monthlyFee!: MoneyType;
-  @Field(() => [CreditRuleType]) credits!: CreditRuleType[];
-  @Field(() => Float) creditCapPercent!: number;
-  @Field(() => Boolean) proactiveChecks!: boolean;
-  @Field(() => DateTimeScalar) effectiveFrom!: Date;
-  @Field(() => DateTimeScalar) signedAt!: Date;
+  @Field(() => String, { description: 'plan name' }) plan!: string;
+  @Field(() => [SlaTargetType], { description: 'SLA targets per severity (and channel)' }) targets!: SlaTargetType[];
+  @Field(() => [ChannelEnum], { description: 'channels tickets may arrive through' }) channels!: Channel[];
+  @Field(() => Boolean, { description: 'whether NEXT_UPDATE and RESOLUTION pause while a ticket waits on the customer' }) pauseWhenWaitingOnCustomer!: boolean;
+  @Field(() => Int, { description: 'an SLA warning fires when a clock has counted this percent of its target' }) warningAtPercent!: number;
+  @Field(() => MoneyType, { description: 'the monthly fee' }) monthlyFee!: MoneyType;
+  @Field(() => [CreditRuleType], { description: 'service credit rules for missed targets' }) credits!: CreditRuleType[];
+  @Field(() => Float, { description: 'credits in one calendar month (account time zone) stay within this percent of the monthly fee' }) creditCapPercent!: number;
+  @Field(() => Boolean, { description: 'whether the account gets proactive health checks' }) proactiveChecks!: boolean;
+  @Field(() => DateTimeScalar, { description: 'from this instant the version is in force' }) effectiveFrom!: Date;
+  @Field(() => DateTimeScalar, { description: 'when it was signed' }) signedAt!: Date;
 }

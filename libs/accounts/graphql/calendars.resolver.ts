@@ -22,8 +22,8 @@ export class CalendarsResolver {
     @Inject(AccountsQueries) private readonly queries: AccountsQueries,
   ) {}
 
-  @Query(() => BusinessCalendarType, { nullable: true })
-  async calendar(@Args('id', { type: () => ID }) id: string): Promise<BusinessCalendarType | null> {
+  @Query(() => BusinessCalendarType, { description: 'the calendar’s latest version; null when absent', nullable: true })
+  async calendar(@Args('id', { description: 'the calendar id', type: () => ID }) id: string): Promise<BusinessCalendarType | null> {
     const row = await this.queries.calendar(id);
     return row ? toCalendarType(row) : null;
   }
@@ -34,10 +34,10 @@ export class CalendarsResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => BusinessCalendarType)
+  @Mutation(() => BusinessCalendarType, { description: 'Admins: define a business calendar' })
   async defineCalendar(
     @CurrentPrincipal() principal: Principal,
-    @Args('input', { type: () => DefineCalendarInput }) input: DefineCalendarInput,
+    @Args('input', { description: 'zone, weekly hours, holiday region, holidays and working days', type: () => DefineCalendarInput }) input: DefineCalendarInput,
   ): Promise<BusinessCalendarType> {
     const id = await this.commands.defineCalendar(principal, {
       name: input.name,
@@ -53,11 +53,11 @@ export class CalendarsResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => BusinessCalendarType)
+  @Mutation(() => BusinessCalendarType, { description: 'Admins: add or remove holidays and working days; makes a new version for tickets opened afterwards' })
   async amendCalendar(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input', { type: () => AmendCalendarInput }) input: AmendCalendarInput,
+    @Args('id', { description: 'the calendar id', type: () => ID }) id: string,
+    @Args('input', { description: 'the dates to add and remove', type: () => AmendCalendarInput }) input: AmendCalendarInput,
   ): Promise<BusinessCalendarType> {
     await this.commands.amendCalendar(principal, id, {
       addHolidays: input.addHolidays ?? [],
@@ -68,11 +68,11 @@ export class CalendarsResolver {
     return toCalendarType(mustExist(await this.queries.calendar(id)));
   }
 
-  @ResolveField(() => [DateScalar])
+  @ResolveField(() => [DateScalar], { description: 'the local dates from `from` to `to` on which the calendar is closed (weekends, region holidays, listed holidays)' })
   async closedDays(
     @Parent() calendar: BusinessCalendarType,
-    @Args('from', { type: () => DateScalar }) from: string,
-    @Args('to', { type: () => DateScalar }) to: string,
+    @Args('from', { description: 'first local date', type: () => DateScalar }) from: string,
+    @Args('to', { description: 'last local date; the span is bounded', type: () => DateScalar }) to: string,
   ): Promise<string[]> {
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
     if (days < 0) throw badUserInput('to must not be before from', 'to');
@@ -80,16 +80,16 @@ export class CalendarsResolver {
     return (await this.arithmeticOf(calendar)).closedDays(from, to);
   }
 
-  @ResolveField(() => Boolean)
-  async isOpenAt(@Parent() calendar: BusinessCalendarType, @Args('at', { type: () => DateTimeScalar }) at: Date): Promise<boolean> {
+  @ResolveField(() => Boolean, { description: 'whether the instant falls inside business hours' })
+  async isOpenAt(@Parent() calendar: BusinessCalendarType, @Args('at', { description: 'the instant', type: () => DateTimeScalar }) at: Date): Promise<boolean> {
     return (await this.arithmeticOf(calendar)).isOpenAt(at);
   }
 
-  @ResolveField(() => DateTimeScalar)
+  @ResolveField(() => DateTimeScalar, { description: 'the instant at which `minutes` business minutes have been counted from `from`' })
   async addBusinessMinutes(
     @Parent() calendar: BusinessCalendarType,
-    @Args('from', { type: () => DateTimeScalar }) from: Date,
-    @Args('minutes', { type: () => Int }) minutes: number,
+    @Args('from', { description: 'where counting starts (counting begins at the next opening if closed)', type: () => DateTimeScalar }) from: Date,
+    @Args('minutes', { description: 'business minutes to count, zero or more (bounded)', type: () => Int }) minutes: number,
   ): Promise<Date> {
     if (minutes < 0 || minutes > MAX_BUSINESS_MINUTES) throw badUserInput(`minutes must be 0-${MAX_BUSINESS_MINUTES}`, 'minutes');
     try {
@@ -99,11 +99,11 @@ export class CalendarsResolver {
     }
   }
 
-  @ResolveField(() => Int)
+  @ResolveField(() => Int, { description: 'business minutes between two instants' })
   async businessMinutesBetween(
     @Parent() calendar: BusinessCalendarType,
-    @Args('from', { type: () => DateTimeScalar }) from: Date,
-    @Args('to', { type: () => DateTimeScalar }) to: Date,
+    @Args('from', { description: 'start instant', type: () => DateTimeScalar }) from: Date,
+    @Args('to', { description: 'end instant; the span is bounded', type: () => DateTimeScalar }) to: Date,
   ): Promise<number> {
     if (to.getTime() - from.getTime() > MAX_CLOSED_DAYS_SPAN * 86_400_000) throw badUserInput(`at most ${MAX_CLOSED_DAYS_SPAN} days at a time`, 'to');
     return (await this.arithmeticOf(calendar)).businessMinutesBetween(from, to);

@@ -15,10 +15,10 @@ export class ContractsResolver {
   ) {}
 
   @Roles('ADMIN')
-  @Mutation(() => ContractType)
+  @Mutation(() => ContractType, { description: 'Admins: sign a new contract version for an account' })
   async signContract(
     @CurrentPrincipal() principal: Principal,
-    @Args('input', { type: () => SignContractInput }) input: SignContractInput,
+    @Args('input', { description: 'the contract terms', type: () => SignContractInput }) input: SignContractInput,
   ): Promise<ContractType> {
     const version = await this.commands.signContract(principal, input.accountId, {
       plan: input.plan,
@@ -45,12 +45,12 @@ export class ContractsResolver {
     return toContractType(mustExist(signed));
   }
 
-  @ResolveField(() => AccountType)
+  @ResolveField(() => AccountType, { description: 'the account it binds' })
   async account(@Parent() contract: ContractType): Promise<AccountType> {
     return toAccountType(mustExist(await this.queries.account(contract.accountId)));
   }
 
-  @ResolveField(() => BusinessCalendarType)
+  @ResolveField(() => BusinessCalendarType, { description: 'the business calendar its BUSINESS_HOURS targets count in' })
   async calendar(@Parent() contract: ContractType): Promise<BusinessCalendarType> {
     return toCalendarType(mustExist(await this.queries.calendar(contract.calendarId)));
   }

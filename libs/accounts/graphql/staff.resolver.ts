@@ -22,8 +22,8 @@ export class StaffResolver {
   }
 
   @Roles(...STAFF_ROLES)
-  @Query(() => StaffMemberType, { nullable: true })
-  async staffMember(@Args('id', { type: () => ID }) id: string): Promise<StaffMemberType | null> {
+  @Query(() => StaffMemberType, { description: 'Staff: the staff member; null when absent', nullable: true })
+  async staffMember(@Args('id', { description: 'the staff member id', type: () => ID }) id: string): Promise<StaffMemberType | null> {
     const row = await this.queries.staff(id);
     return row ? toStaffType(row) : null;
   }
@@ -45,10 +45,10 @@ export class StaffResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => StaffMemberType)
+  @Mutation(() => StaffMemberType, { description: 'Admins: register an engineer or TAM' })
   async registerStaff(
     @CurrentPrincipal() principal: Principal,
-    @Args('input', { type: () => RegisterStaffInput }) input: RegisterStaffInput,
+    @Args('input', { description: 'name, role, regions, skills and shift calendar', type: () => RegisterStaffInput }) input: RegisterStaffInput,
   ): Promise<StaffMemberType> {
     const id = await this.commands.registerStaff(principal, {
       name: input.name,
@@ -64,8 +64,8 @@ export class StaffResolver {
   @Mutation(() => StaffMemberType, { description: 'Regions, skills, shift calendar; routing uses them from the next ticket on' })
   async updateStaffMember(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input', { type: () => UpdateStaffMemberInput }) input: UpdateStaffMemberInput,
+    @Args('id', { description: 'the staff member id', type: () => ID }) id: string,
+    @Args('input', { description: 'the regions, skills and shift calendar to set', type: () => UpdateStaffMemberInput }) input: UpdateStaffMemberInput,
   ): Promise<StaffMemberType> {
     const current = await this.queries.staff(id);
     if (!current) throw notFound('Staff member');
@@ -83,7 +83,7 @@ export class StaffResolver {
   })
   async deactivateStaffMember(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { description: 'the staff member id', type: () => ID }) id: string,
     @Args('reason', { type: () => String, description: 'why (recorded)' }) reason: string,
   ): Promise<StaffMemberType> {
     if (!(await this.queries.staff(id))) throw notFound('Staff member');

@@ -14,7 +14,7 @@ export class IntegrityResolver {
   ) {}
 
   @Query(() => IntegrityReportType, { description: 'Recomputes the ticket’s hash chains (ticket, SLA and claim streams) and names the first break' })
-  async verifyTicketHistory(@CurrentPrincipal() principal: Principal, @Args('ticketId', { type: () => ID }) ticketId: string): Promise<IntegrityReportType> {
+  async verifyTicketHistory(@CurrentPrincipal() principal: Principal, @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string): Promise<IntegrityReportType> {
     const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
     if (!opened || (principal.role === 'CUSTOMER' && accountId !== principal.accountId)) throw notFound('Ticket');

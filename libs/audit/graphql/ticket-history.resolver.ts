@@ -7,10 +7,10 @@ import { redactedForCustomer } from '../application/evidence-bundle.js';
 import { policyOf, slaStatus, SlaStatusType, toSlaStatusType } from '#sla';
 import { slaStream, type SlaPolicyPinned } from '#contracts';
 
-@ObjectType('TicketHistory')
+@ObjectType('TicketHistory', { description: 'A ticket’s record and state as they stood at one instant' })
 export class TicketHistoryType {
-  @Field(() => ID) ticketId!: string;
-  @Field(() => DateTimeScalar) asOf!: Date;
+  @Field(() => ID, { description: 'the ticket' }) ticketId!: string;
+  @Field(() => DateTimeScalar, { description: 'the instant it is shown at' }) asOf!: Date;
   @Field(() => [AuditEventType], { description: 'every event recorded up to asOf, oldest first' }) events!: AuditEventType[];
   @Field(() => TicketType, { description: 'the ticket as it stood at asOf (its `sla` too)' }) ticket!: TicketType;
   @Field(() => SlaStatusType, { description: 'its SLA as it stood at asOf (the pure engine over the record up to then)' }) sla!: SlaStatusType;
@@ -26,8 +26,8 @@ export class TicketHistoryResolver {
   @Query(() => TicketHistoryType, { description: 'Auditors: the ticket’s record and state as they stood at asOf (default: now)' })
   async ticketHistory(
     @CurrentPrincipal() principal: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('asOf', { description: 'the instant, not in the future; default: now', type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
   ): Promise<TicketHistoryType> {
     const now = this.clock.now();
     const at = asOf ?? now;

@@ -39,7 +39,7 @@ export class HealthChecksResolver {
   }
 
   @Query(() => HealthCheckType, { nullable: true, description: 'customers: their own account’s checks only' })
-  async healthCheck(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<HealthCheckType | null> {
+  async healthCheck(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'the check id', type: () => ID }) id: string): Promise<HealthCheckType | null> {
     const row = await this.queries.check(id);
     return row && visibleTo(principal, row.accountId) ? row : null;
   }
@@ -47,7 +47,7 @@ export class HealthChecksResolver {
   @Query(() => HealthCheckConnectionType, { description: 'ordered by dueAt; customers see their own account’s checks only' })
   async healthChecks(
     @CurrentPrincipal() principal: Principal,
-    @Args('filter', { type: () => HealthCheckFilter, nullable: true }) filter: HealthCheckFilter | null,
+    @Args('filter', { description: 'which checks; leave out for all you may see', type: () => HealthCheckFilter, nullable: true }) filter: HealthCheckFilter | null,
     @Args('first', PAGE_ARGS.first) first: number,
     @Args('after', PAGE_ARGS.after) after: string | null,
     @Args('last', PAGE_ARGS.last) last: number | null,
@@ -71,9 +71,9 @@ export class HealthChecksResolver {
   @Query(() => [HealthCheckType], { description: 'TAM’s agenda: SCHEDULED check-ins due in [from, to). Also served as iCalendar at GET /tams/{id}/agenda.ics' })
   async tamAgenda(
     @CurrentPrincipal() principal: Principal,
-    @Args('tamId', { type: () => ID }) tamId: string,
-    @Args('from', { type: () => DateTimeScalar }) from: Date,
-    @Args('to', { type: () => DateTimeScalar }) to: Date,
+    @Args('tamId', { description: 'the TAM', type: () => ID }) tamId: string,
+    @Args('from', { description: 'start of the window (inclusive)', type: () => DateTimeScalar }) from: Date,
+    @Args('to', { description: 'end of the window (exclusive)', type: () => DateTimeScalar }) to: Date,
   ): Promise<HealthCheckType[]> {
     if (principal.role === 'TAM' && principal.id !== tamId) throw forbidden('A TAM reads their own agenda');
     if (to <= from) throw badUserInput('to must be after from', 'to');
@@ -83,7 +83,7 @@ export class HealthChecksResolver {
 
   @Roles('TAM', 'ADMIN')
   @Mutation(() => HealthCheckType, { description: 'the account’s TAM or ADMIN' })
-  async scheduleHealthCheck(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => ScheduleHealthCheckInput }) input: ScheduleHealthCheckInput): Promise<HealthCheckType> {
+  async scheduleHealthCheck(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'account, kind, due time, recurrence and agenda', type: () => ScheduleHealthCheckInput }) input: ScheduleHealthCheckInput): Promise<HealthCheckType> {
     const id = await this.commands.schedule(principal, { ...input, recurrence: input.recurrence ?? null });
     return (await this.queries.check(id))!;
   }
@@ -92,8 +92,8 @@ export class HealthChecksResolver {
   @Mutation(() => HealthCheckType, { description: 'the check’s TAM or ADMIN; findings with openTicket become HEALTH_CHECK tickets' })
   async completeHealthCheck(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input', { type: () => CompleteHealthCheckInput }) input: CompleteHealthCheckInput,
+    @Args('id', { description: 'the check id', type: () => ID }) id: string,
+    @Args('input', { description: 'summary and findings', type: () => CompleteHealthCheckInput }) input: CompleteHealthCheckInput,
   ): Promise<HealthCheckType> {
     await this.commands.complete(principal, id, {
       summary: input.summary,
@@ -106,9 +106,9 @@ export class HealthChecksResolver {
   @Mutation(() => HealthCheckType, { description: 'the check’s TAM or ADMIN: a SCHEDULED check becomes CANCELLED; a recurring one moves on to its next occurrence unless endSeries' })
   async cancelHealthCheck(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('reason', { type: () => String }) reason: string,
-    @Args('endSeries', { type: () => Boolean, nullable: true, defaultValue: false }) endSeries: boolean | null,
+    @Args('id', { description: 'the check id', type: () => ID }) id: string,
+    @Args('reason', { description: 'why (recorded)', type: () => String }) reason: string,
+    @Args('endSeries', { description: 'also end a recurring check’s series', type: () => Boolean, nullable: true, defaultValue: false }) endSeries: boolean | null,
   ): Promise<HealthCheckType> {
     await this.commands.cancel(principal, id, { reason, endSeries: endSeries ?? false });
     return (await this.queries.check(id))!;
@@ -116,21 +116,21 @@ export class HealthChecksResolver {
 
   @Roles('CUSTOMER', 'TAM', 'ADMIN')
   @Mutation(() => TrafficPeakType, { description: 'the account’s CUSTOMER, its TAM, or ADMIN; schedules a PRE_PEAK check under proactive checks' })
-  async declareTrafficPeak(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => DeclareTrafficPeakInput }) input: DeclareTrafficPeakInput): Promise<TrafficPeakType> {
+  async declareTrafficPeak(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'account, name, window and expected users', type: () => DeclareTrafficPeakInput }) input: DeclareTrafficPeakInput): Promise<TrafficPeakType> {
     const id = await this.commands.declareTrafficPeak(principal, { ...input, expectedPeakUsers: input.expectedPeakUsers ?? null });
     return (await this.queries.trafficPeak(id))!;
   }
 
   @Roles('ADMIN')
-  @Mutation(() => SdkAdvisoryType)
-  async publishSdkAdvisory(@Args('input', { type: () => PublishSdkAdvisoryInput }) input: PublishSdkAdvisoryInput, @CurrentPrincipal() principal: Principal): Promise<SdkAdvisoryType> {
+  @Mutation(() => SdkAdvisoryType, { description: 'Admins: publish an SDK advisory' })
+  async publishSdkAdvisory(@Args('input', { description: 'SDK, affected range, fix, severity and summary', type: () => PublishSdkAdvisoryInput }) input: PublishSdkAdvisoryInput, @CurrentPrincipal() principal: Principal): Promise<SdkAdvisoryType> {
     const id = await this.commands.publishAdvisory(principal, { ...input, fixedIn: input.fixedIn ?? null });
     return (await this.queries.advisory(id))!;
   }
 
   @Roles('TAM', 'ADMIN')
   @Mutation(() => AgendaFeedTokenType, { description: 'that TAM or ADMIN: a secret feed URL for calendar apps; the token is shown only now' })
-  async issueAgendaFeedToken(@CurrentPrincipal() principal: Principal, @Args('tamId', { type: () => ID }) tamId: string): Promise<AgendaFeedTokenType> {
+  async issueAgendaFeedToken(@CurrentPrincipal() principal: Principal, @Args('tamId', { description: 'the TAM', type: () => ID }) tamId: string): Promise<AgendaFeedTokenType> {
     const issued = await this.commands.issueFeedToken(principal, tamId);
     return { id: issued.tokenId, tamId, issuedAt: issued.issuedAt, revokedAt: null, token: issued.token, url: `/tams/${encodeURIComponent(tamId)}/agenda.ics?token=${issued.token}` };
   }
@@ -139,8 +139,8 @@ export class HealthChecksResolver {
   @Mutation(() => AgendaFeedTokenType, { description: 'that TAM or ADMIN; the feed URL stops working at once' })
   async revokeAgendaFeedToken(
     @CurrentPrincipal() principal: Principal,
-    @Args('tamId', { type: () => ID }) tamId: string,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('tamId', { description: 'the TAM', type: () => ID }) tamId: string,
+    @Args('id', { description: 'the token id', type: () => ID }) id: string,
   ): Promise<AgendaFeedTokenType> {
     await this.commands.revokeFeedToken(principal, tamId, id);
     const token = (await this.queries.feedTokens(tamId)).find((row) => row.id === id);
@@ -150,25 +150,25 @@ export class HealthChecksResolver {
 
   @Roles('TAM', 'ADMIN')
   @Query(() => [AgendaFeedTokenType], { description: 'that TAM or ADMIN: issued feed tokens (never the secrets)' })
-  async agendaFeedTokens(@CurrentPrincipal() principal: Principal, @Args('tamId', { type: () => ID }) tamId: string): Promise<AgendaFeedTokenType[]> {
+  async agendaFeedTokens(@CurrentPrincipal() principal: Principal, @Args('tamId', { description: 'the TAM', type: () => ID }) tamId: string): Promise<AgendaFeedTokenType[]> {
     if (principal.role === 'TAM' && principal.id !== tamId) throw forbidden('Only that TAM or an ADMIN');
     return (await this.queries.feedTokens(tamId)).map((row) => ({ ...row, token: null, url: null }));
   }
 
   @Roles(...STAFF_ROLES)
   @Query(() => [SdkAdvisoryType], { description: 'staff: published SDK advisories for an SDK' })
-  async sdkAdvisories(@Args('sdkName', { type: () => String }) sdkName: string): Promise<SdkAdvisoryType[]> {
+  async sdkAdvisories(@Args('sdkName', { description: 'the SDK name', type: () => String }) sdkName: string): Promise<SdkAdvisoryType[]> {
     return this.queries.advisoriesForSdk(sdkName);
   }
 
-  @ResolveField(() => AccountType)
+  @ResolveField(() => AccountType, { description: 'the account checked' })
   async account(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
     const row = await accountLoader(loaders, this.accounts).load(check.accountId);
     if (!row) throw notFound('Account');
     return toAccountType(row);
   }
 
-  @ResolveField(() => StaffMemberType, { nullable: true })
+  @ResolveField(() => StaffMemberType, { description: 'the TAM holding the check; null: none', nullable: true })
   async tam(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<StaffMemberType | null> {
     if (!check.tamId) return null;
     const row = await loaders<string, StaffRow>('health-checks.staff', async (ids) => byKey(ids, await this.accounts.staffByIds(ids), (s) => s.id)).load(check.tamId);
@@ -184,7 +184,7 @@ function accountLoader(loaders: LoaderFactory, accounts: AccountsQueries) {
 export class FindingResolver {
   constructor(@Inject(TicketsQueries) private readonly tickets: TicketsQueries) {}
 
-  @ResolveField(() => TicketType, { nullable: true })
+  @ResolveField(() => TicketType, { description: 'the HEALTH_CHECK ticket opened for it; null: none', nullable: true })
   async ticket(@Parent() finding: FindingType, @Loaders() loaders: LoaderFactory): Promise<TicketType | null> {
     if (!finding.ticketId) return null;
     const row = await loaders<string, TicketRow>('health-checks.tickets', async (ids) => byKey(ids, await this.tickets.ticketsByIds(ids), (t) => t.id)).load(finding.ticketId);
@@ -199,14 +199,14 @@ export class TrafficPeakResolver {
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
   ) {}
 
-  @ResolveField(() => AccountType)
+  @ResolveField(() => AccountType, { description: 'the account' })
   async account(@Parent() peak: TrafficPeakType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
     const row = await accountLoader(loaders, this.accounts).load(peak.accountId);
     if (!row) throw notFound('Account');
     return toAccountType(row);
   }
 
-  @ResolveField(() => HealthCheckType, { nullable: true })
+  @ResolveField(() => HealthCheckType, { description: 'the PRE_PEAK check scheduled for it; null: none', nullable: true })
   async healthCheck(@Parent() peak: TrafficPeakType, @Loaders() loaders: LoaderFactory): Promise<HealthCheckType | null> {
     if (!peak.healthCheckId) return null;
     const row = await loaders<string, HealthCheckRow>('health-checks.checks', async (ids) => byKey(ids, await this.queries.checksByIds(ids), (c) => c.id)).load(peak.healthCheckId);
@@ -234,7 +234,7 @@ export class SdkAdvisoryResolver {
 export class AccountTrafficPeaksResolver {
   constructor(@Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries) {}
 
-  @ResolveField(() => [TrafficPeakType])
+  @ResolveField(() => [TrafficPeakType], { description: 'the account’s declared traffic peaks' })
   async trafficPeaks(@Parent() account: AccountType, @Loaders() loaders: LoaderFactory): Promise<TrafficPeakType[]> {
     const loader = loaders<string, TrafficPeakRow[]>('health-checks.peaks', async (ids) => {
       const rows = await this.queries.trafficPeaksOf(ids);

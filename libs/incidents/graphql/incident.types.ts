@@ -2,83 +2,101 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { DateTimeScalar, PageInfoType } from '#platform-kit';
 
 export const IncidentSeverityEnum = { SEV1: 'SEV1', SEV2: 'SEV2', SEV3: 'SEV3' } as const;
-registerEnumType(IncidentSeverityEnum, { name: 'IncidentSeverity', description: 'How bad a platform incident is: SEV1 a full outage of a region or component' });
+registerEnumType(IncidentSeverityEnum, {
+  name: 'IncidentSeverity',
+  description: 'How bad a platform incident is: SEV1 a full outage of a region or component',
+  valuesMap: { SEV1: { description: 'a region or component is down' }, SEV2: { description: 'degraded for many customers' }, SEV3: { description: 'limited impact' } },
+});
 
 export const IncidentUpdateStatusEnum = { INVESTIGATING: 'INVESTIGATING', IDENTIFIED: 'IDENTIFIED', MONITORING: 'MONITORING', RESOLVED: 'RESOLVED' } as const;
-registerEnumType(IncidentUpdateStatusEnum, { name: 'IncidentUpdateStatus', description: 'Where the investigation stands, as an update tells it' });
+registerEnumType(IncidentUpdateStatusEnum, {
+  name: 'IncidentUpdateStatus',
+  description: 'Where the investigation stands, as an update tells it',
+  valuesMap: {
+    INVESTIGATING: { description: 'the cause is not known yet' },
+    IDENTIFIED: { description: 'the cause is known; a fix is under way' },
+    MONITORING: { description: 'a fix is in place and being watched' },
+    RESOLVED: { description: 'the update says it is over (the incident itself ends with resolvePlatformIncident)' },
+  },
+});
 
 export const IncidentVisibilityEnum = { PUBLIC: 'PUBLIC', INTERNAL: 'INTERNAL' } as const;
 registerEnumType(IncidentVisibilityEnum, {
   name: 'IncidentVisibility',
   description: 'PUBLIC: broadcast as a public staff reply on every linked open ticket; INTERNAL: staff only, reaches no ticket',
+  valuesMap: { PUBLIC: { description: 'customers see it; every linked open ticket gets it as a reply' }, INTERNAL: { description: 'staff only; reaches no ticket' } },
 });
 
 export const PlatformIncidentStatusEnum = { OPEN: 'OPEN', RESOLVED: 'RESOLVED' } as const;
-registerEnumType(PlatformIncidentStatusEnum, { name: 'PlatformIncidentStatus' });
+registerEnumType(PlatformIncidentStatusEnum, {
+  name: 'PlatformIncidentStatus',
+  description: 'Whether the incident is still going on',
+  valuesMap: { OPEN: { description: 'declared, not resolved: tickets can be linked and updates posted' }, RESOLVED: { description: 'resolved: no more links or updates' } },
+});
 
-@InputType('IncidentSdkInput')
+@InputType('IncidentSdkInput', { description: 'The SDK whose versions the incident affects' })
 export class IncidentSdkInput {
-  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'SDK name as tickets report it in their diagnostics' }) name!: string;
   @Field(() => String, { description: 'semver range of the affected versions, e.g. ">=4.2.0 <4.2.3"' }) versionRange!: string;
 }
 
-@InputType('DeclarePlatformIncidentInput')
+@InputType('DeclarePlatformIncidentInput', { description: 'What is known of an outage when it is declared' })
 export class DeclarePlatformIncidentInput {
   @Field(() => String, { description: 'public title (customers of linked tickets see it); 1-500 characters' }) title!: string;
-  @Field(() => IncidentSeverityEnum) severity!: keyof typeof IncidentSeverityEnum;
+  @Field(() => IncidentSeverityEnum, { description: 'how bad it is' }) severity!: keyof typeof IncidentSeverityEnum;
   @Field(() => [String], { description: 'affected regions, e.g. ["ap-east-1"]' }) regions!: string[];
   @Field(() => [String], { description: 'affected components, e.g. ["CDN", "media-server"]' }) components!: string[];
   @Field(() => IncidentSdkInput, { nullable: true, description: 'an SDK whose versions are affected' }) sdk?: IncidentSdkInput | null;
   @Field(() => DateTimeScalar, { description: 'when it began; not after the platform clock' }) startedAt!: Date;
-  @Field(() => String) publicSummary!: string;
+  @Field(() => String, { description: 'what customers of linked tickets are told it is' }) publicSummary!: string;
 }
 
-@ObjectType('IncidentSdk')
+@ObjectType('IncidentSdk', { description: 'The SDK whose versions the incident affects' })
 export class IncidentSdkType {
-  @Field(() => String) name!: string;
-  @Field(() => String) versionRange!: string;
+  @Field(() => String, { description: 'SDK name as tickets report it' }) name!: string;
+  @Field(() => String, { description: 'semver range of the affected versions' }) versionRange!: string;
 }
 
 @ObjectType('IncidentUpdate', { description: 'An update posted on a platform incident (customers: PUBLIC ones only)' })
 export class IncidentUpdateType {
   @Field(() => ID, { description: 'the broadcast replies carry it (ReplyAdded.incidentUpdateId in the ticket history)' }) id!: string;
-  @Field(() => IncidentUpdateStatusEnum) status!: string;
-  @Field(() => String) body!: string;
-  @Field(() => IncidentVisibilityEnum) visibility!: string;
-  @Field(() => ID) postedBy!: string;
-  @Field(() => DateTimeScalar) postedAt!: Date;
+  @Field(() => IncidentUpdateStatusEnum, { description: 'where the investigation stood when posted' }) status!: string;
+  @Field(() => String, { description: 'the text (a PUBLIC one is the broadcast reply\'s body)' }) body!: string;
+  @Field(() => IncidentVisibilityEnum, { description: 'who sees it' }) visibility!: string;
+  @Field(() => ID, { description: 'the staff member who posted it' }) postedBy!: string;
+  @Field(() => DateTimeScalar, { description: 'when it was posted (platform clock); the instant its broadcast replies count as responses' }) postedAt!: Date;
 }
 
 @ObjectType('PlatformIncident', { description: 'One outage, many customers’ tickets (stream incident-<id>)' })
 export class PlatformIncidentType {
-  @Field(() => ID) id!: string;
-  @Field(() => String) title!: string;
-  @Field(() => IncidentSeverityEnum) severity!: string;
-  @Field(() => PlatformIncidentStatusEnum) status!: string;
-  @Field(() => [String]) regions!: string[];
-  @Field(() => [String]) components!: string[];
-  @Field(() => IncidentSdkType, { nullable: true }) sdk!: IncidentSdkType | null;
-  @Field(() => DateTimeScalar) startedAt!: Date;
-  @Field(() => String) publicSummary!: string;
-  @Field(() => DateTimeScalar) declaredAt!: Date;
-  @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
-  @Field(() => String, { nullable: true }) resolution!: string | null;
-  @Field(() => String, { nullable: true }) rootCause!: string | null;
+  @Field(() => ID, { description: 'the incident (stream incident-<id>)' }) id!: string;
+  @Field(() => String, { description: 'public title' }) title!: string;
+  @Field(() => IncidentSeverityEnum, { description: 'how bad it is' }) severity!: string;
+  @Field(() => PlatformIncidentStatusEnum, { description: 'OPEN until resolved' }) status!: string;
+  @Field(() => [String], { description: 'affected regions' }) regions!: string[];
+  @Field(() => [String], { description: 'affected components' }) components!: string[];
+  @Field(() => IncidentSdkType, { nullable: true, description: 'the affected SDK versions, if any' }) sdk!: IncidentSdkType | null;
+  @Field(() => DateTimeScalar, { description: 'when it began' }) startedAt!: Date;
+  @Field(() => String, { description: 'what customers are told it is' }) publicSummary!: string;
+  @Field(() => DateTimeScalar, { description: 'when it was declared (platform clock)' }) declaredAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'when it was resolved; null while OPEN' }) resolvedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'how it was resolved; null while OPEN' }) resolution!: string | null;
+  @Field(() => String, { nullable: true, description: 'the shared root cause given at resolution; null while OPEN' }) rootCause!: string | null;
   @Field(() => Int, { description: "linked tickets (a customer: their own account's only)" }) linkedTicketCount!: number;
   @Field(() => Int, { description: 'accounts with a linked ticket (a customer: 1, their own)' }) affectedAccountCount!: number;
   @Field(() => [ID], { description: "linked tickets' ids, oldest link first, at most 500 (a customer: their own account's only)" }) linkedTicketIds!: string[];
   @Field(() => [IncidentUpdateType], { description: 'oldest first (a customer: PUBLIC ones only)' }) updates!: IncidentUpdateType[];
 }
 
-@ObjectType('PlatformIncidentEdge')
+@ObjectType('PlatformIncidentEdge', { description: 'One incident of a page' })
 export class PlatformIncidentEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => PlatformIncidentType) node!: PlatformIncidentType;
+  @Field(() => String, { description: 'opaque; pass as after' }) cursor!: string;
+  @Field(() => PlatformIncidentType, { description: 'the incident' }) node!: PlatformIncidentType;
 }
 
 @ObjectType('PlatformIncidentConnection', { description: 'Platform incidents, newest first' })
 export class PlatformIncidentConnectionType {
-  @Field(() => [PlatformIncidentEdgeType]) edges!: PlatformIncidentEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
+  @Field(() => [PlatformIncidentEdgeType], { description: 'this page' }) edges!: PlatformIncidentEdgeType[];
+  @Field(() => PageInfoType, { description: 'where this page sits' }) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'incidents matching, all pages (a customer: those linked to their account)' }) totalCount!: number;
 }

@@ -25,7 +25,7 @@ export class IncidentsResolver {
 
   @Roles('ENGINEER', 'ADMIN')
   @Mutation(() => PlatformIncidentType, { description: 'Engineers, admins: declare a platform incident (an outage affecting many accounts)' })
-  async declarePlatformIncident(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => DeclarePlatformIncidentInput }) input: DeclarePlatformIncidentInput) {
+  async declarePlatformIncident(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => DeclarePlatformIncidentInput, description: 'what is known of the outage' }) input: DeclarePlatformIncidentInput) {
     const id = await this.commands.declare(principal, {
       title: input.title,
       severity: input.severity as IncidentSeverity,
@@ -42,14 +42,14 @@ export class IncidentsResolver {
   @Mutation(() => PlatformIncidentType, {
     description: 'Engineers, admins: link tickets (at most 500 a call), all or nothing: unknown or closed tickets BAD_USER_INPUT naming them, one linked to another open incident CONFLICT',
   })
-  async linkTicketsToIncident(@CurrentPrincipal() principal: Principal, @Args('incidentId', { type: () => ID }) incidentId: string, @Args('ticketIds', { type: () => [ID] }) ticketIds: string[]) {
+  async linkTicketsToIncident(@CurrentPrincipal() principal: Principal, @Args('incidentId', { type: () => ID, description: 'an OPEN incident' }) incidentId: string, @Args('ticketIds', { type: () => [ID], description: 'at most 500 open tickets; all are linked or none' }) ticketIds: string[]) {
     await this.commands.link(principal, incidentId, ticketIds);
     return this.view(principal, incidentId);
   }
 
   @Roles('ENGINEER', 'ADMIN')
   @Mutation(() => PlatformIncidentType, { description: 'Engineers, admins: unlink one ticket (its broadcast replies stay on it)' })
-  async unlinkTicket(@CurrentPrincipal() principal: Principal, @Args('incidentId', { type: () => ID }) incidentId: string, @Args('ticketId', { type: () => ID }) ticketId: string) {
+  async unlinkTicket(@CurrentPrincipal() principal: Principal, @Args('incidentId', { type: () => ID, description: 'the incident' }) incidentId: string, @Args('ticketId', { type: () => ID, description: 'a ticket linked to it' }) ticketId: string) {
     await this.commands.unlink(principal, incidentId, ticketId);
     return this.view(principal, incidentId);
   }
@@ -60,10 +60,10 @@ export class IncidentsResolver {
   })
   async postIncidentUpdate(
     @CurrentPrincipal() principal: Principal,
-    @Args('incidentId', { type: () => ID }) incidentId: string,
-    @Args('status', { type: () => IncidentUpdateStatusEnum }) status: IncidentUpdateStatus,
-    @Args('body', { type: () => String }) body: string,
-    @Args('visibility', { type: () => IncidentVisibilityEnum }) visibility: IncidentVisibility,
+    @Args('incidentId', { type: () => ID, description: 'an OPEN incident' }) incidentId: string,
+    @Args('status', { type: () => IncidentUpdateStatusEnum, description: 'where the investigation stands' }) status: IncidentUpdateStatus,
+    @Args('body', { type: () => String, description: 'the text; a PUBLIC update is the body of every broadcast reply' }) body: string,
+    @Args('visibility', { type: () => IncidentVisibilityEnum, description: 'PUBLIC broadcasts it; INTERNAL keeps it among staff' }) visibility: IncidentVisibility,
   ) {
     await this.commands.postUpdate(principal, incidentId, status, body, visibility);
     return this.view(principal, incidentId);
@@ -73,26 +73,26 @@ export class IncidentsResolver {
   @Mutation(() => PlatformIncidentType, { description: 'Engineers, admins: resolve the incident; resolveLinkedTickets resolves every linked unresolved ticket with the root cause' })
   async resolvePlatformIncident(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('resolution', { type: () => String }) resolution: string,
-    @Args('rootCause', { type: () => String }) rootCause: string,
-    @Args('resolveLinkedTickets', { type: () => Boolean, defaultValue: false }) resolveLinkedTickets: boolean,
+    @Args('id', { type: () => ID, description: 'an OPEN incident' }) id: string,
+    @Args('resolution', { type: () => String, description: 'how it was resolved' }) resolution: string,
+    @Args('rootCause', { type: () => String, description: 'the shared root cause (given to linked tickets resolved with it)' }) rootCause: string,
+    @Args('resolveLinkedTickets', { type: () => Boolean, defaultValue: false, description: 'also resolve every linked unresolved ticket' }) resolveLinkedTickets: boolean,
   ) {
     await this.commands.resolve(principal, id, resolution, rootCause, resolveLinkedTickets);
     return this.view(principal, id);
   }
 
   @Query(() => PlatformIncidentType, { description: "A platform incident; a customer sees only those linked to their account's tickets (others NOT_FOUND)" })
-  async platformIncident(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+  async platformIncident(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID, description: 'the incident' }) id: string) {
     return this.view(principal, id);
   }
 
   @Query(() => PlatformIncidentConnectionType, { description: "Platform incidents, newest first; a customer: those linked to their account's tickets" })
   async platformIncidents(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', { type: () => PlatformIncidentStatusEnum, nullable: true }) status: string | null,
+    @Args('status', { type: () => PlatformIncidentStatusEnum, nullable: true, description: 'only these; all when null' }) status: string | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'page size, 1-200' }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('after', { type: () => String, nullable: true, description: 'cursor of the last incident of the previous page' }) after: string | null,
   ): Promise<PlatformIncidentConnectionType> {
     const cursor = decodeCursor(after, ['text']) as [string] | null;
     if (cursor && !/^\d{1,18}$/.test(cursor[0])) throw badUserInput('after is not a cursor this query handed out', 'after');

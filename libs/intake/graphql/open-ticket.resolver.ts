@@ -14,7 +14,7 @@ export class OpenTicketResolver {
 
   @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
   @Mutation(() => TicketType, { description: 'Customers for their own account; staff on a customer’s behalf (phone and video calls)' })
-  async openTicket(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => OpenTicketInput }) input: OpenTicketInput): Promise<TicketType> {
+  async openTicket(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'account, channel, subject, description, claimed severity and diagnostics', type: () => OpenTicketInput }) input: OpenTicketInput): Promise<TicketType> {
     const d = input.diagnostics ?? {};
     const { ticketId, recorded } = await this.handler.execute(principal, {
       accountId: input.accountId,

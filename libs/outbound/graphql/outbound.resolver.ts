@@ -17,7 +17,7 @@ export class OutboundResolver {
   @Mutation(() => RegisteredWebhookType, { description: 'Admins: a receiver of ticket events (signed JSON POSTs); its secret is shown once' })
   async registerWebhook(
     @CurrentPrincipal() principal: Principal,
-    @Args('input', { type: () => RegisterWebhookInput }) input: RegisterWebhookInput,
+    @Args('input', { description: 'URL, event types and optional account scope', type: () => RegisterWebhookInput }) input: RegisterWebhookInput,
   ): Promise<RegisteredWebhookType> {
     const { webhookId, secret } = await this.commands.register(principal, { url: input.url, eventTypes: input.eventTypes, accountId: input.accountId ?? null });
     return { secret, webhook: toWebhookType(await this.mustFind(webhookId)) };
@@ -27,7 +27,7 @@ export class OutboundResolver {
   @Mutation(() => WebhookType, { description: 'Admins: stop delivering to a webhook; deliveries not done yet are abandoned when their turn comes' })
   async disableWebhook(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { description: 'the webhook id', type: () => ID }) id: string,
     @Args('reason', { type: () => String, description: 'why (recorded)' }) reason: string,
   ): Promise<WebhookType> {
     await this.commands.disable(principal, id, reason);
@@ -43,7 +43,7 @@ export class OutboundResolver {
   @Roles('ADMIN', 'AUDITOR')
   @Query(() => DeliveryConnectionType, { description: "Admins and auditors: a webhook's deliveries, in the order they were requested" })
   async webhookDeliveries(
-    @Args('webhookId', { type: () => ID }) webhookId: string,
+    @Args('webhookId', { description: 'the webhook id', type: () => ID }) webhookId: string,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'page size, 1-200' }) first: number,
     @Args('after', { type: () => String, nullable: true, description: 'the endCursor of the previous page' }) after: string | null,
   ): Promise<DeliveryConnectionType> {
@@ -57,7 +57,7 @@ export class OutboundResolver {
 
   @Roles('ADMIN', 'ENGINEER', 'TAM', 'AUDITOR')
   @Query(() => [DeliveryType], { description: "Staff: what was sent out about a ticket (webhooks), each delivery's attempts and answers" })
-  async deliveries(@Args('ticketId', { type: () => ID }) ticketId: string): Promise<DeliveryType[]> {
+  async deliveries(@Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string): Promise<DeliveryType[]> {
     return (await this.queries.deliveriesOfTicket(ticketId)).map(toDeliveryType);
   }
 

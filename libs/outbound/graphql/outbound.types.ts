@@ -16,7 +16,7 @@ registerEnumType(DeliveryStatusEnum, {
 });
 
 export const DeliveryAttemptOutcomeEnum = { SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED' } as const;
-registerEnumType(DeliveryAttemptOutcomeEnum, { name: 'DeliveryAttemptOutcome', description: 'How one attempt ended' });
+registerEnumType(DeliveryAttemptOutcomeEnum, { name: 'DeliveryAttemptOutcome', valuesMap: { SUCCEEDED: { description: 'the receiver answered 2xx' }, FAILED: { description: 'no 2xx answer (no answer, or another status)' } }, description: 'How one attempt ended' });
 
 @InputType('RegisterWebhookInput', { description: 'A receiver of ticket events, POSTed as signed JSON' })
 export class RegisterWebhookInput {
@@ -30,63 +30,63 @@ export class RegisterWebhookInput {
 
 @ObjectType('Webhook', { description: 'A registered receiver of ticket events; its signing secret is shown only at registration' })
 export class WebhookType {
-  @Field(() => ID) id!: string;
-  @Field(() => String) url!: string;
+  @Field(() => ID, { description: 'the webhook id' }) id!: string;
+  @Field(() => String, { description: 'where events are POSTed' }) url!: string;
   @Field(() => [String], { description: 'the event types it receives' }) eventTypes!: string[];
   @Field(() => ID, { nullable: true, description: 'the account it is scoped to; null: every ticket' }) accountId!: string | null;
   @Field(() => String, { description: 'SHA-256 (hex) of its signing secret: tells which secret a receiver holds' }) secretFingerprint!: string;
   @Field(() => ID, { description: 'who registered it' }) registeredBy!: string;
-  @Field(() => DateTimeScalar) registeredAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'when it was registered' }) registeredAt!: Date;
   @Field(() => Boolean, { description: 'false once disabled' }) active!: boolean;
-  @Field(() => DateTimeScalar, { nullable: true }) disabledAt!: Date | null;
-  @Field(() => String, { nullable: true }) disabledReason!: string | null;
+  @Field(() => DateTimeScalar, { description: 'when it was disabled; null while active', nullable: true }) disabledAt!: Date | null;
+  @Field(() => String, { description: 'why it was disabled; null while active', nullable: true }) disabledReason!: string | null;
 }
 
 @ObjectType('RegisteredWebhook', { description: 'A new webhook: `secret` is shown this once and never again' })
 export class RegisteredWebhookType {
   @Field(() => String, { description: 'the signing secret (`whsec_…`): HMAC-SHA256 key of the Ledgerdesk-Signature header' }) secret!: string;
-  @Field(() => WebhookType) webhook!: WebhookType;
+  @Field(() => WebhookType, { description: 'the webhook as `webhooks` lists it' }) webhook!: WebhookType;
 }
 
 @ObjectType('DeliveryAttempt', { description: 'One attempt at a delivery, as recorded' })
 export class DeliveryAttemptType {
-  @Field(() => Int) attempt!: number;
-  @Field(() => DateTimeScalar) attemptedAt!: Date;
+  @Field(() => Int, { description: 'its number: 1 for the first attempt' }) attempt!: number;
+  @Field(() => DateTimeScalar, { description: 'when it started' }) attemptedAt!: Date;
   @Field(() => DeliveryAttemptOutcomeEnum, { nullable: true, description: 'null while under way (or cut off by a crash)' }) outcome!: 'SUCCEEDED' | 'FAILED' | null;
   @Field(() => Int, { nullable: true, description: "the receiver's HTTP status; null when it did not answer" }) responseStatus!: number | null;
-  @Field(() => String, { nullable: true }) error!: string | null;
-  @Field(() => Int, { nullable: true }) durationMs!: number | null;
+  @Field(() => String, { description: 'why it failed; null unless FAILED', nullable: true }) error!: string | null;
+  @Field(() => Int, { description: 'how long it took, in milliseconds; null while under way', nullable: true }) durationMs!: number | null;
 }
 
 @ObjectType('Delivery', { description: 'One ticket event sent to one webhook: its stream `delivery-<id>` is the audit record' })
 export class DeliveryType {
-  @Field(() => ID) id!: string;
-  @Field(() => ID) webhookId!: string;
-  @Field(() => ID) ticketId!: string;
+  @Field(() => ID, { description: 'the delivery id' }) id!: string;
+  @Field(() => ID, { description: 'the webhook it goes to' }) webhookId!: string;
+  @Field(() => ID, { description: 'the ticket the event is about' }) ticketId!: string;
   @Field(() => ID, { description: 'the log event delivered (the Ledgerdesk-Event-Id header)' }) eventId!: string;
-  @Field(() => String) eventType!: string;
+  @Field(() => String, { description: 'the event type, e.g. TicketOpened' }) eventType!: string;
   @Field(() => String, { description: 'the Idempotency-Key header: the same on every attempt, derived from the event and the webhook' }) idempotencyKey!: string;
-  @Field(() => String) url!: string;
-  @Field(() => DeliveryStatusEnum) status!: DeliveryStatus;
-  @Field(() => Int) attempts!: number;
-  @Field(() => DateTimeScalar) requestedAt!: Date;
-  @Field(() => DateTimeScalar, { nullable: true }) lastAttemptAt!: Date | null;
-  @Field(() => DateTimeScalar, { nullable: true }) nextAttemptAt!: Date | null;
-  @Field(() => Int, { nullable: true }) lastResponseStatus!: number | null;
-  @Field(() => String, { nullable: true }) lastError!: string | null;
+  @Field(() => String, { description: 'the URL it is sent to' }) url!: string;
+  @Field(() => DeliveryStatusEnum, { description: 'where it stands' }) status!: DeliveryStatus;
+  @Field(() => Int, { description: 'attempts made so far' }) attempts!: number;
+  @Field(() => DateTimeScalar, { description: 'when the delivery was requested' }) requestedAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'when the latest attempt started; null before the first', nullable: true }) lastAttemptAt!: Date | null;
+  @Field(() => DateTimeScalar, { description: 'when the next attempt is due; null when none is scheduled', nullable: true }) nextAttemptAt!: Date | null;
+  @Field(() => Int, { description: 'the receiver’s HTTP status on the latest attempt; null when it did not answer or before the first', nullable: true }) lastResponseStatus!: number | null;
+  @Field(() => String, { description: 'the latest failure; null if none', nullable: true }) lastError!: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'when it succeeded or was abandoned' }) finishedAt!: Date | null;
   @Field(() => [DeliveryAttemptType], { description: 'oldest first' }) attemptLog!: DeliveryAttemptType[];
 }
 
-@ObjectType('DeliveryEdge')
+@ObjectType('DeliveryEdge', { description: 'One delivery in a page' })
 export class DeliveryEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => DeliveryType) node!: DeliveryType;
+  @Field(() => String, { description: 'pass as `after` for the next page' }) cursor!: string;
+  @Field(() => DeliveryType, { description: 'the delivery' }) node!: DeliveryType;
 }
 
 @ObjectType('DeliveryConnection', { description: 'Deliveries in the order they were requested' })
 export class DeliveryConnectionType {
-  @Field(() => [DeliveryEdgeType]) edges!: DeliveryEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
+  @Field(() => [DeliveryEdgeType], { description: 'this page' }) edges!: DeliveryEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there is a next page' }) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many deliveries the webhook has' }) totalCount!: number;
 }

@@ -6,8 +6,8 @@ import { RoleEnum } from '../time/time.resolver.js';
 /** Who did something, as events record it. */
 @ObjectType('Actor', { description: 'Who did something: a staff member, a customer, an admin or an integration' })
 export class ActorType {
-  @Field(() => ID) id!: string;
-  @Field(() => RoleEnum) role!: string;
+  @Field(() => ID, { description: 'the principal’s id (the token subject)' }) id!: string;
+  @Field(() => RoleEnum, { description: 'the role they acted with' }) role!: string;
   @Field(() => String, {
     nullable: true,
     description: 'the staff member’s name for registered staff (engineers, TAMs); null for others, whose tokens carry no name',
@@ -16,20 +16,20 @@ export class ActorType {
 }
 
 /** One recorded event as auditors see it: content, actor, reason and its place in the hash chain. */
-@ObjectType('AuditEvent')
+@ObjectType('AuditEvent', { description: 'One recorded event as auditors see it: content, actor, reason and its place in the hash chain' })
 export class AuditEventType {
-  @Field(() => ID) id!: string;
-  @Field(() => String) type!: string;
-  @Field(() => String) stream!: string;
-  @Field(() => Int) revision!: number;
+  @Field(() => ID, { description: 'the event id' }) id!: string;
+  @Field(() => String, { description: 'the event type, e.g. TicketOpened' }) type!: string;
+  @Field(() => String, { description: 'the stream it belongs to, e.g. the ticket’s' }) stream!: string;
+  @Field(() => Int, { description: 'its position in its stream (0 for the first)' }) revision!: number;
   @Field(() => String, { description: 'position in the global log' }) position!: string;
-  @Field(() => DateTimeScalar) occurredAt!: Date;
-  @Field(() => DateTimeScalar) recordedAt!: Date;
-  @Field(() => ActorType) actor!: ActorType;
-  @Field(() => String, { nullable: true }) reason!: string | null;
-  @Field(() => JsonScalar) data!: unknown;
+  @Field(() => DateTimeScalar, { description: 'when it happened, on the platform clock' }) occurredAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'when it was written to the log' }) recordedAt!: Date;
+  @Field(() => ActorType, { description: 'who recorded it' }) actor!: ActorType;
+  @Field(() => String, { description: 'the reason given with the command, if any', nullable: true }) reason!: string | null;
+  @Field(() => JsonScalar, { description: 'the event’s content as JSON' }) data!: unknown;
   @Field(() => String, { description: 'SHA-256 over the canonical event and previousHash' }) hash!: string;
-  @Field(() => String, { nullable: true }) previousHash!: string | null;
+  @Field(() => String, { description: 'the hash of the event before it in the chain; null for the first', nullable: true }) previousHash!: string | null;
 }
 
 export function toAuditEvent(event: RecordedEvent): AuditEventType {

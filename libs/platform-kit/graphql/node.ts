@@ -56,12 +56,12 @@ export class NodeResolver {
     nullable: true,
     description: 'Relay: the ticket, account, staff member, breach claim or health check with this id, as you may see it (null otherwise)',
   })
-  node(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<object | null> {
+  node(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'a global id, as `id` on any Node', type: () => ID }) id: string): Promise<object | null> {
     return this.registry.find(principal, id);
   }
 
   @Query(() => [NodeInterface], { nullable: 'items', description: 'Relay: `node` for each id, in order (at most 100)' })
-  async nodes(@CurrentPrincipal() principal: Principal, @Args('ids', { type: () => [ID] }) ids: string[]): Promise<(object | null)[]> {
+  async nodes(@CurrentPrincipal() principal: Principal, @Args('ids', { description: 'global ids, at most 100', type: () => [ID] }) ids: string[]): Promise<(object | null)[]> {
     if (ids.length > 100) throw badUserInput('at most 100 ids', 'ids');
     return Promise.all(ids.map((id) => this.registry.find(principal, id)));
   }

@@ -1,10 +1,10 @@
 import { Field, Int, ObjectType, registerEnumType, type ArgsOptions } from '@nestjs/graphql';
 import { badUserInput } from '#contracts';
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { description: 'Where a page sits in its list (Relay)' })
 export class PageInfoType {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean, { description: 'whether rows come after this page' }) hasNextPage!: boolean;
+  @Field(() => String, { description: 'the last edge’s cursor (null on an empty page): pass as `after` for the next page', nullable: true }) endCursor!: string | null;
   @Field(() => Boolean, {
     description:
       'Whether rows come before this page. Paging backward (`last`) it is exact; paging forward it is true when the page was asked for `after` a cursor (as Relay allows)',
@@ -18,7 +18,7 @@ export class PageInfoType {
 export const SortDirectionEnum = { ASC: 'ASC', DESC: 'DESC' } as const;
 export type SortDirection = keyof typeof SortDirectionEnum;
 registerEnumType(SortDirectionEnum, {
-  name: 'SortDirection',
+  name: 'SortDirection', valuesMap: { ASC: { description: 'the list’s natural order' }, DESC: { description: 'the reverse of it' } },
   description: "ASC: the list's natural order (oldest, soonest due first); DESC: the reverse",
 });
 

@@ -22,33 +22,33 @@ export class ReactorType {
 
 @ObjectType('ParkedEvent', { description: 'An event a reactor gave up on after its retries, kept with its error' })
 export class ParkedEventType {
-  @Field(() => String) reactor!: string;
-  @Field(() => ID) eventId!: string;
-  @Field(() => String) type!: string;
-  @Field(() => String) stream!: string;
+  @Field(() => String, { description: 'the reactor that gave up, `<context>.<reaction>`' }) reactor!: string;
+  @Field(() => ID, { description: 'the event’s id' }) eventId!: string;
+  @Field(() => String, { description: 'the event type' }) type!: string;
+  @Field(() => String, { description: 'the event’s stream' }) stream!: string;
   @Field(() => String, { description: 'Its log position ("commit/prepare")' }) position!: string;
   @Field(() => String, { description: 'The last attempt’s error' }) error!: string;
   @Field(() => Int, { description: 'Attempts so far, retries included' }) attempts!: number;
   @Field(() => DateTimeScalar, { description: 'When it was (last) parked' }) parkedAt!: Date;
 }
 
-@ObjectType('ParkedEventEdge')
+@ObjectType('ParkedEventEdge', { description: 'One parked event in a page' })
 export class ParkedEventEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => ParkedEventType) node!: ParkedEventType;
+  @Field(() => String, { description: 'pass as `after` for the next page' }) cursor!: string;
+  @Field(() => ParkedEventType, { description: 'the parked event' }) node!: ParkedEventType;
 }
 
-@ObjectType('ParkedEventConnection')
+@ObjectType('ParkedEventConnection', { description: 'A page of parked events' })
 export class ParkedEventConnectionType {
-  @Field(() => [ParkedEventEdgeType]) edges!: ParkedEventEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
+  @Field(() => [ParkedEventEdgeType], { description: 'this page' }) edges!: ParkedEventEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there is a next page' }) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many events are parked (for the reactor asked)' }) totalCount!: number;
 }
 
-@ObjectType('RetryParkedEventPayload')
+@ObjectType('RetryParkedEventPayload', { description: 'What retrying a parked event did' })
 export class RetryParkedEventPayloadType {
-  @Field(() => String) reactor!: string;
-  @Field(() => ID) eventId!: string;
+  @Field(() => String, { description: 'the reactor' }) reactor!: string;
+  @Field(() => ID, { description: 'the event' }) eventId!: string;
   @Field(() => Boolean, { description: 'The reaction went through: its effect is recorded and the event is no longer parked' })
   recorded!: boolean;
   @Field(() => String, { nullable: true, description: 'Why it failed again (it stays parked, one more attempt counted)' })
@@ -76,9 +76,9 @@ export class ReactorsResolver {
   @Roles('ADMIN')
   @Query(() => ParkedEventConnectionType, { description: 'Events parked by this process’s reactors (or the one named), in log order' })
   async parkedEvents(
-    @Args('reactor', { type: () => String, nullable: true }) reactor: string | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('reactor', { description: 'only this reactor’s; leave out for all', type: () => String, nullable: true }) reactor: string | null,
+    @Args('first', { description: 'page size', type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { description: 'the endCursor of the previous page', type: () => String, nullable: true }) after: string | null,
   ): Promise<ParkedEventConnectionType> {
     const size = checkPageSize(first);
     const cursor = decodeCursor(after, ['text', 'text']) as [string, string] | null;
@@ -102,8 +102,8 @@ export class ReactorsResolver {
     description: 'Runs a parked event’s reaction once more (after its cause is fixed); NOT_FOUND unless that reactor runs here and has it parked',
   })
   async retryParkedEvent(
-    @Args('reactor', { type: () => String }) reactor: string,
-    @Args('eventId', { type: () => ID }) eventId: string,
+    @Args('reactor', { description: 'the reactor, `<context>.<reaction>`', type: () => String }) reactor: string,
+    @Args('eventId', { description: 'the parked event’s id', type: () => ID }) eventId: string,
   ): Promise<RetryParkedEventPayloadType> {
     const runner = this.runtime.reactorRunner;
     let error: string | null;

@@ -11,13 +11,13 @@ import { notFound } from '#contracts';
 import { parkedTimers, unparkTimer } from '../timers/timer-store.js';
 
 export const RoleEnum = { CUSTOMER: 'CUSTOMER', ENGINEER: 'ENGINEER', TAM: 'TAM', AUDITOR: 'AUDITOR', ADMIN: 'ADMIN' } as const;
-registerEnumType(RoleEnum, { name: 'Role' });
+registerEnumType(RoleEnum, { name: 'Role', description: 'Who a token acts as', valuesMap: { ADMIN: { description: 'administers accounts, contracts, staff and the platform' }, AUDITOR: { description: 'reads everything, writes nothing' }, CUSTOMER: { description: 'one account’s user: sees only that account' }, ENGINEER: { description: 'support engineer' }, TAM: { description: 'technical account manager' } } });
 
-@ObjectType('Person')
+@ObjectType('Person', { description: 'The principal a token stands for' })
 export class PersonType {
-  @Field(() => ID) id!: string;
-  @Field(() => RoleEnum) role!: Role;
-  @Field(() => ID, { nullable: true }) accountId!: string | null;
+  @Field(() => ID, { description: 'the token subject' }) id!: string;
+  @Field(() => RoleEnum, { description: 'the role it acts with' }) role!: Role;
+  @Field(() => ID, { description: 'the account a CUSTOMER acts for; null for staff', nullable: true }) accountId!: string | null;
 }
 
 @ObjectType('ParkedTimer', { description: 'A timer whose handler failed every try (or ran too long): out of the queue until retried' })
@@ -52,7 +52,7 @@ export class TimeResolver {
   @Mutation(() => DateTimeScalar, {
     description: 'Manual clock only: moves to `to`, firing everything due on the way in time order',
   })
-  async advanceClock(@Args('to', { type: () => DateTimeScalar }) to: Date): Promise<Date> {
+  async advanceClock(@Args('to', { description: 'the new instant, not before the current one', type: () => DateTimeScalar }) to: Date): Promise<Date> {
     // The reactions of this process (an escalation on a breach, …) are part of what "fired" means here.
     await this.runtime.settleReactions();
     const now = await this.runtime.timers.advanceTo(to);
@@ -68,7 +68,7 @@ export class TimeResolver {
 
   @Roles('ADMIN')
   @Mutation(() => Boolean, { description: 'Puts a parked timer back in the queue; it fires at once (being past due). NOT_FOUND when not parked' })
-  async retryParkedTimer(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
+  async retryParkedTimer(@Args('id', { description: 'the parked timer’s id', type: () => ID }) id: string): Promise<boolean> {
     if (!(await unparkTimer(this.readDb, id))) throw notFound('Parked timer');
     return true;
   }

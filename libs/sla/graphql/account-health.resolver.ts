@@ -6,11 +6,11 @@ import { TicketsQueries } from '#triage';
 import { SlaQueries } from '../application/sla.queries.js';
 import { accountHealth, last12Months } from '../domain/account-health.js';
 
-@ObjectType('AccountHealth')
+@ObjectType('AccountHealth', { description: 'An account’s support health at a glance: open tickets, recent breaches, credits' })
 export class AccountHealthType {
   /** Whose health this is: other contexts add fields (health checks add nextCheckIn). */
   accountId!: string;
-  @Field(() => Int) openTickets!: number;
+  @Field(() => Int, { description: 'the account’s tickets not RESOLVED or CLOSED' }) openTickets!: number;
   @Field(() => Int, { description: 'SLA clocks whose breach instant (as the engine computes it, retroactive ones included) is in the last 30 days' })
   breachesLast30Days!: number;
   @Field(() => Float, {
@@ -40,7 +40,7 @@ export class AccountHealthResolver {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @ResolveField(() => AccountHealthType)
+  @ResolveField(() => AccountHealthType, { description: 'the account’s support health now' })
   async health(@Parent() account: AccountType): Promise<AccountHealthType> {
     const now = this.clock.now();
     const zone = (await this.sla.account(account.id))?.timeZone ?? 'UTC';

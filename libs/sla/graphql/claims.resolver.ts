@@ -36,8 +36,8 @@ export class BreachClaimsResolver {
     nodes.register('BreachClaim', (principal, id) => this.breachClaim(principal, id));
   }
 
-  @Query(() => BreachClaimType, { nullable: true })
-  async breachClaim(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<BreachClaimType | null> {
+  @Query(() => BreachClaimType, { description: 'the claim; null when absent or (for a customer) another account’s', nullable: true })
+  async breachClaim(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'the claim id', type: () => ID }) id: string): Promise<BreachClaimType | null> {
     const row = await this.queries.claim(id);
     if (!row || (principal.role === 'CUSTOMER' && row.accountId !== principal.accountId)) return null;
     return toClaimType(row);
@@ -45,7 +45,7 @@ export class BreachClaimsResolver {
 
   @Roles('CUSTOMER', 'TAM', 'ADMIN')
   @Mutation(() => BreachClaimType, { description: 'the account’s customer, its TAM, or ADMIN; one claim per (ticket, metric, cycle)' })
-  async fileBreachClaim(@CurrentPrincipal() principal: Principal, @Args('input', { type: () => FileBreachClaimInput }) input: FileBreachClaimInput): Promise<BreachClaimType> {
+  async fileBreachClaim(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'the ticket, metric, cycle and statement', type: () => FileBreachClaimInput }) input: FileBreachClaimInput): Promise<BreachClaimType> {
     const id = await this.commands.file(principal, { ticketId: input.ticketId, metric: input.metric, cycle: input.cycle ?? 1, statement: input.statement });
     const row = await this.queries.claim(id);
     if (!row) throw notFound('Breach claim');
@@ -53,12 +53,12 @@ export class BreachClaimsResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => BreachClaimType)
+  @Mutation(() => BreachClaimType, { description: 'Admins: approve (issuing the proposed credit) or reject a PENDING claim' })
   async decideBreachClaim(
     @CurrentPrincipal() principal: Principal,
-    @Args('claimId', { type: () => ID }) claimId: string,
-    @Args('decision', { type: () => ClaimDecisionEnum }) decision: 'APPROVE' | 'REJECT',
-    @Args('reason', { type: () => String }) reason: string,
+    @Args('claimId', { description: 'the claim id', type: () => ID }) claimId: string,
+    @Args('decision', { description: 'APPROVE or REJECT', type: () => ClaimDecisionEnum }) decision: 'APPROVE' | 'REJECT',
+    @Args('reason', { description: 'why (recorded)', type: () => String }) reason: string,
   ): Promise<BreachClaimType> {
     await this.commands.decide(principal, claimId, decision, reason);
     const row = await this.queries.claim(claimId);
@@ -66,7 +66,7 @@ export class BreachClaimsResolver {
     return toClaimType(row);
   }
 
-  @ResolveField(() => TicketType)
+  @ResolveField(() => TicketType, { description: 'the claimed ticket' })
   async ticket(@Parent() claim: BreachClaimType): Promise<TicketType> {
     const row = await this.tickets.ticket(claim.ticketId);
     if (!row) throw notFound('Ticket');
@@ -79,7 +79,7 @@ export class BreachVerdictResolver {
   constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
 
   /** The recorded events themselves, with their hashes, so the verdict can be checked against the log. */
-  @ResolveField(() => [AuditEventType])
+  @ResolveField(() => [AuditEventType], { description: 'the recorded events the verdict rests on' })
   async evidence(@Parent() verdict: BreachVerdictType): Promise<AuditEventType[]> {
     const wanted = new Set(verdict.evidenceIds);
     const [ticket, sla] = await Promise.all([

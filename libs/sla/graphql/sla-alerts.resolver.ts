@@ -9,17 +9,22 @@ export const SlaAlertKindEnum = { WARNING: 'WARNING', BREACH: 'BREACH', UNASSIGN
 registerEnumType(SlaAlertKindEnum, {
   name: 'SlaAlertKind',
   description: 'UNASSIGNABLE: a P0/P1 routing could give nobody (no engineer on shift in the region, no TAM); metric FIRST_RESPONSE, dueAt and at the moment it was found',
+  valuesMap: {
+    WARNING: { description: 'the clock reached the contract’s warningAtPercent of its target' },
+    BREACH: { description: 'the clock reached dueAt still running' },
+    UNASSIGNABLE: { description: 'routing found nobody to assign a P0/P1 ticket to' },
+  },
 });
 
-@ObjectType('SlaAlert')
+@ObjectType('SlaAlert', { description: 'An SLA warning or breach of one clock' })
 export class SlaAlertType {
-  @Field(() => SlaAlertKindEnum) kind!: string;
+  @Field(() => SlaAlertKindEnum, { description: 'WARNING or BREACH' }) kind!: string;
   ticketId!: string;
   accountId!: string;
-  @Field(() => SlaMetricEnum) metric!: SlaMetric;
-  @Field(() => Int) cycle!: number;
-  @Field(() => DateTimeScalar) dueAt!: Date;
-  @Field(() => DateTimeScalar) at!: Date;
+  @Field(() => SlaMetricEnum, { description: 'the clock’s metric' }) metric!: SlaMetric;
+  @Field(() => Int, { description: 'the clock’s cycle' }) cycle!: number;
+  @Field(() => DateTimeScalar, { description: 'when the clock is (was) due' }) dueAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'when the alert fired, on the platform clock' }) at!: Date;
   @Field(() => String, { description: 'Opaque: pass it as slaAlerts(after:) on reconnecting to get exactly the alerts recorded after this one' })
   cursor!: string;
   @Field(() => String, { nullable: true, description: 'UNASSIGNABLE: why routing found nobody' }) reason!: string | null;
@@ -45,7 +50,7 @@ export class SlaAlertsResolver {
   })
   slaAlerts(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID, nullable: true }) accountId: string | null,
+    @Args('accountId', { description: 'only this account’s alerts; leave out for every account you may see', type: () => ID, nullable: true }) accountId: string | null,
     @Args('after', { type: () => String, nullable: true, description: 'Resume after this alert’s cursor (replays what was missed, then live)' })
     after: string | null,
   ) {
@@ -55,7 +60,7 @@ export class SlaAlertsResolver {
     return this.alerts.follow(from);
   }
 
-  @ResolveField(() => TicketType)
+  @ResolveField(() => TicketType, { description: 'the ticket' })
   async ticket(@Parent() alert: SlaAlertType): Promise<TicketType> {
     const row = await this.tickets.ticket(alert.ticketId);
     if (!row) throw notFound('Ticket');

@@ -5,7 +5,7 @@ import { ActorType, ChannelEnum, DateScalar, DateTimeScalar, SeverityEnum, SlaMe
 import { REPORT_DIMENSIONS } from '../application/sla-report.queries.js';
 
 export const SlaReportDimensionEnum = Object.fromEntries(REPORT_DIMENSIONS.map((d) => [d, d])) as { [K in (typeof REPORT_DIMENSIONS)[number]]: K };
-registerEnumType(SlaReportDimensionEnum, { name: 'SlaReportDimension', description: 'what the rows of an SLA report are grouped by' });
+registerEnumType(SlaReportDimensionEnum, { name: 'SlaReportDimension', valuesMap: { ACCOUNT: { description: 'by account' }, MONTH: { description: 'by calendar month' }, SEVERITY: { description: 'by severity' }, METRIC: { description: 'by SLA metric' }, CHANNEL: { description: 'by channel' }, ASSIGNEE: { description: 'by assigned engineer' } }, description: 'what the rows of an SLA report are grouped by' });
 
 @InputType('SlaReportFilter', { description: 'which clocks and tickets an SLA report counts' })
 export class SlaReportFilterInput {
@@ -53,7 +53,7 @@ export class SlaReportRowType {
 
 export const SlaStatementStatusEnum = { DRAFT: 'DRAFT', ISSUED: 'ISSUED' } as const;
 registerEnumType(SlaStatementStatusEnum, {
-  name: 'SlaStatementStatus',
+  name: 'SlaStatementStatus', valuesMap: { DRAFT: { description: 'not issued: figures as the log stands now' }, ISSUED: { description: 'issued: the figures recorded at issue, as revised since' } },
   description: 'DRAFT: figures as the log stands now, not yet issued; ISSUED: the figures recorded at issue, as revised since',
 });
 

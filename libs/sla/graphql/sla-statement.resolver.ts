@@ -60,7 +60,7 @@ export class SlaStatementResolver {
   })
   async issueSlaStatement(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID }) accountId: string,
+    @Args('accountId', { description: 'the account', type: () => ID }) accountId: string,
     @Args('month', { type: () => String, description: 'YYYY-MM in the account’s zone' }) month: string,
   ): Promise<SlaStatementType> {
     await this.statements.issue(principal, accountId, month);
@@ -73,7 +73,7 @@ export class SlaStatementResolver {
   })
   async fileClaimsForStatement(
     @CurrentPrincipal() principal: Principal,
-    @Args('accountId', { type: () => ID }) accountId: string,
+    @Args('accountId', { description: 'the account', type: () => ID }) accountId: string,
     @Args('month', { type: () => String, description: 'YYYY-MM in the account’s zone' }) month: string,
     @Args('statement', { type: () => String, nullable: true, description: 'the claims’ statement (default: “Filed with the SLA statement for <month>”)' }) statement: string | null,
   ): Promise<BreachClaimType[]> {

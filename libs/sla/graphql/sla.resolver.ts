@@ -27,7 +27,7 @@ export class TicketSlaResolver {
   ) {}
 
   /** Computed now from the ticket's facts and pinned policy (one ticket, one pure call): always current. */
-  @ResolveField(() => SlaStatusType)
+  @ResolveField(() => SlaStatusType, { description: 'the ticket’s SLA: pinned policy versions and clocks, now (or at the history’s asOf)' })
   async sla(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<SlaStatusType> {
     const row = await loaders<string, TicketSlaRow>('slaByTicket', (ids) => this.queries.ticketSla(ids).then((rows) => byKey(ids, rows, (r) => r.ticketId))).load(ticket.id);
     if (!row?.policy) return pendingSlaStatus(ticket.severity);
@@ -37,9 +37,9 @@ export class TicketSlaResolver {
   @Query(() => SlaStatusType, { description: 'The SLA the ticket would have had if it had carried this severity from its opening' })
   async slaWhatIf(
     @CurrentPrincipal() principal: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('severity', { type: () => SeverityEnum }) severity: Severity,
-    @Args('asOf', { type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('severity', { description: 'the severity to assume from the opening', type: () => SeverityEnum }) severity: Severity,
+    @Args('asOf', { description: 'the instant to evaluate at, not in the future; default: now', type: () => DateTimeScalar, nullable: true }) asOf: Date | null,
   ): Promise<SlaStatusType> {
     const [row] = await this.queries.ticketSla([ticketId]);
     if (!row?.policy || (principal.role === 'CUSTOMER' && row.accountId !== principal.accountId)) throw notFound('Ticket');

@@ -25,10 +25,10 @@ export class TicketSearchResolver {
   })
   async searchTickets(
     @CurrentPrincipal() principal: Principal,
-    @Args('query', { type: () => String }) query: string,
-    @Args('filter', { type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('query', { description: 'the search text', type: () => String }) query: string,
+    @Args('filter', { description: 'narrow the hits further; leave out for none', type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
+    @Args('first', { description: 'page size', type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+    @Args('after', { description: 'the endCursor of the previous page', type: () => String, nullable: true }) after: string | null,
   ): Promise<TicketSearchConnectionType> {
     const parsed = parseSearchQuery(query);
     const size = checkPageSize(first);

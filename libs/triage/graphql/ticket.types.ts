@@ -4,56 +4,56 @@ import { ActorType, ChannelEnum, NodeInterface, DateTimeScalar, PageInfoType, Se
 
 const enumOf = <T extends string>(...values: T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const TicketStatusEnum = enumOf('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'RESOLVED', 'CLOSED');
-registerEnumType(TicketStatusEnum, { name: 'TicketStatus' });
+registerEnumType(TicketStatusEnum, { name: 'TicketStatus', description: 'Where a ticket stands in its lifecycle', valuesMap: { OPEN: { description: 'received, not yet worked on' }, IN_PROGRESS: { description: 'being worked on' }, WAITING_ON_CUSTOMER: { description: 'staff asked the customer for information; the customer’s reply moves it on' }, RESOLVED: { description: 'resolved; may be reopened' }, CLOSED: { description: 'closed; its running clocks are cancelled' } } });
 export const VisibilityEnum = enumOf('PUBLIC', 'INTERNAL');
-registerEnumType(VisibilityEnum, { name: 'Visibility' });
+registerEnumType(VisibilityEnum, { name: 'Visibility', description: 'Who sees a reply', valuesMap: { PUBLIC: { description: 'the customer and staff' }, INTERNAL: { description: 'staff only' } } });
 export const DisputeStatusEnum = enumOf('OPEN', 'UPHELD', 'REJECTED');
-registerEnumType(DisputeStatusEnum, { name: 'DisputeStatus', description: 'UPHELD: the customer’s claimed severity applies from the ticket’s opening' });
+registerEnumType(DisputeStatusEnum, { name: 'DisputeStatus', valuesMap: { OPEN: { description: 'raised, not yet resolved' }, UPHELD: { description: 'the claimed severity applies' }, REJECTED: { description: 'the assessed severity stays' } }, description: 'UPHELD: the customer’s claimed severity applies from the ticket’s opening' });
 export const DisputeOutcomeEnum = enumOf('UPHELD', 'REJECTED');
-registerEnumType(DisputeOutcomeEnum, { name: 'DisputeOutcome' });
+registerEnumType(DisputeOutcomeEnum, { name: 'DisputeOutcome', description: 'How staff resolve a severity dispute', valuesMap: { UPHELD: { description: 'the claimed severity applies from the ticket’s opening' }, REJECTED: { description: 'the assessed severity stays' } } });
 export const RequesterKindEnum = enumOf('PORTAL', 'INTEGRATION', 'EMAIL', 'SLACK', 'STAFF', 'SYSTEM');
 registerEnumType(RequesterKindEnum, {
-  name: 'RequesterKind',
+  name: 'RequesterKind', valuesMap: { PORTAL: { description: 'a customer’s token' }, INTEGRATION: { description: 'an API key' }, EMAIL: { description: 'inbound mail’s sender' }, SLACK: { description: 'a Slack user' }, STAFF: { description: 'staff recording a call' }, SYSTEM: { description: 'the platform (health checks)' } },
   description: 'PORTAL: a customer’s token; INTEGRATION: an API key; EMAIL: the sender; SLACK: the Slack user; STAFF: staff recording a call; SYSTEM: health checks',
 });
 export const TicketOrderEnum = enumOf('SLA_DUE', 'OPENED_AT');
-registerEnumType(TicketOrderEnum, { name: 'TicketOrder', description: 'SLA_DUE: the support queue, soonest due first' });
+registerEnumType(TicketOrderEnum, { name: 'TicketOrder', valuesMap: { SLA_DUE: { description: 'breached first, then soonest due, then the rest by opening' }, OPENED_AT: { description: 'by when they were received' } }, description: 'SLA_DUE: the support queue, soonest due first' });
 
-@InputType('DiagnosticsInput')
+@InputType('DiagnosticsInput', { description: 'Technical details of a report; fields left out keep their value (added diagnostics merge, log URLs accumulate)' })
 export class DiagnosticsInput {
-  @Field(() => String, { nullable: true }) sdkName?: string | null;
-  @Field(() => String, { nullable: true }) sdkVersion?: string | null;
-  @Field(() => String, { nullable: true }) platform?: string | null;
-  @Field(() => String, { nullable: true }) osVersion?: string | null;
-  @Field(() => String, { nullable: true }) deviceModel?: string | null;
-  @Field(() => String, { nullable: true }) networkType?: string | null;
-  @Field(() => String, { nullable: true }) errorCode?: string | null;
-  @Field(() => String, { nullable: true }) reproSteps?: string | null;
-  @Field(() => [String], { nullable: true }) logUrls?: string[] | null;
+  @Field(() => String, { description: 'the SDK in use, e.g. an SDK’s package name', nullable: true }) sdkName?: string | null;
+  @Field(() => String, { description: 'its version', nullable: true }) sdkVersion?: string | null;
+  @Field(() => String, { description: 'the platform, e.g. iOS or Android', nullable: true }) platform?: string | null;
+  @Field(() => String, { description: 'the operating system version', nullable: true }) osVersion?: string | null;
+  @Field(() => String, { description: 'the device model', nullable: true }) deviceModel?: string | null;
+  @Field(() => String, { description: 'the network, e.g. WIFI or 4G', nullable: true }) networkType?: string | null;
+  @Field(() => String, { description: 'the error code seen', nullable: true }) errorCode?: string | null;
+  @Field(() => String, { description: 'steps to reproduce', nullable: true }) reproSteps?: string | null;
+  @Field(() => [String], { description: 'links to logs', nullable: true }) logUrls?: string[] | null;
 }
 
-@ObjectType('Diagnostics')
+@ObjectType('Diagnostics', { description: 'Technical details reported with a ticket; null: not reported' })
 export class DiagnosticsType {
-  @Field(() => String, { nullable: true }) sdkName!: string | null;
-  @Field(() => String, { nullable: true }) sdkVersion!: string | null;
-  @Field(() => String, { nullable: true }) platform!: string | null;
-  @Field(() => String, { nullable: true }) osVersion!: string | null;
-  @Field(() => String, { nullable: true }) deviceModel!: string | null;
-  @Field(() => String, { nullable: true }) networkType!: string | null;
-  @Field(() => String, { nullable: true }) errorCode!: string | null;
-  @Field(() => String, { nullable: true }) reproSteps!: string | null;
-  @Field(() => [String]) logUrls!: string[];
+  @Field(() => String, { description: 'the SDK in use, e.g. an SDK’s package name; null: not reported', nullable: true }) sdkName!: string | null;
+  @Field(() => String, { description: 'its version; null: not reported', nullable: true }) sdkVersion!: string | null;
+  @Field(() => String, { description: 'the platform, e.g. iOS or Android; null: not reported', nullable: true }) platform!: string | null;
+  @Field(() => String, { description: 'the operating system version; null: not reported', nullable: true }) osVersion!: string | null;
+  @Field(() => String, { description: 'the device model; null: not reported', nullable: true }) deviceModel!: string | null;
+  @Field(() => String, { description: 'the network, e.g. WIFI or 4G; null: not reported', nullable: true }) networkType!: string | null;
+  @Field(() => String, { description: 'the error code seen; null: not reported', nullable: true }) errorCode!: string | null;
+  @Field(() => String, { description: 'steps to reproduce; null: not reported', nullable: true }) reproSteps!: string | null;
+  @Field(() => [String], { description: 'links to logs; empty: none' }) logUrls!: string[];
   @Field(() => [String], { description: 'fields a good report still lacks for this severity' }) missing!: string[];
 }
 
-@InputType('OpenTicketInput')
+@InputType('OpenTicketInput', { description: 'A new ticket' })
 export class OpenTicketInput {
-  @Field(() => ID) accountId!: string;
-  @Field(() => ChannelEnum) channel!: Channel;
-  @Field(() => String) subject!: string;
-  @Field(() => String) description!: string;
-  @Field(() => SeverityEnum) claimedSeverity!: Severity;
-  @Field(() => DiagnosticsInput, { nullable: true }) diagnostics?: DiagnosticsInput | null;
+  @Field(() => ID, { description: 'the account (a CUSTOMER may open only for their own)' }) accountId!: string;
+  @Field(() => ChannelEnum, { description: 'how it arrived; the contract in force must cover it' }) channel!: Channel;
+  @Field(() => String, { description: 'one-line summary' }) subject!: string;
+  @Field(() => String, { description: 'the full report' }) description!: string;
+  @Field(() => SeverityEnum, { description: 'the severity the requester claims; staff may assess another' }) claimedSeverity!: Severity;
+  @Field(() => DiagnosticsInput, { description: 'technical details, if any', nullable: true }) diagnostics?: DiagnosticsInput | null;
   @Field(() => String, { nullable: true, description: 'the channel’s own id: a retry returns the same ticket' }) externalId?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'when it was received (staff recording a call); default now; never in the future; refused from a CUSTOMER' })
   receivedAt?: Date | null;
@@ -62,13 +62,13 @@ export class OpenTicketInput {
 }
 
 
-@ObjectType('Reply')
+@ObjectType('Reply', { description: 'A message on a ticket; INTERNAL ones are staff only' })
 export class ReplyType {
-  @Field(() => ID) id!: string;
-  @Field(() => ActorType) author!: ActorType;
-  @Field(() => String) body!: string;
-  @Field(() => VisibilityEnum) visibility!: string;
-  @Field(() => DateTimeScalar) at!: Date;
+  @Field(() => ID, { description: 'the reply id' }) id!: string;
+  @Field(() => ActorType, { description: 'who wrote it' }) author!: ActorType;
+  @Field(() => String, { description: 'the text' }) body!: string;
+  @Field(() => VisibilityEnum, { description: 'PUBLIC (the customer sees it) or INTERNAL (staff only)' }) visibility!: string;
+  @Field(() => DateTimeScalar, { description: 'when it was recorded, on the platform clock' }) at!: Date;
 }
 
 @ObjectType('Attachment', { description: 'A file supplied with a ticket (an SDK log, a screenshot), recorded in its hash chain' })
@@ -87,42 +87,42 @@ export class AttachmentType {
 
 @ObjectType('Requester', { description: 'Who asked for a ticket, as recorded when it was opened' })
 export class RequesterType {
-  @Field(() => RequesterKindEnum) kind!: string;
+  @Field(() => RequesterKindEnum, { description: 'how they asked' }) kind!: string;
   @Field(() => ID, { description: 'the id they act as: a token’s subject, apikey:<id>, email:<address>, slack:<user>' }) id!: string;
   @Field(() => String, { nullable: true, description: 'from the token’s name claim, or the e-mail’s From display name' }) name!: string | null;
   @Field(() => String, { nullable: true, description: 'from the token’s email claim, or the e-mail sender' }) email!: string | null;
 }
 
-@ObjectType('SeverityDispute')
+@ObjectType('SeverityDispute', { description: 'A customer’s dispute of a ticket’s assessed severity' })
 export class SeverityDisputeType {
-  @Field(() => DisputeStatusEnum) status!: string;
-  @Field(() => ActorType) raisedBy!: ActorType;
-  @Field(() => DateTimeScalar) raisedAt!: Date;
-  @Field(() => String) reason!: string;
-  @Field(() => ActorType, { nullable: true }) decidedBy!: ActorType | null;
-  @Field(() => DateTimeScalar, { nullable: true }) decidedAt!: Date | null;
-  @Field(() => String, { nullable: true }) decisionReason!: string | null;
+  @Field(() => DisputeStatusEnum, { description: 'OPEN until staff resolve it' }) status!: string;
+  @Field(() => ActorType, { description: 'who raised it' }) raisedBy!: ActorType;
+  @Field(() => DateTimeScalar, { description: 'when' }) raisedAt!: Date;
+  @Field(() => String, { description: 'the customer’s reason' }) reason!: string;
+  @Field(() => ActorType, { description: 'who resolved it; null while OPEN', nullable: true }) decidedBy!: ActorType | null;
+  @Field(() => DateTimeScalar, { description: 'when it was resolved; null while OPEN', nullable: true }) decidedAt!: Date | null;
+  @Field(() => String, { description: 'the reason given; null while OPEN', nullable: true }) decisionReason!: string | null;
 }
 
-@ObjectType('Ticket', { implements: () => [NodeInterface] })
+@ObjectType('Ticket', { description: 'A support ticket; a CUSTOMER sees only their own account’s (any other reads as null)', implements: () => [NodeInterface] })
 export class TicketType {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { description: 'the ticket id' }) id!: string;
   @Field(() => Int, { description: 'revision of the ticket’s stream; pass as expectedVersion' }) version!: number;
   accountId!: string;
   assigneeId!: string | null;
-  @Field(() => ChannelEnum) channel!: Channel;
-  @Field(() => String) subject!: string;
-  @Field(() => String) description!: string;
-  @Field(() => TicketStatusEnum) status!: string;
-  @Field(() => SeverityEnum) claimedSeverity!: Severity;
-  @Field(() => SeverityEnum, { nullable: true }) assessedSeverity!: Severity | null;
+  @Field(() => ChannelEnum, { description: 'how it arrived' }) channel!: Channel;
+  @Field(() => String, { description: 'one-line summary' }) subject!: string;
+  @Field(() => String, { description: 'the full report' }) description!: string;
+  @Field(() => TicketStatusEnum, { description: 'where it stands in its lifecycle' }) status!: string;
+  @Field(() => SeverityEnum, { description: 'the severity the requester claimed' }) claimedSeverity!: Severity;
+  @Field(() => SeverityEnum, { description: 'the severity staff assessed; null: not assessed', nullable: true }) assessedSeverity!: Severity | null;
   @Field(() => SeverityEnum, { description: 'the severity in effect for the SLA' }) severity!: Severity;
-  @Field(() => SeverityDisputeType, { nullable: true }) dispute!: SeverityDisputeType | null;
-  @Field(() => DiagnosticsType) diagnostics!: DiagnosticsType;
-  @Field(() => Int) escalationLevel!: number;
-  @Field(() => DateTimeScalar) openedAt!: Date;
-  @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
-  @Field(() => DateTimeScalar, { nullable: true }) closedAt!: Date | null;
+  @Field(() => SeverityDisputeType, { description: 'the latest severity dispute; null: none', nullable: true }) dispute!: SeverityDisputeType | null;
+  @Field(() => DiagnosticsType, { description: 'technical details reported so far' }) diagnostics!: DiagnosticsType;
+  @Field(() => Int, { description: 'how many times it was escalated (0: never)' }) escalationLevel!: number;
+  @Field(() => DateTimeScalar, { description: 'when it was received' }) openedAt!: Date;
+  @Field(() => DateTimeScalar, { description: 'when it was last resolved; null while unresolved', nullable: true }) resolvedAt!: Date | null;
+  @Field(() => DateTimeScalar, { description: 'when it was closed; null while not closed', nullable: true }) closedAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'how it was resolved (the latest resolution; null while unresolved or after a reopening)' })
   resolution!: string | null;
   @Field(() => String, { nullable: true, description: 'the root cause recorded with the resolution, if any' }) rootCause!: string | null;
@@ -140,13 +140,13 @@ export class TicketType {
   asOf?: Date;
 }
 
-@InputType('TicketFilter')
+@InputType('TicketFilter', { description: 'Which tickets to list; fields combine with AND, lists match any of their values' })
 export class TicketFilterInput {
-  @Field(() => ID, { nullable: true }) accountId?: string | null;
-  @Field(() => [TicketStatusEnum], { nullable: true }) status?: string[] | null;
-  @Field(() => [SeverityEnum], { nullable: true }) severity?: Severity[] | null;
-  @Field(() => ID, { nullable: true }) assigneeId?: string | null;
-  @Field(() => Boolean, { nullable: true }) breached?: boolean | null;
+  @Field(() => ID, { description: 'only this account’s (customers always see only their own)', nullable: true }) accountId?: string | null;
+  @Field(() => [TicketStatusEnum], { description: 'only these statuses', nullable: true }) status?: string[] | null;
+  @Field(() => [SeverityEnum], { description: 'only these severities in effect', nullable: true }) severity?: Severity[] | null;
+  @Field(() => ID, { description: 'only those assigned to this engineer', nullable: true }) assigneeId?: string | null;
+  @Field(() => Boolean, { description: 'true: only those with a breached SLA clock; false: only those without', nullable: true }) breached?: boolean | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'some running SLA clock is due before this instant' }) dueBefore?: Date | null;
   @Field(() => [ChannelEnum], { nullable: true, description: 'opened through one of these channels' }) channel?: Channel[] | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'received at or after this instant' }) openedAfter?: Date | null;
@@ -162,23 +162,23 @@ export class TicketFilterInput {
   sdkVersionRange?: string | null;
 }
 
-@ObjectType('TicketEdge')
+@ObjectType('TicketEdge', { description: 'One ticket in a page' })
 export class TicketEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => TicketType) node!: TicketType;
+  @Field(() => String, { description: 'pass as `after` (or `before`) to page on from here' }) cursor!: string;
+  @Field(() => TicketType, { description: 'the ticket' }) node!: TicketType;
 }
 
-@ObjectType('TicketConnection')
+@ObjectType('TicketConnection', { description: 'A page of tickets' })
 export class TicketConnectionType {
-  @Field(() => [TicketEdgeType]) edges!: TicketEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
+  @Field(() => [TicketEdgeType], { description: 'this page' }) edges!: TicketEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there are more pages, and their cursors' }) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many tickets match the filter' }) totalCount!: number;
 }
 
 @ObjectType('TextRange', { description: 'a [start, end) span of a text, in UTF-16 code units (JavaScript string offsets)' })
 export class TextRangeType {
-  @Field(() => Int) start!: number;
-  @Field(() => Int) end!: number;
+  @Field(() => Int, { description: 'first code unit of the span' }) start!: number;
+  @Field(() => Int, { description: 'the code unit after the span' }) end!: number;
 }
 
 @ObjectType('SearchHighlight', { description: 'where the query matched: a plain-text snippet of one field and the matched spans in it' })
@@ -189,21 +189,21 @@ export class SearchHighlightType {
   field!: string;
   @Field(() => ID, { nullable: true, description: 'the reply, when field is reply' }) replyId!: string | null;
   @Field(() => String, { description: 'at most about 200 characters around the first match; "…" marks a cut' }) snippet!: string;
-  @Field(() => [TextRangeType]) matches!: TextRangeType[];
+  @Field(() => [TextRangeType], { description: 'the matched spans in snippet' }) matches!: TextRangeType[];
 }
 
-@ObjectType('TicketSearchEdge')
+@ObjectType('TicketSearchEdge', { description: 'One search hit' })
 export class TicketSearchEdgeType {
-  @Field(() => String) cursor!: string;
-  @Field(() => TicketType) node!: TicketType;
+  @Field(() => String, { description: 'pass as `after` for the next page' }) cursor!: string;
+  @Field(() => TicketType, { description: 'the ticket' }) node!: TicketType;
   @Field(() => Float, { description: 'relevance (higher first): matches in the subject weigh most, then description and diagnostics, resolution, replies' })
   score!: number;
-  @Field(() => [SearchHighlightType]) highlights!: SearchHighlightType[];
+  @Field(() => [SearchHighlightType], { description: 'where the query matched' }) highlights!: SearchHighlightType[];
 }
 
-@ObjectType('TicketSearchConnection')
+@ObjectType('TicketSearchConnection', { description: 'A page of search hits, most relevant first' })
 export class TicketSearchConnectionType {
-  @Field(() => [TicketSearchEdgeType]) edges!: TicketSearchEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
+  @Field(() => [TicketSearchEdgeType], { description: 'this page' }) edges!: TicketSearchEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there is a next page' }) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many tickets match' }) totalCount!: number;
 }

@@ -35,7 +35,7 @@ import {
   VisibilityEnum,
 } from './ticket.types.js';
 
-const expectedVersionArg = { type: () => Int, nullable: true } as const;
+const expectedVersionArg = { type: () => Int, nullable: true, description: 'the ticket’s version you last read: CONFLICT if it changed since; leave out to skip the check' } as const;
 const attachmentIdsArg = {
   type: () => [ID],
   nullable: true,
@@ -54,18 +54,18 @@ export class TicketsResolver {
     nodes.register('Ticket', (principal, id) => this.ticket(principal, id));
   }
 
-  @Query(() => TicketType, { nullable: true })
-  async ticket(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<TicketType | null> {
+  @Query(() => TicketType, { description: 'the ticket; null when absent or (for a customer) another account’s', nullable: true })
+  async ticket(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'the ticket id', type: () => ID }) id: string): Promise<TicketType | null> {
     const row = await this.queries.ticket(id);
     if (!row || (principal.role === 'CUSTOMER' && row.accountId !== principal.accountId)) return null;
     return toTicketType(row);
   }
 
-  @Query(() => TicketConnectionType)
+  @Query(() => TicketConnectionType, { description: 'tickets you may see (a customer: their own account’s), in the queue order asked' })
   async tickets(
     @CurrentPrincipal() principal: Principal,
-    @Args('filter', { type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
-    @Args('orderBy', { type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
+    @Args('filter', { description: 'which tickets; leave out for all', type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
+    @Args('orderBy', { description: 'the order; default SLA_DUE (the support queue)', type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
     @Args('first', PAGE_ARGS.first) first: number,
     @Args('after', PAGE_ARGS.after) after: string | null,
     @Args('last', PAGE_ARGS.last) last: number | null,
@@ -82,12 +82,12 @@ export class TicketsResolver {
   }
 
   @Roles(...WORKING_STAFF_ROLES)
-  @Mutation(() => TicketType)
+  @Mutation(() => TicketType, { description: 'Staff: set the assessed severity; SLA clocks are re-derived under it from their starts' })
   async assessSeverity(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('severity', { type: () => SeverityEnum }) severity: Severity,
-    @Args('reason', { type: () => String }) reason: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('severity', { description: 'the assessed severity', type: () => SeverityEnum }) severity: Severity,
+    @Args('reason', { description: 'why (recorded)', type: () => String }) reason: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.assess(p, ticketId, severity, reason, expectedVersion);
@@ -98,8 +98,8 @@ export class TicketsResolver {
   @Mutation(() => TicketType, { description: 'the account’s customer, or its TAM on their behalf' })
   async disputeSeverity(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('reason', { type: () => String }) reason: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('reason', { description: 'why the assessed severity is wrong (recorded)', type: () => String }) reason: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.dispute(p, ticketId, reason, expectedVersion);
@@ -107,12 +107,12 @@ export class TicketsResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => TicketType)
+  @Mutation(() => TicketType, { description: 'Admins: uphold (the claimed severity applies) or reject an OPEN dispute' })
   async resolveSeverityDispute(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('outcome', { type: () => DisputeOutcomeEnum }) outcome: 'UPHELD' | 'REJECTED',
-    @Args('reason', { type: () => String }) reason: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('outcome', { description: 'UPHELD or REJECTED', type: () => DisputeOutcomeEnum }) outcome: 'UPHELD' | 'REJECTED',
+    @Args('reason', { description: 'why (recorded)', type: () => String }) reason: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.resolveDispute(p, ticketId, outcome, reason, expectedVersion);
@@ -120,11 +120,11 @@ export class TicketsResolver {
   }
 
   @Roles(...WORKING_STAFF_ROLES)
-  @Mutation(() => TicketType)
+  @Mutation(() => TicketType, { description: 'Staff: assign the ticket to a staff member' })
   async assignTicket(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('assigneeId', { type: () => ID }) assigneeId: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('assigneeId', { description: 'the staff member to assign', type: () => ID }) assigneeId: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.assign(p, ticketId, assigneeId, expectedVersion);
@@ -135,9 +135,9 @@ export class TicketsResolver {
   @Mutation(() => TicketType, { description: 'Author and side come from the token. A PUBLIC staff reply is a response to the customer.' })
   async addReply(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('body', { type: () => String }) body: string,
-    @Args('visibility', { type: () => VisibilityEnum, nullable: true, defaultValue: 'PUBLIC' }) visibility: 'PUBLIC' | 'INTERNAL',
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('body', { description: 'the message', type: () => String }) body: string,
+    @Args('visibility', { description: 'PUBLIC (default) or INTERNAL (staff only)', type: () => VisibilityEnum, nullable: true, defaultValue: 'PUBLIC' }) visibility: 'PUBLIC' | 'INTERNAL',
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
     @Args('attachmentIds', attachmentIdsArg) attachmentIds: string[] | null,
   ) {
@@ -149,8 +149,8 @@ export class TicketsResolver {
   @Mutation(() => TicketType, { description: 'A public staff reply asking the customer for something: WAITING_ON_CUSTOMER until they reply' })
   async requestInformation(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('body', { type: () => String }) body: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('body', { description: 'what the customer is asked for', type: () => String }) body: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.reply(p, ticketId, body, 'PUBLIC', true, expectedVersion);
@@ -158,11 +158,11 @@ export class TicketsResolver {
   }
 
   @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
-  @Mutation(() => TicketType)
+  @Mutation(() => TicketType, { description: 'Raise the ticket’s escalation level by one' })
   async escalateTicket(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('reason', { type: () => String }) reason: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('reason', { description: 'why (recorded)', type: () => String }) reason: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.escalate(p, ticketId, reason, expectedVersion);
@@ -170,12 +170,12 @@ export class TicketsResolver {
   }
 
   @Roles(...WORKING_STAFF_ROLES)
-  @Mutation(() => TicketType)
+  @Mutation(() => TicketType, { description: 'Staff: resolve the ticket; stops RESOLUTION and any running NEXT_UPDATE cycle' })
   async resolveTicket(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('resolution', { type: () => String }) resolution: string,
-    @Args('rootCause', { type: () => String, nullable: true }) rootCause: string | null,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('resolution', { description: 'how it was resolved', type: () => String }) resolution: string,
+    @Args('rootCause', { description: 'the root cause, if known', type: () => String, nullable: true }) rootCause: string | null,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.resolve(p, ticketId, resolution, rootCause ?? null, expectedVersion);
@@ -186,8 +186,8 @@ export class TicketsResolver {
   @Mutation(() => TicketType, { description: 'within 14 days of resolution' })
   async reopenTicket(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('reason', { type: () => String }) reason: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('reason', { description: 'why (recorded)', type: () => String }) reason: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.reopen(p, ticketId, reason, expectedVersion);
@@ -195,10 +195,10 @@ export class TicketsResolver {
   }
 
   @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
-  @Mutation(() => TicketType)
+  @Mutation(() => TicketType, { description: 'Close the ticket; clocks still running are cancelled' })
   async closeTicket(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
   ) {
     await this.commands.close(p, ticketId, expectedVersion);
@@ -209,8 +209,8 @@ export class TicketsResolver {
   @Mutation(() => TicketType, { description: 'Adds to a ticket’s diagnostics; `diagnostics.missing` shrinks accordingly' })
   async addDiagnostics(
     @CurrentPrincipal() p: Principal,
-    @Args('ticketId', { type: () => ID }) ticketId: string,
-    @Args('diagnostics', { type: () => DiagnosticsInput }) diagnostics: DiagnosticsInput,
+    @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string,
+    @Args('diagnostics', { description: 'the details to add', type: () => DiagnosticsInput }) diagnostics: DiagnosticsInput,
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
     @Args('attachmentIds', attachmentIdsArg) attachmentIds: string[] | null,
   ) {
@@ -219,14 +219,14 @@ export class TicketsResolver {
     return this.reload(ticketId);
   }
 
-  @ResolveField(() => AccountType)
+  @ResolveField(() => AccountType, { description: 'the account it belongs to' })
   async account(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
     const row = await loaders<string, AccountRow>('accountById', (ids) => this.accounts.accountsByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.accountId);
     if (!row) throw notFound('Account');
     return toAccountType(row);
   }
 
-  @ResolveField(() => StaffMemberType, { nullable: true })
+  @ResolveField(() => StaffMemberType, { description: 'the assigned staff member; null: unassigned', nullable: true })
   async assignee(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<StaffMemberType | null> {
     if (!ticket.assigneeId) return null;
     const row = await loaders<string, StaffRow>('staffById', (ids) => this.accounts.staffByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.assigneeId);
@@ -251,12 +251,12 @@ export class TicketsResolver {
     return ticket.attachmentRows.filter((attachment) => principal.role !== 'CUSTOMER' || attachment.visibility === 'PUBLIC');
   }
 
-  @ResolveField(() => [ReplyType])
+  @ResolveField(() => [ReplyType], { description: 'its replies, oldest first; customers never see INTERNAL ones' })
   async replies(
     @CurrentPrincipal() principal: Principal,
     @Parent() ticket: TicketType,
     @Loaders() loaders: LoaderFactory,
-    @Args('visibility', { type: () => VisibilityEnum, nullable: true }) visibility: string | null,
+    @Args('visibility', { description: 'only replies of this visibility; leave out for all you may see', type: () => VisibilityEnum, nullable: true }) visibility: string | null,
   ): Promise<ReplyType[]> {
     const replies =
       ticket.repliesAsOf ??
@@ -320,12 +320,12 @@ export async function ticketConnection(
 export class AccountTicketsResolver {
   constructor(@Inject(TicketsQueries) private readonly queries: TicketsQueries) {}
 
-  @ResolveField(() => TicketConnectionType)
+  @ResolveField(() => TicketConnectionType, { description: 'the account’s tickets, in the queue order asked' })
   async tickets(
     @CurrentPrincipal() principal: Principal,
     @Parent() account: AccountType,
-    @Args('filter', { type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
-    @Args('orderBy', { type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
+    @Args('filter', { description: 'which tickets; leave out for all', type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
+    @Args('orderBy', { description: 'the order; default SLA_DUE (the support queue)', type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
     @Args('first', PAGE_ARGS.first) first: number,
     @Args('after', PAGE_ARGS.after) after: string | null,
     @Args('last', PAGE_ARGS.last) last: number | null,
