@@ -24,7 +24,6 @@
  *                                        straight into event_store.events) and let the projections pass them: a log
  *                                        with a past, as in production, instead of an empty one
  *   BENCH_PHASES=1                       also time the pieces of each request (see bench/intake/phases.ts)
- *   BENCH_WHATIF=a,b                     simulate candidate fixes in this process only (see bench/intake/what-if.ts)
  *   BENCH_JSON_OUT=file                  also append one JSON line per backend to this file (for A/B series)
  *
  * Target (from the issue), on PostgreSQL: ≥ 300 tickets/s at p99 ≤ 100 ms.
@@ -40,7 +39,6 @@ import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type LedgerdeskApp } from '#platform-kit';
 import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
 import { Phases, PgSampler, postgresCpuSecondsBetween, postgresCpuTicks } from './intake/phases.js';
-import { applyWhatIfs, applyWhatIfsToApp, parseWhatIfs } from './intake/what-if.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
@@ -59,10 +57,6 @@ if (AS !== 'ADMIN' && AS !== 'CUSTOMER') throw new Error('BENCH_AS must be ADMIN
 const runId = randomUUID().slice(0, 8);
 const log = (message: string): void => void process.stderr.write(`[bench:intake ${runId}] ${message}\n`);
 
-const WHAT_IFS = parseWhatIfs(process.env.BENCH_WHATIF);
-
-// What-ifs replace methods; the phase timers then wrap whatever is in place, so both see the same code.
-applyWhatIfs(WHAT_IFS);
 const phases = PHASES ? new Phases() : null;
 phases?.install();
 
@@ -214,7 +208,6 @@ async function runBackend(backend: Backend): Promise<Outcome> {
     const tokens = platform.app.get(TokenService);
     const runtime = platform.app.get(PlatformRuntime);
     phases?.attach(platform.app.getHttpServer(), runtime);
-    await applyWhatIfsToApp(WHAT_IFS, tokens);
     const admin = await tokens.sign({ id: 'bench-admin', role: 'ADMIN', accountId: null });
     if (PREFILL_EVENTS > 0) await prefill(runtime, PREFILL_EVENTS);
     const { accountId } = await setUp(url, admin);
@@ -357,7 +350,6 @@ function report(outcome: Outcome): string {
     ['connections / duration', `${CONNECTIONS} / ${m.durationS.toFixed(1)} s (after ${outcome.warmup ? outcome.warmup.durationS.toFixed(1) : 0} s warm-up)`],
     ['opened as', AS],
     ...(PREFILL_EVENTS > 0 ? ([['history in the log before the run', `${PREFILL_EVENTS} events (BENCH_PREFILL_EVENTS)`]] as [string, string][]) : []),
-    ...(WHAT_IFS.length ? ([['**what-if (simulated fixes, not the shipped code)**', `**${WHAT_IFS.join(', ')}**`]] as [string, string][]) : []),
     ['**tickets/s**', `**${rate.toFixed(1)}**`],
     ['tickets opened (2xx, no errors, right subject)', `${c.tickets} of ${c.responses} responses (${m.requestsSent} requests sent)`],
     ['…already routed when returned', `${c.routed}`],
@@ -423,7 +415,6 @@ async function main(): Promise<void> {
         const m = outcome.measure;
         const line = {
           backend: outcome.backend,
-          whatIf: WHAT_IFS,
           prefill: PREFILL_EVENTS,
           ticketsPerSecond: m.counters.tickets / m.durationS,
           p50: m.latency.p50,

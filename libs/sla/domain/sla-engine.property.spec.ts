@@ -25,7 +25,7 @@ import { slaStatus, type SlaClock, type SlaPolicy, type SlaStatus } from './sla-
  *   this is simply the minute boundary where counted minutes ≥ the threshold.)
  *   warningDueAt (for a running clock not yet warned) is projected the same way.
  *
- * Decisions the engine made where DESIGN.md is silent, which the simulator follows (README § SLA):
+ * Decisions the engine made where DESIGN.md is silent, which the simulator follows (docs/sla-semantics.md):
  * resolveTicket does not stop FIRST_RESPONSE (only a public staff reply does; close cancels it); a public
  * staff reply on a resolved ticket starts no NEXT_UPDATE cycle; a public staff reply while waiting on the
  * customer keeps the ticket waiting (the new cycle starts PAUSED); dueAt of a MET clock is where it would

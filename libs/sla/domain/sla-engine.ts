@@ -44,7 +44,7 @@ const MINUTE = 60_000;
 /**
  * The contract's SLA for one ticket, as of an instant: a pure function of the ticket's events and its
  * pinned contract and calendar versions, so anyone replaying the log gets the same answer.
- * (DESIGN.md § SLA semantics is the specification; README § SLA notes the cases it left open.)
+ * (DESIGN.md § SLA semantics is the specification; docs/sla-semantics.md notes the cases it left open.)
  */
 export function slaStatus(
   events: readonly TicketEvent[],
