@@ -55,7 +55,8 @@ export function searchVectors(doc: SearchDocument): { publicVector: string; staf
   const head: { text: string | null | undefined; weight: SearchWeight }[] = [
     { text: doc.subject, weight: 'A' },
     { text: doc.description, weight: 'B' },
-    ...SEARCHED_DIAGNOSTICS.map((field) => ({ text: doc.diagnostics[field] as string | null | undefined, weight: 'B' as const })),
+    // Any JSON the log holds is indexed as text: a projection must not stall on an event no client could send.
+    ...SEARCHED_DIAGNOSTICS.map((field) => ({ text: asText(doc.diagnostics[field]), weight: 'B' as const })),
     { text: doc.resolution, weight: 'C' },
     { text: doc.rootCause, weight: 'C' },
   ];
@@ -64,4 +65,9 @@ export function searchVectors(doc: SearchDocument): { publicVector: string; staf
     publicVector: searchVector([...head, ...replies((v) => v === 'PUBLIC')]),
     staffVector: searchVector([...head, ...replies(() => true)]),
   };
+}
+
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
