@@ -236,8 +236,8 @@ export async function checkAttachmentFiles(bundle: EvidenceBundle, dir: string):
 
 const isRedacted = (event: BundledEvent) => event.redaction !== undefined;
 
-/** The first place a stream's chain does not hold, or null. */
-function chainProblem(stream: string, events: readonly BundledEvent[]): string | null {
+/** The first place a stream's chain does not hold, or null (ticket and statement bundles alike). */
+export function chainProblem(stream: string, events: readonly BundledEvent[]): string | null {
   let previousHash: string | null = null;
   for (const [index, event] of events.entries()) {
     if (event.stream !== stream || event.revision !== index) return `revision ${index} is missing or out of place`;
@@ -259,7 +259,7 @@ function mayBeWithheld(event: BundledEvent): boolean {
 }
 
 /** A stream must end where the store's head record said it ended at export (a deleted tail leaves a shorter chain). */
-function headProblem(events: readonly BundledEvent[], head: StreamHead | null | undefined): string | null {
+export function headProblem(events: readonly BundledEvent[], head: StreamHead | null | undefined): string | null {
   if (head === undefined) return 'the bundle records no head for this stream';
   const last = events.at(-1);
   if (!head) return last ? 'the store had no such stream, yet the bundle holds events for it' : null;

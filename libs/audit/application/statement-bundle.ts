@@ -12,28 +12,14 @@ import {
   type StatementFigures,
   type TicketEvent,
 } from '#contracts';
-import { eventHash } from '#event-store';
 import { monthBounds, statementFigures, STATEMENT_BUNDLE_FORMAT, type StatementBundle } from '#sla';
-import type { BundleCheck, BundledEvent } from './evidence-bundle.js';
+import { chainProblem, headProblem, type BundleCheck, type BundledEvent } from './evidence-bundle.js';
 
 /**
  * The offline check of a monthly statement's evidence bundle (exported by libs/sla/application/statement-bundle.ts):
  * every stream's hash chain, and the figures re-derived from the events with the same pure code the platform
  * documents (libs/sla/domain/statement-figures.ts). A kind of its own beside the ticket bundle's check.
  */
-const isRedacted = (event: BundledEvent) => (event.data as { redacted?: boolean } | null)?.redacted === true;
-
-function chainProblem(stream: string, events: readonly BundledEvent[]): string | null {
-  let previousHash: string | null = null;
-  for (const [index, event] of events.entries()) {
-    if (event.stream !== stream || event.revision !== index) return `revision ${index} is missing or out of place`;
-    if (event.previousHash !== previousHash) return `revision ${index}: previousHash does not match the hash of revision ${index - 1}`;
-    if (!isRedacted(event) && eventHash({ ...event, previousHash }) !== event.hash) return `revision ${index}: content does not match its recorded hash (altered)`;
-    previousHash = event.hash;
-  }
-  return null;
-}
-
 const same = (a: unknown, b: unknown) => canonicalize(a) === canonicalize(b);
 
 /** Checks a statement bundle with nothing but the bundle: hash chains, and the figures re-derived from its events. */
@@ -42,13 +28,13 @@ export function checkStatementBundle(bundle: StatementBundle): BundleCheck {
   let ok = true;
   if (bundle.format !== STATEMENT_BUNDLE_FORMAT) return { ok: false, lines: [`not a Ledgerdesk statement bundle (format ${String(bundle.format)})`] };
   for (const [stream, events] of Object.entries(bundle.streams) as [string, BundledEvent[]][]) {
-    const problem = chainProblem(stream, events);
+    const problem = chainProblem(stream, events) ?? headProblem(events, bundle.heads?.[stream]);
     if (problem) {
       ok = false;
       lines.push(`BROKEN  ${stream}: ${problem}`);
     } else {
-      const withheld = events.filter(isRedacted).length;
-      lines.push(`HOLDS   ${stream}: ${events.length} events, chain intact${withheld ? ` (${withheld} redacted: linked by hash, text withheld)` : ''}`);
+      const withheld = events.filter((event) => event.redaction).length;
+      lines.push(`HOLDS   ${stream}: ${events.length} events, chain intact up to the recorded head${withheld ? ` (${withheld} redacted: text withheld, its hash committed in the chain)` : ''}`);
     }
   }
   const events = (name: string) => (bundle.streams[name] ?? []) as unknown as { type: string; data: unknown }[];

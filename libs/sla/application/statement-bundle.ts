@@ -6,7 +6,7 @@ import {
   ticketStream,
   type StatementFigures,
 } from '#contracts';
-import { formatPosition, type EventStore, type RecordedEvent } from '#event-store';
+import { dataCommitment, formatPosition, type EventStore, type RecordedEvent, type StreamHead } from '#event-store';
 
 /** A recorded event as a bundle carries it: everything its hash covers, plus its place in the log. */
 export interface BundledStreamEvent {
@@ -20,6 +20,8 @@ export interface BundledStreamEvent {
   recordedAt: string;
   hash: string;
   previousHash: string | null;
+  /** Present when the content was withheld: the commitment to the removed data that the event's hash covers. */
+  redaction?: { dataHash: string };
 }
 
 /**
@@ -41,6 +43,8 @@ export interface StatementBundle {
   ticketIds: string[];
   claimIds: string[];
   streams: Record<string, BundledStreamEvent[]>;
+  /** Each stream's head as the store recorded it at export: a tail removed from the bundle or the store shows. */
+  heads: Record<string, StreamHead | null>;
 }
 
 const bundled = (event: RecordedEvent): BundledStreamEvent => ({
@@ -58,14 +62,15 @@ const bundled = (event: RecordedEvent): BundledStreamEvent => ({
 
 /**
  * For a customer an internal note keeps its instant and who wrote it (a ticket's latest instant counts in its
- * figures) but not its text; its hash then cannot be recomputed and the chain is checked by links only.
+ * figures) but not its text; it carries the commitment to its removed data, so its hash still verifies.
  */
 function redacted(event: BundledStreamEvent): BundledStreamEvent {
   const data = event.data as { visibility?: string; body?: string };
-  if (event.type === 'ReplyAdded' && data.visibility === 'INTERNAL') return { ...event, data: { ...data, body: '', redacted: true } };
+  const redaction = { dataHash: dataCommitment(event.data) };
+  if (event.type === 'ReplyAdded' && data.visibility === 'INTERNAL') return { ...event, data: { ...data, body: '', redacted: true }, redaction };
   if (event.type === 'AttachmentAdded' && data.visibility === 'INTERNAL') {
     const { ticketId, id, addedAt, visibility } = event.data as Record<string, unknown>;
-    return { ...event, data: { ticketId, id, addedAt, visibility, redacted: true } };
+    return { ...event, data: { ticketId, id, addedAt, visibility, redacted: true }, redaction };
   }
   return event;
 }
@@ -75,9 +80,12 @@ export async function exportStatementBundle(
   input: { accountId: string; month: string; status: 'DRAFT' | 'ISSUED'; figures: StatementFigures; ticketIds: string[]; claimIds: string[]; asOf: Date; forCustomer: boolean },
 ): Promise<StatementBundle> {
   const streams: Record<string, BundledStreamEvent[]> = {};
+  const heads: Record<string, StreamHead | null> = {};
   const add = async (name: string, customerView = false) => {
     const events = (await store.readStream(name)).map(bundled);
-    if (events.length) streams[name] = customerView && input.forCustomer ? events.map(redacted) : events;
+    if (!events.length) return;
+    streams[name] = customerView && input.forCustomer ? events.map(redacted) : events;
+    heads[name] = await store.streamHead(name);
   };
   await add(accountStreams.account(input.accountId));
   await add(accountStreams.contract(input.accountId));
@@ -97,6 +105,7 @@ export async function exportStatementBundle(
     ticketIds: input.ticketIds,
     claimIds: input.claimIds,
     streams,
+    heads,
   };
 }
 
