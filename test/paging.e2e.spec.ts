@@ -81,7 +81,13 @@ describe.each(TEST_BACKENDS)('on-call paging (%s)', (backend) => {
       payload: { severity: 'critical', source: 'ledgerdesk', class: 'TICKET_OPENED', summary: 'P0 opened: Stream black P0', custom_details: { ticketId: p0, accountId } },
     });
     expect(first!.headers['idempotency-key']).toBe(`ledgerdesk:${p0}:opened`);
-    const [recorded] = (await mustData(platform.gql(DELIVERIES, { id: p0 }, admin))).deliveries;
+    // The receiver answers before the outbound worker records the attempt's outcome: wait for the record.
+    let recorded: unknown;
+    await until(async () => {
+      [recorded] = (await mustData(platform.gql(DELIVERIES, { id: p0 }, admin))).deliveries;
+      const status = (recorded as { status?: string } | undefined)?.status;
+      return status !== undefined && status !== 'ATTEMPTING';
+    }, 'the recorded outcome of the P0 page');
     expect(recorded).toMatchObject({ webhookId: 'paging', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 202 });
 
     // Nobody is on shift and the account has no TAM: routing records TicketUnassignable, which pages too.
