@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { claimStream, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
+import { claimStream, outboundStreams, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
 import {
   canonicalJson,
   dataCommitment,
@@ -98,6 +98,7 @@ export async function exportEvidenceBundle(
   claimIds: readonly string[],
   asOf: Date,
   forCustomer: boolean,
+  deliveryIds: readonly string[] = [],
 ): Promise<EvidenceBundle | null> {
   const ticket = await store.readStream(ticketStream(ticketId));
   if (ticket.length === 0) return null;
@@ -112,6 +113,8 @@ export async function exportEvidenceBundle(
     streams[claimStream(claimId)] = events.map(bundled);
     claims.push(...events.map((event) => ({ type: event.type, ...(event.data as object) })));
   }
+  // What was sent about the ticket (webhooks, e-mails, pages): chain- and head-checked like the rest.
+  for (const deliveryId of deliveryIds) streams[outboundStreams.delivery(deliveryId)] = (await store.readStream(outboundStreams.delivery(deliveryId))).map(bundled);
   const heads: Record<string, StreamHead | null> = {};
   for (const stream of Object.keys(streams)) heads[stream] = await store.streamHead(stream);
   const pinned = sla.find((event) => event.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;

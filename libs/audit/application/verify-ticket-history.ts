@@ -1,5 +1,5 @@
-import { claimStream, slaStream, ticketStream } from '#contracts';
-import type { EventStore, StreamIntegrity } from '#event-store';
+import { claimStream, outboundStreams, slaStream, ticketStream } from '#contracts';
+import type { EventStore, SqlExecutor, StreamIntegrity } from '#event-store';
 
 export interface TicketIntegrity {
   ticketId: string;
@@ -12,14 +12,16 @@ export interface TicketIntegrity {
 
 /**
  * Recomputes the hash chains of a ticket's stream and of the SLA and claim streams it references, and names
- * the first break. `claimIds` come from the claims read model; a claim stream that is missing altogether is
- * reported too (the record referenced it).
+ * the first break. `claimIds` come from the claims read model, `deliveryIds` (what was sent about the ticket)
+ * from the outbound deliveries read model; a claim or delivery stream that is missing altogether is reported
+ * too (the record referenced it).
  */
-export async function verifyTicketHistory(store: EventStore, ticketId: string, claimIds: readonly string[]): Promise<TicketIntegrity | null> {
+export async function verifyTicketHistory(store: EventStore, ticketId: string, claimIds: readonly string[], deliveryIds: readonly string[] = []): Promise<TicketIntegrity | null> {
   const ticket = await store.verifyStream(ticketStream(ticketId));
   if (ticket.eventsChecked === 0 && ticket.valid) return null;
   const others: StreamIntegrity[] = [await store.verifyStream(slaStream(ticketId))];
   for (const claimId of claimIds) others.push(await store.verifyStream(claimStream(claimId)));
+  for (const deliveryId of deliveryIds) others.push(await store.verifyStream(outboundStreams.delivery(deliveryId)));
   const reports = [ticket, ...others];
   const broken = reports.find((report) => !report.valid);
   return {
@@ -30,4 +32,21 @@ export async function verifyTicketHistory(store: EventStore, ticketId: string, c
     brokenAtRevision: broken?.brokenAtRevision ?? null,
     problem: broken ? `${broken.stream}: ${broken.problem}` : null,
   };
+}
+
+/**
+ * The ids of the deliveries made about a ticket, in request order, from the outbound read model (none when the
+ * outbound context is not running). A customer gets only those to hooks scoped to their own account, as in
+ * `ticketHistory.deliveryEvents` (those never carry internal notes); staff get every kind.
+ */
+export async function deliveryIdsOfTicket(db: SqlExecutor, ticketId: string, customerAccountId: string | null): Promise<string[]> {
+  const rows = await db
+    .query<{ id: string }>(
+      customerAccountId === null
+        ? 'SELECT id FROM outbound.deliveries WHERE ticket_id = $1 ORDER BY seq'
+        : 'SELECT d.id FROM outbound.deliveries d JOIN outbound.webhooks w ON w.id = d.webhook_id WHERE d.ticket_id = $1 AND w.account_id = $2 ORDER BY d.seq',
+      customerAccountId === null ? [ticketId] : [ticketId, customerAccountId],
+    )
+    .catch(() => []);
+  return rows.map((row) => row.id);
 }

@@ -3,6 +3,7 @@ import { notFound, ticketStream } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { CLOCK, PlatformRuntime, Public, READ_DB, RestExceptionFilter, Credentials, type Clock } from '#platform-kit';
 import { exportEvidenceBundle } from '../application/evidence-bundle.js';
+import { deliveryIdsOfTicket } from '../application/verify-ticket-history.js';
 
 /** The little of express's response this needs. */
 interface Response {
@@ -31,7 +32,8 @@ export class EvidenceBundleController {
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
     if (!opened || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw notFound('Ticket');
     const claims = await this.db.query<{ id: string }>('SELECT id FROM sla.claims WHERE ticket_id = $1 ORDER BY filed_at', [ticketId]).catch(() => []);
-    const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER');
+    const deliveries = await deliveryIdsOfTicket(this.db, ticketId, principal.role === 'CUSTOMER' ? (principal.accountId ?? '') : null);
+    const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER', deliveries);
     if (!bundle) throw notFound('Ticket');
     response.setHeader('content-disposition', `attachment; filename="ticket-${ticketId}.evidence.json"`).json(bundle);
   }
