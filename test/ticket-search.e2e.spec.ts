@@ -158,3 +158,60 @@ describe.each(TEST_BACKENDS)('searchTickets and the SDK version range filter (%s
     expect(await found('audio', admin, { f: { sdkVersionRange: '~4.1' } })).toEqual(['en']);
   });
 });
+
+describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (backend) => {
+  let platform: TestPlatform;
+  let admin: string;
+  const names = new Map<string, string>();
+
+  beforeAll(async () => {
+    // Three candidates at most, so a handful of tickets is "too many hits".
+    platform = await startTestPlatform({ backend, clockStart: '2026-02-13T09:00:00Z', env: { LEDGERDESK_SEARCH_CANDIDATES: '3' } });
+    admin = await platform.token('ADMIN');
+    const calendarId = await defineCalendar(platform, admin);
+    const accountId = await registerAccount(platform, admin, { name: 'Bound' });
+    await signContract(platform, admin, standardContract(accountId, calendarId));
+    let minute = 0;
+    const open = async (name: string, subject: string, description: string, reply?: string) => {
+      minute += 1;
+      await mustData(platform.gql('mutation($to: DateTime!) { advanceClock(to: $to) }', { to: new Date(Date.parse('2026-02-13T09:00:00Z') + minute * 60_000).toISOString() }, admin));
+      const input = { accountId, channel: 'PORTAL', subject, description, claimedSeverity: 'P3' };
+      const id = (await mustData(platform.gql('mutation($input: OpenTicketInput!) { openTicket(input: $input) { id } }', { input }, admin))).openTicket.id;
+      names.set(id, name);
+      if (reply) await mustData(platform.gql('mutation($id: ID!, $body: String!) { addReply(ticketId: $id, body: $body) { id } }', { id, body: reply }, admin));
+    };
+    // Oldest first: one ticket with "webinar" in its subject, then four that mention it only in a reply.
+    await open('subject', 'Webinar audio drops', 'It drops');
+    for (const name of ['reply1', 'reply2', 'reply3', 'reply4']) await open(name, `Ticket ${name}`, 'Something else', 'Is this the webinar room?');
+    await open('lone', 'Metronome clicks', 'A lone word');
+  });
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  const page = async (q: string, first: number, after: string | null = null) => {
+    const result = await platform.gql(SEARCH, { q, first, after }, admin);
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data!.searchTickets;
+  };
+
+  it('counts up to the bound and pages the best candidates: opening matches first, then the newest others', async () => {
+    const capped = await platform.gql('query { searchTickets(query: "webinar") { totalCount totalCountCapped } }', {}, admin);
+    expect(capped.data?.searchTickets).toEqual({ totalCount: 3, totalCountCapped: true });
+    const first = await page('webinar', 2);
+    const second = await page('webinar', 2, first.pageInfo.endCursor);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    const seen = [...first.edges, ...second.edges].map((e: any) => names.get(e.node.id));
+    // The subject match is a candidate although it is the oldest; the other two are the newest reply-only hits.
+    expect(seen).toEqual(['subject', 'reply4', 'reply3']);
+    expect(first.edges[0].score).toBeGreaterThan(first.edges[1].score);
+  });
+
+  it('counts and ranks exactly under the bound', async () => {
+    const result = await platform.gql('query { searchTickets(query: "metronome") { totalCount totalCountCapped edges { node { id } } } }', {}, admin);
+    expect(result.data?.searchTickets.totalCount).toBe(1);
+    expect(result.data?.searchTickets.totalCountCapped).toBe(false);
+    expect(names.get(result.data?.searchTickets.edges[0].node.id)).toBe('lone');
+  });
+});

@@ -37,6 +37,8 @@ export interface LedgerdeskConfig {
   attachmentsDir: string | null;
   /** Largest file `POST /attachments` accepts, in bytes. */
   maxAttachmentBytes: number;
+  /** LEDGERDESK_SEARCH_CANDIDATES: most hits one search counts and ranks. */
+  searchCandidates: number;
   /** Most bytes of attachments one ticket may hold. */
   maxTicketAttachmentBytes: number;
   /** Browser origins (scheme://host[:port]) allowed to call the API cross-origin; empty: no CORS headers. */
@@ -79,6 +81,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_ATTACHMENTS_DIR: 'directory of attachment files, named by SHA-256 (default <data dir>/attachments; a temp dir for memory://)',
   LEDGERDESK_ATTACHMENT_MAX_BYTES: 'largest attachment accepted, in bytes (default 209715200 = 200 MB)',
   LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES: 'most attachment bytes one ticket holds (default 2147483648 = 2 GB)',
+  LEDGERDESK_SEARCH_CANDIDATES: 'most hits one searchTickets counts and ranks (default 1000): beyond it totalCount reads this, totalCountCapped is true, and the pages are the best this many candidates',
   LEDGERDESK_SHUTDOWN_TIMEOUT_MS: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut (default 10000)',
   LEDGERDESK_GRAPHIQL: 'on | off: the GraphiQL explorer on GET /graphql for browsers (default on, off when NODE_ENV=production)',
   LEDGERDESK_CORS_ORIGINS: 'comma-separated browser origins allowed cross-origin, e.g. https://desk.example.com,http://localhost:5173 (unset: no CORS headers)',
@@ -168,6 +171,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   const maxAttachmentBytes = byteCount('LEDGERDESK_ATTACHMENT_MAX_BYTES', value('LEDGERDESK_ATTACHMENT_MAX_BYTES'), 200 * 1024 * 1024);
   const maxTicketAttachmentBytes = byteCount('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES', value('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES'), 2 * 1024 * 1024 * 1024);
   const attachmentsDir = value('LEDGERDESK_ATTACHMENTS_DIR');
+  const searchCandidatesText = value('LEDGERDESK_SEARCH_CANDIDATES') ?? '1000';
+  if (!/^\d{1,6}$/.test(searchCandidatesText) || Number(searchCandidatesText) < 1) {
+    throw new ConfigError('LEDGERDESK_SEARCH_CANDIDATES', `must be a whole number, 1-999999 (got "${searchCandidatesText}")`);
+  }
+  const searchCandidates = Number(searchCandidatesText);
 
   const corsOrigins = originList('LEDGERDESK_CORS_ORIGINS', value('LEDGERDESK_CORS_ORIGINS'));
 
@@ -224,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     maxQueryCost,
     attachmentsDir: attachmentsDir ? resolve(attachmentsDir) : null,
     maxAttachmentBytes,
+    searchCandidates,
     maxTicketAttachmentBytes,
     corsOrigins,
     shutdownTimeoutMs,

@@ -18,6 +18,12 @@ export interface SearchHitRow {
 /** ts_rank_cd's weights, in its order {D, C, B, A}: replies, resolution/root cause, description/diagnostics, subject. */
 const WEIGHTS = `'{0.1, 0.2, 0.4, 1.0}'::real[]`;
 
+/**
+ * How many hits a search counts and ranks at most (LEDGERDESK_SEARCH_CANDIDATES' default): beyond it `totalCount`
+ * reads this with `totalCountCapped`, and the pages are the best this many candidates (see `search`).
+ */
+export const SEARCH_CANDIDATES = 1000;
+
 /** Reads of `triage.ticket_search`, filtered through `triage.tickets` as the queue is. */
 @Injectable()
 export class TicketSearchQueries {
@@ -36,7 +42,8 @@ export class TicketSearchQueries {
     internal: boolean,
     first: number,
     after: SearchKey | null,
-  ): Promise<{ hits: SearchHitRow[]; hasNextPage: boolean; totalCount: number }> {
+    candidates: number = SEARCH_CANDIDATES,
+  ): Promise<{ hits: SearchHitRow[]; hasNextPage: boolean; totalCount: number; totalCountCapped: boolean }> {
     const params: unknown[] = [];
     const vector = internal ? 's.staff_doc' : 's.public_doc';
     const where: string[] = [];
@@ -76,6 +83,34 @@ export class TicketSearchQueries {
       for (const channel of f.channel) add((p) => `t.channel = ${p}`, channel);
     }
     const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // Bounded work whatever the query: the count stops at SEARCH_CANDIDATES + 1 hits (an index scan with a LIMIT,
+    // no vector read for plain words), and at most SEARCH_CANDIDATES hits are ever ranked on their full vector.
+    const [counted] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} ${base} LIMIT ${candidates + 1}) x`,
+      params,
+    );
+    const capped = (counted?.n ?? 0) > candidates;
+    let hitsSql: string;
+    let head = '';
+    if (!parsed.tsquery) {
+      // Fielded terms only: newest first, score 0 — nothing to rank.
+      hitsSql = `SELECT s.ticket_id, s.opened_at, 0::real AS score FROM ${from} ${base}`;
+    } else if (!capped) {
+      // Few enough to rank every hit exactly.
+      hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM ${from} ${base}`;
+    } else {
+      // Too many: the candidates are the SEARCH_CANDIDATES best by the opening's small vector (subject, description,
+      // diagnostics; inline in the row, so cheap to rank), topped up, when fewer of those match, by the newest hits
+      // that match only elsewhere (resolution, replies); only they are ranked on the full vector.
+      const q = `$1::tsquery`;
+      hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM triage.ticket_search s
+        WHERE s.ticket_id IN (
+          SELECT ticket_id FROM head
+          UNION ALL (SELECT s.ticket_id FROM ${from} ${base} AND NOT coalesce(s.head_doc @@ ${q}, false)
+            ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${candidates} - (SELECT count(*) FROM head)))`;
+      head = `head AS MATERIALIZED (SELECT s.ticket_id FROM ${from} ${base} AND s.head_doc @@ ${q}
+          ORDER BY ts_rank_cd(${WEIGHTS}, s.head_doc, ${q}) DESC, s.opened_at DESC, s.ticket_id LIMIT ${candidates}), `;
+    }
     let keyset = '';
     if (after) {
       params.push(...after);
@@ -83,18 +118,14 @@ export class TicketSearchQueries {
       keyset = `WHERE (h.score < $${n - 2}::real OR (h.score = $${n - 2}::real AND (h.opened_at < $${n - 1}::timestamptz OR (h.opened_at = $${n - 1}::timestamptz AND h.ticket_id > $${n}::text))))`;
     }
     params.push(first + 1);
-    const rows = await this.db.query<{ total: string; ticket_id: string | null; score: string | null; opened_at: string | null }>(
-      `WITH hits AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM ${from} ${base})
-       SELECT c.total::text AS total, p.ticket_id, p.score::text AS score, p.opened_at
-       FROM (SELECT count(*) AS total FROM hits) c
-       LEFT JOIN LATERAL (
-         SELECT h.ticket_id, h.score, h.opened_at FROM hits h ${keyset}
-         ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT $${params.length}
-       ) p ON true`,
+    const rows = await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
+      `WITH ${head}hits AS MATERIALIZED (${hitsSql})
+       SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${keyset}
+       ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT $${params.length}`,
       params,
     );
-    const totalCount = Number(rows[0]?.total ?? 0);
-    const page = rows.filter((row) => row.ticket_id !== null).slice(0, first);
+    const totalCount = Math.min(counted?.n ?? 0, candidates);
+    const page = rows.slice(0, first);
     const ids = page.map((row) => row.ticket_id!);
     const details = ids.length
       ? await this.db.query<Record<string, any>>(
@@ -115,6 +146,6 @@ export class TicketSearchQueries {
         key: [row.score!, new Date(row.opened_at!).toISOString(), row.ticket_id!],
       });
     }
-    return { hits, hasNextPage: rows.filter((row) => row.ticket_id !== null).length > first, totalCount };
+    return { hits, hasNextPage: rows.length > first, totalCount, totalCountCapped: capped };
   }
 }

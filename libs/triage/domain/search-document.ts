@@ -51,12 +51,15 @@ export function applySearchEvent(doc: SearchDocument | null, event: TicketEvent)
  * The two indexed vectors: `public` (what the customer may search: everything but internal notes) and `staff`
  * (everything). Weights: subject A; description and diagnostics B; resolution and root cause C; replies D.
  */
-export function searchVectors(doc: SearchDocument): { publicVector: string; staffVector: string } {
-  const head: { text: string | null | undefined; weight: SearchWeight }[] = [
+export function searchVectors(doc: SearchDocument): { publicVector: string; staffVector: string; headVector: string } {
+  const opening: { text: string | null | undefined; weight: SearchWeight }[] = [
     { text: doc.subject, weight: 'A' },
     { text: doc.description, weight: 'B' },
     // Any JSON the log holds is indexed as text: a projection must not stall on an event no client could send.
     ...SEARCHED_DIAGNOSTICS.map((field) => ({ text: asText(doc.diagnostics[field]), weight: 'B' as const })),
+  ];
+  const head: { text: string | null | undefined; weight: SearchWeight }[] = [
+    ...opening,
     { text: doc.resolution, weight: 'C' },
     { text: doc.rootCause, weight: 'C' },
   ];
@@ -64,6 +67,9 @@ export function searchVectors(doc: SearchDocument): { publicVector: string; staf
   return {
     publicVector: searchVector([...head, ...replies((v) => v === 'PUBLIC')]),
     staffVector: searchVector([...head, ...replies(() => true)]),
+    // The opening's fields alone (same positions as at the start of the other two): small enough to stay inline
+    // in the row, so ranking every hit on it is cheap; search picks its candidates by it (ticket-search.queries.ts).
+    headVector: searchVector(opening),
   };
 }
 

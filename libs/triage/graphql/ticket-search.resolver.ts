@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { badUserInput } from '#contracts';
-import { checkPageSize, CurrentPrincipal, encodeCursor, pageInfoOf, decodeCursor, type Principal } from '#platform-kit';
+import { checkPageSize, CONFIG, CurrentPrincipal, encodeCursor, pageInfoOf, decodeCursor, type LedgerdeskConfig, type Principal } from '#platform-kit';
 import { TicketSearchQueries, type SearchKey } from '../application/ticket-search.queries.js';
 import type { SearchDocument } from '../domain/search-document.js';
 import { SEARCHED_DIAGNOSTICS } from '../domain/search-document.js';
@@ -15,7 +15,10 @@ const SCORE = /^\d+(\.\d+)?(e-?\d+)?$/;
 /** `searchTickets`: full-text search over the search read model (triage.ticket_search). */
 @Resolver()
 export class TicketSearchResolver {
-  constructor(@Inject(TicketSearchQueries) private readonly queries: TicketSearchQueries) {}
+  constructor(
+    @Inject(TicketSearchQueries) private readonly queries: TicketSearchQueries,
+    @Inject(CONFIG) private readonly config: LedgerdeskConfig,
+  ) {}
 
   @Query(() => TicketSearchConnectionType, {
     description:
@@ -37,17 +40,17 @@ export class TicketSearchResolver {
     const values = filterValues(filter ?? {});
     const customer = principal.role === 'CUSTOMER';
     if (customer) {
-      if (values.accountId && values.accountId !== principal.accountId) return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
+      if (values.accountId && values.accountId !== principal.accountId) return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0, totalCountCapped: false };
       values.accountId = principal.accountId;
     }
-    const page = await this.queries.search(parsed, values, !customer, size, cursor);
+    const page = await this.queries.search(parsed, values, !customer, size, cursor, this.config.searchCandidates);
     const edges = page.hits.map((hit) => ({
       cursor: encodeCursor(hit.key),
       node: toTicketType(hit.ticket),
       score: hit.score,
       highlights: highlightsOf(hit.doc, parsed, customer),
     }));
-    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount, totalCountCapped: page.totalCountCapped };
   }
 }
 

@@ -205,5 +205,11 @@ export class TicketSearchEdgeType {
 export class TicketSearchConnectionType {
   @Field(() => [TicketSearchEdgeType], { description: 'this page' }) edges!: TicketSearchEdgeType[];
   @Field(() => PageInfoType, { description: 'whether there is a next page' }) pageInfo!: PageInfoType;
-  @Field(() => Int, { description: 'how many tickets match' }) totalCount!: number;
+  @Field(() => Int, { description: 'how many tickets match, counted up to LEDGERDESK_SEARCH_CANDIDATES (default 1000); when more match it reads that number and totalCountCapped is true' })
+  totalCount!: number;
+  @Field(() => Boolean, {
+    description:
+      'true when more tickets match than are counted: totalCount is then a lower bound, and the pages hold only the best candidates (picked by subject, description and diagnostics, then the newest); narrow the query to reach the rest',
+  })
+  totalCountCapped!: boolean;
 }

@@ -20,6 +20,11 @@ export const ticketSearchProjection: Projection = {
     await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_public ON triage.ticket_search USING gin (public_doc)');
     await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_by_account ON triage.ticket_search (account_id)');
     await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_staff ON triage.ticket_search USING gin (staff_doc)');
+    // The opening's fields alone (subject, description, diagnostics): search's candidate key. Rows written before
+    // it existed read null (no head candidates) until `ledgerdesk projections rebuild triage.ticket_search`.
+    await sql.query('ALTER TABLE triage.ticket_search ADD COLUMN IF NOT EXISTS head_doc tsvector');
+    await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_head ON triage.ticket_search USING gin (head_doc)');
+    await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_by_opening ON triage.ticket_search (opened_at DESC, ticket_id)');
   },
 
   async reset(tx) {
@@ -44,14 +49,14 @@ export const ticketSearchProjection: Projection = {
     if (changed.size === 0) return;
     const rows = [...changed].map((id) => {
       const doc = docs.get(id)!;
-      const { publicVector, staffVector } = searchVectors(doc);
-      return { ticket_id: id, account_id: doc.accountId, opened_at: doc.openedAt, doc, public_doc: publicVector, staff_doc: staffVector };
+      const { publicVector, staffVector, headVector } = searchVectors(doc);
+      return { ticket_id: id, account_id: doc.accountId, opened_at: doc.openedAt, doc, public_doc: publicVector, staff_doc: staffVector, head_doc: headVector };
     });
     await tx.query(
-      `INSERT INTO triage.ticket_search (ticket_id, account_id, opened_at, doc, public_doc, staff_doc)
-       SELECT ticket_id, account_id, opened_at, doc, public_doc::tsvector, staff_doc::tsvector
-       FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id text, account_id text, opened_at timestamptz, doc jsonb, public_doc text, staff_doc text)
-       ON CONFLICT (ticket_id) DO UPDATE SET doc = EXCLUDED.doc, public_doc = EXCLUDED.public_doc, staff_doc = EXCLUDED.staff_doc`,
+      `INSERT INTO triage.ticket_search (ticket_id, account_id, opened_at, doc, public_doc, staff_doc, head_doc)
+       SELECT ticket_id, account_id, opened_at, doc, public_doc::tsvector, staff_doc::tsvector, head_doc::tsvector
+       FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id text, account_id text, opened_at timestamptz, doc jsonb, public_doc text, staff_doc text, head_doc text)
+       ON CONFLICT (ticket_id) DO UPDATE SET doc = EXCLUDED.doc, public_doc = EXCLUDED.public_doc, staff_doc = EXCLUDED.staff_doc, head_doc = EXCLUDED.head_doc`,
       [JSON.stringify(rows)],
     );
   },
