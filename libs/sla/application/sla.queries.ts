@@ -92,6 +92,23 @@ export class SlaQueries {
     return Number(row?.total ?? 0);
   }
 
+  /** Claims, newest filed first (ties by id); `after` is the (filed_at, id) of the previous page's last row. */
+  async claimsPage(
+    filter: { accountId: string | null; status: string | null },
+    first: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: ClaimRow[]; hasNextPage: boolean; totalCount: number }> {
+    const where = `($1::text IS NULL OR account_id = $1) AND ($2::text IS NULL OR status = $2)`;
+    const params = [filter.accountId, filter.status];
+    const rows = await this.db.query<Record<string, any>>(
+      `SELECT * FROM sla.claims WHERE ${where} AND ($3::timestamptz IS NULL OR (filed_at, id) < ($3::timestamptz, $4::text))
+       ORDER BY filed_at DESC, id DESC LIMIT $5`,
+      [...params, after?.[0] ?? null, after?.[1] ?? null, first + 1],
+    );
+    const [count] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM sla.claims WHERE ${where}`, params);
+    return { rows: rows.slice(0, first).map(toClaim), hasNextPage: rows.length > first, totalCount: Number(count?.n ?? 0) };
+  }
+
   async claim(id: string): Promise<ClaimRow | null> {
     const [row] = await this.db.query<Record<string, any>>('SELECT * FROM sla.claims WHERE id = $1', [id]);
     return row ? toClaim(row) : null;

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { notFound, slaStream, ticketStream } from '#contracts';
-import { AuditEventType, CurrentPrincipal, NodeRegistry, PlatformRuntime, Roles, toAuditEvent, type Principal } from '#platform-kit';
+import { AuditEventType, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, pageInfoOf, PlatformRuntime, Roles, toAuditEvent, type Principal } from '#platform-kit';
 import { TicketsQueries, TicketType, toTicketType } from '#triage';
 import { BreachClaimCommands } from '../application/sla.commands.js';
 import { SlaQueries, type ClaimRow } from '../application/sla.queries.js';
-import { BreachClaimType, BreachVerdictType, ClaimDecisionEnum, FileBreachClaimInput } from './claims.types.js';
+import { BreachClaimConnectionType, BreachClaimType, BreachVerdictType, ClaimDecisionEnum, ClaimStatusEnum, FileBreachClaimInput } from './claims.types.js';
 
 export function toClaimType(row: ClaimRow): BreachClaimType {
   const v = row.verdict;
@@ -41,6 +41,29 @@ export class BreachClaimsResolver {
     const row = await this.queries.claim(id);
     if (!row || (principal.role === 'CUSTOMER' && row.accountId !== principal.accountId)) return null;
     return toClaimType(row);
+  }
+
+  @Query(() => BreachClaimConnectionType, {
+    description: 'Breach claims, newest filed first; filters combine. A customer sees only their own account’s (another account’s id gives an empty page)',
+  })
+  async breachClaims(
+    @CurrentPrincipal() principal: Principal,
+    @Args('accountId', { type: () => ID, nullable: true, description: 'only this account’s claims' }) accountId: string | null,
+    @Args('status', { type: () => ClaimStatusEnum, nullable: true, description: 'only claims in this status' }) status: string | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: 'page size, 1-200' }) first: number,
+    @Args('after', { type: () => String, nullable: true, description: 'the endCursor of the previous page' }) after: string | null,
+  ): Promise<BreachClaimConnectionType> {
+    const size = checkPageSize(first);
+    const cursor = decodeCursor(after, ['instant', 'text']) as [string, string] | null;
+    let account = accountId ?? null;
+    if (principal.role === 'CUSTOMER') {
+      if (account && account !== principal.accountId) return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
+      account = principal.accountId ?? null;
+      if (!account) return { edges: [], pageInfo: pageInfoOf([], false, after), totalCount: 0 };
+    }
+    const page = await this.queries.claimsPage({ accountId: account, status: status ?? null }, size, cursor);
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor([row.filedAt.toISOString(), row.id]), node: toClaimType(row) }));
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after), totalCount: page.totalCount };
   }
 
   @Roles('CUSTOMER', 'TAM', 'ADMIN')

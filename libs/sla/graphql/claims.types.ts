@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Severity, SlaMetric } from '#contracts';
 import { MoneyType } from '#accounts';
-import { ActorType, AuditEventType, NodeInterface, DateTimeScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ActorType, AuditEventType, NodeInterface, DateTimeScalar, PageInfoType, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
 export const ClaimStatusEnum = { PENDING: 'PENDING', APPROVED: 'APPROVED', REJECTED: 'REJECTED' } as const;
 registerEnumType(ClaimStatusEnum, { name: 'ClaimStatus', description: 'Where a breach claim stands', valuesMap: { PENDING: { description: 'filed, not decided' }, APPROVED: { description: 'approved: the credit is issued' }, REJECTED: { description: 'rejected' } } });
@@ -44,6 +44,19 @@ export class BreachClaimType {
   @Field(() => ActorType, { description: 'who decided it; null while PENDING', nullable: true }) decidedBy!: ActorType | null;
   @Field(() => String, { description: 'the reason given with the decision; null while PENDING', nullable: true }) decisionReason!: string | null;
   @Field(() => MoneyType, { nullable: true, description: 'issued credit once APPROVED' }) credit!: MoneyType | null;
+}
+
+@ObjectType('BreachClaimEdge', { description: 'One breach claim in a page' })
+export class BreachClaimEdgeType {
+  @Field(() => String, { description: 'pass as `after` to page on from here' }) cursor!: string;
+  @Field(() => BreachClaimType, { description: 'the claim' }) node!: BreachClaimType;
+}
+
+@ObjectType('BreachClaimConnection', { description: 'Breach claims, newest filed first' })
+export class BreachClaimConnectionType {
+  @Field(() => [BreachClaimEdgeType], { description: 'this page' }) edges!: BreachClaimEdgeType[];
+  @Field(() => PageInfoType, { description: 'whether there are more pages, and their cursors' }) pageInfo!: PageInfoType;
+  @Field(() => Int, { description: 'how many match the filters' }) totalCount!: number;
 }
 
 export { AuditEventType };
