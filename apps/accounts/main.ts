@@ -1,5 +1,6 @@
 import { runApp } from '#platform-kit';
 import { AccountsModule } from '#accounts';
 
-// Boots the accounts context alone, with its own GraphQL endpoint, for a distributed deployment.
-await runApp('accounts', [AccountsModule]);
+// Boots the accounts context alone, as a Federation 2 subgraph (apps/gateway composes the five), for a
+// distributed deployment.
+await runApp('accounts', [AccountsModule], { subgraph: true });

@@ -1,5 +1,6 @@
 import { runApp } from '#platform-kit';
 import { IntakeModule } from '#intake';
 
-// Boots the intake context alone, with its own GraphQL endpoint, for a distributed deployment.
-await runApp('intake', [IntakeModule]);
+// Boots the intake context alone, as a Federation 2 subgraph (apps/gateway composes the five), for a
+// distributed deployment.
+await runApp('intake', [IntakeModule], { subgraph: true });

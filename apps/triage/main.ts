@@ -1,5 +1,6 @@
 import { runApp } from '#platform-kit';
 import { TriageModule } from '#triage';
 
-// Boots the triage context alone, with its own GraphQL endpoint, for a distributed deployment.
-await runApp('triage', [TriageModule]);
+// Boots the triage context alone, as a Federation 2 subgraph (apps/gateway composes the five), for a
+// distributed deployment.
+await runApp('triage', [TriageModule], { subgraph: true });

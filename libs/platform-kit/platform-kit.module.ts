@@ -1,5 +1,6 @@
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriver, ApolloFederationDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -38,6 +39,11 @@ export const APQ_CACHE_BYTES = 8 * 1024 * 1024;
 export interface PlatformKitOptions extends InfrastructureOptions {
   config: LedgerdeskConfig;
   logger: Logger;
+  /**
+   * Serve an Apollo Federation 2 subgraph (`_service`, `_entities`, `@key` entities) instead of a plain schema:
+   * what a context's own app does behind the gateway. The one-process platform serves the plain schema.
+   */
+  subgraph?: boolean;
 }
 
 export function createClock(config: LedgerdeskConfig): Clock {
@@ -48,7 +54,7 @@ export function createClock(config: LedgerdeskConfig): Clock {
 @Global()
 @Module({})
 export class PlatformKitModule {
-  static forRoot({ config, logger, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
+  static forRoot({ config, logger, subgraph = false, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
     const clock = createClock(config);
     const identityProvider = config.identityProvider ? new IdentityProviderVerifier(config.identityProvider) : null;
     const tokens = new TokenService(
@@ -68,9 +74,9 @@ export class PlatformKitModule {
       imports: [
         CqrsModule.forRoot(),
         GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
+          driver: subgraph ? ApolloFederationDriver : ApolloDriver,
           path: '/graphql',
-          autoSchemaFile: true,
+          autoSchemaFile: subgraph ? { federation: 2 } : true,
           sortSchema: true,
           graphiql: false,
           introspection: true,
@@ -82,7 +88,8 @@ export class PlatformKitModule {
           // Automatic persisted queries, kept in a bounded in-memory LRU cache.
           persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
-          plugins: [httpSubscriptionRefusalPlugin(), storableInputPlugin(), queryCostPlugin(config.maxQueryCost), metrics.graphqlPlugin()],
+          // A subgraph would otherwise add Apollo's inline traces (resolver timings) to every answer.
+          plugins: [...(subgraph ? [ApolloServerPluginInlineTraceDisabled()] : []), httpSubscriptionRefusalPlugin(), storableInputPlugin(), queryCostPlugin(config.maxQueryCost), metrics.graphqlPlugin()],
           formatError,
           subscriptions: {
             'graphql-ws': {

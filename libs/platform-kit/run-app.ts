@@ -12,7 +12,8 @@ const SHUTDOWN_HOOKS_GRACE_MS = 10_000;
  * printed for the embedded default, and on SIGTERM/SIGINT a drain of the requests in flight, then a clean
  * close (PGlite must flush and unlock) and exit 0.
  */
-export async function runApp(name: string, contexts: Type[]): Promise<void> {
+/** `subgraph`: serve a Federation 2 subgraph, as a context's own app behind the gateway does. */
+export async function runApp(name: string, contexts: Type[], { subgraph = false }: { subgraph?: boolean } = {}): Promise<void> {
   let config;
   try {
     loadDotEnv();
@@ -27,7 +28,7 @@ export async function runApp(name: string, contexts: Type[]): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   try {
-    const started = await startLedgerdesk(name, contexts, config, logger);
+    const started = await startLedgerdesk(name, contexts, config, logger, { subgraph });
     const { app, port } = started;
     // As long-lived as the configured maximum allows (30 days by default).
     const lifetime = config.tokenMaxLifetimeSeconds;

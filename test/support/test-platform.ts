@@ -30,7 +30,7 @@ export interface TestPlatform {
  * `backend: 'postgres'` in a fresh database on the LEDGERDESK_TEST_DATABASE_URL server (dropped on close).
  */
 export async function startTestPlatform(
-  options: { clockStart?: string; clock?: 'manual' | 'system'; contexts?: Type[]; env?: Record<string, string>; backend?: TestBackend; logger?: Logger } = {},
+  options: { clockStart?: string; clock?: 'manual' | 'system'; contexts?: Type[]; env?: Record<string, string>; backend?: TestBackend; logger?: Logger; subgraph?: boolean } = {},
 ): Promise<TestPlatform> {
   const clock = options.clock ?? 'manual';
   const database = options.backend === 'postgres' ? await freshPostgresDatabase() : null;
@@ -47,7 +47,7 @@ export async function startTestPlatform(
     ...options.env,
   });
   const logger = options.logger ?? createLogger(process.env.LEDGERDESK_TEST_LOG ?? 'silent');
-  const started = await startLedgerdesk('test', options.contexts ?? PLATFORM_CONTEXTS, config, logger, { openEmbedded: openTestPglite }).catch(async (error: unknown) => {
+  const started = await startLedgerdesk('test', options.contexts ?? PLATFORM_CONTEXTS, config, logger, { openEmbedded: openTestPglite, subgraph: options.subgraph ?? false }).catch(async (error: unknown) => {
     await database?.drop();
     throw error;
   });

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { contractInForce, notFound } from '#contracts';
-import { CLOCK, checkPageSize, connectionPageInfo, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, PAGE_ARGS, pageInfoOf, pageWindow, Roles, STAFF_ROLES, type Clock, type Principal, type SortDirection } from '#platform-kit';
+import { CLOCK, checkPageSize, connectionPageInfo, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, PAGE_ARGS, pageInfoOf, pageWindow, Public, Roles, STAFF_ROLES, type Clock, type Principal, type RequestContext, type SortDirection } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 
@@ -22,7 +22,17 @@ export class AccountsResolver {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(NodeRegistry) nodes: NodeRegistry,
   ) {
+    this.nodes = nodes;
     nodes.register('Account', (principal, id) => this.account(principal, id));
+  }
+
+  private readonly nodes: NodeRegistry;
+
+  /** Federation: another subgraph's `Account` reference, resolved as `node(id:)` would (docs/architecture.md). */
+  @Public()
+  @ResolveReference()
+  resolveReference(reference: { id?: unknown }, context: RequestContext): Promise<object | null> {
+    return this.nodes.resolveReference('Account', reference, context);
   }
 
   @Query(() => AccountType, { description: 'the account; null when absent or not the caller’s own (CUSTOMER)', nullable: true })

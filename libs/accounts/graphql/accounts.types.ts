@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { Channel, Coverage, Severity, SlaMetric } from '#contracts';
 import { ChannelEnum, CoverageEnum, DecimalScalar, formatCents, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
@@ -59,6 +59,8 @@ export class RegisterStaffInput {
   @Field(() => ID, { nullable: true, description: 'their shift' }) calendarId?: string | null;
 }
 
+// An entity of the federated graph: other subgraphs extend it by id (apps/gateway, docs/architecture.md).
+@Directive('@key(fields: "id")')
 @ObjectType('StaffMember', { description: 'An engineer or TAM (staff only)', implements: () => [NodeInterface] })
 export class StaffMemberType {
   @Field(() => ID, { description: 'the staff member id' }) id!: string;
@@ -121,6 +123,8 @@ export class ImChannelType {
   @Field(() => String, { description: 'the channel id inside the workspace' }) channelId!: string;
 }
 
+// An entity of the federated graph: other subgraphs extend it by id (apps/gateway, docs/architecture.md).
+@Directive('@key(fields: "id")')
 @ObjectType('Account', { description: 'A customer account; a CUSTOMER sees only their own (any other reads as null)', implements: () => [NodeInterface] })
 export class AccountType {
   @Field(() => ID, { description: 'the account id' }) id!: string;

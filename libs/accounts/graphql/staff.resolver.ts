@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { badUserInput, notFound } from '#contracts';
-import { ActorType, byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, NodeRegistry, pageInfoOf, RoleEnum, Roles, STAFF_ROLES, type LoaderFactory, type Principal } from '#platform-kit';
+import { ActorType, byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, NodeRegistry, pageInfoOf, Public, RoleEnum, Roles, STAFF_ROLES, type LoaderFactory, type Principal, type RequestContext } from '#platform-kit';
 import type { StaffRow } from '../application/accounts.queries.js';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
@@ -18,7 +18,17 @@ export class StaffResolver {
     @Inject(CredentialsCommands) private readonly credentials: CredentialsCommands,
     @Inject(NodeRegistry) nodes: NodeRegistry,
   ) {
+    this.nodes = nodes;
     nodes.register('StaffMember', (principal, id) => (STAFF_ROLES.includes(principal.role) ? this.staffMember(id) : Promise.resolve(null)));
+  }
+
+  private readonly nodes: NodeRegistry;
+
+  /** Federation: another subgraph's `StaffMember` reference, resolved as `node(id:)` would (docs/architecture.md). */
+  @Public()
+  @ResolveReference()
+  resolveReference(reference: { id?: unknown }, context: RequestContext): Promise<object | null> {
+    return this.nodes.resolveReference('StaffMember', reference, context);
   }
 
   @Roles(...STAFF_ROLES)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Args, Field, ID, InterfaceType, Query, Resolver } from '@nestjs/graphql';
 import type { Principal } from '../auth/principal.js';
-import { badUserInput } from '#contracts';
+import { badUserInput, unauthenticated } from '#contracts';
 import { CurrentPrincipal } from '../auth/roles.decorator.js';
 
 /**
@@ -36,6 +36,19 @@ export class NodeRegistry {
 
   get typeNames(): string[] {
     return [...this.finders.keys()];
+  }
+
+  /**
+   * A federation entity reference (`_entities` from the gateway) resolved as `node` would: by the type's own
+   * finder, as the caller may see it. Apollo calls `__resolveReference(reference, context)`, outside the Nest
+   * guard's argument order, so the resolver marks it @Public and this checks the credential itself.
+   */
+  async resolveReference(typeName: string, reference: { id?: unknown }, context: { principal?: Principal | null; authError?: Error | null }): Promise<object | null> {
+    const principal = context?.principal;
+    if (!principal) throw context?.authError ?? unauthenticated();
+    const finder = this.finders.get(typeName);
+    if (!finder || typeof reference.id !== 'string') return null;
+    return finder(principal, reference.id);
   }
 
   async find(principal: Principal, id: string): Promise<object | null> {

@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity } from '#contracts';
 import { ActorType, ChannelEnum, NodeInterface, DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
 
@@ -104,6 +104,8 @@ export class SeverityDisputeType {
   @Field(() => String, { description: 'the reason given; null while OPEN', nullable: true }) decisionReason!: string | null;
 }
 
+// An entity of the federated graph: other subgraphs extend it by id (apps/gateway, docs/architecture.md).
+@Directive('@key(fields: "id")')
 @ObjectType('Ticket', { description: 'A support ticket; a CUSTOMER sees only their own account’s (any other reads as null)', implements: () => [NodeInterface] })
 export class TicketType {
   @Field(() => ID, { description: 'the ticket id' }) id!: string;

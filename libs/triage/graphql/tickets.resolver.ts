@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffType, type AccountRow, type StaffRow } from '#accounts';
 import { badUserInput, notFound, type Severity } from '#contracts';
 import {
@@ -11,12 +11,14 @@ import {
   NodeRegistry,
   PAGE_ARGS,
   pageWindow,
+  Public,
   Loaders,
   Roles,
   SeverityEnum,
   WORKING_STAFF_ROLES,
   type LoaderFactory,
   type PageArgs,
+  type RequestContext,
   type Principal,
   type SortDirection,
 } from '#platform-kit';
@@ -51,7 +53,17 @@ export class TicketsResolver {
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
     @Inject(NodeRegistry) nodes: NodeRegistry,
   ) {
+    this.nodes = nodes;
     nodes.register('Ticket', (principal, id) => this.ticket(principal, id));
+  }
+
+  private readonly nodes: NodeRegistry;
+
+  /** Federation: another subgraph's `Ticket` reference, resolved as `node(id:)` would (docs/architecture.md). */
+  @Public()
+  @ResolveReference()
+  resolveReference(reference: { id?: unknown }, context: RequestContext): Promise<object | null> {
+    return this.nodes.resolveReference('Ticket', reference, context);
   }
 
   @Query(() => TicketType, { description: 'the ticket; null when absent or (for a customer) another account’s', nullable: true })
