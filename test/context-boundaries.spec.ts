@@ -25,6 +25,10 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
   triage: {
     accounts: { names: ['AccountsModule', 'AccountsQueries', 'AccountType', 'StaffMemberType', 'toAccountType', 'toStaffType', 'AccountRow', 'StaffRow'], reason: FEDERATION },
     attachments: { names: ['AttachmentsModule', 'Uploads'], reason: UPLOADS },
+    sla: {
+      names: ['eventInstant', 'slaStatus', 'SlaPolicy'],
+      reason: 'the queue computes its own SLA columns (triage.queue_sla, from the log) with SLA’s pure engine, as audit does: no SLA module, state or schema',
+    },
   },
   sla: {
     triage: { names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType'], reason: FEDERATION },
@@ -118,7 +122,62 @@ describe('context boundaries', () => {
     expect(stale).toEqual([]);
   });
 
+  it.each(CONTEXTS)('%s’s SQL names no other context’s schema: it keeps the copy it needs from the log', (context) => {
+    expect(foreignSqlReads(context)).toEqual([]);
+  });
+
+  it('sees a foreign table in SQL, and not a checkpoint name that happens to look like one', () => {
+    expect(foreignTables('triage', "'SELECT * FROM triage.tickets t LEFT JOIN sla.ticket_sla s ON s.ticket_id = t.id'")).toEqual(['sla.ticket_sla']);
+    expect(foreignTables('health-checks', "' JOIN triage.tickets t ON t.id = s.ticket_id'")).toEqual(['triage.tickets']);
+    expect(foreignTables('health-checks', "const TICKETS_PROJECTION = 'triage.tickets';")).toEqual([]);
+    expect(foreignTables('sla', "'SELECT 1 FROM platform.timers'")).toEqual([]);
+  });
+
   it('keeps IntakeModule free of the SLA module: the pin is SLA’s reactor', () => {
     expect(crossings('intake').filter((crossing) => crossing.to === 'sla')).toEqual([]);
   });
 });
+
+/** Every schema a context owns: the schemas its files create. Shared infrastructure (platform, projections) is everyone's. */
+function ownedSchemas(context: string): Set<string> {
+  const schemas = new Set<string>();
+  for (const file of filesUnder(join(LIBS, context))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/CREATE SCHEMA IF NOT EXISTS (\w+)/g)) schemas.add(match[1]!);
+  }
+  return schemas;
+}
+
+const CONTEXT_SCHEMAS = new Map(CONTEXTS.map((context) => [context, ownedSchemas(context)]));
+/** context's table names, `schema.table`, from its CREATE TABLE statements. */
+const TABLES = new Map(
+  CONTEXTS.map((context) => [
+    context,
+    new Set(filesUnder(join(LIBS, context)).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/CREATE TABLE IF NOT EXISTS (\w+\.\w+)/g)].map((m) => m[1]!))),
+  ]),
+);
+
+/**
+ * Tables of another context named inside a string literal of `source`. A literal that is exactly `a.b` is a
+ * checkpoint name (a projection or reactor waited on), not SQL.
+ */
+function foreignTables(context: string, source: string): string[] {
+  const own = CONTEXT_SCHEMAS.get(context) ?? new Set<string>();
+  const foreign = new Set<string>();
+  for (const [other, tables] of TABLES) {
+    if (other === context) continue;
+    for (const table of tables) if (!own.has(table.split('.')[0]!)) foreign.add(table);
+  }
+  const found: string[] = [];
+  for (const literal of source.matchAll(/'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|"(?:[^"\\\n]|\\.)*"/g)) {
+    const text = literal[0].slice(1, -1);
+    if (/^\w+\.[\w-]+$/.test(text)) continue;
+    for (const match of text.matchAll(/\b(\w+\.\w+)\b/g)) if (foreign.has(match[1]!)) found.push(match[1]!);
+  }
+  return found;
+}
+
+function foreignSqlReads(context: string): string[] {
+  return filesUnder(join(LIBS, context)).flatMap((file) =>
+    foreignTables(context, readFileSync(file, 'utf8')).map((table) => `${relative(LIBS, file)} names ${table}`),
+  );
+}

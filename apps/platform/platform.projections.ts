@@ -1,12 +1,13 @@
 import { accountsProjection, apiKeysProjection } from '#accounts';
 import { ticketAttachmentsProjection } from '#attachments';
-import { healthChecksProjection } from '#health-checks';
+import { ticketClaimsProjection } from '#audit';
+import { healthChecksProjection, reportedSdksProjection } from '#health-checks';
 import { incidentsProjection } from '#incidents';
 import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
-import { ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
+import { queueSlaProjection, ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
 export const PLATFORM_PROJECTIONS: readonly Projection[] = [
@@ -16,14 +17,17 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   ticketsProjection,
   triageDirectoryProjection,
   ticketSearchProjection,
+  queueSlaProjection,
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,
   slaReportProjection,
   slaStatementsProjection,
   healthChecksProjection,
+  reportedSdksProjection,
   ticketAttachmentsProjection,
   outboundDirectoryProjection,
   deliveriesProjection,
   incidentsProjection,
+  ticketClaimsProjection,
 ];

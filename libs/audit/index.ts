@@ -2,3 +2,4 @@ export * from './audit.module.js';
 export { checkAttachmentFiles, checkEvidenceBundle, type BundledAttachment, type EvidenceBundle } from './application/evidence-bundle.js';
 export { TicketHistoryType } from './graphql/ticket-history.resolver.js';
 export { checkStatementBundle } from './application/statement-bundle.js';
+export { ticketClaimsProjection } from './projections/ticket-claims.projection.js';

@@ -16,6 +16,7 @@ import {
 import { SlaModule } from '#sla';
 import { AgendaFeedController } from './http/agenda-feed.controller.js';
 import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjection } from './projections/health-checks.projection.js';
+import { reportedSdksProjection } from './projections/reported-sdks.projection.js';
 
 /** Proactive check-ins: scheduled, recurring, pre-holiday, pre-peak and SDK-upgrade checks, and the TAM's agenda. */
 @Module({
@@ -40,6 +41,7 @@ export class HealthChecksModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.runtime.registerProjection(healthChecksProjection);
+    this.runtime.registerProjection(reportedSdksProjection);
     this.runtime.registerReactor(sdkExposureReactor(this.commands, this.runtime.store));
     this.runtime.registerReactor(handoverReactor(this.commands, this.runtime.store));
     this.runtime.registerTimer(HEALTH_CHECK_MISSED_TIMER, (timer, firedAt) => this.commands.markMissed(timer, firedAt));

@@ -1,2 +1,3 @@
 export * from './health-checks.module.js';
 export { healthChecksProjection } from './projections/health-checks.projection.js';
+export { reportedSdksProjection } from './projections/reported-sdks.projection.js';

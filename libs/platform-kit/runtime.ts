@@ -5,6 +5,7 @@ import type { Clock } from './clock/clock.js';
 import type { Logger } from './logging/logger.js';
 import { TimerScheduler, type TimerHandler } from './timers/timer-scheduler.js';
 import type { Infrastructure } from './infrastructure.js';
+import { reactionWaitMs } from './config/config.js';
 
 export const CONFIG = Symbol('LedgerdeskConfig');
 export const CLOCK = Symbol('Clock');
@@ -13,7 +14,6 @@ export const INFRASTRUCTURE = Symbol('Infrastructure');
 export const EVENT_STORE = Symbol('EventStore');
 export const READ_DB = Symbol('ReadDb');
 
-const DEFAULT_REACTION_WAIT_MS = 5_000;
 
 /** What a command wrote, for read-your-writes: its result, a bare append or position, or nothing. */
 export type Written = { appended: AppendResult | null; eventTypes: string[] } | AppendResult | Position | null;
@@ -90,8 +90,7 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
    * LEDGERDESK_REACTION_WAIT_MS (default 5000; read per call, so a test may change it).
    */
   reactionWait(): AbortSignal {
-    const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
-    return AbortSignal.timeout(Number.isFinite(configured) && configured >= 0 && process.env['LEDGERDESK_REACTION_WAIT_MS'] !== '' ? configured : DEFAULT_REACTION_WAIT_MS);
+    return AbortSignal.timeout(reactionWaitMs());
   }
 
   get timers(): TimerScheduler {

@@ -18,7 +18,7 @@ export class IntegrityResolver {
     const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
     if (!opened || (principal.role === 'CUSTOMER' && accountId !== principal.accountId)) throw notFound('Ticket');
-    const claims = await this.db.query<{ id: string }>('SELECT id FROM sla.claims WHERE ticket_id = $1', [ticketId]).catch(() => []);
+    const claims = await this.db.query<{ id: string }>('SELECT claim_id AS id FROM audit.ticket_claims WHERE ticket_id = $1 ORDER BY filed_at, claim_id', [ticketId]).catch(() => []);
     const deliveries = await deliveryIdsOfTicket(this.db, ticketId, principal.role === 'CUSTOMER' ? (principal.accountId ?? '') : null);
     const report = await verifyTicketHistory(this.runtime.store, ticketId, claims.map((row) => row.id), deliveries);
     if (!report) throw notFound('Ticket');

@@ -31,7 +31,7 @@ export class EvidenceBundleController {
     const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
     if (!opened || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw notFound('Ticket');
-    const claims = await this.db.query<{ id: string }>('SELECT id FROM sla.claims WHERE ticket_id = $1 ORDER BY filed_at', [ticketId]).catch(() => []);
+    const claims = await this.db.query<{ id: string }>('SELECT claim_id AS id FROM audit.ticket_claims WHERE ticket_id = $1 ORDER BY filed_at, claim_id', [ticketId]).catch(() => []);
     const deliveries = await deliveryIdsOfTicket(this.db, ticketId, principal.role === 'CUSTOMER' ? (principal.accountId ?? '') : null);
     const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER', deliveries);
     if (!bundle) throw notFound('Ticket');

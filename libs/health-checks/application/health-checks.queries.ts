@@ -174,8 +174,8 @@ export class HealthChecksQueries {
   /** The SDK name and version pairs an account's tickets report. */
   async reportedSdksOf(accountId: string): Promise<{ sdkName: string; version: string }[]> {
     return this.db.query<{ sdkName: string; version: string }>(
-      `SELECT DISTINCT diagnostics->>'sdkName' AS "sdkName", diagnostics->>'sdkVersion' AS version FROM triage.tickets
-       WHERE account_id = $1 AND diagnostics->>'sdkName' IS NOT NULL AND diagnostics->>'sdkVersion' IS NOT NULL`,
+      `SELECT DISTINCT sdk_name AS "sdkName", sdk_version AS version FROM health_checks.reported_sdks
+       WHERE account_id = $1 AND sdk_name IS NOT NULL AND sdk_version IS NOT NULL`,
       [accountId],
     );
   }
@@ -185,11 +185,11 @@ export class HealthChecksQueries {
     return rows.map(toAdvisory);
   }
 
-  /** Every (account, version) that a ticket's diagnostics report for this SDK (from the tickets read model). */
+  /** Every (account, version) that a ticket's diagnostics report for this SDK (health checks' own copy, from the log). */
   async reportedVersions(sdkName: string): Promise<{ accountId: string; version: string }[]> {
     return this.db.query<{ accountId: string; version: string }>(
-      `SELECT DISTINCT account_id AS "accountId", diagnostics->>'sdkVersion' AS version FROM triage.tickets
-       WHERE lower(trim(diagnostics->>'sdkName')) = lower($1) AND diagnostics->>'sdkVersion' IS NOT NULL`,
+      `SELECT DISTINCT account_id AS "accountId", sdk_version AS version FROM health_checks.reported_sdks
+       WHERE lower(trim(sdk_name)) = lower($1) AND sdk_version IS NOT NULL`,
       [sdkName.trim()],
     );
   }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, DEFAULT_REACTION_WAIT_MS, loadConfig, reactionWaitMs } from './config.js';
 
 describe('configuration', () => {
+  it('reads the reaction wait per call: default 5000, 0 answers at once', () => {
+    expect(reactionWaitMs({})).toBe(DEFAULT_REACTION_WAIT_MS);
+    expect(reactionWaitMs({ LEDGERDESK_REACTION_WAIT_MS: '' })).toBe(5_000);
+    expect(reactionWaitMs({ LEDGERDESK_REACTION_WAIT_MS: '0' })).toBe(0);
+    expect(reactionWaitMs({ LEDGERDESK_REACTION_WAIT_MS: '250' })).toBe(250);
+    expect(() => loadConfig({ LEDGERDESK_REACTION_WAIT_MS: '250' })).not.toThrow();
+  });
+
   it('defaults to the embedded store, port 4000 and the system clock', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 4000, eventStore: 'pglite', clock: 'system', databaseUrl: null });
@@ -20,6 +28,8 @@ describe('configuration', () => {
     [{ LEDGERDESK_CLOCK_START: '2026-02-13T09:50:00Z' }, /^LEDGERDESK_CLOCK_START: only applies/],
     [{ LEDGERDESK_JWT_SECRET: 'short' }, /^LEDGERDESK_JWT_SECRET: /],
     [{ LEDGERDESK_SHUTDOWN_TIMEOUT_MS: '10s' }, /^LEDGERDESK_SHUTDOWN_TIMEOUT_MS: must be a whole number/],
+    [{ LEDGERDESK_REACTION_WAIT_MS: '5s' }, /^LEDGERDESK_REACTION_WAIT_MS: must be a whole number/],
+    [{ LEDGERDESK_REACTION_WAIT_MS: '-1' }, /^LEDGERDESK_REACTION_WAIT_MS: must be a whole number/],
     [{ LEDGERDESK_GRAPHIQL: 'yes' }, /^LEDGERDESK_GRAPHIQL: must be one of on, off/],
     [{ LEDGERDESK_CORS_ORIGINS: '*' }, /^LEDGERDESK_CORS_ORIGINS: "\*" is not an origin/],
     [{ LEDGERDESK_CORS_ORIGINS: 'https://desk.example.com,https://desk.example.com/app' }, /^LEDGERDESK_CORS_ORIGINS: "https:\/\/desk.example.com\/app" is not an origin/],

@@ -71,6 +71,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_CLOCK: 'system (default) | manual',
   LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339); unset on a restart, the clock resumes where it was, and an earlier instant than that is refused",
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
+  LEDGERDESK_REACTION_WAIT_MS: 'how long openTicket and completeHealthCheck wait for the reactions they answer with, in ms (default 5000; 0: answer at once)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
   LEDGERDESK_TOKEN_MAX_LIFETIME: 'longest accepted token lifetime (exp - iat), e.g. 12h or 30d (default 30d)',
@@ -93,6 +94,19 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_PAGING_URL: 'endpoint on-call pages are POSTed to in the PagerDuty Events v2 shape, e.g. https://events.pagerduty.com/v2/enqueue (unset: paging is off)',
   LEDGERDESK_PAGING_ROUTING_KEY: "routing_key sent with each page (the PagerDuty service's integration key); required with LEDGERDESK_PAGING_URL",
 } as const;
+
+export const DEFAULT_REACTION_WAIT_MS = 5_000;
+
+/**
+ * The bound of a read-your-writes wait across contexts (docs/reactors.md), from LEDGERDESK_REACTION_WAIT_MS.
+ * Read per call (a test may change it while the platform runs); loadConfig refuses a bad value at start, and a
+ * value made bad later falls back to the default.
+ */
+export function reactionWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env['LEDGERDESK_REACTION_WAIT_MS'];
+  if (text === undefined || text === '') return DEFAULT_REACTION_WAIT_MS;
+  return /^\d{1,7}$/.test(text.trim()) ? Number(text.trim()) : DEFAULT_REACTION_WAIT_MS;
+}
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
 export class ConfigError extends Error {
@@ -179,6 +193,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
 
   const corsOrigins = originList('LEDGERDESK_CORS_ORIGINS', value('LEDGERDESK_CORS_ORIGINS'));
 
+  const reactionWaitText = value('LEDGERDESK_REACTION_WAIT_MS');
+  if (reactionWaitText !== null && !/^\d{1,7}$/.test(reactionWaitText)) {
+    throw new ConfigError('LEDGERDESK_REACTION_WAIT_MS', `must be a whole number of milliseconds up to 9999999 (got "${reactionWaitText}")`);
+  }
   const shutdownTimeoutText = value('LEDGERDESK_SHUTDOWN_TIMEOUT_MS') ?? '10000';
   if (!/^\d{1,7}$/.test(shutdownTimeoutText)) {
     throw new ConfigError('LEDGERDESK_SHUTDOWN_TIMEOUT_MS', `must be a whole number of milliseconds up to 9999999 (got "${shutdownTimeoutText}")`);

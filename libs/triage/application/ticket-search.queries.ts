@@ -69,7 +69,7 @@ export class TicketSearchQueries {
       const { where: clauses, withSla } = await this.tickets.filterClauses(rest, params, 'sla');
       where.push(...clauses);
       from += ' JOIN triage.tickets t ON t.id = s.ticket_id';
-      if (withSla && (rest.breached != null || rest.dueBefore != null)) from += ' LEFT JOIN sla.ticket_sla sla ON sla.ticket_id = s.ticket_id';
+      if (withSla && (rest.breached != null || rest.dueBefore != null)) from += ' LEFT JOIN triage.queue_sla sla ON sla.ticket_id = s.ticket_id';
       for (const code of f.errorCode) add((p) => `lower(t.diagnostics->>'errorCode') = lower(${p})`, code);
       for (const name of f.sdkName) add((p) => `strpos(lower(coalesce(t.diagnostics->>'sdkName', '')), lower(${p})) > 0`, name);
       for (const version of f.sdkVersion) {

@@ -29,11 +29,6 @@ const FOLLOW_UPS_REACTOR = 'intake.follow-ups';
 /** The follow-up ticket a late customer reply opens: derived from the reply, so a redelivery opens one. */
 export const followUpTicketIdFor = (replyId: string) => uuidv5(`follow-up\n${replyId}`, FOLLOW_UP_NAMESPACE);
 
-function reactionWaitMs(): number {
-  const configured = Number(process.env['LEDGERDESK_REACTION_WAIT_MS']);
-  return Number.isFinite(configured) && configured >= 0 ? configured : 5_000;
-}
-
 const AUTO_CLOSER = { id: 'triage-auto-close', role: 'ADMIN' as const, accountId: null };
 
 type CommandBody = TicketCommand extends infer C ? (C extends TicketCommand ? Omit<C, 'ticketId' | 'actor' | 'customerAccountId' | 'now'> : never) : never;
@@ -139,7 +134,7 @@ export class TicketsCommands {
     const result = await this.execute(p, id, command, v, eventIds);
     // A late reply opens a follow-up (intake's reactor, from the log): the answer waits, bounded, until it is there.
     if (result.appended && result.eventTypes.includes('ReplyAdded') && result.state.status === 'RESOLVED' && p.role === 'CUSTOMER') {
-      await this.runtime.reached(FOLLOW_UPS_REACTOR, result.appended.position, AbortSignal.timeout(reactionWaitMs()));
+      await this.runtime.reached(FOLLOW_UPS_REACTOR, result.appended.position, this.runtime.reactionWait());
     }
     return result;
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badUserInput, type Visibility } from '#contracts';
+import { type Visibility } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { keysetSql, pageOf, READ_DB, type PageWindow } from '#platform-kit';
 import type { TicketView } from '../domain/ticket-view.js';
@@ -93,8 +93,8 @@ export class TicketsQueries {
   }
 
   /**
-   * One page of the queue. The SLA columns come from the SLA context's read model (`sla.ticket_sla`); a
-   * process running triage without the SLA context orders by opening and has no SLA filters.
+   * One page of the queue. The SLA columns come from triage's own copy (`triage.queue_sla`, kept from the log
+   * by the `triage.queue-sla` projection): the queue never reads the SLA context's schema.
    */
   async ticketsPage(
     filter: TicketFilterValues,
@@ -103,7 +103,7 @@ export class TicketsQueries {
   ): Promise<{ rows: TicketRow[]; keys: PageKey[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number }> {
     const params: unknown[] = [];
     const { where, withSla } = await this.filterClauses(filter, params);
-    const from = withSla ? 'triage.tickets t LEFT JOIN sla.ticket_sla s ON s.ticket_id = t.id' : 'triage.tickets t';
+    const from = withSla ? 'triage.tickets t LEFT JOIN triage.queue_sla s ON s.ticket_id = t.id' : 'triage.tickets t';
     const bySla = order === 'SLA_DUE' && withSla;
     const rank = bySla ? `CASE WHEN coalesce(s.breached, false) THEN 0 ELSE 1 END` : '0::int';
     const due = bySla ? `coalesce(s.next_due_at, 'infinity'::timestamptz)` : `'infinity'::timestamptz`;
@@ -128,14 +128,12 @@ export class TicketsQueries {
   }
 
   /**
-   * The WHERE clauses of a ticket filter over `triage.tickets t` (and `sla.ticket_sla s` when `withSla`), their
+   * The WHERE clauses of a ticket filter over `triage.tickets t` (and `triage.queue_sla s` when `withSla`), their
    * parameters appended to `params`; `sla` is the alias the SLA table has in the caller's FROM. Shared by the queue and search.
    */
   async filterClauses(filter: TicketFilterValues, params: unknown[], sla = 's'): Promise<{ where: string[]; withSla: boolean }> {
-    const withSla = await this.slaAvailable();
-    if (!withSla && (filter.breached != null || filter.dueBefore != null)) {
-      throw badUserInput('SLA filters need the SLA context, which this process does not run', 'filter');
-    }
+    // Always: triage keeps its own SLA columns from the log, whichever contexts this process runs.
+    const withSla = true;
     const where: string[] = [];
     const add = (clause: (p: string) => string, value: unknown) => {
       params.push(value);
@@ -164,15 +162,6 @@ export class TicketsQueries {
       add((p) => `t.diagnostics->>'sdkVersion' = ANY(${p})`, reported.map((row) => row.v).filter((version) => versionInRange(version, range)));
     }
     return { where, withSla };
-  }
-
-  private slaTable: boolean | null = null;
-  private async slaAvailable(): Promise<boolean> {
-    if (this.slaTable === null) {
-      const [row] = await this.db.query<{ found: boolean }>(`SELECT to_regclass('sla.ticket_sla') IS NOT NULL AS found`);
-      this.slaTable = Boolean(row?.found);
-    }
-    return this.slaTable;
   }
 
   async openTicketCount(accountId: string): Promise<number> {
