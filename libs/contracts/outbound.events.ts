@@ -27,7 +27,12 @@ export interface WebhookDisabled {
   type: 'WebhookDisabled';
   data: { webhookId: string; reason: string; disabledBy: Actor; disabledAt: string };
 }
-export type WebhookEvent = WebhookRegistered | WebhookDisabled;
+/** A new signing secret (shown once to the admin who rotated it): attempts made after this event sign with it. */
+export interface WebhookSecretRotated {
+  type: 'WebhookSecretRotated';
+  data: { webhookId: string; secretCiphertext: string; secretFingerprint: string; rotatedBy: Actor; rotatedAt: string };
+}
+export type WebhookEvent = WebhookRegistered | WebhookDisabled | WebhookSecretRotated;
 
 /** What a receiver gets: the body of the POST (JSON). */
 export interface WebhookPayload {
@@ -124,7 +129,15 @@ export interface DeliveryAbandoned {
   type: 'DeliveryAbandoned';
   data: { deliveryId: string; attempts: number; lastError: string; abandonedAt: string };
 }
-export type DeliveryEvent = DeliveryRequested | DeliveryAttempted | DeliverySucceeded | DeliveryFailed | DeliveryAbandoned;
+/**
+ * An admin asked for a finished (succeeded or abandoned) delivery to be sent again: the next attempt is made with
+ * the same payload and idempotency key, and a new 24 h retry window starts with it.
+ */
+export interface DeliveryRedeliveryRequested {
+  type: 'DeliveryRedeliveryRequested';
+  data: { deliveryId: string; requestedBy: Actor; requestedAt: string };
+}
+export type DeliveryEvent = DeliveryRequested | DeliveryAttempted | DeliverySucceeded | DeliveryFailed | DeliveryAbandoned | DeliveryRedeliveryRequested;
 
 export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
   'DeliveryRequested',
@@ -132,6 +145,7 @@ export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
   'DeliverySucceeded',
   'DeliveryFailed',
   'DeliveryAbandoned',
+  'DeliveryRedeliveryRequested',
 ];
 
 export const outboundStreams = {

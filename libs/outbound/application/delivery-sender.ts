@@ -124,6 +124,8 @@ function foldWebhook(events: readonly { type: string; data: unknown }[]): { regi
     if (event.type === 'WebhookRegistered') {
       registered = true;
       secretCiphertext = event.data.secretCiphertext;
+    } else if (event.type === 'WebhookSecretRotated') {
+      secretCiphertext = event.data.secretCiphertext;
     } else if (event.type === 'WebhookDisabled') disabled = event.data.reason;
   }
   return { registered, disabled, secretCiphertext };

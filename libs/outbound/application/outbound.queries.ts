@@ -76,6 +76,11 @@ export class OutboundQueries {
     return row?.account_id ?? null;
   }
 
+  async delivery(id: string): Promise<DeliveryRow | null> {
+    const [row] = await this.db.query<Record<string, any>>('SELECT * FROM outbound.deliveries WHERE id = $1', [id]);
+    return row ? toDelivery(row) : null;
+  }
+
   async deliveriesOfTicket(ticketId: string): Promise<DeliveryRow[]> {
     return (await this.db.query<Record<string, any>>('SELECT * FROM outbound.deliveries WHERE ticket_id = $1 ORDER BY seq', [ticketId])).map(toDelivery);
   }

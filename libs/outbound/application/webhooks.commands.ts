@@ -2,17 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { outboundStreams, streams } from '#contracts';
 import { CLOCK, executeCommand, PlatformRuntime, type Clock, type Principal } from '#platform-kit';
+import { deliveryDecider } from '../domain/delivery.decider.js';
 import { webhookDecider } from '../domain/webhook.decider.js';
+import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { newWebhookSecret, secretFingerprint } from './secret-box.js';
 import { OUTBOUND_SETTINGS, type OutboundSettings } from './outbound.settings.js';
 
-/** Registering and disabling webhooks (ADMIN). */
+/** Registering, rotating and disabling webhooks, and redelivering (ADMIN). */
 @Injectable()
 export class WebhooksCommands {
   constructor(
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OUTBOUND_SETTINGS) private readonly settings: OutboundSettings,
+    @Inject(DeliveryDispatcher) private readonly dispatcher: DeliveryDispatcher,
   ) {}
 
   /** Registers a hook and answers its signing secret once (the log keeps it sealed, see secret-box.ts). */
@@ -50,5 +53,29 @@ export class WebhooksCommands {
     const now = this.clock.now();
     const result = await executeCommand(this.runtime.store, outboundStreams.webhook(webhookId), webhookDecider, { type: 'DisableWebhook', webhookId, reason, actor, now }, { actor, now });
     await this.runtime.settled(result);
+  }
+
+  /**
+   * A new signing secret, answered once (sealed in the log like the first). Attempts made after the rotation
+   * sign with it; there is no grace window: a receiver still holding the old one answers non-2xx and the
+   * delivery is retried on the usual backoff until it holds the new one.
+   */
+  async rotateSecret(principal: Principal, webhookId: string): Promise<string> {
+    const secret = newWebhookSecret();
+    const actor = { id: principal.id, role: principal.role };
+    const now = this.clock.now();
+    const command = { type: 'RotateWebhookSecret' as const, webhookId, secretCiphertext: this.settings.box.seal(secret), secretFingerprint: secretFingerprint(secret), actor, now };
+    const result = await executeCommand(this.runtime.store, outboundStreams.webhook(webhookId), webhookDecider, command, { actor, now });
+    await this.runtime.settled(result);
+    return secret;
+  }
+
+  /** Sends a finished delivery again: `DeliveryRedeliveryRequested`, then the next attempt with the same idempotency key. */
+  async redeliver(principal: Principal, deliveryId: string): Promise<void> {
+    const actor = { id: principal.id, role: principal.role };
+    const now = this.clock.now();
+    const result = await executeCommand(this.runtime.store, outboundStreams.delivery(deliveryId), deliveryDecider, { type: 'RedeliverDelivery', actor, now }, { actor, now });
+    await this.runtime.settled(result);
+    if (result.appended) this.dispatcher.kick(result.appended.position);
   }
 }

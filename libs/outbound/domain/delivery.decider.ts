@@ -1,4 +1,4 @@
-import type { DeliveryEvent, DeliveryRequested } from '#contracts';
+import { conflict, notFound, type Actor, type DeliveryEvent, type DeliveryRequested } from '#contracts';
 import type { Decider } from '#platform-kit';
 import { nextAttemptAt } from './retry-policy.js';
 
@@ -29,7 +29,13 @@ export interface AbandonDelivery {
   reason: string;
   now: Date;
 }
-export type DeliveryCommand = RequestDelivery | StartAttempt | RecordOutcome | AbandonDelivery;
+/** An admin's `redeliver`: a finished delivery goes again (same payload, same idempotency key). */
+export interface RedeliverDelivery {
+  type: 'RedeliverDelivery';
+  actor: Actor;
+  now: Date;
+}
+export type DeliveryCommand = RequestDelivery | StartAttempt | RecordOutcome | AbandonDelivery | RedeliverDelivery;
 
 export interface DeliveryState {
   requested: DeliveryRequested['data'] | null;
@@ -98,6 +104,11 @@ export const deliveryDecider: Decider<DeliveryCommand, DeliveryState, DeliveryEv
           },
         ];
       }
+      case 'RedeliverDelivery': {
+        if (!state.requested) throw notFound('Delivery');
+        if (!state.finished) throw conflict(`Delivery ${state.requested.deliveryId} is not finished: it is still being attempted or retried`);
+        return [{ type: 'DeliveryRedeliveryRequested', data: { deliveryId: state.requested.deliveryId, requestedBy: command.actor, requestedAt: command.now.toISOString() } }];
+      }
       default: {
         const unknown: never = command;
         throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);
@@ -117,6 +128,9 @@ export const deliveryDecider: Decider<DeliveryCommand, DeliveryState, DeliveryEv
         return { ...state, inFlight: false, lastError: event.data.error };
       case 'DeliveryAbandoned':
         return { ...state, inFlight: false, finished: 'ABANDONED', lastError: event.data.lastError };
+      case 'DeliveryRedeliveryRequested':
+        // A new run: the retry window is counted from its first attempt.
+        return { ...state, finished: null, firstAttemptAt: null };
       default: {
         const unknown: never = event;
         throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);

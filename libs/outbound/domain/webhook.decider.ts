@@ -27,14 +27,22 @@ export interface DisableWebhook {
   actor: Actor;
   now: Date;
 }
-export type WebhookCommand = RegisterWebhook | DisableWebhook;
+export interface RotateWebhookSecret {
+  type: 'RotateWebhookSecret';
+  webhookId: string;
+  secretCiphertext: string;
+  secretFingerprint: string;
+  actor: Actor;
+  now: Date;
+}
+export type WebhookCommand = RegisterWebhook | DisableWebhook | RotateWebhookSecret;
 
 export interface WebhookState {
   registered: boolean;
   disabled: boolean;
 }
 
-/** A webhook (`webhook-<id>`): registered once with its URL, event types and scope; disabled once. */
+/** A webhook (`webhook-<id>`): registered once with its URL, event types and scope; its secret rotated; disabled once. */
 export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent> = {
   initialState: { registered: false, disabled: false },
 
@@ -74,6 +82,22 @@ export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent>
         if (reason.length === 0 || reason.length > 1000) throw badUserInput('reason must be 1-1000 characters', 'reason');
         return [{ type: 'WebhookDisabled', data: { webhookId: command.webhookId, reason, disabledBy: command.actor, disabledAt: command.now.toISOString() } }];
       }
+      case 'RotateWebhookSecret': {
+        if (!state.registered) throw notFound('Webhook');
+        if (state.disabled) throw conflict(`Webhook ${command.webhookId} is disabled: its secret signs nothing`);
+        return [
+          {
+            type: 'WebhookSecretRotated',
+            data: {
+              webhookId: command.webhookId,
+              secretCiphertext: command.secretCiphertext,
+              secretFingerprint: command.secretFingerprint,
+              rotatedBy: command.actor,
+              rotatedAt: command.now.toISOString(),
+            },
+          },
+        ];
+      }
       default: {
         const unknown: never = command;
         throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);
@@ -87,6 +111,8 @@ export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent>
         return { ...state, registered: true };
       case 'WebhookDisabled':
         return { ...state, disabled: true };
+      case 'WebhookSecretRotated':
+        return state;
       default: {
         const unknown: never = event;
         throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);

@@ -34,6 +34,24 @@ export class OutboundResolver {
     return toWebhookType(await this.mustFind(id));
   }
 
+  @Roles('ADMIN')
+  @Mutation(() => RegisteredWebhookType, { description: 'Admins: a new signing secret for a webhook, shown this once; attempts from now on sign with it (no grace window)' })
+  async rotateWebhookSecret(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'the webhook id', type: () => ID }) id: string): Promise<RegisteredWebhookType> {
+    const secret = await this.commands.rotateSecret(principal, id);
+    return { secret, webhook: toWebhookType(await this.mustFind(id)) };
+  }
+
+  @Roles('ADMIN')
+  @Mutation(() => DeliveryType, {
+    description: 'Admins: send a finished (succeeded or abandoned) delivery again, same payload and idempotency key; the new attempt is recorded on its stream',
+  })
+  async redeliver(@CurrentPrincipal() principal: Principal, @Args('deliveryId', { description: 'the delivery id', type: () => ID }) deliveryId: string): Promise<DeliveryType> {
+    await this.commands.redeliver(principal, deliveryId);
+    const row = await this.queries.delivery(deliveryId);
+    if (!row) throw notFound('Delivery');
+    return toDeliveryType(row);
+  }
+
   @Roles('ADMIN', 'AUDITOR')
   @Query(() => [WebhookType], { description: 'Admins and auditors: every webhook, disabled ones included, oldest first' })
   async webhooks(): Promise<WebhookType[]> {

@@ -86,6 +86,9 @@ export const deliveriesProjection: Projection = {
           ]);
           await cancelTimer(tx, retryTimerId(event.data.deliveryId));
           break;
+        case 'DeliveryRedeliveryRequested':
+          await tx.query(`UPDATE outbound.deliveries SET status = 'PENDING', next_attempt_at = NULL, finished_at = NULL WHERE id = $1`, [event.data.deliveryId]);
+          break;
         default: {
           const unknown: never = event;
           throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);

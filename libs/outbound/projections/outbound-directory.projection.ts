@@ -11,7 +11,7 @@ export const OUTBOUND_DIRECTORY = 'outbound.directory';
  */
 export const outboundDirectoryProjection: Projection = {
   name: OUTBOUND_DIRECTORY,
-  eventTypes: ['WebhookRegistered', 'WebhookDisabled', 'TicketOpened'],
+  eventTypes: ['WebhookRegistered', 'WebhookDisabled', 'WebhookSecretRotated', 'TicketOpened'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS outbound');
@@ -42,6 +42,8 @@ export const outboundDirectoryProjection: Projection = {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
           [d.webhookId, d.url, d.eventTypes, d.accountId, d.secretCiphertext, d.secretFingerprint, d.registeredBy.id, d.registeredAt, position],
         );
+      } else if (event.type === 'WebhookSecretRotated') {
+        await tx.query('UPDATE outbound.webhooks SET secret_ciphertext = $2, secret_fingerprint = $3 WHERE id = $1', [event.data.webhookId, event.data.secretCiphertext, event.data.secretFingerprint]);
       } else {
         await tx.query('UPDATE outbound.webhooks SET disabled_at = $2, disabled_reason = $3, disabled_position = $4 WHERE id = $1 AND disabled_at IS NULL', [
           event.data.webhookId,
