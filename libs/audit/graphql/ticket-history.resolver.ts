@@ -56,7 +56,7 @@ export class TicketHistoryResolver {
       events: recorded.map((event) => toAuditEvent(customer ? redactedForCustomer(event) : event)),
       ticket: {
         ...toTicketType(row),
-        repliesAsOf: replies.map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at })),
+        repliesAsOf: replies.map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at, incidentUpdateId: reply.incidentUpdateId ?? null })),
         asOf: at,
       },
     };

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { satisfies } from 'semver';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
 import type { LinkCandidate } from '../domain/incident.decider.js';
@@ -30,6 +31,50 @@ export interface IncidentUpdateRow {
   visibility: 'PUBLIC' | 'INTERNAL';
   postedBy: string;
   postedAt: Date;
+}
+
+/** What a suggestion matched on, strongest first. */
+export type IncidentMatch = 'SDK' | 'COMPONENT' | 'REGION';
+export interface IncidentSuggestion {
+  incident: IncidentRow;
+  matchedOn: IncidentMatch[];
+}
+
+/** A ticket that came in more than this long before an incident started is not suggested for it. */
+export const SUGGESTION_LEAD_MS = 60 * 60_000;
+const MATCH_WEIGHT: Record<IncidentMatch, number> = { SDK: 4, COMPONENT: 2, REGION: 1 };
+
+/**
+ * Which of the open incidents a ticket probably belongs to, best first: its SDK name and version in the
+ * incident's SDK range (weight 4), a component named in its subject or description (2), its account's region
+ * among the incident's regions (1); only incidents started at most an hour after the ticket came in (a ticket
+ * from before the outage is not about it), and not resolved. Ties: the most recently started first.
+ */
+export function rankSuggestions(
+  ticket: { sdkName: string | null; sdkVersion: string | null; words: string; region: string | null; receivedAt: Date | null },
+  incidents: readonly IncidentRow[],
+): IncidentSuggestion[] {
+  const suggestions: (IncidentSuggestion & { score: number })[] = [];
+  for (const incident of incidents) {
+    if (incident.status !== 'OPEN') continue;
+    if (ticket.receivedAt && incident.startedAt.getTime() - ticket.receivedAt.getTime() > SUGGESTION_LEAD_MS) continue;
+    const matchedOn: IncidentMatch[] = [];
+    if (
+      incident.sdkName &&
+      incident.sdkVersionRange &&
+      ticket.sdkName?.trim().toLowerCase() === incident.sdkName.toLowerCase() &&
+      ticket.sdkVersion &&
+      satisfies(ticket.sdkVersion.trim(), incident.sdkVersionRange, { loose: true, includePrerelease: true })
+    ) {
+      matchedOn.push('SDK');
+    }
+    if (incident.components.some((component) => component.trim() && ticket.words.includes(component.trim().toLowerCase()))) matchedOn.push('COMPONENT');
+    if (ticket.region && incident.regions.some((region) => region.toLowerCase() === ticket.region!.toLowerCase())) matchedOn.push('REGION');
+    if (matchedOn.length === 0) continue;
+    suggestions.push({ incident, matchedOn, score: matchedOn.reduce((sum, m) => sum + MATCH_WEIGHT[m], 0) });
+  }
+  suggestions.sort((a, b) => b.score - a.score || b.incident.startedAt.getTime() - a.incident.startedAt.getTime() || a.incident.id.localeCompare(b.incident.id));
+  return suggestions.map(({ incident, matchedOn }) => ({ incident, matchedOn }));
 }
 
 /** Who may see what: null for staff (everything); a customer's account restricts to incidents linked to its tickets. */
@@ -149,6 +194,23 @@ export class IncidentsQueries {
   /** Every incident the ticket was ever linked to (unlinked ones too). */
   async incidentsEverLinked(ticketId: string): Promise<string[]> {
     return (await this.db.query<{ incident_id: string }>('SELECT incident_id FROM incidents.ever_linked WHERE ticket_id = $1 ORDER BY incident_id', [ticketId])).map((r) => r.incident_id);
+  }
+
+  /** Open incidents the ticket is not linked to, ranked (rankSuggestions); [] for a ticket the directory does not know yet. */
+  async suggestionsFor(ticketId: string): Promise<IncidentSuggestion[]> {
+    const [ticket] = await this.db.query<Record<string, any>>(
+      `SELECT t.sdk_name, t.sdk_version, t.words, t.received_at, t.closed, a.region FROM incidents.tickets t LEFT JOIN incidents.accounts a ON a.account_id = t.account_id WHERE t.ticket_id = $1`,
+      [ticketId],
+    );
+    if (!ticket || ticket.closed) return [];
+    const open = await this.db.query<Record<string, any>>(
+      `SELECT i.* FROM incidents.incidents i WHERE i.status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM incidents.links l WHERE l.incident_id = i.id AND l.ticket_id = $1) ORDER BY i.seq DESC LIMIT 200`,
+      [ticketId],
+    );
+    return rankSuggestions(
+      { sdkName: ticket.sdk_name, sdkVersion: ticket.sdk_version, words: ticket.words ?? '', region: ticket.region ?? null, receivedAt: ticket.received_at ? new Date(ticket.received_at) : null },
+      open.map(toIncident),
+    );
   }
 
   /** For a link: each named ticket as the directory knows it, and another open incident it is linked to. */

@@ -100,3 +100,20 @@ export class PlatformIncidentConnectionType {
   @Field(() => PageInfoType, { description: 'where this page sits' }) pageInfo!: PageInfoType;
   @Field(() => Int, { description: 'incidents matching, all pages (a customer: those linked to their account)' }) totalCount!: number;
 }
+
+export const IncidentMatchEnum = { SDK: 'SDK', COMPONENT: 'COMPONENT', REGION: 'REGION' } as const;
+registerEnumType(IncidentMatchEnum, {
+  name: 'IncidentMatch',
+  description: 'Why a ticket is suggested for an incident',
+  valuesMap: {
+    SDK: { description: "the ticket's SDK name is the incident's and its version is in the affected range" },
+    COMPONENT: { description: "an affected component is named in the ticket's subject or description" },
+    REGION: { description: "the ticket's account is in an affected region" },
+  },
+});
+
+@ObjectType('IncidentSuggestion', { description: 'An open platform incident a ticket probably belongs to (offered for linking)' })
+export class IncidentSuggestionType {
+  @Field(() => PlatformIncidentType, { description: 'the open incident' }) incident!: PlatformIncidentType;
+  @Field(() => [IncidentMatchEnum], { description: 'what matched, strongest first (SDK, COMPONENT, REGION)' }) matchedOn!: string[];
+}

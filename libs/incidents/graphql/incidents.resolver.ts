@@ -7,6 +7,7 @@ import { IncidentsCommands } from '../application/incidents.commands.js';
 import { IncidentsQueries, type IncidentRow, type Scope } from '../application/incidents.queries.js';
 import {
   DeclarePlatformIncidentInput,
+  IncidentSuggestionType,
   IncidentUpdateStatusEnum,
   IncidentVisibilityEnum,
   PlatformIncidentConnectionType,
@@ -154,5 +155,16 @@ export class TicketIncidentResolver {
     // The ticket is the caller's (a customer reads only their own), so the incident is linked to their account.
     const row = await this.queries.incident(id.incidentId, { accountId: principal.role === 'CUSTOMER' ? ticket.accountId : null });
     return row ? toIncidentType(this.queries, principal, row) : null;
+  }
+
+  @ResolveField(() => [IncidentSuggestionType], {
+    description:
+      "staff: open incidents this ticket probably belongs to and is not linked to, best first (its SDK version in the incident's range, a component named in its text, its account's region; incidents started at most an hour after it came in); customers: always empty",
+  })
+  async suggestedIncidents(@Parent() ticket: TicketType, @CurrentPrincipal() principal: Principal): Promise<IncidentSuggestionType[]> {
+    // A customer sees only incidents already linked to their account: a suggestion would reveal others.
+    if (principal.role === 'CUSTOMER') return [];
+    const suggestions = await this.queries.suggestionsFor(ticket.id);
+    return Promise.all(suggestions.map(async (s) => ({ incident: await toIncidentType(this.queries, principal, s.incident), matchedOn: s.matchedOn })));
   }
 }

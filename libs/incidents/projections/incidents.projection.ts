@@ -1,4 +1,4 @@
-import type { IncidentEvent, TicketEvent } from '#contracts';
+import type { AccountEvent, IncidentEvent, TicketEvent } from '#contracts';
 import type { RecordedEvent, SqlExecutor } from '#event-store';
 import type { Projection } from '#projections';
 
@@ -10,7 +10,7 @@ export const INCIDENTS_PROJECTION = 'incidents.incidents';
  */
 export const incidentsProjection: Projection = {
   name: INCIDENTS_PROJECTION,
-  eventTypes: ['PlatformIncidentDeclared', 'TicketsLinkedToIncident', 'TicketUnlinkedFromIncident', 'IncidentUpdatePosted', 'PlatformIncidentResolved', 'TicketOpened', 'TicketClosed'],
+  eventTypes: ['PlatformIncidentDeclared', 'TicketsLinkedToIncident', 'TicketUnlinkedFromIncident', 'IncidentUpdatePosted', 'PlatformIncidentResolved', 'TicketOpened', 'DiagnosticsAdded', 'TicketClosed', 'AccountRegistered'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS incidents');
@@ -31,18 +31,41 @@ export const incidentsProjection: Projection = {
     // Every (ticket, incident) ever linked, unlinking kept: the ticket's history shows those incidents' streams.
     await sql.query('CREATE TABLE IF NOT EXISTS incidents.ever_linked (ticket_id text NOT NULL, incident_id text NOT NULL, PRIMARY KEY (ticket_id, incident_id))');
     await sql.query('CREATE TABLE IF NOT EXISTS incidents.tickets (ticket_id text PRIMARY KEY, account_id text NOT NULL, closed boolean NOT NULL DEFAULT false)');
+    // What suggestions match on (Ticket.suggestedIncidents): the ticket's SDK, its words, when it came in; the account's region.
+    for (const column of ['sdk_name text', 'sdk_version text', 'words text', 'received_at timestamptz']) {
+      await sql.query(`ALTER TABLE incidents.tickets ADD COLUMN IF NOT EXISTS ${column}`);
+    }
+    await sql.query('CREATE TABLE IF NOT EXISTS incidents.accounts (account_id text PRIMARY KEY, region text NOT NULL)');
   },
 
   async reset(tx) {
-    for (const table of ['incidents', 'updates', 'links', 'ever_linked', 'tickets']) await tx.query(`DELETE FROM incidents.${table}`);
+    for (const table of ['incidents', 'updates', 'links', 'ever_linked', 'tickets', 'accounts']) await tx.query(`DELETE FROM incidents.${table}`);
   },
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
     for (const recorded of events) {
-      const event = recorded as unknown as IncidentEvent | TicketEvent;
+      const event = recorded as unknown as IncidentEvent | TicketEvent | AccountEvent;
       switch (event.type) {
-        case 'TicketOpened':
-          await tx.query('INSERT INTO incidents.tickets (ticket_id, account_id) VALUES ($1, $2) ON CONFLICT (ticket_id) DO NOTHING', [event.data.ticketId, event.data.accountId]);
+        case 'TicketOpened': {
+          const d = event.data;
+          await tx.query(
+            'INSERT INTO incidents.tickets (ticket_id, account_id, sdk_name, sdk_version, words, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ticket_id) DO NOTHING',
+            [d.ticketId, d.accountId, d.diagnostics.sdkName, d.diagnostics.sdkVersion, `${d.subject}\n${d.description}`.slice(0, 4000).toLowerCase(), d.receivedAt],
+          );
+          break;
+        }
+        case 'DiagnosticsAdded': {
+          const d = event.data.diagnostics;
+          if (d.sdkName === undefined && d.sdkVersion === undefined) break;
+          await tx.query('UPDATE incidents.tickets SET sdk_name = COALESCE($2, sdk_name), sdk_version = COALESCE($3, sdk_version) WHERE ticket_id = $1', [
+            event.data.ticketId,
+            typeof d.sdkName === 'string' ? d.sdkName : null,
+            typeof d.sdkVersion === 'string' ? d.sdkVersion : null,
+          ]);
+          break;
+        }
+        case 'AccountRegistered':
+          await tx.query('INSERT INTO incidents.accounts (account_id, region) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING', [event.data.accountId, event.data.region]);
           break;
         case 'TicketClosed':
           await tx.query('UPDATE incidents.tickets SET closed = true WHERE ticket_id = $1', [event.data.ticketId]);

@@ -16,6 +16,7 @@ export interface ReplyRow {
   body: string;
   visibility: Visibility;
   at: Date;
+  incidentUpdateId: string | null;
 }
 
 export interface TicketFilterValues {
@@ -185,6 +186,7 @@ export class TicketsQueries {
       body: row.body,
       visibility: row.visibility,
       at: new Date(row.at),
+      incidentUpdateId: row.incident_update_id ?? null,
     }));
   }
 

@@ -9,6 +9,8 @@ export interface ReplyView {
   visibility: Visibility;
   at: Date;
   externalId: string | null;
+  /** The platform incident update this reply broadcasts (triage.incident-broadcast); null for a personal answer. */
+  incidentUpdateId?: string | null;
 }
 
 /** An attachment as its `AttachmentAdded` event recorded it, with the instant as a Date. */
@@ -110,7 +112,7 @@ export function applyTicketEvent(view: TicketView | null, event: TicketEvent, re
       next.status = statusAfterReply(view.status, d);
       next.replies = [
         ...view.replies,
-        { id: d.replyId, authorId: d.author.id, authorRole: d.author.role, body: d.body, visibility: d.visibility, at: new Date(d.addedAt), externalId: d.externalId },
+        { id: d.replyId, authorId: d.author.id, authorRole: d.author.role, body: d.body, visibility: d.visibility, at: new Date(d.addedAt), externalId: d.externalId, incidentUpdateId: d.incidentUpdateId ?? null },
       ];
       break;
     }

@@ -69,6 +69,7 @@ export class ReplyType {
   @Field(() => String, { description: 'the text' }) body!: string;
   @Field(() => VisibilityEnum, { description: 'PUBLIC (the customer sees it) or INTERNAL (staff only)' }) visibility!: string;
   @Field(() => DateTimeScalar, { description: 'when it was recorded, on the platform clock' }) at!: Date;
+  @Field(() => ID, { nullable: true, description: 'the platform incident update this reply broadcasts (IncidentUpdate.id); null for a personal answer' }) incidentUpdateId?: string | null;
 }
 
 @ObjectType('Attachment', { description: 'A file supplied with a ticket (an SDK log, a screenshot), recorded in its hash chain' })

@@ -275,7 +275,7 @@ export class TicketsResolver {
       ((await loaders<string, ReplyRow[]>('repliesByTicket', async (ids) => {
         const all = await this.queries.replies(ids);
         return ids.map((id) => all.filter((reply) => reply.ticketId === id));
-      }).load(ticket.id)) ?? []).map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at }));
+      }).load(ticket.id)) ?? []).map((reply) => ({ id: reply.id, author: { id: reply.authorId, role: reply.authorRole }, body: reply.body, visibility: reply.visibility, at: reply.at, incidentUpdateId: reply.incidentUpdateId }));
     // Customers never see internal notes, whatever they ask for.
     return replies
       .filter((reply) => (principal.role === 'CUSTOMER' ? reply.visibility === 'PUBLIC' : true))

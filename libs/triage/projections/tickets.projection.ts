@@ -36,6 +36,7 @@ export const ticketsProjection: Projection = {
       ticket_id text NOT NULL, seq int NOT NULL, reply_id text NOT NULL, account_id text NOT NULL,
       author_id text NOT NULL, author_role text NOT NULL, body text NOT NULL, visibility text NOT NULL,
       external_id text, at timestamptz NOT NULL, PRIMARY KEY (ticket_id, seq))`);
+    await sql.query('ALTER TABLE triage.replies ADD COLUMN IF NOT EXISTS incident_update_id text');
     await sql.query('CREATE INDEX IF NOT EXISTS replies_by_external_id ON triage.replies (external_id) WHERE external_id IS NOT NULL');
   },
 
@@ -170,10 +171,10 @@ async function writeTickets(tx: SqlExecutor, rows: readonly TicketRow[]): Promis
 async function writeReplies(tx: SqlExecutor, rows: readonly ReplyRecord[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `INSERT INTO triage.replies (ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at)
-     SELECT ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at
+    `INSERT INTO triage.replies (ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at, incident_update_id)
+     SELECT ticket_id, seq, reply_id, account_id, author_id, author_role, body, visibility, external_id, at, incident_update_id
      FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id text, seq int, reply_id text, account_id text, author_id text, author_role text,
-       body text, visibility text, external_id text, at timestamptz)
+       body text, visibility text, external_id text, at timestamptz, incident_update_id text)
      ON CONFLICT DO NOTHING`,
     [
       JSON.stringify(
@@ -188,6 +189,7 @@ async function writeReplies(tx: SqlExecutor, rows: readonly ReplyRecord[]): Prom
           visibility: r.reply.visibility,
           external_id: r.reply.externalId,
           at: r.reply.at,
+          incident_update_id: r.reply.incidentUpdateId ?? null,
         })),
       ),
     ],
