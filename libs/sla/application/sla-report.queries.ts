@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import type { Channel, Severity, SlaMetric } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
@@ -67,8 +68,46 @@ const percent = (part: number, whole: number) => (whole === 0 ? null : round2((p
 export class SlaReportQueries {
   constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
 
+  /**
+   * Groups that each lie within one account-month, with no severity, channel or metric filter, are read from the
+   * monthly summary (sla.report_months) for the months the range covers whole; a partial month at either end of
+   * the range is aggregated from the clock and ticket rows of its days. Anything else aggregates the rows.
+   */
   async report(filter: SlaReportFilter, groupBy: readonly ReportDimension[]): Promise<SlaReportRow[]> {
     const dimensions = REPORT_DIMENSIONS.filter((dimension) => groupBy.includes(dimension));
+    const plan = monthlyPlan(filter, dimensions);
+    if (!plan) return this.fromRows(filter, dimensions);
+    const summaries = plan.whole.length
+      ? await this.db.query<Record<string, any>>(
+          `SELECT * FROM sla.report_months WHERE month = ANY($1) AND ($2::text[] IS NULL OR account_id = ANY($2))`,
+          [plan.whole, filter.accountIds],
+        )
+      : [];
+    const rows = summaries.map((summary) => {
+      const row = emptyRow();
+      if (dimensions.includes('ACCOUNT')) row.accountId = summary.account_id;
+      if (dimensions.includes('MONTH')) row.month = summary.month;
+      if (summary.clocks > 0) {
+        row.met = summary.met;
+        row.missed = summary.missed;
+        row.attainmentPercent = percent(summary.met, summary.met + summary.missed);
+        row.promisedMinutes = { mean: round2(summary.promised_mean), p50: round2(summary.promised_p50), p90: round2(summary.promised_p90) };
+        row.actualMinutes = { mean: round2(summary.actual_mean), p50: round2(summary.actual_p50), p90: round2(summary.actual_p90) };
+      }
+      if (summary.resolved > 0) {
+        row.resolvedTickets = summary.resolved;
+        row.meanMinutesToResolve = round2(summary.ttr_mean);
+        row.medianMinutesToResolve = round2(summary.ttr_median);
+        row.reopenRatePercent = percent(summary.reopened, summary.resolved);
+        row.firstContactResolutionPercent = percent(summary.first_contact, summary.resolved);
+      }
+      return row;
+    });
+    for (const [from, to] of plan.partial) rows.push(...(await this.fromRows({ ...filter, from, to }, dimensions)));
+    return rows.sort(compareRows);
+  }
+
+  private async fromRows(filter: SlaReportFilter, dimensions: readonly ReportDimension[]): Promise<SlaReportRow[]> {
     const params: unknown[] = [filter.from, filter.to, filter.accountIds, filter.severities, filter.channels, filter.metrics];
     const clockKeys = dimensions.map((d) => `${COLUMNS[d].clock} AS ${alias(d)}`);
     const stopped = `state IN ('MET', 'MISSED')`;
@@ -197,6 +236,31 @@ export interface StatementBreach {
   claimStatus: 'PENDING' | 'APPROVED' | 'REJECTED' | null;
   proposedCredit: { amount: number; currency: string } | null;
   credit: { amount: number; currency: string } | null;
+}
+
+/**
+ * Whether the monthly summary can answer: every group within one account-month (grouped by ACCOUNT or one
+ * account asked for; grouped by MONTH or a range of exactly one whole month), nothing filtered below the
+ * account. Then `whole` lists the months the range covers entirely and `partial` the day ranges of the months
+ * it cuts (only when grouped by MONTH, so they are groups of their own).
+ */
+function monthlyPlan(filter: SlaReportFilter, dimensions: readonly ReportDimension[]): { whole: string[]; partial: [string, string][] } | null {
+  if (filter.severities || filter.channels || filter.metrics) return null;
+  if (dimensions.some((d) => d !== 'ACCOUNT' && d !== 'MONTH')) return null;
+  if (!dimensions.includes('ACCOUNT') && new Set(filter.accountIds ?? []).size !== 1) return null;
+  if (filter.to < filter.from) return { whole: [], partial: [] };
+  const first = DateTime.fromISO(filter.from, { zone: 'UTC' }).startOf('month');
+  const last = DateTime.fromISO(filter.to, { zone: 'UTC' }).startOf('month');
+  const whole: string[] = [];
+  const partial: [string, string][] = [];
+  for (let month = first; month <= last; month = month.plus({ months: 1 })) {
+    const start = month.toISODate()!;
+    const end = month.endOf('month').toISODate()!;
+    if (filter.from <= start && filter.to >= end) whole.push(month.toFormat('yyyy-MM'));
+    else partial.push([filter.from > start ? filter.from : start, filter.to < end ? filter.to : end]);
+  }
+  if (!dimensions.includes('MONTH') && !(whole.length === 1 && partial.length === 0)) return null;
+  return { whole, partial };
 }
 
 function emptyRow(): SlaReportRow {

@@ -31,10 +31,20 @@ export const slaReportProjection: Projection = {
       resolved_at timestamptz, resolved_month text, resolved_date date, resolve_minutes int, reopened boolean NOT NULL,
       first_contact boolean NOT NULL)`);
     await sql.query('CREATE INDEX IF NOT EXISTS report_tickets_by_account ON sla.report_tickets (account_id, resolved_date)');
+    // Every month (account zone) a ticket has ever counted in: the months its events can change.
+    await sql.query(`ALTER TABLE sla.report_sources ADD COLUMN IF NOT EXISTS months jsonb NOT NULL DEFAULT '[]'`);
+    await sql.query('CREATE INDEX IF NOT EXISTS report_clocks_by_month ON sla.report_clocks (account_id, due_month)');
+    await sql.query('CREATE INDEX IF NOT EXISTS report_tickets_by_month ON sla.report_tickets (account_id, resolved_month)');
+    // The figures of each account-month, re-aggregated from the rows above for the months a batch touched.
+    await sql.query(`CREATE TABLE IF NOT EXISTS sla.report_months (
+      account_id text NOT NULL, month text NOT NULL, clocks int NOT NULL, met int NOT NULL, missed int NOT NULL,
+      promised_mean numeric, promised_p50 int, promised_p90 int, actual_mean numeric, actual_p50 int, actual_p90 int,
+      resolved int NOT NULL, ttr_mean numeric, ttr_median int, reopened int NOT NULL, first_contact int NOT NULL,
+      PRIMARY KEY (account_id, month))`);
   },
 
   async reset(tx) {
-    for (const table of ['report_zones', 'report_sources', 'report_clocks', 'report_tickets']) await tx.query(`DELETE FROM sla.${table}`);
+    for (const table of ['report_zones', 'report_sources', 'report_clocks', 'report_tickets', 'report_months']) await tx.query(`DELETE FROM sla.${table}`);
   },
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
@@ -52,7 +62,7 @@ export const slaReportProjection: Projection = {
     }
     if (byTicket.size === 0) return;
     const stored = await tx.query<SourceRow>(
-      `SELECT s.ticket_id, s.account_id, s.policy, s.events, s.latest, z.time_zone
+      `SELECT s.ticket_id, s.account_id, s.policy, s.events, s.latest, s.months, z.time_zone
        FROM sla.report_sources s LEFT JOIN sla.report_zones z ON z.account_id = s.account_id WHERE s.ticket_id = ANY($1)`,
       [[...byTicket.keys()]],
     );
@@ -69,12 +79,18 @@ export const slaReportProjection: Projection = {
       tickets.push(facts.ticket);
       const { accountId, severity, channel, assigneeId } = facts.ticket;
       for (const clock of facts.clocks) clocks.push({ ...clock, accountId, severity, channel, assigneeId });
+      // Never shrinks: a month the ticket counted in before this batch is touched as much as one it counts in now.
+      const months = new Set(source.months);
+      for (const clock of facts.clocks) if (clock.dueMonth) months.add(clock.dueMonth);
+      if (facts.ticket.resolvedMonth) months.add(facts.ticket.resolvedMonth);
+      source.months = [...months].sort();
     }
     await tx.query(
-      `INSERT INTO sla.report_sources (ticket_id, account_id, policy, events, latest)
-       SELECT ticket_id, account_id, policy, events, latest
-       FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id text, account_id text, policy jsonb, events jsonb, latest timestamptz)
-       ON CONFLICT (ticket_id) DO UPDATE SET account_id = EXCLUDED.account_id, policy = EXCLUDED.policy, events = EXCLUDED.events, latest = EXCLUDED.latest`,
+      `INSERT INTO sla.report_sources (ticket_id, account_id, policy, events, latest, months)
+       SELECT ticket_id, account_id, policy, events, latest, months
+       FROM jsonb_to_recordset($1::jsonb) AS r(ticket_id text, account_id text, policy jsonb, events jsonb, latest timestamptz, months jsonb)
+       ON CONFLICT (ticket_id) DO UPDATE SET account_id = EXCLUDED.account_id, policy = EXCLUDED.policy, events = EXCLUDED.events, latest = EXCLUDED.latest,
+         months = EXCLUDED.months`,
       [JSON.stringify(sources.map(({ time_zone: _zone, ...row }) => row))],
     );
     const derived = tickets.map((t) => t.ticketId);
@@ -113,8 +129,52 @@ export const slaReportProjection: Projection = {
         ),
       ],
     );
+    const touched = new Set<string>();
+    for (const source of sources) if (source.account_id) for (const month of source.months) touched.add(`${source.account_id}\u0000${month}`);
+    await refreshMonths(tx, [...touched].map((pair) => pair.split('\u0000') as [string, string]));
   },
 };
+
+/**
+ * Re-aggregates the given account-months from the clock and ticket rows into sla.report_months, with the same
+ * expressions the report runs over the rows themselves (SlaReportQueries), so either source gives the same figures.
+ */
+async function refreshMonths(tx: SqlExecutor, pairs: readonly [string, string][]): Promise<void> {
+  if (pairs.length === 0) return;
+  const params = [pairs.map(([account]) => account), pairs.map(([, month]) => month)];
+  await tx.query('DELETE FROM sla.report_months m USING unnest($1::text[], $2::text[]) AS p(account_id, month) WHERE m.account_id = p.account_id AND m.month = p.month', params);
+  const stopped = `state IN ('MET', 'MISSED')`;
+  await tx.query(
+    `WITH pairs AS (SELECT DISTINCT account_id, month FROM unnest($1::text[], $2::text[]) AS p(account_id, month)),
+     c AS (
+       SELECT r.account_id, r.due_month AS month, count(*)::int AS clocks,
+         count(*) FILTER (WHERE outcome = 'MET')::int AS met,
+         count(*) FILTER (WHERE outcome = 'MISSED')::int AS missed,
+         avg(target_minutes) FILTER (WHERE ${stopped}) AS promised_mean,
+         percentile_disc(0.5) WITHIN GROUP (ORDER BY target_minutes) FILTER (WHERE ${stopped}) AS promised_p50,
+         percentile_disc(0.9) WITHIN GROUP (ORDER BY target_minutes) FILTER (WHERE ${stopped}) AS promised_p90,
+         avg(elapsed_minutes) FILTER (WHERE ${stopped}) AS actual_mean,
+         percentile_disc(0.5) WITHIN GROUP (ORDER BY elapsed_minutes) FILTER (WHERE ${stopped}) AS actual_p50,
+         percentile_disc(0.9) WITHIN GROUP (ORDER BY elapsed_minutes) FILTER (WHERE ${stopped}) AS actual_p90
+       FROM sla.report_clocks r JOIN pairs p ON p.account_id = r.account_id AND p.month = r.due_month
+       WHERE r.due_date IS NOT NULL
+       GROUP BY r.account_id, r.due_month),
+     t AS (
+       SELECT r.account_id, r.resolved_month AS month, count(*)::int AS resolved,
+         avg(resolve_minutes) AS ttr_mean,
+         percentile_disc(0.5) WITHIN GROUP (ORDER BY resolve_minutes) AS ttr_median,
+         count(*) FILTER (WHERE reopened)::int AS reopened,
+         count(*) FILTER (WHERE first_contact)::int AS first_contact
+       FROM sla.report_tickets r JOIN pairs p ON p.account_id = r.account_id AND p.month = r.resolved_month
+       WHERE r.resolved_date IS NOT NULL
+       GROUP BY r.account_id, r.resolved_month)
+     INSERT INTO sla.report_months
+     SELECT account_id, month, coalesce(c.clocks, 0), coalesce(c.met, 0), coalesce(c.missed, 0), c.promised_mean, c.promised_p50, c.promised_p90,
+       c.actual_mean, c.actual_p50, c.actual_p90, coalesce(t.resolved, 0), t.ttr_mean, t.ttr_median, coalesce(t.reopened, 0), coalesce(t.first_contact, 0)
+     FROM c FULL JOIN t USING (account_id, month)`,
+    params,
+  );
+}
 
 interface SourceRow {
   ticket_id: string;
@@ -122,6 +182,7 @@ interface SourceRow {
   policy: SlaPolicy | null;
   events: TicketEvent[];
   latest: string | null;
+  months: string[];
   time_zone?: string | null;
 }
 
@@ -136,6 +197,7 @@ function fold(ticketId: string, row: SourceRow | undefined, events: readonly (Ti
     policy: row?.policy ?? null,
     events: [...(row?.events ?? [])],
     latest: row?.latest ? new Date(row.latest).toISOString() : null,
+    months: [...(row?.months ?? [])],
     time_zone: row?.time_zone ?? null,
   };
   const later = (instant: string) => {

@@ -196,6 +196,12 @@ describe('slaReport equals a naive recount from slaStatus', () => {
           fcr: r.firstContactResolutionPercent,
         }));
         expect(served).toEqual(recount(tickets));
+        // The monthly summary answers that grouping; the clock and ticket rows (a filter that keeps every severity
+        // makes the query aggregate them) and a range cutting months at both ends give the same figures.
+        const every = { severities: ['P0', 'P1', 'P2', 'P3'] as Severity[] };
+        expect(await reports.report({ accountIds: null, from: '2026-01-01', to: '2026-12-31', severities: every.severities, channels: null, metrics: null }, ['ACCOUNT', 'MONTH'])).toEqual(rows);
+        const cut = { accountIds: null, from: '2026-01-10', to: '2026-11-20', channels: null, metrics: null };
+        expect(await reports.report({ ...cut, severities: null }, ['ACCOUNT', 'MONTH'])).toEqual(await reports.report({ ...cut, severities: every.severities }, ['ACCOUNT', 'MONTH']));
 
         // A statement's figures from the read model equal those the offline verifier re-derives from the events.
         const statements = new SlaStatements(null as never, null as never, db, reports, null as never, null as never);
