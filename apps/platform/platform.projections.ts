@@ -6,7 +6,7 @@ import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
-import { ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
+import { incidentLinksProjection, ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
 export const PLATFORM_PROJECTIONS: readonly Projection[] = [
@@ -16,6 +16,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   ticketsProjection,
   triageDirectoryProjection,
   ticketSearchProjection,
+  incidentLinksProjection,
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,

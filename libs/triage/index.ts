@@ -7,4 +7,5 @@ export { missingDiagnostics } from './domain/diagnostics.template.js';
 export { ticketsProjection } from './projections/tickets.projection.js';
 export { triageDirectoryProjection } from './projections/directory.projection.js';
 export { ticketSearchProjection } from './projections/ticket-search.projection.js';
+export { incidentLinksProjection } from './projections/incident-links.projection.js';
 export { TicketSearchQueries } from './application/ticket-search.queries.js';

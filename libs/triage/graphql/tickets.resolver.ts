@@ -288,6 +288,7 @@ export function filterValues(filter: TicketFilterInput): TicketFilterValues {
     errorCode: filter.errorCode,
     sdkName: filter.sdkName,
     sdkVersionRange: filter.sdkVersionRange,
+    incidentId: filter.incidentId,
   };
 }
 
