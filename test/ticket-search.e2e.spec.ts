@@ -10,6 +10,14 @@ const SEARCH = `query($q: String!, $f: TicketFilter, $first: Int, $after: String
   }
 }`;
 
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe.each(TEST_BACKENDS)('searchTickets and the SDK version range filter (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
@@ -156,6 +164,21 @@ describe.each(TEST_BACKENDS)('searchTickets and the SDK version range filter (%s
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     // And inside search's filter.
     expect(await found('audio', admin, { f: { sdkVersionRange: '~4.1' } })).toEqual(['en']);
+  });
+  it('filters tickets and search by a linked platform incident, following links and unlinks', async () => {
+    const input = { title: 'Audio outage', severity: 'SEV2', regions: ['ap-east-1'], components: ['media-server'], startedAt: '2026-02-13T08:00:00Z', publicSummary: 'Audio drops' };
+    const incidentId = (await mustData(platform.gql('mutation($input: DeclarePlatformIncidentInput!) { declarePlatformIncident(input: $input) { id } }', { input }, admin))).declarePlatformIncident.id;
+    await mustData(platform.gql('mutation($id: ID!, $ids: [ID!]!) { linkTicketsToIncident(incidentId: $id, ticketIds: $ids) { id } }', { id: incidentId, ids: [ids['en'], ids['other']] }, admin));
+    const listed = async () =>
+      (await mustData(platform.gql('query($f: TicketFilter) { tickets(filter: $f) { edges { node { id } } } }', { f: { incidentId } }, admin))).tickets.edges.map((e: any) => nameOf(e.node.id)).sort();
+    await until(async () => (await listed()).length === 2, 'the links to reach triage.incident_links');
+    expect(await listed()).toEqual(['en', 'other']);
+    expect((await found('audio', admin, { f: { incidentId } })).sort()).toEqual(['en', 'other']);
+    expect(await found('audio', customerA, { f: { incidentId } })).toEqual(['en']);
+    expect(await found('audio', admin, { f: { incidentId: 'no-such-incident' } })).toEqual([]);
+    await mustData(platform.gql('mutation($id: ID!, $t: ID!) { unlinkTicket(incidentId: $id, ticketId: $t) { id } }', { id: incidentId, t: ids['other'] }, admin));
+    await until(async () => (await listed()).length === 1, 'the unlink to reach triage.incident_links');
+    expect(await found('audio', admin, { f: { incidentId } })).toEqual(['en']);
   });
 });
 

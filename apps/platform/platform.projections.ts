@@ -7,7 +7,7 @@ import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
-import { queueSlaProjection, ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
+import { incidentLinksProjection, queueSlaProjection, ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
 export const PLATFORM_PROJECTIONS: readonly Projection[] = [
@@ -18,6 +18,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   triageDirectoryProjection,
   ticketSearchProjection,
   queueSlaProjection,
+  incidentLinksProjection,
   slaDirectoryProjection,
   ticketSlaProjection,
   claimsProjection,

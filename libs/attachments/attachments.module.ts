@@ -8,9 +8,15 @@ import { AttachmentsController } from './http/attachments.controller.js';
 import { ticketAttachmentsProjection } from './projections/ticket-attachments.projection.js';
 import { ATTACHMENT_STORAGE, type AttachmentStorage } from './storage/attachment-storage.port.js';
 import { DirectoryAttachmentStorage } from './storage/directory-storage.js';
+import { S3AttachmentStorage } from './storage/s3-storage.js';
 
 /** The configured storage: LEDGERDESK_ATTACHMENTS_DIR, else `<data dir>/attachments`, else (memory://) a temp dir removed on close. */
 export function openAttachmentStorage(config: LedgerdeskConfig): AttachmentStorage {
+  if (config.attachmentsS3) {
+    // Uploads are staged (hashed) on local disk, then streamed to the bucket on commit.
+    const stagingDir = config.attachmentsDir ?? (config.dataDir.startsWith('memory://') ? mkdtempSync(join(tmpdir(), 'ledgerdesk-staging-')) : join(config.dataDir, 'attachments'));
+    return new S3AttachmentStorage({ ...config.attachmentsS3, stagingDir: join(stagingDir, 'staging') });
+  }
   if (config.attachmentsDir) return new DirectoryAttachmentStorage(config.attachmentsDir);
   if (config.dataDir.startsWith('memory://')) return new DirectoryAttachmentStorage(mkdtempSync(join(tmpdir(), 'ledgerdesk-attachments-')), true);
   return new DirectoryAttachmentStorage(join(config.dataDir, 'attachments'));

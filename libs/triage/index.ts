@@ -8,4 +8,5 @@ export { ticketsProjection } from './projections/tickets.projection.js';
 export { triageDirectoryProjection } from './projections/directory.projection.js';
 export { ticketSearchProjection } from './projections/ticket-search.projection.js';
 export { queueSlaProjection } from './projections/queue-sla.projection.js';
+export { incidentLinksProjection } from './projections/incident-links.projection.js';
 export { TicketSearchQueries } from './application/ticket-search.queries.js';

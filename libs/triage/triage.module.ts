@@ -10,6 +10,7 @@ import { TicketSearchQueries } from './application/ticket-search.queries.js';
 import { TicketSearchResolver } from './graphql/ticket-search.resolver.js';
 import { ticketSearchProjection } from './projections/ticket-search.projection.js';
 import { queueSlaProjection } from './projections/queue-sla.projection.js';
+import { incidentLinksProjection } from './projections/incident-links.projection.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
 import { StaffTicketsResolver } from './graphql/staff-tickets.resolver.js';
 import { triageDirectoryProjection } from './projections/directory.projection.js';
@@ -33,6 +34,7 @@ export class TriageModule implements OnModuleInit {
     this.runtime.registerProjection(triageDirectoryProjection);
     this.runtime.registerProjection(ticketSearchProjection);
     this.runtime.registerProjection(queueSlaProjection);
+    this.runtime.registerProjection(incidentLinksProjection);
     this.runtime.registerReactor(routeNewTicketsReactor(this.commands));
     this.runtime.registerReactor(escalateOnBreachReactor(this.commands, this.runtime.store));
     this.runtime.registerReactor(incidentBroadcastReactor(this.commands, this.runtime.store));

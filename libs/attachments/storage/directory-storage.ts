@@ -6,7 +6,39 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttachmentStorage, StagedFile } from './attachment-storage.port.js';
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Streams `source` into a new file in `staging` while hashing and counting it (the directory and S3 adapters'
+ * common first step). Past `maxBytes` the rest is read and dropped (the client gets its answer instead of a reset
+ * connection) and the file is removed: `tooLarge`, and `temp` no longer exists.
+ */
+export async function stageToFile(source: Readable, maxBytes: number, staging: string): Promise<{ temp: string; sha256: string; size: number; tooLarge: boolean }> {
+  await mkdir(staging, { recursive: true });
+  const temp = join(staging, randomUUID());
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > maxBytes) return done();
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', flush: true }));
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  const sha256 = hash.digest('hex');
+  if (size > maxBytes) {
+    await rm(temp, { force: true });
+    return { temp, sha256, size, tooLarge: true };
+  }
+  return { temp, sha256, size, tooLarge: false };
+}
 
 /**
  * Content-addressed files in a directory: `<root>/sha256/ab/abcd…`. Uploads are written to `<root>/staging/`
@@ -25,32 +57,9 @@ export class DirectoryAttachmentStorage implements AttachmentStorage {
   }
 
   async stage(source: Readable, maxBytes: number): Promise<StagedFile> {
-    const staging = join(this.root, 'staging');
-    await mkdir(staging, { recursive: true });
-    const temp = join(staging, randomUUID());
-    const hash = createHash('sha256');
-    let size = 0;
-    // Past the limit the rest is read and dropped: the client gets its answer instead of a reset connection.
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done();
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', flush: true }));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    const sha256 = hash.digest('hex');
+    const { temp, sha256, size, tooLarge } = await stageToFile(source, maxBytes, join(this.root, 'staging'));
     const discard = () => rm(temp, { force: true });
-    if (size > maxBytes) {
-      await discard();
-      return { sha256, size, tooLarge: true, commit: () => Promise.reject(new Error('too large')), discard: async () => undefined };
-    }
+    if (tooLarge) return { sha256, size, tooLarge: true, commit: () => Promise.reject(new Error('too large')), discard: async () => undefined };
     const target = this.pathOf(sha256);
     return {
       sha256,

@@ -37,6 +37,8 @@ export interface LedgerdeskConfig {
   attachmentsDir: string | null;
   /** Largest file `POST /attachments` accepts, in bytes. */
   maxAttachmentBytes: number;
+  /** LEDGERDESK_ATTACHMENTS_S3_*: attachment files in a bucket (null: the directory). */
+  attachmentsS3: { bucket: string; endpoint: string | null; region: string; prefix: string } | null;
   /** LEDGERDESK_SEARCH_CANDIDATES: most hits one search counts and ranks. */
   searchCandidates: number;
   /** Most bytes of attachments one ticket may hold. */
@@ -82,6 +84,10 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_ATTACHMENTS_DIR: 'directory of attachment files, named by SHA-256 (default <data dir>/attachments; a temp dir for memory://)',
   LEDGERDESK_ATTACHMENT_MAX_BYTES: 'largest attachment accepted, in bytes (default 209715200 = 200 MB)',
   LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES: 'most attachment bytes one ticket holds (default 2147483648 = 2 GB)',
+  LEDGERDESK_ATTACHMENTS_S3_BUCKET: 'store attachment files in this S3(-compatible) bucket instead of a directory (credentials: the AWS SDK default chain, e.g. AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)',
+  LEDGERDESK_ATTACHMENTS_S3_ENDPOINT: 'endpoint of an S3-compatible store (MinIO, Ceph, R2), path-style addressing; unset: AWS S3',
+  LEDGERDESK_ATTACHMENTS_S3_REGION: 'region of the bucket (default us-east-1)',
+  LEDGERDESK_ATTACHMENTS_S3_PREFIX: 'key prefix inside the bucket, e.g. ledgerdesk/ (default none)',
   LEDGERDESK_SEARCH_CANDIDATES: 'most hits one searchTickets counts and ranks (default 1000): beyond it totalCount reads this, totalCountCapped is true, and the pages are the best this many candidates',
   LEDGERDESK_SHUTDOWN_TIMEOUT_MS: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut (default 10000)',
   LEDGERDESK_GRAPHIQL: 'on | off: the GraphiQL explorer on GET /graphql for browsers (default on, off when NODE_ENV=production)',
@@ -185,6 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   const maxAttachmentBytes = byteCount('LEDGERDESK_ATTACHMENT_MAX_BYTES', value('LEDGERDESK_ATTACHMENT_MAX_BYTES'), 200 * 1024 * 1024);
   const maxTicketAttachmentBytes = byteCount('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES', value('LEDGERDESK_TICKET_ATTACHMENTS_MAX_BYTES'), 2 * 1024 * 1024 * 1024);
   const attachmentsDir = value('LEDGERDESK_ATTACHMENTS_DIR');
+  const s3Bucket = value('LEDGERDESK_ATTACHMENTS_S3_BUCKET');
+  const s3Endpoint = value('LEDGERDESK_ATTACHMENTS_S3_ENDPOINT');
+  if (s3Endpoint && !/^https?:\/\/[^/\s]+/.test(s3Endpoint)) throw new ConfigError('LEDGERDESK_ATTACHMENTS_S3_ENDPOINT', 'must be an http(s) URL');
+  if (!s3Bucket && (s3Endpoint || value('LEDGERDESK_ATTACHMENTS_S3_PREFIX'))) throw new ConfigError('LEDGERDESK_ATTACHMENTS_S3_BUCKET', 'is required with the other LEDGERDESK_ATTACHMENTS_S3_ variables');
+  const attachmentsS3 = s3Bucket
+    ? { bucket: s3Bucket, endpoint: s3Endpoint, region: value('LEDGERDESK_ATTACHMENTS_S3_REGION') ?? 'us-east-1', prefix: value('LEDGERDESK_ATTACHMENTS_S3_PREFIX') ?? '' }
+    : null;
   const searchCandidatesText = value('LEDGERDESK_SEARCH_CANDIDATES') ?? '1000';
   if (!/^\d{1,6}$/.test(searchCandidatesText) || Number(searchCandidatesText) < 1) {
     throw new ConfigError('LEDGERDESK_SEARCH_CANDIDATES', `must be a whole number, 1-999999 (got "${searchCandidatesText}")`);
@@ -251,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     attachmentsDir: attachmentsDir ? resolve(attachmentsDir) : null,
     maxAttachmentBytes,
     searchCandidates,
+    attachmentsS3,
     maxTicketAttachmentBytes,
     corsOrigins,
     shutdownTimeoutMs,

@@ -55,7 +55,7 @@ export class TicketSearchQueries {
     if (parsed.tsquery) {
       params.push(parsed.tsquery);
       const q = `$${params.length}::tsquery`;
-      where.push(`${vector} @@ ${q}`);
+      where.push(`${vector} @@ ${q}`); // first: the candidate query below replaces it (where[0])
       score = `ts_rank_cd(${WEIGHTS}, ${vector}, ${q})`;
     }
     // The account is on the search row itself: a customer's search never needs the tickets table to stay in it.
@@ -108,7 +108,9 @@ export class TicketSearchQueries {
           SELECT ticket_id FROM head
           UNION ALL (SELECT s.ticket_id FROM ${from} ${base} AND NOT coalesce(s.head_doc @@ ${q}, false)
             ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${candidates} - (SELECT count(*) FROM head)))`;
-      head = `head AS MATERIALIZED (SELECT s.ticket_id FROM ${from} ${base} AND s.head_doc @@ ${q}
+      // head_doc's fields are a part of either vector: a head_doc match is a hit, so the full vector is not consulted.
+      const headWhere = ['s.head_doc @@ ' + q, ...where.slice(1)].join(' AND ');
+      head = `head AS MATERIALIZED (SELECT s.ticket_id FROM ${from} WHERE ${headWhere}
           ORDER BY ts_rank_cd(${WEIGHTS}, s.head_doc, ${q}) DESC, s.opened_at DESC, s.ticket_id LIMIT ${candidates}), `;
     }
     let keyset = '';

@@ -35,6 +35,8 @@ export interface TicketFilterValues {
   sdkName?: string | null;
   /** A semver range on diagnostics.sdkVersion (read loosely: `v4.1`, `4.2.0-beta.1`). */
   sdkVersionRange?: string | null;
+  /** Linked to this platform incident (triage.incident_links, triage's copy fed by the incidents context's events). */
+  incidentId?: string | null;
 }
 
 export type TicketOrder = 'SLA_DUE' | 'OPENED_AT';
@@ -153,6 +155,7 @@ export class TicketsQueries {
     if (filter.updatedBefore) add((p) => `coalesce(t.updated_at, t.opened_at) < ${p}`, filter.updatedBefore);
     if (filter.errorCode) add((p) => `t.diagnostics->>'errorCode' = ${p}`, filter.errorCode);
     if (filter.sdkName) add((p) => `lower(t.diagnostics->>'sdkName') = lower(${p})`, filter.sdkName);
+    if (filter.incidentId) add((p) => `EXISTS (SELECT 1 FROM triage.incident_links il WHERE il.incident_id = ${p} AND il.ticket_id = t.id)`, filter.incidentId);
     if (filter.sdkVersionRange != null) {
       // semver ranges do not exist in SQL: the distinct reported versions are matched here, then filtered by.
       const range = parseVersionRange(filter.sdkVersionRange);

@@ -163,6 +163,7 @@ export class TicketFilterInput {
     description: 'diagnostics.sdkVersion is in this semver range, e.g. ">=4.1.0 <4.3" or "^4.2 || 5.x" (versions read loosely: "v4.1", "4.2.0-beta.1")',
   })
   sdkVersionRange?: string | null;
+  @Field(() => ID, { nullable: true, description: 'linked to this platform incident (an unknown id matches no ticket)' }) incidentId?: string | null;
 }
 
 @ObjectType('TicketEdge', { description: 'One ticket in a page' })

@@ -300,6 +300,7 @@ export function filterValues(filter: TicketFilterInput): TicketFilterValues {
     errorCode: filter.errorCode,
     sdkName: filter.sdkName,
     sdkVersionRange: filter.sdkVersionRange,
+    incidentId: filter.incidentId,
   };
 }
 
