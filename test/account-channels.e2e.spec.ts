@@ -53,6 +53,20 @@ describe('updateAccountChannels: e-mail domains and IM channels after registrati
       previousImChannels: [],
       changedBy: { id: 'admin-1', role: 'ADMIN' },
     });
+
+    const history = (await mustData(platform.gql('query($id: ID!) { account(id: $id) { channelHistory { emailDomains previousEmailDomains imChannels { workspaceId channelId } previousImChannels { channelId } changedBy { id role } changedAt } } }', { id: accountId }, admin))).account.channelHistory;
+    expect(history).toEqual([{
+      emailDomains: ['new-brand.example'],
+      previousEmailDomains: ['old-brand.example'],
+      imChannels: [{ workspaceId: 'T1', channelId: 'C1' }],
+      previousImChannels: [],
+      changedBy: { id: 'admin-1', role: 'ADMIN' },
+      changedAt: (changed[0]!.data as { changedAt: string }).changedAt,
+    }]);
+    const customer = await platform.token('CUSTOMER', { accountId });
+    expect((await mustData(platform.gql('query($id: ID!) { account(id: $id) { channelHistory { emailDomains } } }', { id: accountId }, customer))).account.channelHistory).toEqual([{ emailDomains: ['new-brand.example'] }]);
+    const other = await mustData(platform.gql('query($id: ID!) { account(id: $id) { channelHistory { emailDomains } } }', { id: otherId }, admin));
+    expect(other.account.channelHistory).toEqual([]);
   });
 
   it('refuses a domain another account has (CONFLICT), a bad domain (BAD_USER_INPUT), an unknown account (NOT_FOUND), non-admins (FORBIDDEN): nothing recorded', async () => {

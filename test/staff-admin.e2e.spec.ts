@@ -14,6 +14,7 @@ describe('staff administration: staffMembers, updateStaffMember, deactivateStaff
   let ana: string;
   let bo: string;
   let tam: string;
+  let revokedToken: string;
 
   beforeAll(async () => {
     platform = await startTestPlatform({ clockStart: '2026-03-06T02:00:00Z' });
@@ -65,6 +66,7 @@ describe('staff administration: staffMembers, updateStaffMember, deactivateStaff
 
   it('deactivateStaffMember: their open tickets listed, routing and assignment stop at once, their tokens stop working', async () => {
     const bosToken = await platform.token('ENGINEER', { id: bo });
+    revokedToken = bosToken;
     expect((await platform.gql('{ me { id } }', {}, bosToken)).data?.me).toEqual({ id: bo });
     const assigned = await open();
     expect(assigned.assignee).toEqual({ id: bo });
@@ -86,5 +88,35 @@ describe('staff administration: staffMembers, updateStaffMember, deactivateStaff
 
     const unknown = await platform.gql(deactivate, { id: 'nobody' }, admin);
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('reactivateStaffMember: recorded, routing takes them again, old tokens stay revoked, new tokens work', async () => {
+    const reactivate = 'mutation($id: ID!) { reactivateStaffMember(id: $id, reason: "Came back") { id active } }';
+    const byEngineer = await platform.gql(reactivate, { id: bo }, await platform.token('ENGINEER', { id: ana }));
+    expect(byEngineer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await platform.gql(reactivate, { id: 'nobody' }, admin)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    expect((await mustData(platform.gql(reactivate, { id: bo }, admin))).reactivateStaffMember).toEqual({ id: bo, active: true });
+    const events = await platform.runtime.store.readStream(`staff-${bo}`);
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['StaffDeactivated', 'StaffReactivated']);
+    expect(events.at(-1)!.data).toMatchObject({ staffId: bo, reason: 'Came back', reactivatedBy: { role: 'ADMIN' } });
+    // Reactivating an active member records nothing more.
+    const count = await eventCount(platform);
+    await mustData(platform.gql(reactivate, { id: bo }, admin));
+    expect(await eventCount(platform)).toBe(count);
+
+    // The token the deactivation revoked stays revoked.
+    const stale = await platform.gql('{ me { id } }', {}, revokedToken);
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REVOKED' });
+    // A token minted now works once its issue second is past the revocation instant (iat has whole seconds).
+    let me: unknown = null;
+    for (let tries = 0; tries < 30 && !me; tries++) {
+      me = (await platform.gql('{ me { id } }', {}, await platform.token('ENGINEER', { id: bo }))).data?.me ?? null;
+      if (!me) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(me).toEqual({ id: bo });
+
+    expect((await open('P1')).assignee).toEqual({ id: bo });
+    expect((await staff({ active: false })).totalCount).toBe(0);
   });
 });

@@ -89,7 +89,12 @@ export interface StaffDeactivated {
   type: 'StaffDeactivated';
   data: { staffId: string; reason: string; deactivatedBy: Actor; deactivatedAt: string };
 }
-export type StaffEvent = StaffRegistered | StaffUpdated | StaffDeactivated;
+/** They are back: routing and assignment take them again; tokens revoked by the deactivation stay revoked, new ones work. */
+export interface StaffReactivated {
+  type: 'StaffReactivated';
+  data: { staffId: string; reason: string; reactivatedBy: Actor; reactivatedAt: string };
+}
+export type StaffEvent = StaffRegistered | StaffUpdated | StaffDeactivated | StaffReactivated;
 
 export interface SlaTargetTerms {
   severity: Severity;

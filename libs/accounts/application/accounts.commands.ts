@@ -128,6 +128,12 @@ export class AccountsCommands {
     await this.runtime.settled(result);
   }
 
+  async reactivateStaff(principal: Principal, staffId: string, reason: string): Promise<void> {
+    const ctx = this.context(principal);
+    const result = await executeCommand(this.runtime.store, streams.staff(staffId), staffDecider, { type: 'ReactivateStaff', staffId, reason, ...ctx }, ctx);
+    await this.runtime.settled(result);
+  }
+
   private async isTam(staffId: string): Promise<boolean> {
     const events = await this.runtime.store.readStream(streams.staff(staffId));
     const registered = events.find((event) => event.type === 'StaffRegistered');

@@ -33,7 +33,14 @@ export interface DeactivateStaff {
   actor: Actor;
   now: Date;
 }
-export type StaffCommand = RegisterStaff | UpdateStaff | DeactivateStaff;
+export interface ReactivateStaff {
+  type: 'ReactivateStaff';
+  staffId: string;
+  reason: string;
+  actor: Actor;
+  now: Date;
+}
+export type StaffCommand = RegisterStaff | UpdateStaff | DeactivateStaff | ReactivateStaff;
 
 export interface StaffState {
   registered: boolean;
@@ -91,6 +98,12 @@ export const staffDecider: Decider<StaffCommand, StaffState, StaffEvent> = {
         if (!state.active) return [];
         return [{ type: 'StaffDeactivated', data: { staffId: command.staffId, reason, deactivatedBy: command.actor, deactivatedAt: command.now.toISOString() } }];
       }
+      case 'ReactivateStaff': {
+        if (!state.registered) throw notFound('Staff member');
+        const reason = requireText(command.reason, 'reason', 2000);
+        if (state.active) return [];
+        return [{ type: 'StaffReactivated', data: { staffId: command.staffId, reason, reactivatedBy: command.actor, reactivatedAt: command.now.toISOString() } }];
+      }
       default:
         return unreachable(command);
     }
@@ -104,6 +117,8 @@ export const staffDecider: Decider<StaffCommand, StaffState, StaffEvent> = {
         return state;
       case 'StaffDeactivated':
         return { ...state, active: false };
+      case 'StaffReactivated':
+        return { ...state, active: true };
       default:
         return unreachable(event);
     }

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { contractInForce, notFound } from '#contracts';
-import { CLOCK, checkPageSize, connectionPageInfo, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, PAGE_ARGS, pageInfoOf, pageWindow, Public, Roles, STAFF_ROLES, type Clock, type Principal, type RequestContext, type SortDirection } from '#platform-kit';
+import { contractInForce, notFound, streams, type AccountChannelsChanged } from '#contracts';
+import { CLOCK, PlatformRuntime, checkPageSize, connectionPageInfo, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, PAGE_ARGS, pageInfoOf, pageWindow, Public, Roles, STAFF_ROLES, type Clock, type Principal, type RequestContext, type SortDirection } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 
-import { AccountConnectionType, AccountType, ContractType, ImChannelInput, RegisterAccountInput, StaffMemberType, TamAssignmentType } from './accounts.types.js';
+import { AccountChannelChangeType, AccountConnectionType, AccountType, ContractType, ImChannelInput, RegisterAccountInput, StaffMemberType, TamAssignmentType } from './accounts.types.js';
 import { toAccountType, toContractType, toStaffType } from './mappers.js';
 import { mustExist } from './must-exist.js';
 
@@ -20,6 +20,7 @@ export class AccountsResolver {
     @Inject(AccountsCommands) private readonly commands: AccountsCommands,
     @Inject(AccountsQueries) private readonly queries: AccountsQueries,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(NodeRegistry) nodes: NodeRegistry,
   ) {
     this.nodes = nodes;
@@ -125,6 +126,24 @@ export class AccountsResolver {
     const history = await this.queries.tamHistory(account.id);
     // Handover notes are internal: a customer sees who and when, never what was said.
     return history.map((row) => ({ ...row, handoverNotes: principal.role === 'CUSTOMER' ? null : row.handoverNotes }));
+  }
+
+  @ResolveField(() => [AccountChannelChangeType], { description: 'every change of the mail domains and IM channels after registration, oldest first (the account stream’s AccountChannelsChanged events)' })
+  async channelHistory(@Parent() account: AccountType): Promise<AccountChannelChangeType[]> {
+    const events = await this.runtime.store.readStream(streams.account(account.id));
+    return events
+      .filter((event) => event.type === 'AccountChannelsChanged')
+      .map((event) => {
+        const d = event.data as AccountChannelsChanged['data'];
+        return {
+          emailDomains: d.emailDomains,
+          imChannels: d.imChannels,
+          previousEmailDomains: d.previousEmailDomains,
+          previousImChannels: d.previousImChannels,
+          changedBy: d.changedBy,
+          changedAt: new Date(d.changedAt),
+        };
+      });
   }
 
   @ResolveField(() => ContractType, { nullable: true, description: 'the contract in force now' })

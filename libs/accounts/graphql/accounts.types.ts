@@ -1,6 +1,6 @@
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { Channel, Coverage, Severity, SlaMetric } from '#contracts';
-import { ChannelEnum, CoverageEnum, DecimalScalar, formatCents, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ActorType, ChannelEnum, CoverageEnum, DecimalScalar, formatCents, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
 // ---------- calendars ----------
 
@@ -121,6 +121,16 @@ export class TamAssignmentType {
 export class ImChannelType {
   @Field(() => String, { description: 'e.g. the Slack team id' }) workspaceId!: string;
   @Field(() => String, { description: 'the channel id inside the workspace' }) channelId!: string;
+}
+
+@ObjectType('AccountChannelChange', { description: 'One change of an account’s e-mail domains and IM channels (an AccountChannelsChanged event)' })
+export class AccountChannelChangeType {
+  @Field(() => [String], { description: 'the mail domains from then on' }) emailDomains!: string[];
+  @Field(() => [ImChannelType], { description: 'the IM channels from then on' }) imChannels!: ImChannelType[];
+  @Field(() => [String], { description: 'the mail domains before the change' }) previousEmailDomains!: string[];
+  @Field(() => [ImChannelType], { description: 'the IM channels before the change' }) previousImChannels!: ImChannelType[];
+  @Field(() => ActorType, { description: 'who changed them' }) changedBy!: ActorType;
+  @Field(() => DateTimeScalar, { description: 'when' }) changedAt!: Date;
 }
 
 // An entity of the federated graph: other subgraphs extend it by id (apps/gateway, docs/architecture.md).

@@ -102,6 +102,20 @@ export class StaffResolver {
     await this.credentials.revokeTokens(principal, id, null, `deactivated: ${reason}`);
     return toStaffType(mustExist(await this.queries.staff(id)));
   }
+
+  @Roles('ADMIN')
+  @Mutation(() => StaffMemberType, {
+    description: 'They are back: routing and assignment take them again; tokens revoked by the deactivation stay revoked, tokens minted from now on work',
+  })
+  async reactivateStaffMember(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { description: 'the staff member id', type: () => ID }) id: string,
+    @Args('reason', { type: () => String, description: 'why (recorded)' }) reason: string,
+  ): Promise<StaffMemberType> {
+    if (!(await this.queries.staff(id))) throw notFound('Staff member');
+    await this.commands.reactivateStaff(principal, id, reason);
+    return toStaffType(mustExist(await this.queries.staff(id)));
+  }
 }
 
 /** Names for the actors of replies, attachments, disputes and claims: the staff directory knows staff only. */

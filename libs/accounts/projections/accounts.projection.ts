@@ -9,7 +9,7 @@ const TABLES = ['calendars', 'calendar_versions', 'accounts', 'tam_assignments',
 /** The accounts context's read model: calendars (every version), accounts, TAM history, staff, contracts. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  eventTypes: ['CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver', 'AccountChannelsChanged', 'StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'ContractSigned'],
+  eventTypes: ['CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver', 'AccountChannelsChanged', 'StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'StaffReactivated', 'ContractSigned'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS accounts');
@@ -118,6 +118,9 @@ async function applyOne(event: AccountsContextEvent, tx: SqlExecutor): Promise<v
     }
     case 'StaffDeactivated':
       await tx.query('UPDATE accounts.staff SET active = false, deactivated_at = $2 WHERE id = $1', [event.data.staffId, event.data.deactivatedAt]);
+      return;
+    case 'StaffReactivated':
+      await tx.query('UPDATE accounts.staff SET active = true, deactivated_at = NULL WHERE id = $1', [event.data.staffId]);
       return;
     case 'ContractSigned': {
       const d = event.data;

@@ -8,7 +8,7 @@ import type { Projection } from '#projections';
  */
 export const triageDirectoryProjection: Projection = {
   name: 'triage.directory',
-  eventTypes: ['StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver'],
+  eventTypes: ['StaffRegistered', 'StaffUpdated', 'StaffDeactivated', 'StaffReactivated', 'CalendarDefined', 'CalendarAmended', 'AccountRegistered', 'TamAssigned', 'AccountHandedOver'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS triage');
@@ -42,6 +42,9 @@ export const triageDirectoryProjection: Projection = {
         }
         case 'StaffDeactivated':
           await tx.query('UPDATE triage.staff SET active = false WHERE id = $1', [event.data.staffId]);
+          break;
+        case 'StaffReactivated':
+          await tx.query('UPDATE triage.staff SET active = true WHERE id = $1', [event.data.staffId]);
           break;
         case 'CalendarDefined':
         case 'CalendarAmended':
