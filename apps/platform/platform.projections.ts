@@ -1,6 +1,6 @@
 import { accountsProjection, apiKeysProjection } from '#accounts';
 import { ticketAttachmentsProjection } from '#attachments';
-import { ticketClaimsProjection } from '#audit';
+import { ticketClaimsProjection, ticketDeliveriesProjection } from '#audit';
 import { healthChecksProjection, reportedSdksProjection } from '#health-checks';
 import { incidentsProjection } from '#incidents';
 import { intakeDirectoryProjection } from '#intake';
@@ -31,4 +31,5 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   deliveriesProjection,
   incidentsProjection,
   ticketClaimsProjection,
+  ticketDeliveriesProjection,
 ];

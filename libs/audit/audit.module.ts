@@ -4,6 +4,7 @@ import { IntegrityResolver } from './graphql/integrity.resolver.js';
 import { TicketHistoryResolver } from './graphql/ticket-history.resolver.js';
 import { EvidenceBundleController } from './http/evidence-bundle.controller.js';
 import { ticketClaimsProjection } from './projections/ticket-claims.projection.js';
+import { ticketDeliveriesProjection } from './projections/ticket-deliveries.projection.js';
 
 /** Audit: a ticket's history as of any instant, and verification of its record. evidence bundles. */
 @Module({ controllers: [EvidenceBundleController], providers: [IntegrityResolver, TicketHistoryResolver] })
@@ -12,5 +13,6 @@ export class AuditModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.runtime.registerProjection(ticketClaimsProjection);
+    this.runtime.registerProjection(ticketDeliveriesProjection);
   }
 }

@@ -3,3 +3,4 @@ export { checkAttachmentFiles, checkEvidenceBundle, type BundledAttachment, type
 export { TicketHistoryType } from './graphql/ticket-history.resolver.js';
 export { checkStatementBundle } from './application/statement-bundle.js';
 export { ticketClaimsProjection } from './projections/ticket-claims.projection.js';
+export { ticketDeliveriesProjection } from './projections/ticket-deliveries.projection.js';

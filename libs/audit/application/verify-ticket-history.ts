@@ -35,16 +35,16 @@ export async function verifyTicketHistory(store: EventStore, ticketId: string, c
 }
 
 /**
- * The ids of the deliveries made about a ticket, in request order, from the outbound read model (none when the
- * outbound context is not running). A customer gets only those to hooks scoped to their own account, as in
+ * The ids of the deliveries made about a ticket, in request order, from audit's own copy of the log
+ * (audit.ticket-deliveries). A customer gets only those to hooks scoped to their own account, as in
  * `ticketHistory.deliveryEvents` (those never carry internal notes); staff get every kind.
  */
 export async function deliveryIdsOfTicket(db: SqlExecutor, ticketId: string, customerAccountId: string | null): Promise<string[]> {
   const rows = await db
     .query<{ id: string }>(
       customerAccountId === null
-        ? 'SELECT id FROM outbound.deliveries WHERE ticket_id = $1 ORDER BY seq'
-        : 'SELECT d.id FROM outbound.deliveries d JOIN outbound.webhooks w ON w.id = d.webhook_id WHERE d.ticket_id = $1 AND w.account_id = $2 ORDER BY d.seq',
+        ? 'SELECT delivery_id AS id FROM audit.ticket_deliveries WHERE ticket_id = $1 ORDER BY seq'
+        : 'SELECT d.delivery_id AS id FROM audit.ticket_deliveries d JOIN audit.webhook_accounts w ON w.webhook_id = d.webhook_id WHERE d.ticket_id = $1 AND w.account_id = $2 ORDER BY d.seq',
       customerAccountId === null ? [ticketId] : [ticketId, customerAccountId],
     )
     .catch(() => []);
