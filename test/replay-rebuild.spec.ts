@@ -10,7 +10,7 @@ import { freshPostgresDatabase, TEST_BACKENDS } from './support/test-databases.j
 async function snapshot(sql: SqlClient): Promise<Record<string, string[]>> {
   const tables = await sql.query<{ name: string }>(
     `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-     WHERE table_schema IN ('accounts', 'triage', 'intake', 'sla', 'health_checks') AND table_name <> 'slack_threads' ORDER BY 1`,
+     WHERE table_schema IN ('accounts', 'triage', 'intake', 'sla', 'health_checks', 'audit') AND table_name <> 'slack_threads' ORDER BY 1`,
   );
   const rows: Record<string, string[]> = {};
   for (const { name } of tables) rows[name] = (await sql.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${name} t`)).map((r) => r.row).sort();
@@ -31,6 +31,7 @@ describe.each(TEST_BACKENDS)('rebuild on a realistic log (bench:replay generator
       const live = await snapshot(sql);
       expect(live['triage.tickets']).toHaveLength(log.tickets);
       expect(live['sla.ticket_sla']).toHaveLength(log.tickets);
+      expect(live['triage.queue_sla'], 'the queue keeps its own SLA columns for every ticket').toHaveLength(log.tickets);
 
       const report = await runner.rebuildAll();
       expect(report.events).toBe(log.events);
