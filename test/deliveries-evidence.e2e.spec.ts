@@ -7,7 +7,7 @@ import { TEST_BACKENDS } from './support/test-databases.js';
 
 const REGISTER = 'mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { webhook { id } } }';
 const OPEN = 'mutation($input: OpenTicketInput!) { openTicket(input: $input) { id } }';
-const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { id webhookId status } }';
+const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { id kind webhookId status } }';
 const VERIFY = 'query($id: ID!) { verifyTicketHistory(ticketId: $id) { valid eventsChecked problem } }';
 
 /** Waits for something the platform does asynchronously (the delivery and its recorded outcome). */
@@ -63,6 +63,7 @@ describe.each(TEST_BACKENDS)('deliveries in the evidence bundle and in verifyTic
     const all = await deliveryIds();
     const bundle = await exportAs(admin);
     expect(deliveryStreams(bundle).sort()).toEqual(all.map((d) => `delivery-${d.id}`).sort());
+    expect(all.map((d) => (d as { kind?: string }).kind)).toEqual(['WEBHOOK', 'WEBHOOK']);
     for (const stream of deliveryStreams(bundle)) {
       expect(bundle.streams[stream]!.map((event) => event.type)).toEqual(['DeliveryRequested', 'DeliveryAttempted', 'DeliverySucceeded']);
       expect(bundle.heads[stream]).toMatchObject({ revision: 2, hash: bundle.streams[stream]![2]!.hash });

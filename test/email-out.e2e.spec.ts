@@ -71,7 +71,7 @@ function email(messageId: string, subject: string, text: string, extra: string[]
 }
 
 const REPLY = 'mutation($id: ID!, $body: String!, $v: Visibility) { addReply(ticketId: $id, body: $body, visibility: $v) { id } }';
-const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { id webhookId idempotencyKey url status attempts lastResponseStatus lastError } }';
+const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { id kind webhookId idempotencyKey url status attempts lastResponseStatus lastError } }';
 const ADVANCE = 'mutation($to: DateTime!) { advanceClock(to: $to) }';
 
 describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
@@ -120,8 +120,10 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
     expect(mail!.inReplyTo).toBe('<open-1@mail.livecommerce.example>');
     expect(mail!.references).toBe('<open-1@mail.livecommerce.example>');
     expect(mail!.text?.trim()).toBe('We are on it: please send the SDK log.');
+    // The sink has the mail before the dispatcher records the SMTP answer: wait for the recorded outcome.
+    await until(async () => (await deliveries(opened.ticketId))[0]?.status === 'SUCCEEDED', 'the recorded outcome of the e-mail');
     const [delivery] = await deliveries(opened.ticketId);
-    expect(delivery).toMatchObject({ webhookId: 'email', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 250, url: 'mailto:wei@livecommerce.example,ops@livecommerce.example' });
+    expect(delivery).toMatchObject({ kind: 'EMAIL', webhookId: 'email', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 250, url: 'mailto:wei@livecommerce.example,ops@livecommerce.example' });
     expect(mail!.messageId).toBe(delivery.idempotencyKey);
     expect(mail!.messageId).toBe(`<${delivery.id}@ledgerdesk.example>`);
 

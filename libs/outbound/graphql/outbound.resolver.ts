@@ -104,6 +104,7 @@ function toWebhookType(row: WebhookRow): WebhookType {
 export function toDeliveryType(row: DeliveryRow): DeliveryType {
   return {
     id: row.id,
+    kind: row.kind,
     webhookId: row.webhookId,
     ticketId: row.ticketId,
     eventId: row.sourceEventId,

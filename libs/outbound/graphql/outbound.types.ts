@@ -15,6 +15,17 @@ registerEnumType(DeliveryStatusEnum, {
   },
 });
 
+export const DeliveryKindEnum = { WEBHOOK: 'WEBHOOK', EMAIL: 'EMAIL', PAGING: 'PAGING' } as const;
+registerEnumType(DeliveryKindEnum, {
+  name: 'DeliveryKind',
+  description: 'What a delivery carries',
+  valuesMap: {
+    WEBHOOK: { description: 'a signed JSON POST to a registered webhook' },
+    EMAIL: { description: 'an e-mail reply to the requester (SMTP)' },
+    PAGING: { description: 'an on-call page (PagerDuty Events v2 shape)' },
+  },
+});
+
 export const DeliveryAttemptOutcomeEnum = { SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED' } as const;
 registerEnumType(DeliveryAttemptOutcomeEnum, { name: 'DeliveryAttemptOutcome', valuesMap: { SUCCEEDED: { description: 'the receiver answered 2xx' }, FAILED: { description: 'no 2xx answer (no answer, or another status)' } }, description: 'How one attempt ended' });
 
@@ -61,7 +72,8 @@ export class DeliveryAttemptType {
 @ObjectType('Delivery', { description: 'One ticket event sent to one webhook: its stream `delivery-<id>` is the audit record' })
 export class DeliveryType {
   @Field(() => ID, { description: 'the delivery id' }) id!: string;
-  @Field(() => ID, { description: 'the webhook it goes to' }) webhookId!: string;
+  @Field(() => DeliveryKindEnum, { description: 'what it carries: a webhook POST, an e-mail reply or a page' }) kind!: 'WEBHOOK' | 'EMAIL' | 'PAGING';
+  @Field(() => ID, { description: 'the webhook it goes to; for EMAIL and PAGING the queue, `email` or `paging`' }) webhookId!: string;
   @Field(() => ID, { description: 'the ticket the event is about' }) ticketId!: string;
   @Field(() => ID, { description: 'the log event delivered (the Ledgerdesk-Event-Id header)' }) eventId!: string;
   @Field(() => String, { description: 'the event type, e.g. TicketOpened' }) eventType!: string;
