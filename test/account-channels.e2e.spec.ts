@@ -61,7 +61,7 @@ describe('updateAccountChannels: e-mail domains and IM channels after registrati
       imChannels: [{ workspaceId: 'T1', channelId: 'C1' }],
       previousImChannels: [],
       changedBy: { id: 'admin-1', role: 'ADMIN' },
-      changedAt: changed[0]!.data.changedAt,
+      changedAt: (changed[0]!.data as { changedAt: string }).changedAt,
     }]);
     const customer = await platform.token('CUSTOMER', { accountId });
     expect((await mustData(platform.gql('query($id: ID!) { account(id: $id) { channelHistory { emailDomains } } }', { id: accountId }, customer))).account.channelHistory).toEqual([{ emailDomains: ['new-brand.example'] }]);
