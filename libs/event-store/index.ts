@@ -2,6 +2,7 @@ export * from './event-store.port.js';
 export * from './errors.js';
 export * from './position.js';
 export * from './hash-chain.js';
+export * from './bundled-event.js';
 export * from './validation.js';
 export * from './text-safety.js';
 export * from './polling-subscription.js';

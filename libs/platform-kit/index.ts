@@ -24,6 +24,7 @@ export * from './graphql/request-loader.js';
 export * from './graphql/audit-event.type.js';
 export * from './commands/dispatch.js';
 export * from './http/rest-exception.filter.js';
+export * from './http/download-controller.js';
 export * from './auth/mint-token.command.js';
 export * from './auth/identity-provider.js';
 export * from './graphql/node.js';

@@ -7,9 +7,9 @@ import {
   dataCommitment,
   eventHash,
   eventHashOfCommitment,
-  formatPosition,
+  toBundledEvent,
+  type BundledEvent,
   type EventStore,
-  type RecordedEvent,
   type StreamHead,
 } from '#event-store';
 import { policyOf, slaStatus } from '#sla';
@@ -18,22 +18,6 @@ export const BUNDLE_FORMAT = 'ledgerdesk-evidence-bundle/2';
 
 /** The only events whose content a customer's export may withhold: internal notes and the files that came with them. */
 const REDACTABLE_TYPES: ReadonlySet<string> = new Set(['ReplyAdded', 'AttachmentAdded']);
-
-/** A recorded event as the bundle carries it: everything its hash covers, plus its place in the log. */
-export interface BundledEvent {
-  id: string;
-  stream: string;
-  revision: number;
-  position: string;
-  type: string;
-  data: unknown;
-  metadata: RecordedEvent['metadata'];
-  recordedAt: string;
-  hash: string;
-  previousHash: string | null;
-  /** Present when the content was withheld: the commitment to the removed data that the event's hash covers. */
-  redaction?: { dataHash: string };
-}
 
 /** One JSON document: a ticket's streams with hashes, its pinned policy, and the SLA verdicts as of `asOf`. */
 export interface EvidenceBundle {
@@ -59,19 +43,6 @@ export interface BundledAttachment {
   revision: number;
   recordedAt: string;
 }
-
-const bundled = (event: RecordedEvent): BundledEvent => ({
-  id: event.id,
-  stream: event.stream,
-  revision: event.revision,
-  position: formatPosition(event.position),
-  type: event.type,
-  data: event.data,
-  metadata: event.metadata,
-  recordedAt: event.recordedAt,
-  hash: event.hash,
-  previousHash: event.previousHash,
-});
 
 /**
  * What a customer sees of an internal note in history and bundles: the fact (type, time, hash), not the
@@ -104,13 +75,13 @@ export async function exportEvidenceBundle(
   if (ticket.length === 0) return null;
   const sla = await store.readStream(slaStream(ticketId));
   const streams: Record<string, BundledEvent[]> = {
-    [ticketStream(ticketId)]: ticket.map(bundled).map((e) => (forCustomer ? redactedInBundle(e) : e)),
-    [slaStream(ticketId)]: sla.map(bundled),
+    [ticketStream(ticketId)]: ticket.map(toBundledEvent).map((e) => (forCustomer ? redactedInBundle(e) : e)),
+    [slaStream(ticketId)]: sla.map(toBundledEvent),
   };
   const claims: unknown[] = [];
   for (const claimId of claimIds) {
     const events = await store.readStream(claimStream(claimId));
-    streams[claimStream(claimId)] = events.map(bundled);
+    streams[claimStream(claimId)] = events.map(toBundledEvent);
     claims.push(...events.map((event) => ({ type: event.type, ...(event.data as object) })));
   }
   // What was sent about the ticket (webhooks, e-mails, pages): chain- and head-checked like the rest.

@@ -13,7 +13,8 @@ import {
   type TicketEvent,
 } from '#contracts';
 import { monthBounds, statementFigures, STATEMENT_BUNDLE_FORMAT, type StatementBundle } from '#sla';
-import { chainProblem, headProblem, type BundleCheck, type BundledEvent } from './evidence-bundle.js';
+import type { BundledEvent } from '#event-store';
+import { chainProblem, headProblem, type BundleCheck } from './evidence-bundle.js';
 
 /**
  * The offline check of a monthly statement's evidence bundle (exported by libs/sla/application/statement-bundle.ts):

@@ -1,19 +1,12 @@
-import { Controller, Get, Header, Headers, Inject, Param, Res, UseFilters } from '@nestjs/common';
+import { Header, Headers, Inject, Param, Res } from '@nestjs/common';
 import { notFound, ticketStream } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { CLOCK, PlatformRuntime, Public, READ_DB, RestExceptionFilter, Credentials, type Clock } from '#platform-kit';
+import { AuthenticatedDownload, CLOCK, PlatformRuntime, DownloadController, READ_DB, Credentials, type Clock, type DownloadResponse } from '#platform-kit';
 import { exportEvidenceBundle } from '../application/evidence-bundle.js';
 import { deliveryIdsOfTicket } from '../application/verify-ticket-history.js';
 
-/** The little of express's response this needs. */
-interface Response {
-  setHeader(name: string, value: string): Response;
-  json(body: unknown): void;
-}
-
 /** `GET /audit/tickets/:id/export`: the evidence bundle, same access as the ticket (customers: own, redacted). */
-@Controller('audit/tickets')
-@UseFilters(RestExceptionFilter)
+@DownloadController('audit/tickets')
 export class EvidenceBundleController {
   constructor(
     @Inject(Credentials) private readonly credentials: Credentials,
@@ -22,11 +15,9 @@ export class EvidenceBundleController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  // Authenticated here (a bearer token like GraphQL's): the GraphQL guard's context does not exist for REST.
-  @Public()
-  @Get(':id/export')
+  @AuthenticatedDownload(':id/export')
   @Header('cache-control', 'private, no-store')
-  async export(@Param('id') ticketId: string, @Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
+  async export(@Param('id') ticketId: string, @Headers('authorization') authorization: string | undefined, @Res() response: DownloadResponse): Promise<void> {
     const principal = await this.credentials.fromAuthorization(authorization);
     const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;

@@ -6,23 +6,7 @@ import {
   ticketStream,
   type StatementFigures,
 } from '#contracts';
-import { dataCommitment, formatPosition, type EventStore, type RecordedEvent, type StreamHead } from '#event-store';
-
-/** A recorded event as a bundle carries it: everything its hash covers, plus its place in the log. */
-export interface BundledStreamEvent {
-  id: string;
-  stream: string;
-  revision: number;
-  position: string;
-  type: string;
-  data: unknown;
-  metadata: RecordedEvent['metadata'];
-  recordedAt: string;
-  hash: string;
-  previousHash: string | null;
-  /** Present when the content was withheld: the commitment to the removed data that the event's hash covers. */
-  redaction?: { dataHash: string };
-}
+import { dataCommitment, toBundledEvent, type BundledEvent, type EventStore, type StreamHead } from '#event-store';
 
 /**
  * The evidence bundle of a monthly SLA statement: the statement's figures as served, and every stream they
@@ -42,29 +26,16 @@ export interface StatementBundle {
   figures: StatementFigures;
   ticketIds: string[];
   claimIds: string[];
-  streams: Record<string, BundledStreamEvent[]>;
+  streams: Record<string, BundledEvent[]>;
   /** Each stream's head as the store recorded it at export: a tail removed from the bundle or the store shows. */
   heads: Record<string, StreamHead | null>;
 }
-
-const bundled = (event: RecordedEvent): BundledStreamEvent => ({
-  id: event.id,
-  stream: event.stream,
-  revision: event.revision,
-  position: formatPosition(event.position),
-  type: event.type,
-  data: event.data,
-  metadata: event.metadata,
-  recordedAt: event.recordedAt,
-  hash: event.hash,
-  previousHash: event.previousHash,
-});
 
 /**
  * For a customer an internal note keeps its instant and who wrote it (a ticket's latest instant counts in its
  * figures) but not its text; it carries the commitment to its removed data, so its hash still verifies.
  */
-function redacted(event: BundledStreamEvent): BundledStreamEvent {
+function redacted(event: BundledEvent): BundledEvent {
   const data = event.data as { visibility?: string; body?: string };
   const redaction = { dataHash: dataCommitment(event.data) };
   if (event.type === 'ReplyAdded' && data.visibility === 'INTERNAL') return { ...event, data: { ...data, body: '', redacted: true }, redaction };
@@ -79,10 +50,10 @@ export async function exportStatementBundle(
   store: EventStore,
   input: { accountId: string; month: string; status: 'DRAFT' | 'ISSUED'; figures: StatementFigures; ticketIds: string[]; claimIds: string[]; asOf: Date; forCustomer: boolean },
 ): Promise<StatementBundle> {
-  const streams: Record<string, BundledStreamEvent[]> = {};
+  const streams: Record<string, BundledEvent[]> = {};
   const heads: Record<string, StreamHead | null> = {};
   const add = async (name: string, customerView = false) => {
-    const events = (await store.readStream(name)).map(bundled);
+    const events = (await store.readStream(name)).map(toBundledEvent);
     if (!events.length) return;
     streams[name] = customerView && input.forCustomer ? events.map(redacted) : events;
     heads[name] = await store.streamHead(name);

@@ -1,17 +1,10 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { badUserInput } from '#contracts';
 import type { SqlClient } from '#event-store';
-import { CLOCK, Credentials, PlatformRuntime, Public, READ_DB, RestExceptionFilter, type Clock } from '#platform-kit';
+import { AuthenticatedDownload, CLOCK, Credentials, DownloadController, PlatformRuntime, READ_DB, type Clock, type DownloadResponse } from '#platform-kit';
 import { SlaStatements } from '../application/sla-statements.js';
 import { exportStatementBundle } from '../application/statement-bundle.js';
 import { statementCsv, statementHtml, statementPdf, type RenderedStatement } from '../application/statement-render.js';
-
-interface Response {
-  setHeader(name: string, value: string): Response;
-  status(code: number): Response;
-  send(body: unknown): void;
-  json(body: unknown): void;
-}
 
 const FORMATS = ['html', 'csv', 'pdf', 'json'] as const;
 
@@ -20,8 +13,7 @@ const FORMATS = ['html', 'csv', 'pdf', 'json'] as const;
  * check — same access as `slaStatement` (bearer token; a customer only their own account, else 404). JSON is the
  * statement's evidence bundle, which `ledgerdesk verify` checks offline.
  */
-@Controller('reports/statements')
-@UseFilters(RestExceptionFilter)
+@DownloadController('reports/statements')
 export class StatementDownloadController {
   constructor(
     @Inject(Credentials) private readonly credentials: Credentials,
@@ -31,14 +23,13 @@ export class StatementDownloadController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Public()
-  @Get(':accountId/:month')
+  @AuthenticatedDownload(':accountId/:month')
   async download(
     @Param('accountId') accountId: string,
     @Param('month') month: string,
     @Query('format') format: string | undefined,
     @Headers('authorization') authorization: string | undefined,
-    @Res() response: Response,
+    @Res() response: DownloadResponse,
   ): Promise<void> {
     const principal = await this.credentials.fromAuthorization(authorization);
     const kind = (format ?? 'html').toLowerCase() as (typeof FORMATS)[number];
