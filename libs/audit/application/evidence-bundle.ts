@@ -85,7 +85,7 @@ export async function exportEvidenceBundle(
     claims.push(...events.map((event) => ({ type: event.type, ...(event.data as object) })));
   }
   // What was sent about the ticket (webhooks, e-mails, pages): chain- and head-checked like the rest.
-  for (const deliveryId of deliveryIds) streams[outboundStreams.delivery(deliveryId)] = (await store.readStream(outboundStreams.delivery(deliveryId))).map(bundled);
+  for (const deliveryId of deliveryIds) streams[outboundStreams.delivery(deliveryId)] = (await store.readStream(outboundStreams.delivery(deliveryId))).map(toBundledEvent);
   const heads: Record<string, StreamHead | null> = {};
   for (const stream of Object.keys(streams)) heads[stream] = await store.streamHead(stream);
   const pinned = sla.find((event) => event.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;
