@@ -104,6 +104,8 @@ export class SlaReportQueries {
       return row;
     });
     for (const [from, to] of plan.partial) rows.push(...(await this.fromRows({ ...filter, from, to }, dimensions)));
+    // Ungrouped, the aggregate over no rows is still one (empty) total row, as over the rows themselves.
+    if (dimensions.length === 0 && rows.length === 0) rows.push(emptyRow());
     return rows.sort(compareRows);
   }
 

@@ -9,8 +9,8 @@ const WAIT_MS = 30_000;
 
 /**
  * After issue, every fact that can change a statement's figures (a ticket event, an SLA fact, a claim filed or
- * decided) makes SLA recompute the account's issued statements once the report and claims read models include
- * it, and record `SlaStatementRevised` where the figures differ. Event ids derive from the statement and the
+ * decided) makes SLA recompute the account's issued statements of the months that fact can change once the
+ * report and claims read models include it, and record `SlaStatementRevised` where the figures differ. Event ids derive from the statement and the
  * cause, so a redelivery records nothing. Accounts without an issued statement cost one indexed lookup.
  */
 export function statementRevisionsReactor(runtime: PlatformRuntime, db: SqlClient, statements: SlaStatements): Reactor {
@@ -24,15 +24,25 @@ export function statementRevisionsReactor(runtime: PlatformRuntime, db: SqlClien
       for (const name of ['sla.reports', 'sla.claims', 'sla.statements']) {
         if (!(await runtime.reached(name, event.position, signal))) throw new Error(`${name} did not reach ${event.id} within ${WAIT_MS} ms`);
       }
-      const data = event.data as { accountId?: string; ticketId?: string };
+      const data = event.data as { accountId?: string; ticketId?: string; claimId?: string; creditMonth?: string | null };
       let accountId = data.accountId ?? null;
-      if (!accountId && data.ticketId) {
-        [{ account_id: accountId } = { account_id: null }] = await db.query<{ account_id: string | null }>('SELECT account_id FROM sla.report_sources WHERE ticket_id = $1', [data.ticketId]);
+      // The months the event can change: every month its ticket has counted in (sla.report_sources.months, which
+      // never shrinks and already includes this event), plus a decided claim's credit month. Unknown: all.
+      let ticketId = data.ticketId ?? null;
+      if (!ticketId && data.claimId) {
+        [{ ticket_id: ticketId } = { ticket_id: null }] = await db.query<{ ticket_id: string | null }>('SELECT ticket_id FROM sla.claims WHERE id = $1', [data.claimId]);
+      }
+      let months: string[] | null = null;
+      if (ticketId) {
+        const [source] = await db.query<{ account_id: string | null; months: string[] }>('SELECT account_id, months FROM sla.report_sources WHERE ticket_id = $1', [ticketId]);
+        accountId ??= source?.account_id ?? null;
+        if (source) months = [...source.months, ...(data.creditMonth ? [data.creditMonth] : [])];
       }
       if (!accountId) return;
       const issued = await db.query<{ month: string; time_zone: string }>(
-        'SELECT s.month, a.time_zone FROM sla.statements s JOIN sla.accounts a ON a.id = s.account_id WHERE s.account_id = $1 ORDER BY s.month',
-        [accountId],
+        `SELECT s.month, a.time_zone FROM sla.statements s JOIN sla.accounts a ON a.id = s.account_id
+         WHERE s.account_id = $1 AND ($2::text[] IS NULL OR s.month = ANY($2)) ORDER BY s.month`,
+        [accountId, months],
       );
       for (const { month, time_zone } of issued) await statements.revise(accountId, month, time_zone, { id: event.id, type: event.type });
     },
