@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { claimStream, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
+import { claimStream, incidentStream, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
 import {
   canonicalJson,
   dataCommitment,
@@ -98,6 +98,8 @@ export async function exportEvidenceBundle(
   claimIds: readonly string[],
   asOf: Date,
   forCustomer: boolean,
+  /** Platform incidents the ticket was ever linked to: their streams, whole, in a staff bundle (not a customer's: links name other accounts' tickets). */
+  incidentIds: readonly string[] = [],
 ): Promise<EvidenceBundle | null> {
   const ticket = await store.readStream(ticketStream(ticketId));
   if (ticket.length === 0) return null;
@@ -112,6 +114,7 @@ export async function exportEvidenceBundle(
     streams[claimStream(claimId)] = events.map(bundled);
     claims.push(...events.map((event) => ({ type: event.type, ...(event.data as object) })));
   }
+  if (!forCustomer) for (const incidentId of incidentIds) streams[incidentStream(incidentId)] = (await store.readStream(incidentStream(incidentId))).map(bundled);
   const heads: Record<string, StreamHead | null> = {};
   for (const stream of Object.keys(streams)) heads[stream] = await store.streamHead(stream);
   const pinned = sla.find((event) => event.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;

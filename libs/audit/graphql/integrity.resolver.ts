@@ -13,13 +13,14 @@ export class IntegrityResolver {
     @Inject(READ_DB) private readonly db: SqlClient,
   ) {}
 
-  @Query(() => IntegrityReportType, { description: 'Recomputes the ticket’s hash chains (ticket, SLA and claim streams) and names the first break' })
+  @Query(() => IntegrityReportType, { description: 'Recomputes the ticket’s hash chains (ticket, SLA, claim and linked platform incident streams) and names the first break' })
   async verifyTicketHistory(@CurrentPrincipal() principal: Principal, @Args('ticketId', { description: 'the ticket', type: () => ID }) ticketId: string): Promise<IntegrityReportType> {
     const [opened] = await this.runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 });
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
     if (!opened || (principal.role === 'CUSTOMER' && accountId !== principal.accountId)) throw notFound('Ticket');
     const claims = await this.db.query<{ id: string }>('SELECT id FROM sla.claims WHERE ticket_id = $1', [ticketId]).catch(() => []);
-    const report = await verifyTicketHistory(this.runtime.store, ticketId, claims.map((row) => row.id));
+    const incidents = await this.db.query<{ incident_id: string }>('SELECT incident_id FROM incidents.ever_linked WHERE ticket_id = $1 ORDER BY incident_id', [ticketId]).catch(() => []);
+    const report = await verifyTicketHistory(this.runtime.store, ticketId, claims.map((row) => row.id), incidents.map((row) => row.incident_id));
     if (!report) throw notFound('Ticket');
     return report;
   }

@@ -31,7 +31,8 @@ export class EvidenceBundleController {
     const accountId = (opened?.data as { accountId?: string } | undefined)?.accountId;
     if (!opened || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw notFound('Ticket');
     const claims = await this.db.query<{ id: string }>('SELECT id FROM sla.claims WHERE ticket_id = $1 ORDER BY filed_at', [ticketId]).catch(() => []);
-    const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER');
+    const incidents = await this.db.query<{ incident_id: string }>('SELECT incident_id FROM incidents.ever_linked WHERE ticket_id = $1 ORDER BY incident_id', [ticketId]).catch(() => []);
+    const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER', incidents.map((row) => row.incident_id));
     if (!bundle) throw notFound('Ticket');
     response.setHeader('content-disposition', `attachment; filename="ticket-${ticketId}.evidence.json"`).json(bundle);
   }
