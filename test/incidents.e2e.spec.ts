@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkEvidenceBundle, type EvidenceBundle } from '#audit';
 import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 import { TEST_BACKENDS } from './support/test-databases.js';
@@ -16,7 +17,7 @@ const POST = 'mutation($id: ID!, $s: IncidentUpdateStatus!, $b: String!, $v: Inc
 const RESOLVE = 'mutation($id: ID!, $r: String!, $c: String!) { resolvePlatformIncident(id: $id, resolution: $r, rootCause: $c, resolveLinkedTickets: true) { status rootCause } }';
 const INCIDENT = 'query($id: ID!) { platformIncident(id: $id) { id title status linkedTicketCount affectedAccountCount linkedTicketIds updates { id body visibility } } }';
 const INCIDENTS = 'query($s: PlatformIncidentStatus) { platformIncidents(status: $s, first: 10) { totalCount edges { node { id linkedTicketCount affectedAccountCount } } } }';
-const TICKET = `query($id: ID!) { ticket(id: $id) { id status rootCause replies { id body visibility author { id } at }
+const TICKET = `query($id: ID!) { ticket(id: $id) { id status rootCause replies { id body visibility author { id } at incidentUpdateId }
   sla { clocks { metric state stoppedAt } } incident { id title linkedTicketCount updates { visibility } } } }`;
 const HISTORY = 'query($id: ID!) { ticketHistory(ticketId: $id) { events { type data } incidentEvents { type data hash } } }';
 
@@ -133,7 +134,7 @@ describe.each(TEST_BACKENDS)('platform incidents (%s)', (backend) => {
     for (const ticket of seen) {
       const broadcast = ticket.replies.filter((r: any) => r.body.includes('A CDN configuration change is being rolled back.'));
       expect(broadcast).toHaveLength(1);
-      expect(broadcast[0]).toMatchObject({ visibility: 'PUBLIC', author: { id: 'eng-oncall' }, at: update.postedAt });
+      expect(broadcast[0]).toMatchObject({ visibility: 'PUBLIC', author: { id: 'eng-oncall' }, at: update.postedAt, incidentUpdateId: update.id });
       expect(ticket.sla.clocks.find((c: any) => c.metric === 'FIRST_RESPONSE')).toMatchObject({ state: 'MET', stoppedAt: update.postedAt });
       expect(ticket.incident).toMatchObject({ id: incidentId, title: 'CDN ap-east-1 outage' });
     }
@@ -142,6 +143,10 @@ describe.each(TEST_BACKENDS)('platform incidents (%s)', (backend) => {
     const replies = events.filter((e: any) => e.type === 'ReplyAdded');
     expect(replies).toHaveLength(1);
     expect(replies[0].data).toMatchObject({ incidentUpdateId: update.id, side: 'STAFF', visibility: 'PUBLIC' });
+    // A personal answer carries none, over GraphQL too.
+    await mustData(platform.gql('mutation($id: ID!) { addReply(ticketId: $id, body: "Following up personally") { id } }', { id: tickets[7]!.id }, engineer));
+    const personal = (await mustData(platform.gql(TICKET, { id: tickets[7]!.id }, admin))).ticket.replies.find((r: any) => r.body === 'Following up personally');
+    expect(personal).toMatchObject({ incidentUpdateId: null });
     console.info(`incident broadcast (${backend}): 300 tickets answered ${elapsed} ms after the update was posted`);
   }, 120_000);
 
@@ -178,6 +183,19 @@ describe.each(TEST_BACKENDS)('platform incidents (%s)', (backend) => {
     const customerHistory = (await mustData(platform.gql(HISTORY, { id: own[0] }, customer))).ticketHistory.incidentEvents;
     expect(customerHistory.map((e: any) => e.type)).toEqual(['PlatformIncidentDeclared', 'IncidentUpdatePosted', 'IncidentUpdatePosted']);
     expect(JSON.stringify(customerHistory)).not.toContain('HKG');
+
+    // verifyTicketHistory and the evidence bundle take in the incident's stream (staff); a customer's bundle leaves it out.
+    const exportAs = async (token: string) =>
+      (await (await fetch(`${platform.url}/audit/tickets/${own[0]}/export`, { headers: { authorization: `Bearer ${token}` } })).json()) as EvidenceBundle;
+    const staffBundle = await exportAs(admin);
+    expect(staffBundle.streams[`incident-${incidentId}`]!.map((e) => e.type)).toEqual(staffHistory);
+    expect(checkEvidenceBundle(staffBundle).lines.find((line) => line.includes(`incident-${incidentId}`))).toMatch(/^HOLDS {3}incident-.*: 5 events/);
+    expect(checkEvidenceBundle(staffBundle).ok).toBe(true);
+    const verified = (await mustData(platform.gql('query($id: ID!) { verifyTicketHistory(ticketId: $id) { valid eventsChecked } }', { id: own[0] }, admin))).verifyTicketHistory;
+    expect(verified).toEqual({ valid: true, eventsChecked: Object.values(staffBundle.streams).reduce((sum, events) => sum + events.length, 0) });
+    const customerBundle = await exportAs(customer);
+    expect(Object.keys(customerBundle.streams)).not.toContain(`incident-${incidentId}`);
+    expect(checkEvidenceBundle(customerBundle).ok).toBe(true);
 
     const stranger = await platform.token('CUSTOMER', { accountId: otherAccount });
     expect(codeOf(await platform.gql(INCIDENT, { id: incidentId }, stranger))).toBe('NOT_FOUND');

@@ -1,6 +1,6 @@
 import { accountsProjection, apiKeysProjection } from '#accounts';
 import { ticketAttachmentsProjection } from '#attachments';
-import { ticketClaimsProjection, ticketDeliveriesProjection } from '#audit';
+import { ticketClaimsProjection, ticketDeliveriesProjection, ticketIncidentsProjection } from '#audit';
 import { healthChecksProjection, reportedSdksProjection } from '#health-checks';
 import { incidentsProjection } from '#incidents';
 import { intakeDirectoryProjection } from '#intake';
@@ -32,4 +32,5 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   incidentsProjection,
   ticketClaimsProjection,
   ticketDeliveriesProjection,
+  ticketIncidentsProjection,
 ];

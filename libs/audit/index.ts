@@ -4,3 +4,4 @@ export { TicketHistoryType } from './graphql/ticket-history.resolver.js';
 export { checkStatementBundle } from './application/statement-bundle.js';
 export { ticketClaimsProjection } from './projections/ticket-claims.projection.js';
 export { ticketDeliveriesProjection } from './projections/ticket-deliveries.projection.js';
+export { ticketIncidentsProjection } from './projections/ticket-incidents.projection.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { claimStream, outboundStreams, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
+import { claimStream, incidentStream, outboundStreams, slaStream, ticketStream, type SlaPolicyPinned, type TicketEvent } from '#contracts';
 import {
   canonicalJson,
   dataCommitment,
@@ -70,6 +70,8 @@ export async function exportEvidenceBundle(
   asOf: Date,
   forCustomer: boolean,
   deliveryIds: readonly string[] = [],
+  /** Platform incidents the ticket was ever linked to: their streams, whole, in a staff bundle (not a customer's: links name other accounts' tickets). */
+  incidentIds: readonly string[] = [],
 ): Promise<EvidenceBundle | null> {
   const ticket = await store.readStream(ticketStream(ticketId));
   if (ticket.length === 0) return null;
@@ -86,6 +88,7 @@ export async function exportEvidenceBundle(
   }
   // What was sent about the ticket (webhooks, e-mails, pages): chain- and head-checked like the rest.
   for (const deliveryId of deliveryIds) streams[outboundStreams.delivery(deliveryId)] = (await store.readStream(outboundStreams.delivery(deliveryId))).map(toBundledEvent);
+  if (!forCustomer) for (const incidentId of incidentIds) streams[incidentStream(incidentId)] = (await store.readStream(incidentStream(incidentId))).map(toBundledEvent);
   const heads: Record<string, StreamHead | null> = {};
   for (const stream of Object.keys(streams)) heads[stream] = await store.streamHead(stream);
   const pinned = sla.find((event) => event.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;

@@ -1,4 +1,4 @@
-import { claimStream, outboundStreams, slaStream, ticketStream } from '#contracts';
+import { claimStream, incidentStream, outboundStreams, slaStream, ticketStream } from '#contracts';
 import type { EventStore, SqlExecutor, StreamIntegrity } from '#event-store';
 
 export interface TicketIntegrity {
@@ -13,15 +13,22 @@ export interface TicketIntegrity {
 /**
  * Recomputes the hash chains of a ticket's stream and of the SLA and claim streams it references, and names
  * the first break. `claimIds` come from the claims read model, `deliveryIds` (what was sent about the ticket)
- * from the outbound deliveries read model; a claim or delivery stream that is missing altogether is reported
- * too (the record referenced it).
+ * and `incidentIds` (the platform incidents it was ever linked to) from audit's own copies of the log; a claim
+ * or delivery stream that is missing altogether is reported too (the record referenced it).
  */
-export async function verifyTicketHistory(store: EventStore, ticketId: string, claimIds: readonly string[], deliveryIds: readonly string[] = []): Promise<TicketIntegrity | null> {
+export async function verifyTicketHistory(
+  store: EventStore,
+  ticketId: string,
+  claimIds: readonly string[],
+  deliveryIds: readonly string[] = [],
+  incidentIds: readonly string[] = [],
+): Promise<TicketIntegrity | null> {
   const ticket = await store.verifyStream(ticketStream(ticketId));
   if (ticket.eventsChecked === 0 && ticket.valid) return null;
   const others: StreamIntegrity[] = [await store.verifyStream(slaStream(ticketId))];
   for (const claimId of claimIds) others.push(await store.verifyStream(claimStream(claimId)));
   for (const deliveryId of deliveryIds) others.push(await store.verifyStream(outboundStreams.delivery(deliveryId)));
+  for (const incidentId of incidentIds) others.push(await store.verifyStream(incidentStream(incidentId)));
   const reports = [ticket, ...others];
   const broken = reports.find((report) => !report.valid);
   return {
@@ -47,6 +54,14 @@ export async function deliveryIdsOfTicket(db: SqlExecutor, ticketId: string, cus
         : 'SELECT d.delivery_id AS id FROM audit.ticket_deliveries d JOIN audit.webhook_accounts w ON w.webhook_id = d.webhook_id WHERE d.ticket_id = $1 AND w.account_id = $2 ORDER BY d.seq',
       customerAccountId === null ? [ticketId] : [ticketId, customerAccountId],
     )
+    .catch(() => []);
+  return rows.map((row) => row.id);
+}
+
+/** The platform incidents a ticket was ever linked to (unlinking kept), from audit's own copy of the log. */
+export async function incidentIdsOfTicket(db: SqlExecutor, ticketId: string): Promise<string[]> {
+  const rows = await db
+    .query<{ id: string }>('SELECT incident_id AS id FROM audit.ticket_incidents WHERE ticket_id = $1 ORDER BY incident_id', [ticketId])
     .catch(() => []);
   return rows.map((row) => row.id);
 }

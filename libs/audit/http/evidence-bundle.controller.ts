@@ -3,7 +3,7 @@ import { notFound, ticketStream } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { AuthenticatedDownload, CLOCK, PlatformRuntime, DownloadController, READ_DB, Credentials, type Clock, type DownloadResponse } from '#platform-kit';
 import { exportEvidenceBundle } from '../application/evidence-bundle.js';
-import { deliveryIdsOfTicket } from '../application/verify-ticket-history.js';
+import { deliveryIdsOfTicket, incidentIdsOfTicket } from '../application/verify-ticket-history.js';
 
 /** `GET /audit/tickets/:id/export`: the evidence bundle, same access as the ticket (customers: own, redacted). */
 @DownloadController('audit/tickets')
@@ -24,7 +24,7 @@ export class EvidenceBundleController {
     if (!opened || (principal.role === 'CUSTOMER' && principal.accountId !== accountId)) throw notFound('Ticket');
     const claims = await this.db.query<{ id: string }>('SELECT claim_id AS id FROM audit.ticket_claims WHERE ticket_id = $1 ORDER BY filed_at, claim_id', [ticketId]).catch(() => []);
     const deliveries = await deliveryIdsOfTicket(this.db, ticketId, principal.role === 'CUSTOMER' ? (principal.accountId ?? '') : null);
-    const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER', deliveries);
+    const bundle = await exportEvidenceBundle(this.runtime.store, ticketId, claims.map((c) => c.id), this.clock.now(), principal.role === 'CUSTOMER', deliveries, await incidentIdsOfTicket(this.db, ticketId));
     if (!bundle) throw notFound('Ticket');
     response.setHeader('content-disposition', `attachment; filename="ticket-${ticketId}.evidence.json"`).json(bundle);
   }
