@@ -64,7 +64,7 @@ describe.each(TEST_BACKENDS)('Slack files become attachments (%s)', (backend) =>
     await new Promise((resolve) => files?.close(resolve));
   });
 
-  const post = (payload: unknown) => {
+  const post = (payload: unknown): Promise<Omit<Response, 'json'> & { json(): Promise<any> }> => {
     const raw = JSON.stringify(payload);
     const timestamp = String(Math.floor(Date.now() / 1000));
     return fetch(`${platform.url}/channels/im`, {
@@ -134,11 +134,14 @@ describe.each(TEST_BACKENDS)('Slack files become attachments (%s)', (backend) =>
     const good = randomBytes(1_000);
     const missing = { id: 'F0GONE', name: 'gone.log', mimetype: 'text/plain', size: 10, url_private_download: `${origin}/files-pri/${WORKSPACE}-F0GONE/download/gone.log` };
     const elsewhere = { id: 'F0ELSE', name: 'elsewhere.log', mimetype: 'text/plain', size: 10, url_private_download: 'http://127.0.0.2:9/steal-token/elsewhere.log' };
+    // What Slack serves for a file the token may not read: its sign-in page, with 200.
+    served.set('/files-pri/signin', { body: Buffer.from('<html>Sign in to Slack</html>'), type: 'text/html; charset=utf-8' });
+    const signIn = { id: 'F0SIGNIN', name: 'private.log', mimetype: 'text/plain', url_private_download: `${origin}/files-pri/signin` };
     const fetchedBefore = requests.length;
     const response = await post(
       message({
-        text: 'Four files',
-        files: [slackFile('ok.bin', good, 'application/octet-stream'), missing, slackFile('huge.log', randomBytes(MAX_BYTES + 1), 'text/plain'), elsewhere, { id: 'F0NOURL', name: 'nourl.txt' }],
+        text: 'Six files',
+        files: [slackFile('ok.bin', good, 'application/octet-stream'), missing, slackFile('huge.log', randomBytes(MAX_BYTES + 1), 'text/plain'), elsewhere, { id: 'F0NOURL', name: 'nourl.txt' }, signIn],
       }),
     );
     expect(response.status).toBe(201);
@@ -147,14 +150,15 @@ describe.each(TEST_BACKENDS)('Slack files become attachments (%s)', (backend) =>
     expect(view.attachments).toEqual([expect.objectContaining({ sha256: sha256(good), fileName: 'ok.bin', size: 1_000 })]);
     expect(view.description).toBe(
       [
-        'Four files',
+        'Six files',
         '[Slack file "gone.log" not attached: Slack answered HTTP 404]',
         `[Slack file "huge.log" not attached: an attachment must be at most ${MAX_BYTES} bytes]`,
         `[Slack file "elsewhere.log" not attached: the download URL is not on ${origin}]`,
         '[Slack file "nourl.txt" not attached: the event names no download URL]',
+        '[Slack file "private.log" not attached: Slack answered with a web page instead of the file (is the bot token valid, with files:read?)]',
       ].join('\n'),
     );
-    // The off-host file was never requested (with or without the token); the three on-host ones were.
-    expect(requests.length - fetchedBefore).toBe(3);
+    // The off-host file was never requested (with or without the token); the four on-host ones were.
+    expect(requests.length - fetchedBefore).toBe(4);
   });
 });
