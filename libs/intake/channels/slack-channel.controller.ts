@@ -1,4 +1,7 @@
-import { Controller, Headers, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Controller, Headers, HttpCode, HttpException, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { uploadContentType, uploadFileName, Uploads } from '#attachments';
 import { AppError, type Principal } from '#contracts';
 import { unstorableTextPath } from '#event-store';
 import { CONFIG, LOGGER, Public, RestExceptionFilter, type LedgerdeskConfig, type Logger } from '#platform-kit';
@@ -26,7 +29,24 @@ interface SlackMessageEvent {
   thread_ts?: string;
   channel?: string;
   hidden?: boolean;
+  files?: unknown;
 }
+
+/** A file shared in a message, as the Events API describes it. */
+interface SlackFile {
+  id?: string;
+  name?: string;
+  title?: string;
+  mimetype?: string;
+  size?: number;
+  url_private_download?: string;
+  url_private?: string;
+}
+
+/** How long one file may take to fetch from Slack. */
+const FILE_FETCH_TIMEOUT_MS = 120_000;
+/** Slack puts at most 10 files on a message; more than this are noted, not fetched. */
+const MAX_FILES_PER_MESSAGE = 20;
 
 /**
  * The IM channel for Slack's Events API (`message.channels` / `message.groups` subscriptions). Every request
@@ -48,6 +68,7 @@ export class SlackChannelController {
     @Inject(IntakeQueries) private readonly directory: IntakeQueries,
     @Inject(ChannelIntake) private readonly intake: ChannelIntake,
     @Inject(SlackThreads) private readonly threads: SlackThreads,
+    @Inject(Uploads) private readonly uploads: Uploads,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'channels', channel: 'slack' });
@@ -108,8 +129,12 @@ export class SlackChannelController {
           if (!threadTs) await this.threads.link(workspaceId, channelId!, ts!, known.ticketId);
           return known;
         }
+        // Fetched only once the event is known to be new: a redelivery finds the ticket above and fetches nothing,
+        // so the ticket keeps the attachments of the first delivery.
+        const files = await this.storeFiles(principal, event.files);
+        const body = [text, ...files.notes].filter((line) => line.length > 0).join('\n');
         const threadTicket = threadTs ? await this.threads.ticketOf(workspaceId, channelId!, threadTs) : null;
-        if (threadTicket) return this.intake.reply(principal, threadTicket, text, eventId);
+        if (threadTicket) return this.intake.reply(principal, threadTicket, body, eventId, files.attachmentIds);
         // A top-level message, or a reply in a thread that is no ticket's yet (its root came before the channel
         // was registered, or was ignored): it opens a ticket, and the thread belongs to that ticket from now on.
         const { severity, rest } = severityTag(text);
@@ -117,13 +142,14 @@ export class SlackChannelController {
           accountId,
           channel: 'IM',
           subject: channelSubject(rest, '(Slack message without text)'),
-          description: text,
+          description: body,
           claimedSeverity: severity,
           diagnostics: noDiagnostics(),
           externalId: eventId,
           // Slack delivers within seconds; the platform clock (possibly a manual one) says when.
           receivedAt: null,
           requester: { kind: 'SLACK', id: principal.id, name: null, email: null },
+          attachmentIds: files.attachmentIds,
         });
         await this.threads.link(workspaceId, channelId!, rootTs, opened.ticketId);
         return opened;
@@ -135,8 +161,69 @@ export class SlackChannelController {
     }
   }
 
+  /**
+   * The message's files, each fetched with the bot token and streamed into the attachment store as an upload of
+   * the sender (the upload size limit applies; nothing is buffered whole). A file that cannot be fetched or is
+   * refused becomes a note line in the message's text, so the ticket shows what the customer sent and was not kept.
+   */
+  private async storeFiles(principal: Principal, raw: unknown): Promise<{ attachmentIds: string[]; notes: string[] }> {
+    const attachmentIds: string[] = [];
+    const notes: string[] = [];
+    const files = Array.isArray(raw) ? (raw as SlackFile[]) : [];
+    for (const [index, file] of files.entries()) {
+      const fileName = uploadFileName(typeof file?.name === 'string' ? file.name : typeof file?.title === 'string' ? file.title : null);
+      if (index >= MAX_FILES_PER_MESSAGE) {
+        notes.push(`[Slack file "${fileName}" not attached: more than ${MAX_FILES_PER_MESSAGE} files on one message]`);
+        continue;
+      }
+      try {
+        attachmentIds.push(await this.storeFile(principal, file, fileName));
+      } catch (error) {
+        const reason = error instanceof FileRefused ? error.message : error instanceof HttpException || error instanceof AppError ? error.message : `fetch failed (${(error as Error).message})`;
+        this.log.warn({ fileId: file?.id, fileName, reason }, 'Slack file not attached');
+        notes.push(`[Slack file "${fileName}" not attached: ${reason}]`);
+      }
+    }
+    return { attachmentIds, notes };
+  }
+
+  private async storeFile(principal: Principal, file: SlackFile, fileName: string): Promise<string> {
+    const token = this.config.slackBotToken;
+    if (!token) throw new FileRefused('no Slack bot token is configured (LEDGERDESK_SLACK_BOT_TOKEN)');
+    const address = typeof file?.url_private_download === 'string' ? file.url_private_download : typeof file?.url_private === 'string' ? file.url_private : null;
+    if (!address) throw new FileRefused('the event names no download URL');
+    let url: URL;
+    try {
+      url = new URL(address);
+    } catch {
+      throw new FileRefused('the download URL is not a URL');
+    }
+    // The bot token goes to Slack's file host only, whatever the payload says.
+    if (url.origin !== this.config.slackFilesOrigin) throw new FileRefused(`the download URL is not on ${this.config.slackFilesOrigin}`);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, redirect: 'follow', signal: AbortSignal.timeout(FILE_FETCH_TIMEOUT_MS) });
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new FileRefused(`Slack answered HTTP ${response.status}`);
+    }
+    // Slack answers a bad or missing token with its sign-in page (200, text/html) rather than an error.
+    if (uploadContentType(response.headers.get('content-type')) === 'text/html' && uploadContentType(file.mimetype) !== 'text/html') {
+      await response.body.cancel();
+      throw new FileRefused('Slack answered with a web page instead of the file (is the bot token valid, with files:read?)');
+    }
+    const staged = await this.uploads.stage(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));
+    const receipt = await this.uploads.record(principal, staged, {
+      fileName,
+      contentType: uploadContentType(file.mimetype ?? response.headers.get('content-type')),
+      expected: { sha256: null, size: typeof file.size === 'number' && Number.isSafeInteger(file.size) && file.size >= 0 ? file.size : null },
+    });
+    return receipt.id;
+  }
+
   private ignore(reason: string, details: Record<string, unknown> = {}): { ignored: string } {
     this.log.info({ reason, ...details }, 'Slack event ignored');
     return { ignored: reason, ...details };
   }
 }
+
+/** A file refused before or after fetching it, with the reason the ticket shows. */
+class FileRefused extends Error {}

@@ -38,6 +38,14 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('sends the Slack bot token to files.slack.com only, unless another origin is configured', () => {
+    expect(loadConfig({})).toMatchObject({ slackBotToken: null, slackFilesOrigin: 'https://files.slack.com' });
+    expect(loadConfig({ LEDGERDESK_SLACK_BOT_TOKEN: 'xoxb-1', LEDGERDESK_SLACK_FILES_ORIGIN: 'http://127.0.0.1:8080/' })).toMatchObject({ slackBotToken: 'xoxb-1', slackFilesOrigin: 'http://127.0.0.1:8080' });
+    for (const origin of ['files.slack.com', 'https://files.slack.com/files-pri', 'ftp://files.slack.com']) {
+      expect(() => loadConfig({ LEDGERDESK_SLACK_FILES_ORIGIN: origin })).toThrow('LEDGERDESK_SLACK_FILES_ORIGIN');
+    }
+  });
+
   it('reads CORS origins, none by default', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ LEDGERDESK_CORS_ORIGINS: ' https://desk.example.com/, http://localhost:5173 ' }).corsOrigins).toEqual([

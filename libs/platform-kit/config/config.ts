@@ -25,6 +25,10 @@ export interface LedgerdeskConfig {
   emailChannelSecret: string | null;
   /** Slack app signing secret for POST /channels/im; null leaves the endpoint off (503). */
   slackSigningSecret: string | null;
+  /** Slack bot token (`files:read`) the IM channel fetches a message's files with; null: files are noted on the ticket as not fetched. */
+  slackBotToken: string | null;
+  /** The only origin the bot token is sent to when fetching a file's `url_private_download`. */
+  slackFilesOrigin: string;
   /** The longest lifetime (`exp - iat`) a bearer token may have, in seconds. */
   tokenMaxLifetimeSeconds: number;
   /** Requests per minute per IP address and per principal (0: off). */
@@ -76,6 +80,8 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_REACTION_WAIT_MS: 'how long openTicket and completeHealthCheck wait for the reactions they answer with, in ms (default 5000; 0: answer at once)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
+  LEDGERDESK_SLACK_BOT_TOKEN: "the Slack app's bot token (files:read) for fetching the files of a message as attachments (unset: files are noted on the ticket, not fetched)",
+  LEDGERDESK_SLACK_FILES_ORIGIN: 'the only origin the bot token is sent to when fetching a file (default https://files.slack.com)',
   LEDGERDESK_TOKEN_MAX_LIFETIME: 'longest accepted token lifetime (exp - iat), e.g. 12h or 30d (default 30d)',
   LEDGERDESK_AUTO_CLOSE_AFTER: 'a resolved ticket not reopened closes by itself after this quiet period, e.g. 7d (default 7d)',
   LEDGERDESK_RATE_LIMIT_PER_IP: 'HTTP requests per minute from one IP address, GraphQL and REST (default 1200; 0: off)',
@@ -175,6 +181,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     throw new ConfigError('LEDGERDESK_EMAIL_CHANNEL_SECRET', 'must be at least 32 characters');
   }
   const slackSigningSecret = value('LEDGERDESK_SLACK_SIGNING_SECRET');
+  const slackBotToken = value('LEDGERDESK_SLACK_BOT_TOKEN');
+  const slackFilesOriginText = value('LEDGERDESK_SLACK_FILES_ORIGIN') ?? 'https://files.slack.com';
+  let slackFilesOrigin: string;
+  try {
+    const parsed = new URL(slackFilesOriginText);
+    if (!/^https?:$/.test(parsed.protocol) || parsed.origin !== slackFilesOriginText.replace(/\/$/, '')) throw new Error('not an origin');
+    slackFilesOrigin = parsed.origin;
+  } catch {
+    throw new ConfigError('LEDGERDESK_SLACK_FILES_ORIGIN', `must be an http(s) origin such as https://files.slack.com (got "${slackFilesOriginText}")`);
+  }
 
   const tokenMaxLifetimeSeconds = durationSeconds('LEDGERDESK_TOKEN_MAX_LIFETIME', value('LEDGERDESK_TOKEN_MAX_LIFETIME') ?? '30d');
 
@@ -257,6 +273,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     logLevel,
     emailChannelSecret,
     slackSigningSecret,
+    slackBotToken,
+    slackFilesOrigin,
     tokenMaxLifetimeSeconds,
     rateLimits,
     autoCloseAfterSeconds,
