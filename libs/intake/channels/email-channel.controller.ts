@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { v5 as uuidv5 } from 'uuid';
 import { Controller, Headers, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
@@ -64,7 +65,7 @@ export class EmailChannelController {
    */
   private async recordBounce(mail: ParsedMail, raw: Buffer): Promise<BounceOutcome> {
     const report = parseDeliveryStatus(mail, raw);
-    const reportMessageId = mail.messageId?.trim().slice(0, MAX_MESSAGE_ID_CHARS) || `sha:${raw.length}`;
+    const reportMessageId = mail.messageId?.trim().slice(0, MAX_MESSAGE_ID_CHARS) || `sha256:${createHash('sha256').update(raw).digest('hex')}`;
     for (const id of report.referencedMessageIds) {
       const deliveryId = OUR_MESSAGE_ID.exec(id)?.[1]?.toLowerCase();
       if (!deliveryId) continue;
