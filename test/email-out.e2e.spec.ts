@@ -7,10 +7,11 @@ import { TEST_BACKENDS } from './support/test-databases.js';
 
 const EMAIL_SECRET = 'email-channel-secret-of-at-least-32-chars';
 
-/** An SMTP server in the test: keeps every message it accepts; refuses the next `refuse` ones with a 451. */
+/** An SMTP server in the test: keeps every message it accepts; refuses the next `refuse` ones with a 451, the next `reject` ones with a 550. */
 class SmtpSink {
   readonly messages: ParsedMail[] = [];
   refuse = 0;
+  reject = 0;
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -27,6 +28,12 @@ class SmtpSink {
             this.refuse -= 1;
             const error = new Error('try again later') as Error & { responseCode: number };
             error.responseCode = 451;
+            return callback(error);
+          }
+          if (this.reject > 0) {
+            this.reject -= 1;
+            const error = new Error('5.1.1 mailbox unavailable') as Error & { responseCode: number };
+            error.responseCode = 550;
             return callback(error);
           }
           void simpleParser(Buffer.concat(chunks)).then((mail) => {
@@ -73,6 +80,46 @@ function email(messageId: string, subject: string, text: string, extra: string[]
 const REPLY = 'mutation($id: ID!, $body: String!, $v: Visibility) { addReply(ticketId: $id, body: $body, visibility: $v) { id } }';
 const DELIVERIES = 'query($id: ID!) { deliveries(ticketId: $id) { id kind webhookId idempotencyKey url status attempts lastResponseStatus lastError } }';
 const ADVANCE = 'mutation($to: DateTime!) { advanceClock(to: $to) }';
+const HISTORY = 'query($id: ID!) { ticketHistory(ticketId: $id) { events { type } deliveryEvents { type data } } }';
+
+/** A delivery status notification (RFC 3464) from the customer's mail server about the message `original`. */
+function bounceReport(reportId: string, original: string, recipient: string, status: string, diagnostic: string, action = 'failed'): string {
+  return [
+    'From: Mail Delivery System <MAILER-DAEMON@mx.livecommerce.example>',
+    'To: support@ledgerdesk.example',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Date: Mon, 02 Mar 2026 02:30:00 +0000',
+    `Message-ID: ${reportId}`,
+    'Auto-Submitted: auto-replied',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="REPORT"',
+    '',
+    '--REPORT',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'This is the mail system. Your message could not be delivered.',
+    '--REPORT',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.livecommerce.example',
+    '',
+    `Final-Recipient: rfc822; ${recipient}`,
+    `Action: ${action}`,
+    `Status: ${status}`,
+    `Diagnostic-Code: smtp; ${diagnostic}`,
+    '',
+    '--REPORT',
+    'Content-Type: text/rfc822-headers',
+    '',
+    'From: support@ledgerdesk.example',
+    `To: ${recipient}`,
+    'Subject: Re: Something',
+    `Message-ID: ${original}`,
+    '',
+    '--REPORT--',
+    '',
+  ].join('\r\n');
+}
 
 describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
   let platform: TestPlatform;
@@ -97,11 +144,8 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
     await sink?.close();
   });
 
-  const post = async (message: string) =>
-    (await (await fetch(`${platform.url}/channels/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${EMAIL_SECRET}` }, body: message })).json()) as {
-      ticketId: string;
-      action: string;
-    };
+  const postRaw = (message: string) => fetch(`${platform.url}/channels/email`, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${EMAIL_SECRET}` }, body: message });
+  const post = async (message: string) => (await (await postRaw(message)).json()) as { ticketId: string; action: string };
   const reply = (id: string, body: string, visibility = 'PUBLIC') => mustData(platform.gql(REPLY, { id, body, v: visibility }, admin));
   const deliveries = async (id: string) => (await mustData(platform.gql(DELIVERIES, { id }, admin))).deliveries as any[];
 
@@ -153,5 +197,58 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
     expect(sink.messages.at(-1)!.messageId).toBe(done.idempotencyKey);
     expect(sink.messages.at(-1)!.inReplyTo).toBe('<open-2@mail.livecommerce.example>');
+  });
+
+  it('a permanent SMTP rejection (5xx) is recorded and abandoned at once, not retried', async () => {
+    const opened = await post(email('<open-3@mail.livecommerce.example>', 'Screen share black', 'Black screen when sharing.'));
+    const before = sink.messages.length;
+    sink.reject = 1;
+    await reply(opened.ticketId, 'Which browser?');
+    await until(async () => (await deliveries(opened.ticketId))[0]?.status === 'ABANDONED', 'the abandoned delivery');
+    const [abandoned] = await deliveries(opened.ticketId);
+    expect(abandoned).toMatchObject({ attempts: 1, lastResponseStatus: 550 });
+    expect(abandoned.lastError).toContain('permanent SMTP rejection (550');
+    // A day later nothing was tried again.
+    now = new Date(now.getTime() + 25 * 3600_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await platform.runtime?.settleReactions?.();
+    const [after] = await deliveries(opened.ticketId);
+    expect(after).toMatchObject({ status: 'ABANDONED', attempts: 1 });
+    expect(sink.messages.length).toBe(before);
+  });
+
+  it('a bounce report naming our Message-ID is recorded on the delivery, shown in deliveries and history, and opens no ticket nor reply', async () => {
+    const opened = await post(email('<open-4@mail.livecommerce.example>', 'Recording missing', 'Where is the recording?'));
+    await reply(opened.ticketId, 'It is in the Recordings tab.');
+    await until(async () => (await deliveries(opened.ticketId))[0]?.status === 'SUCCEEDED', 'the recorded outcome of the e-mail');
+    const [sent] = await deliveries(opened.ticketId);
+    const mailsBefore = sink.messages.length;
+    const eventsBefore = (await mustData(platform.gql(HISTORY, { id: opened.ticketId }, admin))).ticketHistory.events.length;
+
+    const dsn = bounceReport('<dsn-1@mx.livecommerce.example>', sent.idempotencyKey, 'wei@livecommerce.example', '5.1.1', '550 5.1.1 <wei@livecommerce.example>: user unknown');
+    const answer = await postRaw(dsn);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ action: 'bounced', deliveryId: sent.id, ticketId: opened.ticketId });
+    await until(async () => (await deliveries(opened.ticketId))[0]?.status === 'BOUNCED', 'the bounced delivery');
+    const [bounced] = await deliveries(opened.ticketId);
+    expect(bounced.lastError).toContain('5.1.1');
+    expect(bounced.lastError).toContain('wei@livecommerce.example');
+
+    // The same report again (the relay redelivers): nothing new.
+    expect((await postRaw(dsn)).status).toBe(200);
+    const history = (await mustData(platform.gql(HISTORY, { id: opened.ticketId }, admin))).ticketHistory;
+    const bounces = history.deliveryEvents.filter((event: any) => event.type === 'DeliveryBounced');
+    expect(bounces).toHaveLength(1);
+    expect(bounces[0].data).toMatchObject({ deliveryId: sent.id, recipient: 'wei@livecommerce.example', action: 'failed', status: '5.1.1', reportMessageId: '<dsn-1@mx.livecommerce.example>' });
+    expect(bounces[0].data.diagnostic).toContain('user unknown');
+    // No reply on the ticket, no mail out (no loop), no ticket opened.
+    expect(history.events.length).toBe(eventsBefore);
+    await platform.runtime?.settleReactions?.();
+    expect(sink.messages.length).toBe(mailsBefore);
+
+    // A report about a message that is not ours is ignored: no ticket is opened.
+    const stray = await postRaw(bounceReport('<dsn-2@mx.livecommerce.example>', '<someone-else@mail.livecommerce.example>', 'wei@livecommerce.example', '5.1.1', '550 user unknown'));
+    expect(stray.status).toBe(202);
+    expect(await stray.json()).toEqual({ action: 'ignored', deliveryId: null, ticketId: null });
   });
 });

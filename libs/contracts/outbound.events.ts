@@ -137,7 +137,29 @@ export interface DeliveryRedeliveryRequested {
   type: 'DeliveryRedeliveryRequested';
   data: { deliveryId: string; requestedBy: Actor; requestedAt: string };
 }
-export type DeliveryEvent = DeliveryRequested | DeliveryAttempted | DeliverySucceeded | DeliveryFailed | DeliveryAbandoned | DeliveryRedeliveryRequested;
+/**
+ * A delivery status notification (RFC 3464, multipart/report; report-type=delivery-status) came back through the
+ * inbound mail channel for an e-mail delivery: the receiving side accepted the mail and then failed it. One event
+ * per reported recipient; the report's own Message-ID makes a redelivered report a no-op.
+ */
+export interface DeliveryBounced {
+  type: 'DeliveryBounced';
+  data: {
+    deliveryId: string;
+    /** The report's Final-Recipient (or Original-Recipient), lowercase; null when the report names none. */
+    recipient: string | null;
+    /** The report's Action: `failed` or `delayed` (RFC 3464 §2.3.3). */
+    action: string;
+    /** The enhanced status code, e.g. `5.1.1` (permanent when it starts with 5). */
+    status: string | null;
+    /** The Diagnostic-Code, e.g. `smtp; 550 5.1.1 user unknown` (at most 1 KiB). */
+    diagnostic: string | null;
+    /** The Message-ID of the report itself. */
+    reportMessageId: string;
+    bouncedAt: string;
+  };
+}
+export type DeliveryEvent = DeliveryRequested | DeliveryAttempted | DeliverySucceeded | DeliveryFailed | DeliveryAbandoned | DeliveryRedeliveryRequested | DeliveryBounced;
 
 export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
   'DeliveryRequested',
@@ -146,6 +168,7 @@ export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
   'DeliveryFailed',
   'DeliveryAbandoned',
   'DeliveryRedeliveryRequested',
+  'DeliveryBounced',
 ];
 
 export const outboundStreams = {

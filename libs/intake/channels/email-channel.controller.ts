@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { v5 as uuidv5 } from 'uuid';
 import { Controller, Headers, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { uploadContentType, uploadFileName, Uploads } from '#attachments';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { badUserInput, type Principal } from '#contracts';
-import { CLOCK, CONFIG, Public, RestExceptionFilter, type Clock, type LedgerdeskConfig } from '#platform-kit';
+import { badUserInput, outboundStreams, type DeliveryEvent, type Principal } from '#contracts';
+import { CLOCK, CONFIG, PlatformRuntime, Public, recordDecisions, RestExceptionFilter, type Clock, type LedgerdeskConfig } from '#platform-kit';
 import { IntakeQueries } from '../application/intake.queries.js';
 import { ChannelIntake, type ChannelOutcome } from './channel-intake.service.js';
 import { channelError, channelNotConfigured, channelUnauthenticated } from './channel-http.js';
@@ -18,6 +20,19 @@ import {
   severityTag,
 } from './channel-messages.js';
 import { bearerMatches } from './channel-signatures.js';
+import { isDeliveryStatusReport, parseDeliveryStatus } from './delivery-status.js';
+
+/** The platform's outgoing Message-IDs are `<delivery-id@from-domain>` (libs/outbound/domain/email-reply.ts). */
+const OUR_MESSAGE_ID = /^<([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@[^>]+>$/i;
+const BOUNCE_NAMESPACE = '9c1f4e2a-5b7d-4c3e-8a6f-2d0b1e9f7a53';
+const BOUNCE_ACTOR = { id: 'email-channel', role: 'ADMIN' as const };
+
+/** What a delivery status notification did: `bounced` (recorded on the delivery), `ignored` (it names no e-mail of ours). */
+export interface BounceOutcome {
+  action: 'bounced' | 'ignored';
+  deliveryId: string | null;
+  ticketId: string | null;
+}
 
 /** HTML parts longer than this are not converted to text (the conversion is the expensive part of parsing). */
 const MAX_HTML_TO_TEXT_CHARS = 2_000_000;
@@ -39,7 +54,41 @@ export class EmailChannelController {
     @Inject(IntakeQueries) private readonly directory: IntakeQueries,
     @Inject(ChannelIntake) private readonly intake: ChannelIntake,
     @Inject(Uploads) private readonly uploads: Uploads,
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
   ) {}
+
+  /**
+   * A bounce (RFC 3464 report) of one of the platform's e-mails: recorded as `DeliveryBounced` on that
+   * delivery's stream, one per reported recipient. It never opens a ticket or adds a reply (a bounce answered
+   * by mail would loop). The event ids derive from the delivery, the report's Message-ID and the recipient,
+   * so a redelivered report records nothing new.
+   */
+  private async recordBounce(mail: ParsedMail, raw: Buffer): Promise<BounceOutcome> {
+    const report = parseDeliveryStatus(mail, raw);
+    const reportMessageId = mail.messageId?.trim().slice(0, MAX_MESSAGE_ID_CHARS) || `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+    for (const id of report.referencedMessageIds) {
+      const deliveryId = OUR_MESSAGE_ID.exec(id)?.[1]?.toLowerCase();
+      if (!deliveryId) continue;
+      const stream = outboundStreams.delivery(deliveryId);
+      const recorded = (await this.runtime.store.readStream(stream)) as unknown as { type: string; data: unknown }[];
+      const requested = recorded.find((event): event is Extract<DeliveryEvent, { type: 'DeliveryRequested' }> & { type: string } => event.type === 'DeliveryRequested');
+      if (!requested || requested.data.kind !== 'EMAIL') continue;
+      const recipients = report.recipients.length > 0 ? report.recipients : [{ recipient: null, action: 'failed', status: null, diagnostic: null }];
+      const now = this.clock.now();
+      const events: DeliveryEvent[] = recipients.map((entry) => ({
+        type: 'DeliveryBounced',
+        data: { deliveryId, ...entry, reportMessageId, bouncedAt: now.toISOString() },
+      }));
+      const appended = await recordDecisions(this.runtime.store, stream, [{ actor: BOUNCE_ACTOR, events }], {
+        now,
+        expectedRevision: 'any',
+        eventIds: (event, index) => uuidv5(`${deliveryId}\n${reportMessageId}\n${(event.data as { recipient: string | null }).recipient ?? index}`, BOUNCE_NAMESPACE),
+      });
+      if (appended.appended) await this.runtime.settled(appended.appended);
+      return { action: 'bounced', deliveryId, ticketId: requested.data.ticketId };
+    }
+    return { action: 'ignored', deliveryId: null, ticketId: null };
+  }
 
   /** The message's MIME attachments, stored as uploads of the sender (the message is at most 10 MB, parsed already). */
   private async storeAttachments(principal: Principal, mail: ParsedMail): Promise<string[]> {
@@ -62,7 +111,7 @@ export class EmailChannelController {
     @Req() request: { body?: unknown },
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) response: { status(code: number): unknown },
-  ): Promise<ChannelOutcome> {
+  ): Promise<ChannelOutcome | BounceOutcome> {
     const secret = this.config.emailChannelSecret;
     if (!secret) throw channelNotConfigured('LEDGERDESK_EMAIL_CHANNEL_SECRET');
     if (!bearerMatches(authorization, secret)) throw channelUnauthenticated('A valid channel secret is required (Authorization: Bearer <secret>)');
@@ -72,6 +121,11 @@ export class EmailChannelController {
     }
 
     const mail = await parse(raw);
+    if (isDeliveryStatusReport(mail)) {
+      const bounce = await this.recordBounce(mail, raw);
+      response.status(bounce.action === 'bounced' ? 200 : 202);
+      return bounce;
+    }
     const from = mail.from?.value.find((entry) => entry.address);
     const sender = senderOf(from?.address);
     if (!sender) throw badUserInput('The message has no valid From address', 'from');

@@ -17,7 +17,7 @@ export interface WebhookRow {
   disabledPosition: string | null;
 }
 
-export type DeliveryStatus = 'PENDING' | 'ATTEMPTING' | 'RETRYING' | 'SUCCEEDED' | 'ABANDONED';
+export type DeliveryStatus = 'PENDING' | 'ATTEMPTING' | 'RETRYING' | 'SUCCEEDED' | 'ABANDONED' | 'BOUNCED';
 
 export interface DeliveryAttemptEntry {
   attempt: number;
@@ -103,7 +103,7 @@ export class OutboundQueries {
       `SELECT d.id FROM outbound.deliveries d
        WHERE (d.status = 'PENDING' OR ($2 AND d.status = 'ATTEMPTING'))
          AND NOT EXISTS (SELECT 1 FROM outbound.deliveries e WHERE e.webhook_id = d.webhook_id AND e.ticket_id = d.ticket_id AND e.seq < d.seq
-                         AND e.status NOT IN ('SUCCEEDED', 'ABANDONED'))
+                         AND e.status NOT IN ('SUCCEEDED', 'ABANDONED', 'BOUNCED'))
        ORDER BY d.seq LIMIT $1`,
       [limit, inFlight],
     );
@@ -114,7 +114,7 @@ export class OutboundQueries {
   async waitsForEarlier(deliveryId: string): Promise<boolean> {
     const rows = await this.db.query<{ id: string }>(
       `SELECT e.id FROM outbound.deliveries d JOIN outbound.deliveries e ON e.webhook_id = d.webhook_id AND e.ticket_id = d.ticket_id AND e.seq < d.seq
-       WHERE d.id = $1 AND e.status NOT IN ('SUCCEEDED', 'ABANDONED') LIMIT 1`,
+       WHERE d.id = $1 AND e.status NOT IN ('SUCCEEDED', 'ABANDONED', 'BOUNCED') LIMIT 1`,
       [deliveryId],
     );
     return rows.length > 0;

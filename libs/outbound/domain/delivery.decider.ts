@@ -9,6 +9,11 @@ export type DeliveryOutcome =
   | { ok: true; responseStatus: number; responseBody: string; durationMs: number }
   | { ok: false; responseStatus: number | null; responseBody: string | null; error: string; durationMs: number };
 
+/** An e-mail refused with a 5xx reply code is not retried; a 4xx (and every webhook or page failure) is. */
+export function permanentRejection(kind: 'WEBHOOK' | 'EMAIL' | 'PAGING', responseStatus: number | null): boolean {
+  return kind === 'EMAIL' && responseStatus !== null && responseStatus >= 500 && responseStatus <= 599;
+}
+
 export interface RequestDelivery {
   type: 'RequestDelivery';
   delivery: DeliveryRequested['data'];
@@ -77,8 +82,10 @@ export const deliveryDecider: Decider<DeliveryCommand, DeliveryState, DeliveryEv
             },
           ];
         }
-        const next = nextAttemptAt(state.firstAttemptAt ?? command.now, command.attempt, command.now);
-        const error = outcome.error.slice(0, MAX_RECORDED_RESPONSE_CHARS);
+        // An SMTP 5xx is a permanent rejection (RFC 5321 §4.2.1): sending the same mail again cannot succeed.
+        const permanent = permanentRejection(state.requested.kind ?? 'WEBHOOK', outcome.responseStatus);
+        const next = permanent ? null : nextAttemptAt(state.firstAttemptAt ?? command.now, command.attempt, command.now);
+        const error = (permanent ? `permanent SMTP rejection (${outcome.responseStatus}, not retried): ${outcome.error}` : outcome.error).slice(0, MAX_RECORDED_RESPONSE_CHARS);
         const failed: DeliveryEvent = {
           type: 'DeliveryFailed',
           data: {
@@ -131,6 +138,9 @@ export const deliveryDecider: Decider<DeliveryCommand, DeliveryState, DeliveryEv
       case 'DeliveryRedeliveryRequested':
         // A new run: the retry window is counted from its first attempt.
         return { ...state, finished: null, firstAttemptAt: null };
+      case 'DeliveryBounced':
+        // Recorded by the inbound mail channel after the mail was accepted: nothing more to send.
+        return { ...state, lastError: `bounced: ${event.data.status ?? '?'} ${event.data.diagnostic ?? ''}`.trim() };
       default: {
         const unknown: never = event;
         throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);

@@ -88,6 +88,18 @@ describe('delivery decider', () => {
     ]);
   });
 
+  it('an e-mail refused with a 5xx is abandoned at once; a 4xx is retried', () => {
+    const email: DeliveryEvent[] = [{ type: 'DeliveryRequested', data: { ...requested, kind: 'EMAIL', webhookId: 'email', url: 'mailto:a@b.example' } }, history[1]!];
+    const error = 'permanent SMTP rejection (550, not retried): 550 mailbox unavailable';
+    spec.given(email).when({ type: 'RecordOutcome', attempt: 1, now: T0, outcome: { ok: false, responseStatus: 550, responseBody: '550 mailbox unavailable', error: '550 mailbox unavailable', durationMs: 2 } }).then([
+      { type: 'DeliveryFailed', data: { deliveryId: 'd1', attempt: 1, responseStatus: 550, responseBody: '550 mailbox unavailable', error, durationMs: 2, failedAt: T0.toISOString(), nextAttemptAt: null } },
+      { type: 'DeliveryAbandoned', data: { deliveryId: 'd1', attempts: 1, lastError: error, abandonedAt: T0.toISOString() } },
+    ]);
+    spec.given(email).when({ type: 'RecordOutcome', attempt: 1, now: T0, outcome: { ok: false, responseStatus: 451, responseBody: '451 later', error: '451 later', durationMs: 2 } }).then([
+      { type: 'DeliveryFailed', data: { deliveryId: 'd1', attempt: 1, responseStatus: 451, responseBody: '451 later', error: '451 later', durationMs: 2, failedAt: T0.toISOString(), nextAttemptAt: minutes(1).toISOString() } },
+    ]);
+  });
+
   it('a failure 24 hours after the first attempt abandons it with the last error', () => {
     const late = minutes(24 * 60);
     spec

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { DateTimeScalar, PageInfoType } from '#platform-kit';
 import type { DeliveryStatus } from '../application/outbound.queries.js';
 
-export const DeliveryStatusEnum = { PENDING: 'PENDING', ATTEMPTING: 'ATTEMPTING', RETRYING: 'RETRYING', SUCCEEDED: 'SUCCEEDED', ABANDONED: 'ABANDONED' } as const;
+export const DeliveryStatusEnum = { PENDING: 'PENDING', ATTEMPTING: 'ATTEMPTING', RETRYING: 'RETRYING', SUCCEEDED: 'SUCCEEDED', ABANDONED: 'ABANDONED', BOUNCED: 'BOUNCED' } as const;
 registerEnumType(DeliveryStatusEnum, {
   name: 'DeliveryStatus',
   description: 'Where a delivery stands',
@@ -12,6 +12,7 @@ registerEnumType(DeliveryStatusEnum, {
     RETRYING: { description: 'the last attempt failed; the next is due at nextAttemptAt' },
     SUCCEEDED: { description: 'the receiver answered 2xx' },
     ABANDONED: { description: 'the retries ran out (24 hours) or the webhook was disabled; lastError says why' },
+    BOUNCED: { description: 'an e-mail the SMTP server accepted came back as a failed delivery status notification; lastError has the status and diagnostic' },
   },
 });
 

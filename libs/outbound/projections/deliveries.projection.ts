@@ -89,6 +89,18 @@ export const deliveriesProjection: Projection = {
         case 'DeliveryRedeliveryRequested':
           await tx.query(`UPDATE outbound.deliveries SET status = 'PENDING', next_attempt_at = NULL, finished_at = NULL WHERE id = $1`, [event.data.deliveryId]);
           break;
+        case 'DeliveryBounced': {
+          const d = event.data;
+          const error = `bounced by ${d.recipient ?? 'the receiving side'}: ${d.status ?? 'no status'}${d.diagnostic ? ` (${d.diagnostic})` : ''}`;
+          // A `delayed` report is news, not an outcome: only a `failed` one marks the delivery bounced.
+          if (d.action === 'failed') {
+            await tx.query(`UPDATE outbound.deliveries SET status = 'BOUNCED', last_error = $2, next_attempt_at = NULL, finished_at = coalesce(finished_at, $3) WHERE id = $1`, [d.deliveryId, error, d.bouncedAt]);
+            await cancelTimer(tx, retryTimerId(d.deliveryId));
+          } else {
+            await tx.query(`UPDATE outbound.deliveries SET last_error = $2 WHERE id = $1`, [d.deliveryId, error]);
+          }
+          break;
+        }
         default: {
           const unknown: never = event;
           throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
