@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineCalendar, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { defineCalendar, eventCount, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 import { TEST_BACKENDS } from './support/test-databases.js';
 
@@ -106,5 +106,96 @@ describe.each(TEST_BACKENDS)('on-call paging (%s)', (backend) => {
     expect(breach.body.payload).toMatchObject({ class: 'SLA_BREACH', severity: 'critical', custom_details: { metric: 'FIRST_RESPONSE', cycle: 1, severity: 'P0' } });
     expect(receiver.events.filter((e) => e.body.payload.custom_details.ticketId === p2)).toEqual([]);
     expect((await mustData(platform.gql(DELIVERIES, { id: p2 }, admin))).deliveries).toEqual([]);
+  });
+});
+
+const CONFIGURE = 'mutation($input: ConfigureOnCallInput!) { configureOnCall(input: $input) { provider url severities triggers configuredAt } }';
+const ON_CALL = '{ onCall { provider url severities triggers } }';
+const REPLY = 'mutation($id: ID!) { addReply(ticketId: $id, body: "On it") { id } }';
+
+describe.each(TEST_BACKENDS)('configureOnCall and paging resolves (%s)', (backend) => {
+  let platform: TestPlatform;
+  let receiver: EventsReceiver;
+  let admin: string;
+  let accountId: string;
+  let now = new Date('2026-03-02T02:00:00Z');
+
+  beforeAll(async () => {
+    receiver = await new EventsReceiver().start();
+    // No LEDGERDESK_PAGING_URL: paging is off until configureOnCall.
+    platform = await startTestPlatform({ backend, clockStart: now.toISOString(), env: { LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST: 'true' } });
+    admin = await platform.token('ADMIN');
+    const calendarId = await defineCalendar(platform, admin);
+    accountId = await registerAccount(platform, admin);
+    await signContract(platform, admin, standardContract(accountId, calendarId));
+  });
+  afterAll(async () => {
+    await platform?.close();
+    await receiver?.close();
+  });
+
+  const open = async (severity: string) =>
+    (await mustData(platform.gql(OPEN, { input: { accountId, channel: 'PORTAL', subject: `Checkout down ${severity}`, description: 'd', claimedSeverity: severity } }, admin))).openTicket.id as string;
+  const valid = () => ({ provider: 'PAGERDUTY_EVENTS_V2', url: receiver.url, routingKey: 'CONFIGUREDKEY0000001', severities: ['P0'], triggers: ['TICKET_OPENED', 'SLA_BREACH'] });
+
+  it('nothing is paged before configuration; bad input is refused with a code and records nothing; only ADMIN may configure', async () => {
+    const before = await open('P0');
+    expect((await mustData(platform.gql(DELIVERIES, { id: before }, admin))).deliveries).toEqual([]);
+    expect((await mustData(platform.gql(ON_CALL, {}, admin))).onCall).toBeNull();
+    const count = await eventCount(platform);
+    const bad: [Record<string, unknown>, string][] = [
+      [{ url: 'not a url' }, 'input.url'],
+      [{ url: 'http://example.com/v2/enqueue' }, 'input.url'],
+      [{ routingKey: 'x' }, 'input.routingKey'],
+      [{ severities: [] }, 'input.severities'],
+      [{ severities: ['P2'] }, 'input.severities'],
+      [{ triggers: [] }, 'input.triggers'],
+    ];
+    for (const [change, field] of bad) {
+      const result = await platform.gql(CONFIGURE, { input: { ...valid(), ...change } }, admin);
+      expect(result.errors?.[0], JSON.stringify(change)).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
+    }
+    const unknownTrigger = await platform.gql(CONFIGURE, { input: { ...valid(), triggers: ['SOMETHING'] } }, admin);
+    expect(unknownTrigger.errors?.length).toBeGreaterThan(0);
+    const engineer = await platform.token('ENGINEER');
+    expect((await platform.gql(CONFIGURE, { input: valid() }, engineer)).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect(await eventCount(platform)).toBe(count);
+    expect((await mustData(platform.gql(ON_CALL, {}, admin))).onCall).toBeNull();
+    expect(receiver.events).toEqual([]);
+  });
+
+  it('a configured on-call gets triggers with its routing key, filtered by its triggers and severities, and a resolve with the same dedup_key when the ticket is answered', async () => {
+    const configured = (await mustData(platform.gql(CONFIGURE, { input: valid() }, admin))).configureOnCall;
+    expect(configured).toMatchObject({ provider: 'PAGERDUTY_EVENTS_V2', url: receiver.url, severities: ['P0'], triggers: ['TICKET_OPENED', 'SLA_BREACH'] });
+    expect((await mustData(platform.gql(ON_CALL, {}, admin))).onCall).toMatchObject({ url: receiver.url, triggers: ['TICKET_OPENED', 'SLA_BREACH'] });
+
+    const p0 = await open('P0');
+    const p1 = await open('P1');
+    await until(() => receiver.events.some((e) => e.body.dedup_key === `ledgerdesk:${p0}:opened`), 'the P0 page');
+    expect(receiver.events.find((e) => e.body.dedup_key === `ledgerdesk:${p0}:opened`)!.body).toMatchObject({ routing_key: 'CONFIGUREDKEY0000001', event_action: 'trigger' });
+
+    // Both breach their first response; only the P0 pages (severities: [P0]).
+    now = new Date(now.getTime() + 25 * 3600_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await until(() => receiver.events.some((e) => e.body.dedup_key === `ledgerdesk:${p0}:FIRST_RESPONSE:1`), 'the P0 breach page');
+
+    await mustData(platform.gql(REPLY, { id: p0 }, admin));
+    const resolves = () => receiver.events.filter((e) => e.body.event_action === 'resolve' && String(e.body.dedup_key).startsWith(`ledgerdesk:${p0}:`));
+    await until(() => resolves().some((e) => e.body.dedup_key === `ledgerdesk:${p0}:FIRST_RESPONSE:1`) && resolves().some((e) => e.body.dedup_key === `ledgerdesk:${p0}:opened`), 'the resolves');
+    for (const resolve of resolves()) {
+      expect(resolve.body.routing_key).toBe('CONFIGUREDKEY0000001');
+      expect(resolve.body.payload).toBeUndefined();
+    }
+    // Each resolve is a delivery of the ticket with its recorded outcome.
+    await until(async () => {
+      const deliveries = (await mustData(platform.gql(DELIVERIES, { id: p0 }, admin))).deliveries as { idempotencyKey: string; status: string }[];
+      const resolveDeliveries = deliveries.filter((d) => d.idempotencyKey.includes(':resolve:'));
+      return resolveDeliveries.length >= 2 && resolveDeliveries.every((d) => d.status === 'SUCCEEDED');
+    }, 'the recorded resolves');
+    expect(resolves().filter((e) => e.body.dedup_key === `ledgerdesk:${p0}:opened`)).toHaveLength(1);
+
+    // The P1 and the unassignable trigger (not configured) never paged.
+    expect(receiver.events.filter((e) => e.body.event_action === 'trigger' && e.body.payload.custom_details.ticketId === p1)).toEqual([]);
+    expect(receiver.events.filter((e) => e.body.event_action === 'trigger' && e.body.dedup_key === `ledgerdesk:${p0}:unassignable`)).toEqual([]);
   });
 });

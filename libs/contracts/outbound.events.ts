@@ -63,10 +63,11 @@ export interface EmailMessage {
 
 /** A page in the PagerDuty Events v2 shape, as recorded (the routing key is added when it is sent, never logged). */
 export interface PagingEvent {
-  event_action: 'trigger';
+  /** `resolve` closes the page of the same dedup_key (the ticket was taken, answered or resolved); it carries no payload. */
+  event_action: 'trigger' | 'resolve';
   /** Ticket + reason (+ metric and cycle for a breach): a repeat of the same page is deduplicated by the receiver. */
   dedup_key: string;
-  payload: {
+  payload?: {
     summary: string;
     source: string;
     severity: 'critical' | 'error' | 'warning' | 'info';
@@ -171,7 +172,30 @@ export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
   'DeliveryBounced',
 ];
 
+/** What pages the on-call: TICKET_OPENED (a P0 opened), UNASSIGNED (a P0/P1 nobody can take), SLA_BREACH (a P0/P1 clock breached). */
+export type OnCallTrigger = 'TICKET_OPENED' | 'UNASSIGNED' | 'SLA_BREACH';
+export const ON_CALL_TRIGGERS: readonly OnCallTrigger[] = ['TICKET_OPENED', 'UNASSIGNED', 'SLA_BREACH'];
+export type OnCallProvider = 'PAGERDUTY_EVENTS_V2' | 'GENERIC_WEBHOOK';
+/**
+ * The on-call configuration (stream `oncall`), replacing LEDGERDESK_PAGING_URL / _ROUTING_KEY from its place in the
+ * log on. The routing key is sealed like a webhook secret (AES-256-GCM under the platform's webhook key).
+ */
+export interface OnCallConfigured {
+  type: 'OnCallConfigured';
+  data: {
+    provider: OnCallProvider;
+    url: string;
+    routingKeyCiphertext: string;
+    /** Only tickets of these severities page (P0/P1: the only ones any trigger pages). */
+    severities: ('P0' | 'P1')[];
+    triggers: OnCallTrigger[];
+    configuredBy: Actor;
+    configuredAt: string;
+  };
+}
+
 export const outboundStreams = {
+  onCall: () => 'oncall',
   webhook: (webhookId: string) => `webhook-${webhookId}`,
   delivery: (deliveryId: string) => `delivery-${deliveryId}`,
 } as const;

@@ -38,7 +38,8 @@ export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, Bef
     this.runtime.registerReactor(outboxReactor(this.runtime, this.clock, this.queries, (position) => this.dispatcher.kick(position)));
     // E-mail out only when an SMTP server is configured (LEDGERDESK_SMTP_URL): otherwise no e-mail delivery is requested.
     if (this.settings.mail) this.runtime.registerReactor(emailRepliesReactor(this.runtime, this.clock, this.settings.mail.from, (position) => this.dispatcher.kick(position)));
-    if (this.settings.paging) this.runtime.registerReactor(pagingReactor(this.runtime, this.clock, this.settings.paging.url, (position) => this.dispatcher.kick(position)));
+    // Paging is always registered: configureOnCall can turn it on; without it and without LEDGERDESK_PAGING_URL it requests nothing.
+    this.runtime.registerReactor(pagingReactor(this.runtime, this.clock, this.settings.paging?.url ?? null, (position) => this.dispatcher.kick(position)));
     this.runtime.registerTimer(DELIVERY_RETRY_TIMER, async (timer) => {
       const appended = await this.sender.attempt(String(timer.payload.deliveryId));
       // A finished delivery lets the next one of its ticket go.

@@ -6,6 +6,7 @@ import { CLOCK, foldStream, PlatformRuntime, recordDecisions, type Clock } from 
 import { deliveryDecider, type DeliveryCommand, type DeliveryOutcome, type DeliveryState } from '../domain/delivery.decider.js';
 import { SIGNATURE_HEADER, signatureHeader } from '../domain/signature.js';
 import { postWebhook } from '../transport/webhook-transport.js';
+import { onCallConfigAt } from './on-call.js';
 import { OutboundQueries } from './outbound.queries.js';
 import { OUTBOUND_SETTINGS, type OutboundSettings } from './outbound.settings.js';
 
@@ -48,8 +49,13 @@ export class DeliverySender {
       if (!mail) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'e-mail out is off (LEDGERDESK_SMTP_URL is not set)', now: now() }, 'abandon');
       send = () => mail.transport.send(requested.payload as EmailMessage, this.settings.timeoutMs);
     } else {
-      const paging = this.settings.paging;
-      if (!paging) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'paging is off (LEDGERDESK_PAGING_URL is not set)', now: now() }, 'abandon');
+      // The routing key of the on-call configuration that chose this endpoint (configureOnCall), else the env default.
+      const config = await onCallConfigAt(this.runtime.store, null);
+      let routingKey: string | null = null;
+      if (config && config.url === requested.url) routingKey = this.settings.box.open(config.routingKeyCiphertext);
+      else if (this.settings.paging) routingKey = this.settings.paging.routingKey;
+      if (!routingKey) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'paging is off (no configureOnCall and LEDGERDESK_PAGING_URL is not set)', now: now() }, 'abandon');
+      const paging = { url: requested.url, routingKey };
       send = () => this.page(paging, requested.payload as PagingEvent, requested.idempotencyKey);
     }
     if (await this.queries.waitsForEarlier(deliveryId)) return null;

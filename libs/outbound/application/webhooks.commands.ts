@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { outboundStreams, streams } from '#contracts';
-import { CLOCK, executeCommand, PlatformRuntime, type Clock, type Principal } from '#platform-kit';
+import { CLOCK, executeCommand, PlatformRuntime, recordDecisions, type Clock, type Principal } from '#platform-kit';
 import { deliveryDecider } from '../domain/delivery.decider.js';
 import { webhookDecider } from '../domain/webhook.decider.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
+import { decideOnCall, onCallConfigAt, type ConfigureOnCallInput } from './on-call.js';
 import { newWebhookSecret, secretFingerprint } from './secret-box.js';
 import { OUTBOUND_SETTINGS, type OutboundSettings } from './outbound.settings.js';
 
@@ -77,5 +78,20 @@ export class WebhooksCommands {
     const result = await executeCommand(this.runtime.store, outboundStreams.delivery(deliveryId), deliveryDecider, { type: 'RedeliverDelivery', actor, now }, { actor, now });
     await this.runtime.settled(result);
     if (result.appended) this.dispatcher.kick(result.appended.position);
+  }
+
+  /** Records the on-call configuration (stream `oncall`); pages and resolves after it go to its endpoint with its routing key. */
+  async configureOnCall(principal: Principal, input: ConfigureOnCallInput) {
+    const actor = { id: principal.id, role: principal.role };
+    const now = this.clock.now();
+    const event = decideOnCall(input, { allowLocalhost: this.settings.allowLocalhost, seal: (secret) => this.settings.box.seal(secret), actor, now });
+    const result = await recordDecisions(this.runtime.store, outboundStreams.onCall(), [{ actor, events: [event] }], { now, expectedRevision: 'any' });
+    await this.runtime.settled(result);
+    return (await onCallConfigAt(this.runtime.store, null))!;
+  }
+
+  /** The on-call configuration in force (null: none recorded; the env default applies). */
+  onCall() {
+    return onCallConfigAt(this.runtime.store, null);
   }
 }

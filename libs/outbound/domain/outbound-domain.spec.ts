@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../../platform-kit/commands/decider-spec.js';
-import type { DeliveryEvent, DeliveryRequested } from '#contracts';
+import type { DeliveryEvent, DeliveryRequested, TicketEvent } from '#contracts';
 import { deliveryDecider } from './delivery.decider.js';
+import { resolvesFor } from './paging.js';
 import { nextAttemptAt } from './retry-policy.js';
 import { signatureHeader, verifySignature } from './signature.js';
 import { checkWebhookUrl, refusedAddress } from './target-address.js';
@@ -115,5 +116,34 @@ describe('delivery decider', () => {
     const done: DeliveryEvent[] = [...history, { type: 'DeliverySucceeded', data: { deliveryId: 'd1', attempt: 1, responseStatus: 200, responseBody: '', durationMs: 1, succeededAt: T0.toISOString() } }];
     spec.given(done).when({ type: 'StartAttempt', now: T0 }).then([]);
     spec.given(done).when({ type: 'RequestDelivery', delivery: requested }).then([]);
+  });
+});
+
+describe('paging resolves', () => {
+  const actor = { id: 'u1', role: 'ENGINEER' } as const;
+  const opened = (severity: string) => ({ type: 'TicketOpened', data: { ticketId: 't1', claimedSeverity: severity } }) as unknown as TicketEvent;
+  const unassignable = { type: 'TicketUnassignable', data: { ticketId: 't1' } } as unknown as TicketEvent;
+  const assigned = { type: 'TicketAssigned', data: { ticketId: 't1', assigneeId: 'u1', assignedBy: actor } } as unknown as TicketEvent;
+  const reply = (visibility: string, side = 'STAFF') => ({ type: 'ReplyAdded', data: { ticketId: 't1', visibility, side } }) as unknown as TicketEvent;
+  const resolved = { type: 'TicketResolved', data: { ticketId: 't1' } } as unknown as TicketEvent;
+  const breaches = [
+    { metric: 'FIRST_RESPONSE', cycle: 1, severity: 'P0' as const },
+    { metric: 'RESOLUTION', cycle: 1, severity: 'P0' as const },
+    { metric: 'FIRST_RESPONSE', cycle: 2, severity: 'P2' as const },
+  ];
+
+  it('taking a P0 closes its opened and unassignable pages once', () => {
+    expect(resolvesFor(assigned, [opened('P0'), unassignable], [])).toEqual(['ledgerdesk:t1:opened', 'ledgerdesk:t1:unassignable']);
+    expect(resolvesFor(assigned, [opened('P0'), unassignable, assigned], [])).toEqual([]);
+    // A ticket unassignable again after being taken is closed again by the next taking.
+    expect(resolvesFor(assigned, [opened('P0'), assigned, unassignable], [])).toEqual(['ledgerdesk:t1:unassignable']);
+    expect(resolvesFor(assigned, [opened('P2')], [])).toEqual([]);
+  });
+
+  it('a public staff answer closes first-response breaches of P0/P1; resolving closes every breach; internal notes and customer replies close nothing', () => {
+    expect(resolvesFor(reply('PUBLIC'), [opened('P2')], breaches)).toEqual(['ledgerdesk:t1:FIRST_RESPONSE:1']);
+    expect(resolvesFor(resolved, [opened('P2')], breaches)).toEqual(['ledgerdesk:t1:FIRST_RESPONSE:1', 'ledgerdesk:t1:RESOLUTION:1']);
+    expect(resolvesFor(reply('INTERNAL'), [opened('P0')], breaches)).toEqual([]);
+    expect(resolvesFor(reply('PUBLIC', 'CUSTOMER'), [opened('P0')], breaches)).toEqual([]);
   });
 });

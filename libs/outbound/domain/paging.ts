@@ -14,7 +14,7 @@ export function severityInEffect(events: readonly TicketEvent[]): Severity | nul
   return assessed ?? claimed;
 }
 
-const pdSeverity = (severity: Severity): PagingEvent['payload']['severity'] => (severity === 'P0' ? 'critical' : 'error');
+const pdSeverity = (severity: Severity): NonNullable<PagingEvent['payload']>['severity'] => (severity === 'P0' ? 'critical' : 'error');
 
 /** A P0 opened pages the on-call (dedup: the ticket and `opened`). */
 export function pageForOpened(opened: TicketOpened['data']): PagingEvent | null {
@@ -71,3 +71,29 @@ export function pageForUnassignable(found: TicketUnassignable['data'], subject: 
     },
   };
 }
+
+/**
+ * The dedup keys a ticket event closes, from the ticket's events before it: taking the ticket (TicketAssigned), a
+ * public staff answer or resolving it closes the `opened` and `unassignable` pages; a public staff answer closes the
+ * FIRST_RESPONSE breach pages, resolving closes every breach page. Only pages that were triggered (by the same
+ * rules as above) are closed; the breaches are the ticket's SlaClockBreached events of a P0/P1.
+ */
+export function resolvesFor(event: TicketEvent, before: readonly TicketEvent[], breaches: readonly { metric: string; cycle: number; severity: Severity | null }[]): string[] {
+  const ticketId = event.data.ticketId;
+  const answered = event.type === 'ReplyAdded' && event.data.side === 'STAFF' && event.data.visibility === 'PUBLIC';
+  if (!(event.type === 'TicketAssigned' || answered || event.type === 'TicketResolved')) return [];
+  const keys: string[] = [];
+  const isTaken = (e: TicketEvent) => e.type === 'TicketAssigned' || e.type === 'TicketResolved' || (e.type === 'ReplyAdded' && e.data.side === 'STAFF' && e.data.visibility === 'PUBLIC');
+  // A page closed once is not closed again: only the first taking event after the trigger resolves it.
+  const opened = before.find((e): e is TicketOpened => e.type === 'TicketOpened');
+  if (opened && opened.data.claimedSeverity === 'P0' && !before.some(isTaken)) keys.push(`ledgerdesk:${ticketId}:opened`);
+  const lastUnassignable = before.map((e) => e.type).lastIndexOf('TicketUnassignable');
+  if (lastUnassignable >= 0 && !before.slice(lastUnassignable + 1).some(isTaken)) keys.push(`ledgerdesk:${ticketId}:unassignable`);
+  for (const breach of breaches) {
+    if (breach.severity !== 'P0' && breach.severity !== 'P1') continue;
+    if (event.type === 'TicketResolved' || (answered && breach.metric === 'FIRST_RESPONSE')) keys.push(`ledgerdesk:${ticketId}:${breach.metric}:${breach.cycle}`);
+  }
+  return keys;
+}
+
+export const resolvePage = (dedupKey: string): PagingEvent => ({ event_action: 'resolve', dedup_key: dedupKey });

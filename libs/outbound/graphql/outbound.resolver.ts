@@ -4,7 +4,8 @@ import { badUserInput, notFound } from '#contracts';
 import { checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, pageInfoOf, Roles, type Principal } from '#platform-kit';
 import { OutboundQueries, type DeliveryRow, type WebhookRow } from '../application/outbound.queries.js';
 import { WebhooksCommands } from '../application/webhooks.commands.js';
-import { DeliveryConnectionType, DeliveryType, RegisteredWebhookType, RegisterWebhookInput, WebhookType } from './outbound.types.js';
+import type { OnCallConfigured } from '#contracts';
+import { ConfigureOnCallInput, DeliveryConnectionType, DeliveryType, OnCallConfigType, RegisteredWebhookType, RegisterWebhookInput, WebhookType } from './outbound.types.js';
 
 @Resolver(() => WebhookType)
 export class OutboundResolver {
@@ -52,6 +53,22 @@ export class OutboundResolver {
     return toDeliveryType(row);
   }
 
+  @Roles('ADMIN')
+  @Mutation(() => OnCallConfigType, { description: 'Admins: where on-call pages go (replaces LEDGERDESK_PAGING_URL / _ROUTING_KEY from now on) and what sends them' })
+  async configureOnCall(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'provider, endpoint, routing key, severities and triggers', type: () => ConfigureOnCallInput }) input: ConfigureOnCallInput,
+  ): Promise<OnCallConfigType> {
+    return toOnCall(await this.commands.configureOnCall(principal, input));
+  }
+
+  @Roles('ADMIN', 'AUDITOR')
+  @Query(() => OnCallConfigType, { nullable: true, description: 'Admins and auditors: the on-call configuration in force; null when none was recorded (env default)' })
+  async onCall(): Promise<OnCallConfigType | null> {
+    const config = await this.commands.onCall();
+    return config ? toOnCall(config) : null;
+  }
+
   @Roles('ADMIN', 'AUDITOR')
   @Query(() => [WebhookType], { description: 'Admins and auditors: every webhook, disabled ones included, oldest first' })
   async webhooks(): Promise<WebhookType[]> {
@@ -84,6 +101,10 @@ export class OutboundResolver {
     if (!row) throw notFound('Webhook');
     return row;
   }
+}
+
+function toOnCall(config: OnCallConfigured['data']): OnCallConfigType {
+  return { provider: config.provider, url: config.url, severities: config.severities, triggers: config.triggers, configuredBy: config.configuredBy.id, configuredAt: new Date(config.configuredAt) };
 }
 
 function toWebhookType(row: WebhookRow): WebhookType {

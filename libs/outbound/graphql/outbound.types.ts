@@ -103,3 +103,42 @@ export class DeliveryConnectionType {
   @Field(() => PageInfoType, { description: 'whether there is a next page' }) pageInfo!: PageInfoType;
   @Field(() => Int, { description: 'how many deliveries the webhook has' }) totalCount!: number;
 }
+
+export const OnCallProviderEnum = { PAGERDUTY_EVENTS_V2: 'PAGERDUTY_EVENTS_V2', GENERIC_WEBHOOK: 'GENERIC_WEBHOOK' } as const;
+registerEnumType(OnCallProviderEnum, {
+  name: 'OnCallProvider',
+  description: 'Who receives pages',
+  valuesMap: {
+    PAGERDUTY_EVENTS_V2: { description: 'PagerDuty Events API v2 (https://events.pagerduty.com/v2/enqueue)' },
+    GENERIC_WEBHOOK: { description: 'any endpoint taking the same Events v2 JSON body' },
+  },
+});
+export const OnCallTriggerEnum = { TICKET_OPENED: 'TICKET_OPENED', UNASSIGNED: 'UNASSIGNED', SLA_BREACH: 'SLA_BREACH' } as const;
+registerEnumType(OnCallTriggerEnum, {
+  name: 'OnCallTrigger',
+  description: 'What pages the on-call',
+  valuesMap: {
+    TICKET_OPENED: { description: 'a ticket opened with claimed severity P0' },
+    UNASSIGNED: { description: 'a P0/P1 routing could give nobody' },
+    SLA_BREACH: { description: 'an SLA clock of a P0/P1 breached' },
+  },
+});
+
+@InputType('ConfigureOnCallInput', { description: 'Where on-call pages go and what sends them' })
+export class ConfigureOnCallInput {
+  @Field(() => OnCallProviderEnum, { description: 'the receiver kind' }) provider!: 'PAGERDUTY_EVENTS_V2' | 'GENERIC_WEBHOOK';
+  @Field(() => String, { description: 'endpoint pages are POSTed to (webhook URL rules: https, plain http only to localhost in development)' }) url!: string;
+  @Field(() => String, { description: 'routing_key sent with every page (8-128 letters, digits, - or _); kept sealed, never shown again' }) routingKey!: string;
+  @Field(() => [String], { description: 'severities that page: P0 and/or P1' }) severities!: string[];
+  @Field(() => [OnCallTriggerEnum], { description: 'what pages; at least one' }) triggers!: string[];
+}
+
+@ObjectType('OnCallConfig', { description: 'The on-call configuration in force (the routing key is not shown)' })
+export class OnCallConfigType {
+  @Field(() => OnCallProviderEnum, { description: 'the receiver kind' }) provider!: string;
+  @Field(() => String, { description: 'where pages are POSTed' }) url!: string;
+  @Field(() => [String], { description: 'severities that page' }) severities!: string[];
+  @Field(() => [OnCallTriggerEnum], { description: 'what pages' }) triggers!: string[];
+  @Field(() => ID, { description: 'who configured it' }) configuredBy!: string;
+  @Field(() => DateTimeScalar, { description: 'when' }) configuredAt!: Date;
+}
