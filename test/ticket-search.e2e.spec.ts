@@ -185,6 +185,8 @@ describe.each(TEST_BACKENDS)('searchTickets and the SDK version range filter (%s
 describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
+  let customer: string;
+  let boundAccount: string;
   const names = new Map<string, string>();
 
   beforeAll(async () => {
@@ -193,6 +195,8 @@ describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (bac
     admin = await platform.token('ADMIN');
     const calendarId = await defineCalendar(platform, admin);
     const accountId = await registerAccount(platform, admin, { name: 'Bound' });
+    boundAccount = accountId;
+    customer = await platform.token('CUSTOMER', { id: 'customer-bound', accountId });
     await signContract(platform, admin, standardContract(accountId, calendarId));
     let minute = 0;
     const open = async (name: string, subject: string, description: string, reply?: string) => {
@@ -212,8 +216,8 @@ describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (bac
     await platform?.close();
   });
 
-  const page = async (q: string, first: number, after: string | null = null) => {
-    const result = await platform.gql(SEARCH, { q, first, after }, admin);
+  const page = async (q: string, first: number, after: string | null = null, token = admin, f: Record<string, string> | null = null) => {
+    const result = await platform.gql(SEARCH, { q, first, after, f }, token);
     if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
     return result.data!.searchTickets;
   };
@@ -236,5 +240,24 @@ describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (bac
     expect(result.data?.searchTickets.totalCount).toBe(1);
     expect(result.data?.searchTickets.totalCountCapped).toBe(false);
     expect(names.get(result.data?.searchTickets.edges[0].node.id)).toBe('lone');
+  });
+
+  // A search pinned to one account (a customer's, or staff filtering by account) counts and ranks in one scan;
+  // past the bound it takes the same candidate path as an unpinned search.
+  it.each([
+    ['a customer', () => [customer, null] as const],
+    ['staff filtering by account', () => [admin, { accountId: boundAccount }] as const],
+  ])('bounds and pages a search pinned to one account the same way (%s)', async (_who, who) => {
+    const [token, f] = who();
+    const capped = await platform.gql('query($f: TicketFilter) { searchTickets(query: "webinar", filter: $f) { totalCount totalCountCapped } }', { f }, token);
+    expect(capped.data?.searchTickets).toEqual({ totalCount: 3, totalCountCapped: true });
+    const first = await page('webinar', 2, null, token, f);
+    const second = await page('webinar', 2, first.pageInfo.endCursor, token, f);
+    expect([...first.edges, ...second.edges].map((e: any) => names.get(e.node.id))).toEqual(['subject', 'reply4', 'reply3']);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    // Under the bound: exact count and ranking.
+    const one = await page('drops', 1, null, token, f);
+    expect(one.totalCount).toBe(1);
+    expect(names.get(one.edges[0].node.id)).toBe('subject');
   });
 });

@@ -83,50 +83,78 @@ export class TicketSearchQueries {
       for (const channel of f.channel) add((p) => `t.channel = ${p}`, channel);
     }
     const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    // Bounded work whatever the query: the count stops at SEARCH_CANDIDATES + 1 hits (an index scan with a LIMIT,
-    // no vector read for plain words), and at most SEARCH_CANDIDATES hits are ever ranked on their full vector.
-    const [counted] = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} ${base} LIMIT ${candidates + 1}) x`,
-      params,
-    );
-    const capped = (counted?.n ?? 0) > candidates;
-    let hitsSql: string;
-    let head = '';
-    if (!parsed.tsquery) {
-      // Fielded terms only: newest first, score 0 — nothing to rank.
-      hitsSql = `SELECT s.ticket_id, s.opened_at, 0::real AS score FROM ${from} ${base}`;
-    } else if (!capped) {
-      // Few enough to rank every hit exactly.
-      hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM ${from} ${base}`;
-    } else {
-      // Too many: the candidates are the SEARCH_CANDIDATES best by the opening's small vector (subject, description,
-      // diagnostics; inline in the row, so cheap to rank), topped up, when fewer of those match, by the newest hits
-      // that match only elsewhere (resolution, replies); only they are ranked on the full vector.
-      const q = `$1::tsquery`;
-      hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM triage.ticket_search s
-        WHERE s.ticket_id IN (
-          SELECT ticket_id FROM head
-          UNION ALL (SELECT s.ticket_id FROM ${from} ${base} AND NOT coalesce(s.head_doc @@ ${q}, false)
-            ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${candidates} - (SELECT count(*) FROM head)))`;
-      // head_doc's fields are a part of either vector: a head_doc match is a hit, so the full vector is not consulted.
-      const headWhere = ['s.head_doc @@ ' + q, ...where.slice(1)].join(' AND ');
-      head = `head AS MATERIALIZED (SELECT s.ticket_id FROM ${from} WHERE ${headWhere}
-          ORDER BY ts_rank_cd(${WEIGHTS}, s.head_doc, ${q}) DESC, s.opened_at DESC, s.ticket_id LIMIT ${candidates}), `;
-    }
     let keyset = '';
+    const keysetParams: unknown[] = after ? [...after] : [];
+    const keysetAt = params.length;
     if (after) {
-      params.push(...after);
-      const n = params.length;
+      const n = keysetAt + 3;
       keyset = `WHERE (h.score < $${n - 2}::real OR (h.score = $${n - 2}::real AND (h.opened_at < $${n - 1}::timestamptz OR (h.opened_at = $${n - 1}::timestamptz AND h.ticket_id > $${n}::text))))`;
     }
-    params.push(first + 1);
-    const rows = await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
-      `WITH ${head}hits AS MATERIALIZED (${hitsSql})
-       SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${keyset}
-       ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT $${params.length}`,
-      params,
-    );
-    const totalCount = Math.min(counted?.n ?? 0, candidates);
+    const limitParam = `$${keysetAt + keysetParams.length + 1}`;
+    const pageParams = [...params, ...keysetParams, first + 1];
+    let counted: number;
+    let rows: { ticket_id: string; score: string; opened_at: string }[] | null = null;
+    if (accountId) {
+      // One account's hits are few (its tickets, not the whole table's): rank them in the same scan that counts
+      // them, one round trip and one index scan instead of a count and then the ranking. A separate count would
+      // scan the full vector's GIN index twice (the account's rows are only intersected with it), which is most of a
+      // customer search's time. Only when the account alone has more than SEARCH_CANDIDATES hits is that scan's
+      // ranking (bounded by the LIMIT) thrown away for the capped path below.
+      const rankedScore = parsed.tsquery ? `(${score})::real` : '0::real';
+      const found = await this.db.query<{ total: number; ticket_id: string | null; score: string | null; opened_at: string | null }>(
+        `WITH hits AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, ${rankedScore} AS score FROM ${from} ${base} LIMIT ${candidates + 1})
+         SELECT c.total, p.ticket_id, p.score::text AS score, p.opened_at
+         FROM (SELECT count(*)::int AS total FROM hits) c
+         LEFT JOIN LATERAL (
+           SELECT h.ticket_id, h.score, h.opened_at FROM hits h ${keyset}
+           ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT ${limitParam}
+         ) p ON true`,
+        pageParams,
+      );
+      counted = found[0]?.total ?? 0;
+      if (counted <= candidates) rows = found.filter((row) => row.ticket_id !== null) as { ticket_id: string; score: string; opened_at: string }[];
+    } else {
+      // Bounded work whatever the query: the count stops at SEARCH_CANDIDATES + 1 hits (an index scan with a LIMIT,
+      // no vector read for plain words), and at most SEARCH_CANDIDATES hits are ever ranked on their full vector.
+      const [n] = await this.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} ${base} LIMIT ${candidates + 1}) x`,
+        params,
+      );
+      counted = n?.n ?? 0;
+    }
+    const capped = counted > candidates;
+    if (rows === null) {
+      let hitsSql: string;
+      let head = '';
+      if (!parsed.tsquery) {
+        // Fielded terms only: newest first, score 0 — nothing to rank.
+        hitsSql = `SELECT s.ticket_id, s.opened_at, 0::real AS score FROM ${from} ${base}`;
+      } else if (!capped) {
+        // Few enough to rank every hit exactly.
+        hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM ${from} ${base}`;
+      } else {
+        // Too many: the candidates are the SEARCH_CANDIDATES best by the opening's small vector (subject, description,
+        // diagnostics; inline in the row, so cheap to rank), topped up, when fewer of those match, by the newest hits
+        // that match only elsewhere (resolution, replies); only they are ranked on the full vector.
+        const q = `$1::tsquery`;
+        hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM triage.ticket_search s
+          WHERE s.ticket_id IN (
+            SELECT ticket_id FROM head
+            UNION ALL (SELECT s.ticket_id FROM ${from} ${base} AND NOT coalesce(s.head_doc @@ ${q}, false)
+              ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${candidates} - (SELECT count(*) FROM head)))`;
+        // head_doc's fields are a part of either vector: a head_doc match is a hit, so the full vector is not consulted.
+        const headWhere = ['s.head_doc @@ ' + q, ...where.slice(1)].join(' AND ');
+        head = `head AS MATERIALIZED (SELECT s.ticket_id FROM ${from} WHERE ${headWhere}
+            ORDER BY ts_rank_cd(${WEIGHTS}, s.head_doc, ${q}) DESC, s.opened_at DESC, s.ticket_id LIMIT ${candidates}), `;
+      }
+      rows = await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
+        `WITH ${head}hits AS MATERIALIZED (${hitsSql})
+         SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${keyset}
+         ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT ${limitParam}`,
+        pageParams,
+      );
+    }
+    const totalCount = Math.min(counted, candidates);
     const page = rows.slice(0, first);
     const ids = page.map((row) => row.ticket_id!);
     const details = ids.length
