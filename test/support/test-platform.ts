@@ -52,6 +52,11 @@ export async function startTestPlatform(
     throw error;
   });
   const { app, port } = started;
+  // Client and server share this process's event loop, which PGlite's synchronous queries block for seconds under
+  // load: the server's 5 s keep-alive close and the client's reuse of that idle socket then land in the same tick,
+  // and the request dies with ECONNRESET. Longer than any suite's idle gap, so a test never meets that race.
+  const http = app.getHttpServer() as import('node:http').Server;
+  http.keepAliveTimeout = 120_000;
   const url = `http://127.0.0.1:${port}`;
   const tokens = app.get(TokenService);
   return {
