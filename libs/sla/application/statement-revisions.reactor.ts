@@ -24,25 +24,23 @@ export function statementRevisionsReactor(runtime: PlatformRuntime, db: SqlClien
       for (const name of ['sla.reports', 'sla.claims', 'sla.statements']) {
         if (!(await runtime.reached(name, event.position, signal))) throw new Error(`${name} did not reach ${event.id} within ${WAIT_MS} ms`);
       }
-      const data = event.data as { accountId?: string; ticketId?: string; claimId?: string; creditMonth?: string | null };
+      const data = event.data as { accountId?: string; ticketId?: string; claimId?: string };
       let accountId = data.accountId ?? null;
-      // The months the event can change: every month its ticket has counted in (sla.report_sources.months, which
-      // never shrinks and already includes this event), plus a decided claim's credit month. Unknown: all.
+      // Every issued month of the account is recomputed: the read model holds the months a ticket counts in now,
+      // and this event may have moved it out of one (which months it ever counted in depends on the log's history,
+      // not on a row a rebuild must reproduce).
       let ticketId = data.ticketId ?? null;
       if (!ticketId && data.claimId) {
         [{ ticket_id: ticketId } = { ticket_id: null }] = await db.query<{ ticket_id: string | null }>('SELECT ticket_id FROM sla.claims WHERE id = $1', [data.claimId]);
       }
-      let months: string[] | null = null;
-      if (ticketId) {
-        const [source] = await db.query<{ account_id: string | null; months: string[] }>('SELECT account_id, months FROM sla.report_sources WHERE ticket_id = $1', [ticketId]);
-        accountId ??= source?.account_id ?? null;
-        if (source) months = [...source.months, ...(data.creditMonth ? [data.creditMonth] : [])];
+      if (ticketId && !accountId) {
+        const [source] = await db.query<{ account_id: string | null }>('SELECT account_id FROM sla.report_sources WHERE ticket_id = $1', [ticketId]);
+        accountId = source?.account_id ?? null;
       }
       if (!accountId) return;
       const issued = await db.query<{ month: string; time_zone: string }>(
-        `SELECT s.month, a.time_zone FROM sla.statements s JOIN sla.accounts a ON a.id = s.account_id
-         WHERE s.account_id = $1 AND ($2::text[] IS NULL OR s.month = ANY($2)) ORDER BY s.month`,
-        [accountId, months],
+        `SELECT s.month, a.time_zone FROM sla.statements s JOIN sla.accounts a ON a.id = s.account_id WHERE s.account_id = $1 ORDER BY s.month`,
+        [accountId],
       );
       for (const { month, time_zone } of issued) await statements.revise(accountId, month, time_zone, { id: event.id, type: event.type });
     },

@@ -31,7 +31,7 @@ export const slaReportProjection: Projection = {
       resolved_at timestamptz, resolved_month text, resolved_date date, resolve_minutes int, reopened boolean NOT NULL,
       first_contact boolean NOT NULL)`);
     await sql.query('CREATE INDEX IF NOT EXISTS report_tickets_by_account ON sla.report_tickets (account_id, resolved_date)');
-    // Every month (account zone) a ticket has ever counted in: the months its events can change.
+    // Every month (account zone) a ticket counts in now; a batch that moves it out of one refreshes that one too.
     await sql.query(`ALTER TABLE sla.report_sources ADD COLUMN IF NOT EXISTS months jsonb NOT NULL DEFAULT '[]'`);
     await sql.query('CREATE INDEX IF NOT EXISTS report_clocks_by_month ON sla.report_clocks (account_id, due_month)');
     await sql.query('CREATE INDEX IF NOT EXISTS report_tickets_by_month ON sla.report_tickets (account_id, resolved_month)');
@@ -70,6 +70,7 @@ export const slaReportProjection: Projection = {
     const sources: SourceRow[] = [];
     const clocks: (ReportClock & { accountId: string; severity: string; channel: string; assigneeId: string | null })[] = [];
     const tickets: ReportTicket[] = [];
+    const movedOut: [string, string][] = [];
     for (const [ticketId, ticketEvents] of byTicket) {
       const source = fold(ticketId, rows.get(ticketId), ticketEvents);
       sources.push(source);
@@ -79,10 +80,12 @@ export const slaReportProjection: Projection = {
       tickets.push(facts.ticket);
       const { accountId, severity, channel, assigneeId } = facts.ticket;
       for (const clock of facts.clocks) clocks.push({ ...clock, accountId, severity, channel, assigneeId });
-      // Never shrinks: a month the ticket counted in before this batch is touched as much as one it counts in now.
-      const months = new Set(source.months);
+      // The months the ticket counts in now: stored as what the log says at this point, so a rebuild in one pass
+      // gives the same row as the live run batch by batch. A month it counted in before this batch is refreshed too.
+      const months = new Set<string>();
       for (const clock of facts.clocks) if (clock.dueMonth) months.add(clock.dueMonth);
       if (facts.ticket.resolvedMonth) months.add(facts.ticket.resolvedMonth);
+      for (const month of source.months) movedOut.push([source.account_id, month]);
       source.months = [...months].sort();
     }
     await tx.query(
@@ -131,6 +134,7 @@ export const slaReportProjection: Projection = {
     );
     const touched = new Set<string>();
     for (const source of sources) if (source.account_id) for (const month of source.months) touched.add(`${source.account_id}\u0000${month}`);
+    for (const [accountId, month] of movedOut) touched.add(`${accountId}\u0000${month}`);
     await refreshMonths(tx, [...touched].map((pair) => pair.split('\u0000') as [string, string]));
   },
 };
