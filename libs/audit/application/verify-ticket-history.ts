@@ -50,8 +50,8 @@ export async function deliveryIdsOfTicket(db: SqlExecutor, ticketId: string, cus
   const rows = await db
     .query<{ id: string }>(
       customerAccountId === null
-        ? 'SELECT delivery_id AS id FROM audit.ticket_deliveries WHERE ticket_id = $1 ORDER BY seq'
-        : 'SELECT d.delivery_id AS id FROM audit.ticket_deliveries d JOIN audit.webhook_accounts w ON w.webhook_id = d.webhook_id WHERE d.ticket_id = $1 AND w.account_id = $2 ORDER BY d.seq',
+        ? 'SELECT delivery_id AS id FROM audit.ticket_deliveries WHERE ticket_id = $1 ORDER BY requested_at, delivery_id'
+        : 'SELECT d.delivery_id AS id FROM audit.ticket_deliveries d JOIN audit.webhook_accounts w ON w.webhook_id = d.webhook_id WHERE d.ticket_id = $1 AND w.account_id = $2 ORDER BY d.requested_at, d.delivery_id',
       customerAccountId === null ? [ticketId] : [ticketId, customerAccountId],
     )
     .catch(() => []);
