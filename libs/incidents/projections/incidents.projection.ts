@@ -50,7 +50,15 @@ export const incidentsProjection: Projection = {
           const d = event.data;
           await tx.query(
             'INSERT INTO incidents.tickets (ticket_id, account_id, sdk_name, sdk_version, words, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ticket_id) DO NOTHING',
-            [d.ticketId, d.accountId, d.diagnostics.sdkName, d.diagnostics.sdkVersion, `${d.subject}\n${d.description}`.slice(0, 4000).toLowerCase(), d.receivedAt],
+            [
+              d.ticketId,
+              d.accountId,
+              // As for DiagnosticsAdded below: a log may hold a non-string value here (see the search projection).
+              typeof d.diagnostics?.sdkName === 'string' ? d.diagnostics.sdkName : null,
+              typeof d.diagnostics?.sdkVersion === 'string' ? d.diagnostics.sdkVersion : null,
+              `${d.subject}\n${d.description}`.slice(0, 4000).toLowerCase(),
+              d.receivedAt,
+            ],
           );
           break;
         }
