@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ describe('docker-compose.yml (cannot run here: no container engine)', () => {
         healthcheck?: { test?: unknown };
         depends_on?: Record<string, { condition?: string }>;
         volumes?: string[];
+        command?: string[];
+        profiles?: string[];
       }
     >;
   };
@@ -78,5 +80,25 @@ describe('docker-compose.yml (cannot run here: no container engine)', () => {
     expect(config).toMatchObject({ eventStore: 'kurrentdb', port: 4000, clock: 'system' });
     expect(config.eventStoreUrl).toMatch(/^kurrentdb:\/\/kurrentdb:2113/);
     expect(config.databaseUrl).toMatch(/@postgres:5432\//);
+  });
+
+  it('runs the split deployment (profile split): the five contexts from their own entries and the gateway composing them', () => {
+    const apps = ['accounts', 'triage', 'sla', 'intake', 'health-checks'];
+    for (const name of apps) {
+      const service = compose.services[name]!;
+      expect(service.build, name).toBe('.');
+      expect(service.profiles, name).toEqual(['split']);
+      expect(service.command, name).toEqual(['node', '--enable-source-maps', `dist/apps/${name}/main.js`]);
+      expect(existsSync(resolve(root, `apps/${name}/main.ts`)), name).toBe(true);
+      for (const variable of Object.keys(service.environment!)) expect(Object.keys(CONFIG_VARIABLES), `${name}: ${variable}`).toContain(variable);
+      const resolved = Object.fromEntries(Object.entries(service.environment!).map(([variable, value]) => [variable, value.startsWith('${') ? 'x'.repeat(40) : value]));
+      expect(loadConfig(resolved), name).toMatchObject({ eventStore: 'kurrentdb', port: 4000, rateLimits: { perIpPerMinute: 0 } });
+    }
+    const gateway = compose.services.gateway!;
+    expect(gateway.command).toEqual(['node', '--enable-source-maps', 'dist/apps/gateway/main.js']);
+    expect(existsSync(resolve(root, 'apps/gateway/main.ts'))).toBe(true);
+    expect(Object.keys(gateway.depends_on ?? {}).sort()).toEqual([...apps].sort());
+    for (const variable of Object.keys(gateway.environment!)) expect(Object.keys(CONFIG_VARIABLES)).toContain(variable);
+    expect(loadConfig(gateway.environment!).subgraphs).toEqual(apps.map((name) => ({ name, url: `http://${name}:4000/graphql` })));
   });
 });

@@ -65,4 +65,15 @@ describe('configuration', () => {
     const config = loadConfig({ LEDGERDESK_CLOCK: 'manual', LEDGERDESK_CLOCK_START: '2026-02-13T17:50:00+08:00' });
     expect(config.clockStart?.toISOString()).toBe('2026-02-13T09:50:00.000Z');
   });
+
+  it("reads the gateway's subgraphs (name=url, in order), none by default, and refuses a malformed or repeated one", () => {
+    expect(loadConfig({}).subgraphs).toEqual([]);
+    expect(loadConfig({ LEDGERDESK_SUBGRAPHS: ' platform=http://127.0.0.1:4001/graphql , health-checks=https://hc.internal/graphql' }).subgraphs).toEqual([
+      { name: 'platform', url: 'http://127.0.0.1:4001/graphql' },
+      { name: 'health-checks', url: 'https://hc.internal/graphql' },
+    ]);
+    expect(() => loadConfig({ LEDGERDESK_SUBGRAPHS: 'http://127.0.0.1:4001/graphql' })).toThrow(/^LEDGERDESK_SUBGRAPHS: "http:\/\/127.0.0.1:4001\/graphql" is not name=url/);
+    expect(() => loadConfig({ LEDGERDESK_SUBGRAPHS: 'a=ftp://x/graphql' })).toThrow(/^LEDGERDESK_SUBGRAPHS: "a=ftp:\/\/x\/graphql" is not name=url/);
+    expect(() => loadConfig({ LEDGERDESK_SUBGRAPHS: 'a=http://x/graphql,a=http://y/graphql' })).toThrow(/^LEDGERDESK_SUBGRAPHS: names the subgraph "a" twice/);
+  });
 });

@@ -59,6 +59,14 @@ export interface LedgerdeskConfig {
   paging: { url: string | null; routingKey: string | null };
   /** Serve the GraphiQL explorer on GET /graphql to browsers (Accept: text/html). */
   graphiql: boolean;
+  /** apps/gateway: the subgraphs it composes, in order (LEDGERDESK_SUBGRAPHS); empty for every other app. */
+  subgraphs: SubgraphEndpoint[];
+}
+
+/** One subgraph the gateway composes: its name in the supergraph and its GraphQL endpoint. */
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
 }
 
 /** Every variable the platform reads, with what it means; the docker-compose test checks against it. */
@@ -105,6 +113,8 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_SMTP_FROM: 'From address of e-mailed replies; its domain names their Message-IDs (default support@ledgerdesk.localhost)',
   LEDGERDESK_PAGING_URL: 'endpoint on-call pages are POSTed to in the PagerDuty Events v2 shape, e.g. https://events.pagerduty.com/v2/enqueue (unset: paging is off)',
   LEDGERDESK_PAGING_ROUTING_KEY: "routing_key sent with each page (the PagerDuty service's integration key); required with LEDGERDESK_PAGING_URL",
+  LEDGERDESK_SUBGRAPHS: 'apps/gateway only: the subgraphs it composes, name=url pairs separated by commas, e.g. accounts=http://accounts:4000/graphql,triage=http://triage:4000/graphql (required by the gateway)',
+  LEDGERDESK_SPLIT_APPS: 'npm run start:split only: the apps it starts behind the gateway, comma-separated (default accounts,triage,sla,intake,health-checks; platform: the whole platform as one subgraph)',
 } as const;
 
 export const DEFAULT_REACTION_WAIT_MS = 5_000;
@@ -258,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   const graphiqlDefault = env['NODE_ENV']?.trim() === 'production' ? 'off' : 'on';
   const graphiql = oneOf('LEDGERDESK_GRAPHIQL', value('LEDGERDESK_GRAPHIQL') ?? graphiqlDefault, ['on', 'off']) === 'on';
 
+  const subgraphs = subgraphList(value('LEDGERDESK_SUBGRAPHS'));
+
   const logLevel = oneOf('LEDGERDESK_LOG_LEVEL', value('LEDGERDESK_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
   return {
@@ -290,7 +302,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
     smtp: { url: smtpUrl, from: smtpFrom },
     paging: { url: pagingUrl, routingKey: pagingRoutingKey },
     graphiql,
+    subgraphs,
   };
+}
+
+/** `name=url,name=url`: distinct names a supergraph accepts, http(s) URLs. */
+function subgraphList(raw: string | null): SubgraphEndpoint[] {
+  if (!raw) return [];
+  const seen = new Set<string>();
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const match = /^([A-Za-z][\w-]*)=(\S+)$/.exec(entry);
+      let url: URL | null = null;
+      try {
+        url = match ? new URL(match[2]!) : null;
+      } catch {
+        url = null;
+      }
+      if (!match || !url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        throw new ConfigError('LEDGERDESK_SUBGRAPHS', `"${entry}" is not name=url, e.g. triage=http://localhost:4002/graphql`);
+      }
+      if (seen.has(match[1]!)) throw new ConfigError('LEDGERDESK_SUBGRAPHS', `names the subgraph "${match[1]}" twice`);
+      seen.add(match[1]!);
+      return { name: match[1]!, url: match[2]! };
+    });
 }
 
 /** Exact origins only: a browser sends `Origin` as scheme://host[:port], so a path or wildcard would never match. */

@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { createLogger, printServedSchema, SCHEMA_SNAPSHOT_FILE } from '#platform-kit';
+import { composeSupergraph, startGateway, SupergraphCompositionError, type Gateway } from '../apps/gateway/gateway.js';
+import { CONTRACT_PATH, CONTRACT_PRESENT, contractGaps } from './support/contract-check.js';
+import { defineCalendar, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
+import { startTestPlatform, type GraphqlResult, type TestPlatform } from './support/test-platform.js';
+
+// apps/gateway (GraphQL Hive Gateway) in front of the platform served as ONE Federation 2 subgraph
+// (apps/platform/subgraph.ts): the layout that composes today. Everything below goes through the gateway's port.
+
+const OPEN = `mutation($input: OpenTicketInput!) { openTicket(input: $input) {
+  id status account { id } assignee { id name } sla { severity pending breached clocks { metric state } } } }`;
+const ALERTS = 'subscription($a: ID) { slaAlerts(accountId: $a) { kind metric cursor ticket { id } } }';
+
+describe('the gateway over the platform as one subgraph', () => {
+  let subgraph: TestPlatform;
+  let gateway: Gateway;
+  let url: string;
+  /** The fixtures' platform, its requests sent to the gateway instead. */
+  let through: TestPlatform;
+  let admin: string;
+  let accountId: string;
+  let otherAccountId: string;
+  let engineerId: string;
+  const clients: Client[] = [];
+
+  async function gql(query: string, variables: Record<string, unknown> = {}, token: string | null = null): Promise<GraphqlResult<any>> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { ...((await response.json()) as GraphqlResult), status: response.status };
+  }
+
+  const ticketInput = (overrides: Record<string, unknown> = {}) => ({ accountId, channel: 'PORTAL', subject: 'No audio after reconnect', description: 'Since 4.1', claimedSeverity: 'P0', ...overrides });
+
+  beforeAll(async () => {
+    subgraph = await startTestPlatform({ subgraph: true, clockStart: '2026-03-06T02:00:00Z' });
+    gateway = await startGateway({ subgraphs: [{ name: 'platform', url: `${subgraph.url}/graphql` }], port: 0, logger: createLogger('silent') });
+    url = `http://127.0.0.1:${gateway.port}`;
+    through = { ...subgraph, url, gql };
+    admin = await subgraph.token('ADMIN');
+    const calendarId = await defineCalendar(through, admin);
+    accountId = await registerAccount(through, admin, { name: 'Gateway Ltd' });
+    otherAccountId = await registerAccount(through, admin, { name: 'Someone Else' });
+    engineerId = await registerStaff(through, admin, { role: 'ENGINEER', name: 'Round the clock' });
+    await signContract(through, admin, standardContract(accountId, calendarId));
+    await signContract(through, admin, standardContract(otherAccountId, calendarId));
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await gateway?.close();
+    await subgraph?.close();
+  });
+
+  it('serves the schema `npm start` serves (schema.graphql), and the contract', async () => {
+    const introspection = await mustData<IntrospectionQuery>(gql(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true }), {}, admin));
+    const served = buildClientSchema(introspection);
+    const snapshot = readFileSync(resolve(import.meta.dirname, '..', SCHEMA_SNAPSHOT_FILE), 'utf8');
+    expect(printServedSchema(served)).toBe(snapshot);
+    if (CONTRACT_PRESENT) {
+      expect(contractGaps(served), `against ${CONTRACT_PATH}`).toEqual({ unlisted: [], stale: [] });
+    }
+  });
+
+  it('opens a ticket with a bearer token and answers with its assignee and SLA', async () => {
+    const customer = await subgraph.token('CUSTOMER', { id: 'dev-1', accountId });
+    const result = await gql(OPEN, { input: ticketInput() }, customer);
+    expect(result.errors).toBeUndefined();
+    const ticket = result.data!.openTicket;
+    expect(ticket).toMatchObject({ status: 'OPEN', account: { id: accountId }, assignee: { id: engineerId, name: 'Round the clock' } });
+    expect(ticket.sla).toMatchObject({ severity: 'P0', pending: false, breached: false });
+    expect(ticket.sla.clocks.map((clock: { metric: string }) => clock.metric)).toContain('FIRST_RESPONSE');
+  });
+
+  it('keeps a customer to their own account', async () => {
+    const customer = await subgraph.token('CUSTOMER', { id: 'dev-1', accountId });
+    const stranger = await subgraph.token('CUSTOMER', { id: 'dev-9', accountId: otherAccountId });
+    const own = (await mustData(gql(OPEN, { input: ticketInput({ claimedSeverity: 'P3' }) }, customer))).openTicket.id as string;
+    const theirs = (await mustData(gql(OPEN, { input: ticketInput({ accountId: otherAccountId, claimedSeverity: 'P3' }) }, stranger))).openTicket.id as string;
+    const read = 'query($id: ID!) { ticket(id: $id) { id account { id } } }';
+    expect((await mustData(gql(read, { id: own }, customer))).ticket).toEqual({ id: own, account: { id: accountId } });
+    expect((await gql(read, { id: theirs }, customer)).data?.ticket ?? null).toBeNull();
+    const list = await mustData(gql('{ tickets(first: 50) { edges { node { account { id } } } } }', {}, customer));
+    expect(new Set(list.tickets.edges.map((edge: any) => edge.node.account.id))).toEqual(new Set([accountId]));
+    const refused = await gql(OPEN, { input: ticketInput({ accountId: otherAccountId }) }, customer);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("passes the subgraph's error codes on, without stack traces", async () => {
+    const anonymous = await gql('{ tickets(first: 1) { totalCount } }');
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const bad = await gql(OPEN, { input: ticketInput({ channel: 'CARRIER_PIGEON' }) }, admin);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const unknownAccount = await gql(OPEN, { input: ticketInput({ accountId: '00000000-0000-4000-8000-000000000000' }) }, admin);
+    expect(unknownAccount.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.accountId' });
+    const invalid = await gql('{ noSuchField }', {}, admin);
+    expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const unparsable = await gql('{ tickets(', {}, admin);
+    expect(unparsable.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const everything = JSON.stringify([anonymous, bad, unknownAccount, invalid, unparsable]);
+    expect(everything).not.toMatch(/stacktrace|\bat \S+ \(|node_modules/);
+  });
+
+  it('keeps the CSRF and GET rules: a simple GET is refused, a GET with a token runs a query, never a mutation', async () => {
+    const query = encodeURIComponent('{ now }');
+    const simple = await fetch(`${url}/graphql?query=${query}`, { headers: { accept: 'application/json' } });
+    expect(simple.status).toBe(400);
+    expect(((await simple.json()) as GraphqlResult).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    const form = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ now }' }) });
+    expect(form.status).toBe(400);
+    const withToken = await fetch(`${url}/graphql?query=${query}`, { headers: { accept: 'application/json', authorization: `Bearer ${admin}` } });
+    expect(withToken.status).toBe(200);
+    expect(((await withToken.json()) as GraphqlResult).data?.['now']).toBe('2026-03-06T02:00:00.000Z');
+    const mutation = encodeURIComponent('mutation { advanceClock(to: "2026-03-06T03:00:00Z") }');
+    const viaGet = await fetch(`${url}/graphql?query=${mutation}`, { headers: { accept: 'application/json', authorization: `Bearer ${admin}` } });
+    expect(viaGet.status).toBe(405);
+    expect((await mustData(gql('{ now }', {}, admin))).now).toBe('2026-03-06T02:00:00.000Z');
+  });
+
+  it('delivers slaAlerts over graphql-ws through the gateway when advanceClock fires a breach', async () => {
+    const engineer = await subgraph.token('ENGINEER');
+    const received: any[] = [];
+    const errors: unknown[] = [];
+    const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${engineer}` }, retryAttempts: 0 });
+    clients.push(client);
+    const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    client.subscribe({ query: ALERTS, variables: { a: accountId } }, { next: (m) => (m.errors ? errors.push(m.errors) : received.push(m.data!['slaAlerts'])), error: (e) => errors.push(e), complete: () => undefined });
+    // graphql-ws acknowledges a connection, not a subscription, and the gateway then opens its own graphql-ws
+    // connection to the subgraph: give both a moment to register (alerts start at the head when subscribed).
+    await connected;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const ticketId = (await mustData(gql(OPEN, { input: ticketInput() }, admin))).openTicket.id as string;
+    const now = (await mustData(gql('{ now }', {}, admin))).now as string;
+    await mustData(gql('mutation($to: DateTime!) { advanceClock(to: $to) }', { to: new Date(Date.parse(now) + 16 * 60_000).toISOString() }, admin));
+    await vi.waitFor(() => expect(received.filter((alert) => alert.ticket.id === ticketId).map((alert) => alert.kind)).toEqual(['WARNING', 'BREACH']), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+    expect(received.every((alert) => typeof alert.cursor === 'string' && alert.cursor.length > 0)).toBe(true);
+  });
+
+  it('closes a graphql-ws connection without a token (4403), as the platform does', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, on: { closed: (event) => resolve((event as { code: number }).code) } });
+      clients.push(client);
+    });
+    expect(closed).toBe(4403);
+  });
+});
+
+describe('composition at start', () => {
+  it('refuses subgraphs that do not compose, naming the composition errors', () => {
+    const a = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { now: String }';
+    expect(() =>
+      composeSupergraph([
+        { name: 'a', url: 'http://a/graphql', sdl: a },
+        { name: 'b', url: 'http://b/graphql', sdl: a },
+      ]),
+    ).toThrow(SupergraphCompositionError);
+    expect(() =>
+      composeSupergraph([
+        { name: 'a', url: 'http://a/graphql', sdl: a },
+        { name: 'b', url: 'http://b/graphql', sdl: a },
+      ]),
+    ).toThrow(/INVALID_FIELD_SHARING/);
+  });
+
+  it('gives up on a subgraph that never answers, naming it', async () => {
+    // A port nothing listens on: taken from the system, then released.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    await expect(startGateway({ subgraphs: [{ name: 'triage', url }], port: 0, logger: createLogger('silent'), subgraphWaitMs: 600 })).rejects.toThrow(
+      `subgraph triage (${url}) did not answer _service { sdl }: ECONNREFUSED (waited 600 ms)`,
+    );
+  });
+});
