@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Field, Float, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { AccountType, MoneyType } from '#accounts';
-import { CLOCK, type Clock } from '#platform-kit';
-import { TicketsQueries } from '#triage';
+import { CLOCK, entityType, MoneyType, type Clock } from '#platform-kit';
+// Triage's read side only (an account's open tickets), never its GraphQL module.
+import { TicketsQueries } from '../../triage/application/tickets.queries.js';
 import { SlaQueries } from '../application/sla.queries.js';
 import { accountHealth, last12Months } from '../domain/account-health.js';
 
@@ -32,7 +32,7 @@ const perCurrency = (credits: readonly { amount: number; currency: string }[]): 
   return [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ amount, currency }));
 };
 
-@Resolver(() => AccountType)
+@Resolver(() => entityType('Account'))
 export class AccountHealthResolver {
   constructor(
     @Inject(SlaQueries) private readonly sla: SlaQueries,
@@ -41,7 +41,7 @@ export class AccountHealthResolver {
   ) {}
 
   @ResolveField(() => AccountHealthType, { description: 'the account’s support health now' })
-  async health(@Parent() account: AccountType): Promise<AccountHealthType> {
+  async health(@Parent() account: { id: string }): Promise<AccountHealthType> {
     const now = this.clock.now();
     const zone = (await this.sla.account(account.id))?.timeZone ?? 'UTC';
     const months = last12Months(now, zone);
