@@ -6,7 +6,6 @@ import { IntakeModule } from '#intake';
 import { OutboundModule } from '#outbound';
 import { SlaModule } from '#sla';
 import { TriageModule } from '#triage';
-import { NextCheckInModule } from './next-check-in.module.js';
 
-/** Every bounded context, as `apps/platform` runs them in one process (and the fields joining two of them). */
-export const PLATFORM_CONTEXTS = [AccountsModule, IntakeModule, TriageModule, SlaModule, HealthChecksModule, NextCheckInModule, AuditModule, OutboundModule, IncidentsModule];
+/** Every bounded context, as `apps/platform` runs them in one process. */
+export const PLATFORM_CONTEXTS = [AccountsModule, IntakeModule, TriageModule, SlaModule, HealthChecksModule, AuditModule, OutboundModule, IncidentsModule];

@@ -10,7 +10,7 @@ import { apiKeysProjection } from './projections/api-keys.projection.js';
 /**
  * The accounts context without its GraphQL: commands, queries and read models. What another context's app may
  * import (health checks read the account they schedule for); it loads none of accounts' GraphQL types, so the
- * importing subgraph serves none of them (docs/architecture.md#the-federated-graph).
+ * importing subgraph serves none of them (docs/architecture.md#the-federated-graph-issue-11).
  */
 @Module({
   providers: [AccountsCommands, AccountsQueries, CredentialsCommands, CredentialsQueries],

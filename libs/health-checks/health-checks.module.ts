@@ -11,6 +11,7 @@ import {
   SdkAdvisoryResolver,
   TrafficPeakResolver,
 } from './graphql/health-checks.resolver.js';
+import { NextCheckInResolver } from './graphql/next-check-in.resolver.js';
 import { AgendaFeedController } from './http/agenda-feed.controller.js';
 import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjection } from './projections/health-checks.projection.js';
 import { reportedSdksProjection } from './projections/reported-sdks.projection.js';
@@ -30,6 +31,7 @@ import { reportedSdksProjection } from './projections/reported-sdks.projection.j
     TrafficPeakResolver,
     SdkAdvisoryResolver,
     AccountTrafficPeaksResolver,
+    NextCheckInResolver,
   ],
   exports: [HealthChecksQueries],
 })

@@ -8,7 +8,7 @@ import { TriageCoreModule } from '../triage/triage-core.module.js';
 import { SlaQueries } from './application/sla.queries.js';
 import { SlaAlertsFeed } from './application/sla-alerts.feed.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
-import { AccountHealthResolver } from './graphql/account-health.resolver.js';
+import { AccountHealthReferenceResolver, AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
 import { SlaReportQueries } from './application/sla-report.queries.js';
 import { SlaReportResolver } from './graphql/sla-report.resolver.js';
@@ -28,7 +28,7 @@ import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './proj
 @Module({
   imports: [TriageCoreModule],
   controllers: [StatementDownloadController],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver, SlaStatements],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, AccountHealthReferenceResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver, SlaStatements],
   exports: [SlaQueries, SlaStatements],
 })
 export class SlaModule implements OnModuleInit {

@@ -16,7 +16,7 @@ import { ticketsProjection } from './projections/tickets.projection.js';
  * Triage without its GraphQL: commands (AddChannelReply included), queries, read models, reactors and the
  * auto-close timer. What another context's app may import (intake: channel replies and the ticket a message
  * belongs to; SLA: an account's open tickets); it loads none of triage's GraphQL types, so the importing
- * subgraph serves none of them (docs/architecture.md#the-federated-graph).
+ * subgraph serves none of them (docs/architecture.md#the-federated-graph-issue-11).
  */
 @Module({
   imports: [AttachmentsModule],

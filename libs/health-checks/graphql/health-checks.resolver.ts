@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badUserInput, forbidden, notFound } from '#contracts';
 // Accounts' read side only (names to sort by), never its GraphQL module: accounts, staff and tickets are other
-// subgraphs' entities, answered here by key (docs/architecture.md#the-federated-graph).
+// subgraphs' entities, answered here by key (docs/architecture.md#the-federated-graph-issue-11).
 import { AccountsQueries } from '../../accounts/application/accounts.queries.js';
 import { byKey, connectionPageInfo, entityType, NodeRegistry, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Loaders, type SortDirection, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
 import { HealthChecksCommands } from '../application/health-checks.commands.js';

@@ -3,7 +3,7 @@ import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { notFound } from '#contracts';
 import { CurrentPrincipal, entityType, Roles, WORKING_STAFF_ROLES, type Principal } from '#platform-kit';
 // Triage's read side and pure fold only, never its GraphQL module: in a subgraph the ticket is triage's entity,
-// answered here by key (docs/architecture.md#the-federated-graph).
+// answered here by key (docs/architecture.md#the-federated-graph-issue-11).
 import { TicketsQueries } from '../../triage/application/tickets.queries.js';
 import { foldTicketView } from '../../triage/domain/ticket-view.js';
 import { toTicketType } from '../../triage/graphql/ticket.mapper.js';

@@ -14,7 +14,7 @@ import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
  */
 
 /** The entities of the graph, each owned by one context, keyed by `id`. */
-export type EntityName = 'Ticket' | 'Account' | 'StaffMember';
+export type EntityName = 'Ticket' | 'Account' | 'StaffMember' | 'AccountHealth';
 
 let subgraphMode = false;
 
@@ -45,7 +45,13 @@ export class StaffMemberReference {
   @Field(() => ID, { description: 'the staff member’s id' }) id!: string;
 }
 
-const STUBS: Record<EntityName, Type> = { Ticket: TicketReference, Account: AccountReference, StaffMember: StaffMemberReference };
+@ObjectType('AccountHealth', { description: 'An account’s support health (owned by the SLA subgraph; extended here by key)' })
+@Directive('@key(fields: "accountId")')
+export class AccountHealthReference {
+  @Field(() => ID, { description: 'the account whose health this is' }) accountId!: string;
+}
+
+const STUBS: Record<EntityName, Type> = { Ticket: TicketReference, Account: AccountReference, StaffMember: StaffMemberReference, AccountHealth: AccountHealthReference };
 const OWNERS = new Map<EntityName, Type>();
 
 /**

@@ -52,7 +52,7 @@ export class ClockResolver {
 
 /**
  * The clock's and the timers' operations (ADMIN). Per process: in a split deployment only the subgraph that owns
- * the platform operations serves them (`platformOperations`, docs/architecture.md#the-federated-graph).
+ * the platform operations serves them (`platformOperations`, docs/architecture.md#the-federated-graph-issue-11).
  */
 @Resolver()
 export class TimeResolver {
