@@ -28,3 +28,5 @@ export * from './http/download-controller.js';
 export * from './auth/mint-token.command.js';
 export * from './auth/identity-provider.js';
 export * from './graphql/node.js';
+export * from './graphql/federation.js';
+export * from './graphql/money.type.js';
