@@ -80,6 +80,16 @@ describe('hardening: hostile GraphQL documents', () => {
     expect(allowed.errors).toBeUndefined();
   });
 
+  it('closes a WebSocket whose message is over 1 MB (ws took 100 MB, parsed whole before any token)', async () => {
+    const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(2 * 1024 * 1024) } }));
+    expect(await closed).toBe(1009); // Message Too Big
+    expect((await platform.gql('{ now }', {}, null)).status).toBeLessThan(500);
+  });
+
   it('refuses NUL characters and unpaired surrogates in IDs, variables and literals with BAD_USER_INPUT', async () => {
     const token = await platform.token('ADMIN');
     for (const id of ['x\u0000', 'x\uD800', '\uDC00x']) {
