@@ -1,4 +1,5 @@
 import { createClient } from 'graphql-ws';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { defineCalendar, eventCount, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
@@ -79,6 +80,16 @@ describe('hardening: hostile GraphQL documents', () => {
     expect(allowed.errors).toBeUndefined();
   });
 
+  it('closes a WebSocket whose message is over 1 MB (ws took 100 MB, parsed whole before any token)', async () => {
+    const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(2 * 1024 * 1024) } }));
+    expect(await closed).toBe(1009); // Message Too Big
+    expect((await platform.gql('{ now }', {}, null)).status).toBeLessThan(500);
+  });
+
   it('refuses NUL characters and unpaired surrogates in IDs, variables and literals with BAD_USER_INPUT', async () => {
     const token = await platform.token('ADMIN');
     for (const id of ['x\u0000', 'x\uD800', '\uDC00x']) {
@@ -153,5 +164,41 @@ describe('hardening: inputs a careless client sends', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.externalId' });
     expect(await eventCount(platform)).toBe(before);
     expect((await open({ externalId: 'x'.repeat(500) })).errors).toBeUndefined();
+  });
+});
+
+describe('hardening: a recurring check whose rule never meets again, recorded before the rule was refused', () => {
+  let platform: TestPlatform;
+  let admin: string;
+  let accountId: string;
+  beforeAll(async () => {
+    platform = await startTestPlatform({ clockStart: '2026-11-02T01:00:00Z' });
+    admin = await platform.token('ADMIN');
+    const calendarId = await defineCalendar(platform, admin);
+    accountId = await registerAccount(platform, admin);
+    await signContract(platform, admin, standardContract(accountId, calendarId, { effectiveFrom: '2026-01-01T00:00:00Z' }));
+  });
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it('marks the check MISSED by its timer, ends the series instead of spinning, and keeps answering', async () => {
+    const scheduled = await mustData(
+      platform.gql('mutation($input: ScheduleHealthCheckInput!) { scheduleHealthCheck(input: $input) { id } }', { input: { accountId, kind: 'PERIODIC', dueAt: '2026-11-03T02:00:00Z', agenda: 'Monthly review', recurrence: 'FREQ=MONTHLY' } }, admin),
+    );
+    const checkId = scheduled.scheduleHealthCheck.id as string;
+    // As an earlier main accepted it: weekly steps from a Tuesday that never land on a Monday (rrule scans to 9999).
+    await platform.runtime.readDb.query(`UPDATE health_checks.checks SET recurrence = 'FREQ=DAILY;INTERVAL=7;BYDAY=MO' WHERE id = $1`, [checkId]);
+    // The platform runs in this process: the loop's longest stall while the timer fires is what /health would wait.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
+    const advanced = await platform.gql('mutation { advanceClock(to: "2026-11-04T03:00:00Z") }', {}, admin);
+    stalls.disable();
+    expect(advanced.errors).toBeUndefined();
+    expect(stalls.max / 1e6, 'the search runs off the event loop (on it: seconds)').toBeLessThan(1000);
+    expect((await fetch(`${platform.url}/health`)).status).toBeLessThan(500);
+    const checks = await mustData(platform.gql('query($a: ID) { healthChecks(filter: { accountId: $a }) { edges { node { id status } } } }', { a: accountId }, admin));
+    expect(checks.healthChecks.edges.map((edge: { node: { status: string } }) => edge.node.status)).toEqual(['MISSED']);
+    expect((await mustData(platform.gql('{ parkedTimers { id } }', {}, admin))).parkedTimers).toEqual([]);
   });
 });

@@ -59,6 +59,10 @@ describe('hostile text in GraphQL inputs and channel payloads', () => {
     ['searchTickets', 'query($q: String!) { searchTickets(query: $q, first: 5) { totalCount } }', (text) => ({ q: text }), () => customer],
     ['tickets(after)', 'query($after: String) { tickets(first: 5, after: $after) { totalCount } }', (text) => ({ after: text }), () => admin],
     ['registerAccount', 'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { id } }', (text) => ({ input: { name: text, timeZone: text, region: 'CN' } }), () => admin],
+    ['scheduleHealthCheck', 'mutation($input: ScheduleHealthCheckInput!) { scheduleHealthCheck(input: $input) { id } }', (text) => ({ input: { accountId, kind: 'PERIODIC', dueAt: '2026-03-02T02:00:00Z', agenda: text, recurrence: `FREQ=MONTHLY;${text}` } }), () => admin],
+    ['publishSdkAdvisory', 'mutation($input: PublishSdkAdvisoryInput!) { publishSdkAdvisory(input: $input) { id } }', (text) => ({ input: { sdkName: text, affectedVersions: text, fixedIn: text, severity: 'P3', summary: text } }), () => admin],
+    ['fileBreachClaim', 'mutation($input: FileBreachClaimInput!) { fileBreachClaim(input: $input) { id } }', (text) => ({ input: { ticketId, metric: 'FIRST_RESPONSE', statement: text } }), () => customer],
+    ['declarePlatformIncident', 'mutation($input: DeclarePlatformIncidentInput!) { declarePlatformIncident(input: $input) { id } }', (text) => ({ input: { title: text, publicSummary: text, components: [text], regions: [text], severity: 'SEV3', startedAt: '2026-02-13T08:00:00Z' } }), () => admin],
   ];
 
   it('answers every GraphQL operation with a coded refusal or a success, and a refusal records nothing', async () => {
@@ -69,7 +73,7 @@ describe('hostile text in GraphQL inputs and channel payloads', () => {
         expectCleanAnswer(result.status, result.errors, `${label} ${JSON.stringify(text)}`);
         if (result.errors?.length) expect(await eventCount(platform), `${label}: a refusal records nothing`).toBe(before);
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 

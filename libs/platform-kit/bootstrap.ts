@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { IncomingMessage, Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Module, type Type } from '@nestjs/common';
 import type { LedgerdeskConfig } from './config/config.js';
@@ -52,6 +53,20 @@ export function corsOptions(origins: string[]): CorsOptions {
   };
 }
 
+/**
+ * graphql-ws reads every message whole (JSON.parse) — connection_init included, before any token — and the
+ * \`ws\` server Nest creates for it takes messages up to 100 MB. It gets the HTTP body's bound. Nest does not
+ * expose that server: it is reached through the GraphQL driver, and a missing path is logged, not fatal.
+ */
+function limitWebSocketMessages(app: NestExpressApplication, logger: Logger): void {
+  const driver = (app.get(GraphQLModule, { strict: false }) as { graphQlAdapter?: unknown }).graphQlAdapter as
+    | { _subscriptionService?: { wss?: { options?: { maxPayload?: number } } } }
+    | undefined;
+  const options = driver?._subscriptionService?.wss?.options;
+  if (options) options.maxPayload = MAX_BODY_BYTES;
+  else logger.warn('graphql-ws server not found: WebSocket messages keep ws’s 100 MB bound');
+}
+
 /** Boots the platform kit with the given context modules and listens on `config.port`. */
 export async function startLedgerdesk(
   name: string,
@@ -98,6 +113,7 @@ export async function startLedgerdesk(
   const server = app.getHttpServer() as Server;
   const inFlight = new InFlightRequests(server);
   await app.listen(config.port, '0.0.0.0');
+  limitWebSocketMessages(app, logger);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {

@@ -16,4 +16,11 @@ describe('SDK versions', () => {
     expect(parseFixedIn('v4.2.3')).toBe('4.2.3');
     expect(parseFixedIn(null)).toBeNull();
   });
+
+  it('refuses a range longer than 200 characters before semver reads it', () => {
+    const huge = Array.from({ length: 1000 }, (_, i) => `>=${i}.0.0 <${i}.5.0`).join(' || ');
+    const start = performance.now();
+    expect(() => parseAffectedRange(huge)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/at most 200 characters/) }));
+    expect(performance.now() - start).toBeLessThan(50); // semver took ~0.4 s to read it
+  });
 });

@@ -1,8 +1,15 @@
 import semver from 'semver';
 import { badUserInput } from '#contracts';
 
+/**
+ * Far above a real range: semver's parsing and matching grow with the range (a 22 KB one took ~0.4 s to read
+ * and ~0.3 s per version matched, and every ticket reporting the SDK is matched against it).
+ */
+export const MAX_RANGE_CHARS = 200;
+
 /** A semver range such as ">=4.0.0 <4.2.3"; anything semver cannot read is refused. */
 export function parseAffectedRange(range: string): string {
+  if (range.length > MAX_RANGE_CHARS) throw badUserInput(`affectedVersions must be at most ${MAX_RANGE_CHARS} characters`, 'affectedVersions');
   const valid = range.trim() === '' ? null : semver.validRange(range, { loose: true });
   if (!valid) throw badUserInput(`affectedVersions is not a semver range: "${range}"`, 'affectedVersions');
   return range.trim();
