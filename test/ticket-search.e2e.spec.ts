@@ -235,6 +235,18 @@ describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (bac
     expect(first.edges[0].score).toBeGreaterThan(first.edges[1].score);
   });
 
+  it('caps on the opening matches alone when they exceed the bound, and pages their best', async () => {
+    // Four subjects hold "ticket" (equal scores): more opening matches than the bound of three.
+    const first = await page('ticket', 2);
+    expect(first).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+    const capped = await platform.gql('query { searchTickets(query: "ticket") { totalCountCapped } }', {}, admin);
+    expect(capped.data?.searchTickets.totalCountCapped).toBe(true);
+    const second = await page('ticket', 2, first.pageInfo.endCursor);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    // Equal scores: newest first, and only the three candidates.
+    expect([...first.edges, ...second.edges].map((e: any) => names.get(e.node.id))).toEqual(['reply4', 'reply3', 'reply2']);
+  });
+
   it('counts and ranks exactly under the bound', async () => {
     const result = await platform.gql('query { searchTickets(query: "metronome") { totalCount totalCountCapped edges { node { id } } } }', {}, admin);
     expect(result.data?.searchTickets.totalCount).toBe(1);

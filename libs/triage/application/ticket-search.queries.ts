@@ -94,6 +94,7 @@ export class TicketSearchQueries {
     const pageParams = [...params, ...keysetParams, first + 1];
     let counted: number;
     let rows: { ticket_id: string; score: string; opened_at: string }[] | null = null;
+    let head: { total: number; ids: string[] } | null = null;
     if (accountId) {
       // One account's hits are few (its tickets, not the whole table's): rank them in the same scan that counts
       // them, one round trip and one index scan instead of a count and then the ranking. A separate count would
@@ -113,42 +114,46 @@ export class TicketSearchQueries {
       );
       counted = found[0]?.total ?? 0;
       if (counted <= candidates) rows = found.filter((row) => row.ticket_id !== null) as { ticket_id: string; score: string; opened_at: string }[];
+    } else if (parsed.tsquery) {
+      // Unpinned, with words: the opening's small vector first. Its hits are a part of the full vector's (head_doc's
+      // fields and positions are the start of either vector), so when they alone exceed the bound the search is
+      // capped without counting the full vector's hits — a second GIN scan, about a third of a staff search's time.
+      head = await this.headCandidates(from, where, params, candidates);
+      counted = head.total > candidates ? head.total : await this.countUpTo(from, base, params, candidates);
     } else {
-      // Bounded work whatever the query: the count stops at SEARCH_CANDIDATES + 1 hits (an index scan with a LIMIT,
-      // no vector read for plain words), and at most SEARCH_CANDIDATES hits are ever ranked on their full vector.
-      const [n] = await this.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} ${base} LIMIT ${candidates + 1}) x`,
-        params,
-      );
-      counted = n?.n ?? 0;
+      counted = await this.countUpTo(from, base, params, candidates);
     }
     const capped = counted > candidates;
-    if (rows === null) {
-      let hitsSql: string;
-      let head = '';
-      if (!parsed.tsquery) {
-        // Fielded terms only: newest first, score 0 — nothing to rank.
-        hitsSql = `SELECT s.ticket_id, s.opened_at, 0::real AS score FROM ${from} ${base}`;
-      } else if (!capped) {
-        // Few enough to rank every hit exactly.
-        hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM ${from} ${base}`;
-      } else {
-        // Too many: the candidates are the SEARCH_CANDIDATES best by the opening's small vector (subject, description,
-        // diagnostics; inline in the row, so cheap to rank), topped up, when fewer of those match, by the newest hits
-        // that match only elsewhere (resolution, replies); only they are ranked on the full vector.
-        const q = `$1::tsquery`;
-        hitsSql = `SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM triage.ticket_search s
-          WHERE s.ticket_id IN (
-            SELECT ticket_id FROM head
-            UNION ALL (SELECT s.ticket_id FROM ${from} ${base} AND NOT coalesce(s.head_doc @@ ${q}, false)
-              ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${candidates} - (SELECT count(*) FROM head)))`;
-        // head_doc's fields are a part of either vector: a head_doc match is a hit, so the full vector is not consulted.
-        const headWhere = ['s.head_doc @@ ' + q, ...where.slice(1)].join(' AND ');
-        head = `head AS MATERIALIZED (SELECT s.ticket_id FROM ${from} WHERE ${headWhere}
-            ORDER BY ts_rank_cd(${WEIGHTS}, s.head_doc, ${q}) DESC, s.opened_at DESC, s.ticket_id LIMIT ${candidates}), `;
+    if (rows === null && parsed.tsquery && capped) {
+      // Too many: the candidates are the SEARCH_CANDIDATES best by the opening's small vector (subject, description,
+      // diagnostics; inline in the row, so cheap to rank), topped up, when fewer of those match, by the newest hits
+      // that match only elsewhere (resolution, replies); only they are ranked on the full vector, and paged.
+      head ??= await this.headCandidates(from, where, params, candidates);
+      let ids = head.ids;
+      if (ids.length < candidates) {
+        const tail = await this.db.query<{ ticket_id: string }>(
+          `SELECT s.ticket_id FROM ${from} ${base} AND NOT coalesce(s.head_doc @@ $1::tsquery, false)
+           ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${candidates - ids.length}`,
+          params,
+        );
+        ids = [...ids, ...tail.map((row) => row.ticket_id)];
       }
+      // The filters were applied in choosing the candidates; $1 is the tsquery, $2 the candidates, then the keyset.
+      const candidateKeyset = after
+        ? 'WHERE (h.score < $3::real OR (h.score = $3::real AND (h.opened_at < $4::timestamptz OR (h.opened_at = $4::timestamptz AND h.ticket_id > $5::text))))'
+        : '';
       rows = await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
-        `WITH ${head}hits AS MATERIALIZED (${hitsSql})
+        `WITH hits AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM triage.ticket_search s WHERE s.ticket_id = ANY($2::text[]))
+         SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${candidateKeyset}
+         ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT $${3 + keysetParams.length}`,
+        [params[0], ids, ...keysetParams, first + 1],
+      );
+    }
+    if (rows === null) {
+      // Few enough to rank every hit exactly; fielded terms only: newest first, score 0 — nothing to rank.
+      const hitsSql = `SELECT s.ticket_id, s.opened_at, ${parsed.tsquery ? `(${score})::real` : '0::real'} AS score FROM ${from} ${base}`;
+      rows = await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
+        `WITH hits AS MATERIALIZED (${hitsSql})
          SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${keyset}
          ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT ${limitParam}`,
         pageParams,
@@ -177,5 +182,26 @@ export class TicketSearchQueries {
       });
     }
     return { hits, hasNextPage: rows.length > first, totalCount, totalCountCapped: capped };
+  }
+
+  /** How many hits, counting at most `candidates` + 1 (an index scan under a LIMIT: no vector read for plain words). */
+  private async countUpTo(from: string, base: string, params: unknown[], candidates: number): Promise<number> {
+    const [n] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} ${base} LIMIT ${candidates + 1}) x`, params);
+    return n?.n ?? 0;
+  }
+
+  /**
+   * The hits of the opening's vector (`head_doc`, with the filters; `where[0]`, the full vector's match, left out:
+   * a head_doc match is a hit), counted, and the best `candidates` of them by ts_rank_cd on it — one GIN scan.
+   */
+  private async headCandidates(from: string, where: readonly string[], params: unknown[], candidates: number): Promise<{ total: number; ids: string[] }> {
+    const headWhere = ['s.head_doc @@ $1::tsquery', ...where.slice(1)].join(' AND ');
+    const [head] = await this.db.query<{ total: number; ids: string[] }>(
+      `WITH scored AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, ts_rank_cd(${WEIGHTS}, s.head_doc, $1::tsquery) AS rank FROM ${from} WHERE ${headWhere})
+       SELECT (SELECT count(*)::int FROM scored) AS total,
+              ARRAY(SELECT ticket_id FROM scored ORDER BY rank DESC, opened_at DESC, ticket_id LIMIT ${candidates}) AS ids`,
+      params,
+    );
+    return { total: head?.total ?? 0, ids: head?.ids ?? [] };
   }
 }
