@@ -93,6 +93,10 @@ class ReactorLoop {
           for (const event of relevant) {
             if (this.stopped) return;
             await this.handle(event);
+            // Its effect is recorded (and every earlier event of the batch was handled or not this reactor's):
+            // a read-your-writes wait in this process for it goes on now, not after the rest of the batch.
+            // The checkpoint in the database, what a restart resumes from, still moves once per batch below.
+            this.advance(event.position);
           }
           const last = batch[batch.length - 1]!.position;
           this.skippedSinceCheckpoint += batch.length - relevant.length;
