@@ -247,7 +247,8 @@ export class ReactorRunner {
     options: ReactorRunnerOptions = {},
   ) {
     this.settings = {
-      batchSize: options.batchSize ?? 200,
+      // The projections' batch size too: subscriptions at one position with one page size share each read (SqlEventStore).
+      batchSize: options.batchSize ?? 500,
       maxAttempts: options.maxAttempts ?? 5,
       retryDelayMs: options.retryDelayMs ?? 100,
       now: options.now ?? (() => new Date()),
