@@ -24,6 +24,8 @@
  *                                        straight into event_store.events) and let the projections pass them: a log
  *                                        with a past, as in production, instead of an empty one
  *   BENCH_PHASES=1                       also time the pieces of each request (see bench/intake/phases.ts)
+ *   BENCH_STATEMENTS=1                   also count the SQL statements sent per ticket, by kind, and the checkpoint
+ *                                        rows written (see bench/intake/statements.ts)
  *   BENCH_JSON_OUT=file                  also append one JSON line per backend to this file (for A/B series)
  *
  * Target (from the issue), on PostgreSQL: ≥ 300 tickets/s at p99 ≤ 100 ms.
@@ -39,6 +41,7 @@ import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService, type LedgerdeskApp } from '#platform-kit';
 import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
 import { Phases, PgSampler, postgresCpuSecondsBetween, postgresCpuTicks } from './intake/phases.js';
+import { StatementCounter } from './intake/statements.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
@@ -59,6 +62,8 @@ const log = (message: string): void => void process.stderr.write(`[bench:intake 
 
 const phases = PHASES ? new Phases() : null;
 phases?.install();
+const statements = process.env.BENCH_STATEMENTS === '1' ? new StatementCounter() : null;
+statements?.install();
 
 interface Backend {
   name: string;
@@ -81,6 +86,8 @@ interface Outcome {
   /** CPU of the local postgres processes serving the bench database, in cores (0 when elsewhere or not on Linux). */
   postgresCores: number;
   phasesTable: string | null;
+  statementsTable: string | null;
+  statementsPerTicket: number | null;
 }
 
 async function gql<T = Record<string, any>>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
@@ -231,10 +238,12 @@ async function runBackend(backend: Backend): Promise<Outcome> {
         postgresCpu = database ? postgresCpuTicks(database) : new Map<number, number>();
         wallStart = performance.now();
         phases?.start();
+        statements?.start();
         samplerStarted = sampler?.start() ?? null;
       },
     );
     phases?.stop();
+    statements?.stop();
     await samplerStarted;
     const pgSide = await sampler?.stop();
     const wallMs = performance.now() - wallStart;
@@ -272,6 +281,8 @@ async function runBackend(backend: Backend): Promise<Outcome> {
       processSysShare,
       machineCpu,
       postgresCores,
+      statementsTable: statements ? statements.table(measure.counters.tickets) : null,
+      statementsPerTicket: statements ? statements.total / Math.max(1, measure.counters.tickets) : null,
       phasesTable: phases
         ? [
             phases.table(measure.counters.tickets),
@@ -380,6 +391,7 @@ function report(outcome: Outcome): string {
   }
   const lines = ['| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
   if (c.sampleProblems.length) lines.push('', 'Sample problems:', ...c.sampleProblems.map((p) => `- ${p}`));
+  if (outcome.statementsTable) lines.push('', 'SQL statements sent while measuring (BENCH_STATEMENTS=1), per ticket opened:', '', outcome.statementsTable);
   if (outcome.phasesTable) lines.push('', `Where the time goes (BENCH_PHASES=1, measured phase, per ticket opened):`, '', outcome.phasesTable);
   return lines.join('\n');
 }
@@ -425,6 +437,7 @@ async function main(): Promise<void> {
           postgresCpuMsPerTicket: (outcome.postgresCores * 1000 * m.durationS) / Math.max(1, m.counters.tickets),
           otherCores: outcome.machineCpu * os.cpus().length - outcome.processCpu - outcome.postgresCores,
           stall: outcome.stall,
+          statementsPerTicket: outcome.statementsPerTicket,
         };
         appendFileSync(process.env.BENCH_JSON_OUT, `${JSON.stringify(line)}\n`);
       }

@@ -46,3 +46,51 @@ export async function writeCheckpoint(tx: SqlExecutor, name: string, position: P
 export async function deleteCheckpoint(tx: SqlExecutor, name: string): Promise<void> {
   await tx.query('DELETE FROM projections.checkpoints WHERE name = $1', [name]);
 }
+
+/** One row of a multi-row checkpoint write: where `name` got, and the checkpoint its writer last saw. */
+export interface CheckpointWrite {
+  name: string;
+  position: Position;
+  /** null: the writer saw none (its first write); the row must then not exist yet. */
+  expected: Position | null;
+}
+
+/** Several checkpoints in one statement: name → position (absent: none recorded yet). */
+export async function readCheckpoints(sql: SqlExecutor, names: readonly string[]): Promise<Map<string, Position>> {
+  const rows = await sql.query<{ name: string; commit_position: string; prepare_position: string }>(
+    'SELECT name, commit_position::text AS commit_position, prepare_position::text AS prepare_position FROM projections.checkpoints WHERE name = ANY($1::text[])',
+    [[...names]],
+  );
+  return new Map(rows.map((row) => [row.name, { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }]));
+}
+
+/**
+ * Several checkpoints moved in one statement (a multi-row upsert), each compare-and-set against the checkpoint
+ * its writer last saw, exactly as `writeCheckpoint` with `expected` does for one: a row another process moved
+ * meanwhile is left as it is. Resolves to the names written; a caller whose write must be whole (projections
+ * applied in the same transaction) rolls back when one is missing. `asyncCommit` (a write outside a
+ * transaction, e.g. a reactor's) lets PostgreSQL commit it without waiting for the disk, as read-model
+ * transactions do: a checkpoint lost in a crash only replays events whose effects are idempotent.
+ */
+export async function writeCheckpoints(sql: SqlExecutor, writes: readonly CheckpointWrite[], options: { asyncCommit?: boolean } = {}): Promise<Set<string>> {
+  if (writes.length === 0) return new Set();
+  const asyncCommit = options.asyncCommit ? `, (SELECT set_config('synchronous_commit', 'off', true)) AS cfg` : '';
+  const written = await sql.query<{ name: string }>(
+    `INSERT INTO projections.checkpoints AS c (name, commit_position, prepare_position)
+     SELECT w.name, w.commit_position, w.prepare_position
+       FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(name, commit_position, prepare_position)${asyncCommit}
+     ON CONFLICT (name) DO UPDATE SET commit_position = EXCLUDED.commit_position,
+       prepare_position = EXCLUDED.prepare_position, updated_at = now()
+     WHERE EXISTS (SELECT 1 FROM unnest($1::text[], $4::bigint[], $5::bigint[]) AS e(name, commit_position, prepare_position)
+       WHERE e.name = c.name AND e.commit_position = c.commit_position AND e.prepare_position = c.prepare_position)
+     RETURNING c.name`,
+    [
+      writes.map((write) => write.name),
+      writes.map((write) => write.position.commit.toString()),
+      writes.map((write) => write.position.prepare.toString()),
+      writes.map((write) => write.expected?.commit.toString() ?? null),
+      writes.map((write) => write.expected?.prepare.toString() ?? null),
+    ],
+  );
+  return new Set(written.map((row) => row.name));
+}

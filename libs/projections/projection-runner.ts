@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { comparePositions, type EventStore, type Position, type SqlClient } from '#event-store';
-import { deleteCheckpoint, readCheckpoint, setupCheckpoints, writeCheckpoint } from './checkpoints.js';
+import { comparePositions, type EventStore, type Position, type RecordedEvent, type SqlClient } from '#event-store';
+import { deleteCheckpoint, readCheckpoint, readCheckpoints, setupCheckpoints, writeCheckpoint, writeCheckpoints } from './checkpoints.js';
 import { EventBuffer } from './event-buffer.js';
 import type { Projection } from './projection.js';
 
@@ -25,6 +25,10 @@ export interface RebuildReport {
 const CHECKPOINT_EVERY_SKIPPED = 1_000;
 /** The same while rebuilding, where pages are large and a checkpoint-only transaction per page is waste. */
 const REBUILD_CHECKPOINT_EVERY_SKIPPED = 200_000;
+/** Failed batches in a row, blamed on one projection's `apply`, after which it leaves the group (see ProjectionGroup). */
+const DETACH_AFTER_FAILURES = 3;
+
+type Settings = Required<Omit<ProjectionRunnerOptions, 'onError'>> & Pick<ProjectionRunnerOptions, 'onError'>;
 
 export class ProjectionWaitTimeout extends Error {
   override readonly name = 'ProjectionWaitTimeout';
@@ -40,37 +44,81 @@ class CheckpointMoved extends Error {
   override readonly name = 'CheckpointMoved';
 }
 
-/** One projection's catch-up loop: subscription → batches → one transaction per batch with its checkpoint. */
+/** A projection's `apply` failed inside the shared transaction of a batch: which one, and why. */
+class ApplyFailed extends Error {
+  override readonly name = 'ApplyFailed';
+  constructor(
+    readonly loop: ProjectionLoop,
+    override readonly cause: unknown,
+  ) {
+    super(`${loop.projection.name}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** A pause that `wake()` ends early (a stop, or a change waiting for the loop). */
+class Pause {
+  private wakeUp: (() => void) | null = null;
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wakeUp === done) self.wakeUp = null;
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+  wake(): void {
+    this.wakeUp?.();
+  }
+}
+
+/**
+ * One projection: how far it got (in memory and as committed), who waits for it, and — only while it is
+ * detached from the group after repeated failures — its own catch-up loop (subscription → one transaction
+ * per batch with its checkpoint), with a growing pause between failed batches.
+ */
 class ProjectionLoop {
   position: Position | null = null;
-  /** The checkpoint as this loop last read or wrote it: its writes are compare-and-set against it. */
-  private checkpointed: Position | null = null;
+  /** The checkpoint as this projection last read or wrote it: its writes are compare-and-set against it. */
+  checkpointed: Position | null = null;
   /** Events read since start (for progress reports). */
   processed = 0;
+  skippedSinceCheckpoint = 0;
   private buffer: EventBuffer | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private readonly pause = new Pause();
   private readonly waiters = new Set<Waiter>();
   private readonly handled: Set<string>;
-  private skippedSinceCheckpoint = 0;
 
   constructor(
     readonly projection: Projection,
     private readonly store: EventStore,
     private readonly sql: SqlClient,
-    private readonly options: Required<Omit<ProjectionRunnerOptions, 'onError'>> & Pick<ProjectionRunnerOptions, 'onError'>,
+    private readonly options: Settings,
   ) {
     this.handled = new Set(projection.eventTypes);
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    this.position = await readCheckpoint(this.sql, this.projection.name);
-    this.checkpointed = this.position;
-    this.running = this.run();
+  /** Where it starts from: its committed checkpoint. */
+  load(stored: Position | null): void {
+    this.checkpointed = stored;
+    this.skippedSinceCheckpoint = 0;
+    if (stored && (!this.position || comparePositions(stored, this.position) > 0)) this.advance(stored);
+    else this.position = stored;
   }
 
-  private async run(): Promise<void> {
+  /** Its own loop (detached from the group); `onHealthy` is called after its first batch that went through. */
+  async start(onHealthy?: () => void): Promise<void> {
+    this.stopped = false;
+    this.load(await readCheckpoint(this.sql, this.projection.name));
+    this.running = this.run(onHealthy);
+  }
+
+  private async run(onHealthy?: () => void): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       this.buffer = new EventBuffer(this.store.subscribe({ after: this.position, batchSize: this.options.batchSize }), this.options.batchSize * 2);
@@ -79,12 +127,11 @@ class ProjectionLoop {
           const batch = await this.buffer.take(this.options.batchSize);
           if (!batch || this.stopped) break;
           const last = batch[batch.length - 1]!.position;
-          this.processed += batch.length;
           const relevant = batch.filter((event) => this.handled.has(event.type));
-          this.skippedSinceCheckpoint += batch.length;
+          const skipped = this.skippedSinceCheckpoint + batch.length;
           // A batch of nothing this projection handles changes no rows: its checkpoint can wait (a restart
           // re-reads those events and skips them again), which spares a transaction per batch.
-          if (relevant.length > 0 || this.skippedSinceCheckpoint >= CHECKPOINT_EVERY_SKIPPED) {
+          if (relevant.length > 0 || skipped >= CHECKPOINT_EVERY_SKIPPED) {
             // Two processes running this projection on one database: the checkpoint decides which batch counts.
             await this.sql.transaction(async (tx) => {
               if (relevant.length > 0) await this.projection.apply(relevant, tx);
@@ -92,9 +139,17 @@ class ProjectionLoop {
             });
             this.checkpointed = last;
             this.skippedSinceCheckpoint = 0;
+          } else {
+            this.skippedSinceCheckpoint = skipped;
           }
+          this.processed += batch.length;
           this.advance(last);
           failures = 0;
+          if (onHealthy) {
+            const healthy = onHealthy;
+            onHealthy = undefined;
+            healthy();
+          }
         }
       } catch (error) {
         if (error instanceof CheckpointMoved) {
@@ -110,17 +165,13 @@ class ProjectionLoop {
       // A failed batch was rolled back: resume from the last committed checkpoint after a pause.
       if (!this.stopped && failures > 0) {
         await this.resumeFromCheckpoint().catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 100 * 2 ** failures)));
+        await this.pause.sleep(backoff(failures));
       }
     }
   }
 
   private async resumeFromCheckpoint(): Promise<void> {
-    const stored = await readCheckpoint(this.sql, this.projection.name);
-    this.checkpointed = stored;
-    this.skippedSinceCheckpoint = 0;
-    if (stored && (!this.position || comparePositions(stored, this.position) > 0)) this.advance(stored);
-    else this.position = stored;
+    this.load(await readCheckpoint(this.sql, this.projection.name));
   }
 
   advance(position: Position): void {
@@ -150,12 +201,13 @@ class ProjectionLoop {
     return new Promise((resolve) => this.waiters.add({ position, resolve }));
   }
 
+  /** Stops its own loop, recording how far it got (so a restart does not re-read what it passed over). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.pause.wake();
     await this.buffer?.close().catch(() => undefined);
     await this.running;
     this.running = null;
-    // Record how far it got, so a restart does not re-read what it passed over.
     if (this.skippedSinceCheckpoint > 0 && this.position) {
       const position = this.position;
       await this.sql.transaction((tx) => writeCheckpoint(tx, this.projection.name, position, this.checkpointed)).catch(() => undefined);
@@ -165,12 +217,240 @@ class ProjectionLoop {
 }
 
 /**
+ * Every projection of the process on one subscription, one transaction per batch: each projection applies
+ * the events it handles after its own checkpoint, and one multi-row compare-and-set upsert moves the
+ * checkpoints of those that applied something (or passed CHECKPOINT_EVERY_SKIPPED events since their last).
+ * A batch is thus BEGIN, the projections' own statements, one checkpoint statement and COMMIT — instead of
+ * those four round trips for every projection with an event in it, each on its own subscription.
+ *
+ * - Several processes on one database: a checkpoint another process moved makes the whole batch roll back;
+ *   the group re-reads the checkpoints and goes on from them (the other's rows are there).
+ * - Projections at different checkpoints (one rebuilt, one new): the subscription starts at the earliest,
+ *   and each projection skips the events up to its own.
+ * - A failing projection: the batch rolls back and is retried after a growing pause; a projection whose
+ *   `apply` fails DETACH_AFTER_FAILURES times in a row is detached — it runs its own loop (retrying with
+ *   backoff, as before the group) so that it holds none of the others back — and rejoins the group once a
+ *   batch of its own went through.
+ */
+class ProjectionGroup {
+  private members: ProjectionLoop[] = [];
+  private readonly detached = new Set<ProjectionLoop>();
+  private readonly failuresOf = new Map<ProjectionLoop, number>();
+  private readonly changes: (() => Promise<void>)[] = [];
+  private buffer: EventBuffer | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly pause = new Pause();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    private readonly options: Settings,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running !== null;
+  }
+
+  async start(loops: readonly ProjectionLoop[]): Promise<void> {
+    await this.load(loops);
+    this.members = [...loops];
+    this.stopped = false;
+    this.running = this.run();
+  }
+
+  private async load(loops: readonly ProjectionLoop[]): Promise<void> {
+    const stored = await readCheckpoints(this.sql, loops.map((loop) => loop.projection.name));
+    for (const loop of loops) loop.load(stored.get(loop.projection.name) ?? null);
+  }
+
+  /** Runs `change` between two batches: the loop finishes the batch it is in, or stops waiting for events. */
+  private between<T>(change: () => Promise<T>): Promise<T> {
+    if (!this.running) return change();
+    return new Promise<T>((resolve, reject) => {
+      this.changes.push(() => change().then(resolve, reject));
+      this.pause.wake();
+      void this.buffer?.close().catch(() => undefined);
+    });
+  }
+
+  /** Takes projections out of the group (for a rebuild); resolves to those that were running. */
+  remove(loops: readonly ProjectionLoop[]): Promise<ProjectionLoop[]> {
+    return this.between(async () => {
+      const removed: ProjectionLoop[] = [];
+      for (const loop of loops) {
+        if (this.members.includes(loop)) {
+          this.members = this.members.filter((member) => member !== loop);
+          removed.push(loop);
+        } else if (this.detached.has(loop)) {
+          this.detached.delete(loop);
+          await loop.stop();
+          removed.push(loop);
+        }
+        this.failuresOf.delete(loop);
+      }
+      return removed;
+    });
+  }
+
+  /** Puts projections (back) into the group, each from its committed checkpoint. */
+  add(loops: readonly ProjectionLoop[]): Promise<void> {
+    if (loops.length === 0 || !this.running) return Promise.resolve();
+    return this.between(async () => {
+      await this.load(loops);
+      for (const loop of loops) if (!this.members.includes(loop)) this.members.push(loop);
+    });
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      for (let change = this.changes.shift(); change; change = this.changes.shift()) await change();
+      if (this.stopped) break;
+      if (this.members.length === 0) {
+        await this.pause.sleep(Infinity);
+        continue;
+      }
+      const from = this.members.map((loop) => loop.position).reduce(earliest);
+      this.buffer = new EventBuffer(this.store.subscribe({ after: from, batchSize: this.options.batchSize }), this.options.batchSize * 2);
+      try {
+        while (this.changes.length === 0) {
+          const batch = await this.buffer.take(this.options.batchSize);
+          if (!batch || this.stopped) break;
+          await this.process(batch);
+          failures = 0;
+        }
+      } catch (error) {
+        if (error instanceof CheckpointMoved) {
+          // Not a failure: continue from where the other process got (its rows are already there).
+          await this.load(this.members).catch(() => undefined);
+          continue;
+        }
+        failures += 1;
+        if (error instanceof ApplyFailed) {
+          this.options.onError?.(error.loop.projection.name, error.cause);
+          const times = (this.failuresOf.get(error.loop) ?? 0) + 1;
+          this.failuresOf.set(error.loop, times);
+          if (times >= DETACH_AFTER_FAILURES) {
+            await this.detach(error.loop);
+            failures = 0;
+          }
+        } else {
+          this.options.onError?.(this.members.map((loop) => loop.projection.name).join(', '), error);
+        }
+      } finally {
+        await this.buffer.close().catch(() => undefined);
+        this.buffer = null;
+      }
+      // A failed batch was rolled back: resume from the committed checkpoints after a pause.
+      if (!this.stopped && failures > 0) {
+        await this.load(this.members).catch(() => undefined);
+        await this.pause.sleep(backoff(failures));
+      }
+    }
+  }
+
+  private async process(batch: readonly RecordedEvent[]): Promise<void> {
+    const last = batch[batch.length - 1]!.position;
+    const work: { loop: ProjectionLoop; fresh: number; relevant: RecordedEvent[]; write: boolean }[] = [];
+    for (const loop of this.members) {
+      const after = loop.position;
+      const fresh = after ? batch.filter((event) => comparePositions(event.position, after) > 0) : batch;
+      if (fresh.length === 0) continue; // past this batch already (the group catches another one up)
+      const relevant = fresh.filter((event) => loop.handles(event.type));
+      // Nothing it handles changes none of its rows: its checkpoint can wait (a restart re-reads and skips those
+      // events again) — but not forever, so that the checkpoint other processes read moves on.
+      const write = relevant.length > 0 || loop.skippedSinceCheckpoint + fresh.length >= CHECKPOINT_EVERY_SKIPPED;
+      work.push({ loop, fresh: fresh.length, relevant, write });
+    }
+    const writes = work.filter((item) => item.write);
+    if (writes.length > 0) {
+      await this.sql.transaction(async (tx) => {
+        for (const { loop, relevant } of writes) {
+          if (relevant.length === 0) continue;
+          try {
+            await loop.projection.apply(relevant, tx);
+          } catch (error) {
+            throw new ApplyFailed(loop, error);
+          }
+        }
+        const written = await writeCheckpoints(
+          tx,
+          writes.map(({ loop }) => ({ name: loop.projection.name, position: last, expected: loop.checkpointed })),
+        );
+        // Two processes running these projections on one database: the checkpoints decide which batch counts.
+        if (written.size < writes.length) throw new CheckpointMoved(writes.map(({ loop }) => loop.projection.name).join(', '));
+      });
+    }
+    for (const { loop, fresh, write } of work) {
+      if (write) {
+        loop.checkpointed = last;
+        loop.skippedSinceCheckpoint = 0;
+        this.failuresOf.delete(loop);
+      } else {
+        loop.skippedSinceCheckpoint += fresh;
+      }
+      loop.processed += fresh;
+      loop.advance(last);
+    }
+  }
+
+  /** A projection that keeps failing runs on its own until a batch of it goes through, then rejoins. */
+  private async detach(loop: ProjectionLoop): Promise<void> {
+    this.members = this.members.filter((member) => member !== loop);
+    this.failuresOf.delete(loop);
+    this.detached.add(loop);
+    await loop.start(() => {
+      void this.between(async () => {
+        if (!this.detached.has(loop)) return;
+        this.detached.delete(loop);
+        await loop.stop();
+        await this.load([loop]);
+        this.members.push(loop);
+      }).catch(() => undefined);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.pause.wake();
+    await this.buffer?.close().catch(() => undefined);
+    await this.running;
+    this.running = null;
+    // Run what was asked for meanwhile (a removal settles; a rejoin is moot now).
+    for (let change = this.changes.shift(); change; change = this.changes.shift()) await change().catch(() => undefined);
+    // Record how far each got, so a restart does not re-read what they passed over.
+    const passed = this.members.filter((loop) => loop.skippedSinceCheckpoint > 0 && loop.position);
+    if (passed.length > 0) {
+      await this.sql
+        .transaction((tx) => writeCheckpoints(tx, passed.map((loop) => ({ name: loop.projection.name, position: loop.position!, expected: loop.checkpointed }))))
+        .then((written) => {
+          for (const loop of passed) if (written.has(loop.projection.name)) loop.skippedSinceCheckpoint = 0;
+        })
+        .catch(() => undefined);
+    }
+    await Promise.all([...this.detached].map((loop) => loop.stop()));
+    this.detached.clear();
+  }
+}
+
+function earliest(a: Position | null, b: Position | null): Position | null {
+  if (!a || !b) return null;
+  return comparePositions(a, b) <= 0 ? a : b;
+}
+
+function backoff(failures: number): number {
+  return Math.min(30_000, 100 * 2 ** failures);
+}
+
+/**
  * Runs every projection of the process. Read-your-writes: a mutation awaits `waitFor(position)` of what
  * it appended, so the next query sees it.
  */
 export class ProjectionRunner {
   private readonly loops = new Map<string, ProjectionLoop>();
-  private readonly options: Required<Omit<ProjectionRunnerOptions, 'onError'>> & Pick<ProjectionRunnerOptions, 'onError'>;
+  private readonly options: Settings;
+  private readonly group: ProjectionGroup;
 
   constructor(
     private readonly store: EventStore,
@@ -188,6 +468,7 @@ export class ProjectionRunner {
       if (this.loops.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
       this.loops.set(projection.name, new ProjectionLoop(projection, store, sql, this.options));
     }
+    this.group = new ProjectionGroup(store, sql, this.options);
   }
 
   get names(): string[] {
@@ -196,7 +477,7 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await this.setup();
-    for (const loop of this.loops.values()) await loop.start();
+    await this.group.start([...this.loops.values()]);
   }
 
   /** Creates the checkpoint table and every projection's tables, without following the log. */
@@ -266,8 +547,8 @@ export class ProjectionRunner {
       if (!loop) throw new Error(`No projection named ${name}; known: ${this.names.join(', ')}`);
       return loop;
     });
-    const wasRunning = loops.map((loop) => loop.isRunning);
-    await Promise.all(loops.map((loop) => loop.stop()));
+    // Out of the group while they replay (the others go on following the log); back in afterwards.
+    const wereRunning = this.group.isRunning ? await this.group.remove(loops) : [];
     await setupCheckpoints(this.sql);
     for (const loop of loops) {
       await loop.projection.setup(this.sql);
@@ -329,12 +610,12 @@ export class ProjectionRunner {
       report.ms = performance.now() - started;
       return report;
     } finally {
-      // Live loops follow the log again from their checkpoints, also after a failed page (which was rolled back).
-      for (const [index, loop] of loops.entries()) if (wasRunning[index]) await loop.start();
+      // They follow the log again from their checkpoints, also after a failed page (which was rolled back).
+      await this.group.add(wereRunning);
     }
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    await this.group.stop();
   }
 }

@@ -43,6 +43,55 @@ describe('reactor runner', () => {
   }
   const acknowledged = async () => (await store.readStream('ack-ticket-1')).map((event) => (event.data as { n: number }).n);
 
+  it('a wait for one event ends when that event is handled, not after the rest of its batch', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: Reactor = {
+      name: 'test.slow-on-3',
+      eventTypes: ['ReplyAdded'],
+      async react(event) {
+        if ((event.data as { n: number }).n === 3) await held;
+      },
+    };
+    const first = await store.append('ticket-1', [testEvent('ReplyAdded', { n: 0 })], 'any');
+    await appendReplies(5);
+    const runner = new ReactorRunner(store, sql, [slow], { batchSize: 50 });
+    await runner.start();
+    // All in one batch; reply 3 holds the batch, but the wait for reply 0 is over.
+    await runner.waitFor('test.slow-on-3', first.position, AbortSignal.timeout(5_000));
+    const [status] = await runner.status();
+    expect(status!.checkpoint).toBeNull(); // the checkpoint in the database still moves per batch
+    release();
+    await runner.stop();
+  });
+
+  it('two replicas with two reactors on one database: each effect once, both checkpoints past every reply', async () => {
+    const counter: Reactor = {
+      name: 'test.count-replies',
+      eventTypes: ['ReplyAdded'],
+      async react(event) {
+        await store.append(`count-${event.stream}`, [testEvent('ReplyCounted', { n: (event.data as { n: number }).n }, `${event.id.slice(0, -2)}${event.id.endsWith('ff') ? 'ee' : 'ff'}`)], 'any');
+      },
+    };
+    const errors: string[] = [];
+    const replicas = [0, 1].map(() => new ReactorRunner(store, sql, [acknowledger(store), counter], { retryDelayMs: 1, batchSize: 3, onError: (name, error, event) => errors.push(`${name} ${event?.type} ${String(error)}`) }));
+    await Promise.all(replicas.map((runner) => runner.start()));
+    const position = await appendReplies(10);
+    const signal = AbortSignal.timeout(30_000);
+    for (const runner of replicas) for (const name of runner.names) await runner.waitFor(name, position, signal);
+    expect(errors).toEqual([]);
+    expect(await acknowledged()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await store.readStream('count-ticket-1')).map((event) => (event.data as { n: number }).n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await Promise.all(replicas.map((runner) => runner.stop()));
+    const statuses = await replicas[0]!.status();
+    expect(statuses.map(({ name, eventsBehind }) => ({ name, eventsBehind }))).toEqual([
+      { name: 'test.acknowledge-replies', eventsBehind: 0 },
+      { name: 'test.count-replies', eventsBehind: 0 },
+    ]);
+    // Past the last reply (an 'Ignored' after it needs no checkpoint of its own).
+    expect(statuses.every((status) => status.checkpoint !== null)).toBe(true);
+  });
+
   it('reacts once to each event, also when the effect is repeated after a crash before the checkpoint', async () => {
     const position = await appendReplies(6);
     const runner = new ReactorRunner(store, sql, [acknowledger(store, { crashAfterAppend: new Set([2, 4]) })], { retryDelayMs: 1, batchSize: 4 });

@@ -1,5 +1,5 @@
 import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent, type SqlClient } from '#event-store';
-import { readCheckpoint, setupCheckpoints, writeCheckpoint } from './checkpoints.js';
+import { readCheckpoint, setupCheckpoints, writeCheckpoint, writeCheckpoints, type CheckpointWrite } from './checkpoints.js';
 import { EventBuffer } from './event-buffer.js';
 import { listParkedEvents, parkEvent, setupParkedEvents, unparkEvent, type ParkedEvent } from './parked-events.js';
 import type { Reactor } from './reactor.js';
@@ -46,6 +46,45 @@ interface Waiter {
 type Settings = Required<Omit<ReactorRunnerOptions, 'onError'>> & Pick<ReactorRunnerOptions, 'onError'>;
 
 /**
+ * The reactors' checkpoint writes of a process, coalesced: a reactor's checkpoint is not written with anything
+ * else (its effects are appends of their own), so it needs no transaction of its own — one statement, committed
+ * without waiting for the disk — and the writes asked for while one is in flight go together, as one multi-row
+ * compare-and-set upsert, in the next. Each writer learns whether its row moved (false: another replica's
+ * checkpoint was there first).
+ */
+class CheckpointWriter {
+  private readonly queue: { write: CheckpointWrite; resolve: (moved: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly sql: SqlClient) {}
+
+  write(write: CheckpointWrite): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ write, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Those that finish their batch in the same turn of the event loop go in the first statement too.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      // A loop waits for its write before its next batch: a name is in the queue once at most.
+      const items = this.queue.splice(0);
+      try {
+        const written = await writeCheckpoints(this.sql, items.map((item) => item.write), { asyncCommit: true });
+        for (const item of items) item.resolve(written.has(item.write.name));
+      } catch (error) {
+        for (const item of items) item.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+/**
  * One reactor's loop: subscription → for each event it handles, the effect (retried with backoff, parked
  * after the last attempt) → the checkpoint, committed after the effects of its batch. A crash in between
  * replays the batch; the effects are idempotent, so each happens once.
@@ -66,6 +105,7 @@ class ReactorLoop {
     private readonly store: EventStore,
     private readonly sql: SqlClient,
     private readonly settings: Settings,
+    private readonly checkpoints: CheckpointWriter,
   ) {
     this.handled = new Set(reactor.eventTypes);
   }
@@ -93,6 +133,10 @@ class ReactorLoop {
           for (const event of relevant) {
             if (this.stopped) return;
             await this.handle(event);
+            // Its effect is recorded (and every earlier event of the batch was handled or not this reactor's):
+            // a read-your-writes wait in this process for it goes on now, not after the rest of the batch.
+            // The checkpoint in the database, what a restart resumes from, still moves once per batch below.
+            this.advance(event.position);
           }
           const last = batch[batch.length - 1]!.position;
           this.skippedSinceCheckpoint += batch.length - relevant.length;
@@ -136,7 +180,7 @@ class ReactorLoop {
   }
 
   private async commit(last: Position): Promise<void> {
-    const moved = await this.sql.transaction((tx) => writeCheckpoint(tx, this.reactor.name, last, this.checkpointed));
+    const moved = await this.checkpoints.write({ name: this.reactor.name, position: last, expected: this.checkpointed });
     this.skippedSinceCheckpoint = 0;
     // Another replica got further first: its effects are the same events' (idempotent), so follow its checkpoint.
     if (!moved) {
@@ -203,15 +247,17 @@ export class ReactorRunner {
     options: ReactorRunnerOptions = {},
   ) {
     this.settings = {
-      batchSize: options.batchSize ?? 200,
+      // The projections' batch size too: subscriptions at one position with one page size share each read (SqlEventStore).
+      batchSize: options.batchSize ?? 500,
       maxAttempts: options.maxAttempts ?? 5,
       retryDelayMs: options.retryDelayMs ?? 100,
       now: options.now ?? (() => new Date()),
       onError: options.onError,
     };
+    const checkpoints = new CheckpointWriter(sql);
     for (const reactor of reactors) {
       if (this.loops.has(reactor.name)) throw new Error(`Two reactors are named ${reactor.name}`);
-      this.loops.set(reactor.name, new ReactorLoop(reactor, store, sql, this.settings));
+      this.loops.set(reactor.name, new ReactorLoop(reactor, store, sql, this.settings, checkpoints));
     }
   }
 
