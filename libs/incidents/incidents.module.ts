@@ -1,5 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { PlatformRuntime } from '#platform-kit';
+import { autoLinkReactor } from './application/auto-link.reactor.js';
 import { IncidentsCommands } from './application/incidents.commands.js';
 import { IncidentsQueries } from './application/incidents.queries.js';
 import { IncidentsResolver, TicketIncidentResolver } from './graphql/incidents.resolver.js';
@@ -16,9 +17,14 @@ import { incidentsProjection } from './projections/incidents.projection.js';
   exports: [IncidentsQueries],
 })
 export class IncidentsModule implements OnModuleInit {
-  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(IncidentsQueries) private readonly queries: IncidentsQueries,
+    @Inject(IncidentsCommands) private readonly commands: IncidentsCommands,
+  ) {}
 
   onModuleInit(): void {
     this.runtime.registerProjection(incidentsProjection);
+    this.runtime.registerReactor(autoLinkReactor(this.runtime, this.queries, this.commands));
   }
 }
