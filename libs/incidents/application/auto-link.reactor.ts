@@ -24,25 +24,37 @@ export const autoLinkEventId = (ticketId: string) => uuidv5(`auto-link\n${ticket
  * The event id derives from the ticket: a redelivery, or one after an unlink, records nothing.
  */
 export function autoLinkReactor(runtime: PlatformRuntime, queries: IncidentsQueries, commands: IncidentsCommands): Reactor {
+  const directoryAt = async (event: RecordedEvent) => {
+    if (!(await runtime.reached(INCIDENTS_PROJECTION, event.position, AbortSignal.timeout(WAIT_MS)))) {
+      throw new Error(`${INCIDENTS_PROJECTION} has not reached ${event.id} yet`);
+    }
+  };
+  const link = async (event: RecordedEvent) => {
+    const opened = event.data as TicketOpened['data'];
+    const target = await queries.autoLinkTarget(opened.ticketId, event.position);
+    if (!target) return;
+    try {
+      await commands.autoLink(target.incident.id, opened.ticketId, autoLinkEventId(opened.ticketId), new Date(event.metadata.occurredAt), {
+        correlationId: event.metadata.correlationId,
+        causationId: event.id,
+      });
+    } catch (error) {
+      // Linked to another open incident, closed, or the incident resolved meanwhile: the ticket stays as it is.
+      if (!(error instanceof AppError)) throw error;
+    }
+  };
   return {
     name: AUTO_LINK_REACTOR,
     eventTypes: ['TicketOpened'],
     async react(event: RecordedEvent) {
-      const opened = event.data as TicketOpened['data'];
-      if (!(await runtime.reached(INCIDENTS_PROJECTION, event.position, AbortSignal.timeout(WAIT_MS)))) {
-        throw new Error(`${INCIDENTS_PROJECTION} has not reached ${event.id} yet`);
-      }
-      const target = await queries.autoLinkTarget(opened.ticketId, event.position);
-      if (!target) return;
-      try {
-        await commands.autoLink(target.incident.id, opened.ticketId, autoLinkEventId(opened.ticketId), new Date(event.metadata.occurredAt), {
-          correlationId: event.metadata.correlationId,
-          causationId: event.id,
-        });
-      } catch (error) {
-        // Linked to another open incident, closed, or the incident resolved meanwhile: the ticket stays as it is.
-        if (!(error instanceof AppError)) throw error;
-      }
+      await directoryAt(event);
+      await link(event);
+    },
+    /** A burst of openings: one wait, one lookup of which tickets' contracts auto-link; only those go further. */
+    async reactBatch(events: readonly RecordedEvent[]) {
+      await directoryAt(events[events.length - 1]!);
+      const autoLinking = await queries.autoLinkingTickets(events.map((event) => ({ ticketId: (event.data as TicketOpened['data']).ticketId, opened: event.position })));
+      for (const event of events) if (autoLinking.has((event.data as TicketOpened['data']).ticketId)) await link(event);
     },
   };
 }

@@ -86,6 +86,11 @@ export function rankSuggestions(
   return suggestions.map(({ incident, matchedOn }) => ({ incident, matchedOn }));
 }
 
+/** The auto-link term of ticket t's contract in force at its receivedAt, of the versions signed before ($2, $3) in the log. */
+const AUTO_LINK_TERM = `COALESCE((SELECT c.auto_link FROM incidents.contracts c
+  WHERE c.account_id = t.account_id AND c.effective_from <= t.received_at AND (c.signed_commit, c.signed_prepare) < ($2::numeric, $3::numeric)
+  ORDER BY c.version DESC LIMIT 1), false)`;
+
 /** Who may see what: null for staff (everything); a customer's account restricts to incidents linked to its tickets. */
 export type Scope = { accountId: string | null };
 
@@ -232,10 +237,7 @@ export class IncidentsQueries {
     const commit = String(opened.commit);
     const prepare = String(opened.prepare);
     const [ticket] = await this.db.query<Record<string, any>>(
-      `SELECT t.sdk_name, t.sdk_version, t.words, t.received_at, a.region,
-              (SELECT c.auto_link FROM incidents.contracts c
-                WHERE c.account_id = t.account_id AND c.effective_from <= t.received_at AND (c.signed_commit, c.signed_prepare) < ($2::numeric, $3::numeric)
-                ORDER BY c.version DESC LIMIT 1) AS auto_link
+      `SELECT t.sdk_name, t.sdk_version, t.words, t.received_at, a.region, ${AUTO_LINK_TERM} AS auto_link
        FROM incidents.tickets t LEFT JOIN incidents.accounts a ON a.account_id = t.account_id WHERE t.ticket_id = $1`,
       [ticketId, commit, prepare],
     );
@@ -254,6 +256,17 @@ export class IncidentsQueries {
       open.map((row) => ({ ...toIncident(row), status: 'OPEN' as const })),
     );
     return best && suggestionScore(best.matchedOn) >= AUTO_LINK_MIN_SCORE ? best : null;
+  }
+
+  /** Of these tickets (each with its TicketOpened's place in the log), those whose contract then allowed auto-linking. */
+  async autoLinkingTickets(tickets: readonly { ticketId: string; opened: Position }[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ ticket_id: string }>(
+      `SELECT t.ticket_id FROM unnest($1::text[], $2::numeric[], $3::numeric[]) AS o(ticket_id, commit_position, prepare_position)
+       JOIN incidents.tickets t ON t.ticket_id = o.ticket_id
+       WHERE ${AUTO_LINK_TERM.replaceAll('$2', 'o.commit_position').replaceAll('$3', 'o.prepare_position')}`,
+      [tickets.map((t) => t.ticketId), tickets.map((t) => String(t.opened.commit)), tickets.map((t) => String(t.opened.prepare))],
+    );
+    return new Set(rows.map((row) => row.ticket_id));
   }
 
   /** For a link: each named ticket as the directory knows it, and another open incident it is linked to. */
