@@ -121,6 +121,8 @@ export interface ContractTerms {
   credits: CreditRuleTerms[];
   creditCapPercent: number;
   proactiveChecks: boolean;
+  /** Whether a ticket opened under this version is linked at once to the open platform incident it matches best (absent in contracts signed before: false). */
+  autoLinkIncidents?: boolean;
   effectiveFrom: string;
 }
 export interface ContractSigned {

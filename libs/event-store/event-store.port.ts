@@ -96,6 +96,8 @@ export interface EventStore {
   append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Optional: several whole streams in one read (a stream that does not exist maps to []). */
+  readStreams?(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   subscribe(options?: SubscribeOptions): Subscription;
   verifyStream(stream: string): Promise<StreamIntegrity>;
   /** The stream's head (null: no such stream). Exported with evidence so a deleted tail shows offline. */

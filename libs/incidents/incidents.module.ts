@@ -1,6 +1,9 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { PlatformRuntime } from '#platform-kit';
+import { autoLinkReactor } from './application/auto-link.reactor.js';
+import { IncidentUpdatesFeed } from './application/incident-updates.feed.js';
 import { IncidentsCommands } from './application/incidents.commands.js';
+import { IncidentUpdatesResolver } from './graphql/incident-updates.resolver.js';
 import { IncidentsQueries } from './application/incidents.queries.js';
 import { IncidentsResolver, TicketIncidentResolver } from './graphql/incidents.resolver.js';
 import { TicketHistoryIncidentsResolver } from './graphql/ticket-history-incidents.resolver.js';
@@ -12,13 +15,18 @@ import { incidentsProjection } from './projections/incidents.projection.js';
  * (`triage.incident-broadcast`), from the log. docs/incidents.md.
  */
 @Module({
-  providers: [IncidentsQueries, IncidentsCommands, IncidentsResolver, TicketIncidentResolver, TicketHistoryIncidentsResolver],
+  providers: [IncidentsQueries, IncidentsCommands, IncidentsResolver, TicketIncidentResolver, TicketHistoryIncidentsResolver, IncidentUpdatesFeed, IncidentUpdatesResolver],
   exports: [IncidentsQueries],
 })
 export class IncidentsModule implements OnModuleInit {
-  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(IncidentsQueries) private readonly queries: IncidentsQueries,
+    @Inject(IncidentsCommands) private readonly commands: IncidentsCommands,
+  ) {}
 
   onModuleInit(): void {
     this.runtime.registerProjection(incidentsProjection);
+    this.runtime.registerReactor(autoLinkReactor(this.runtime, this.queries, this.commands));
   }
 }

@@ -22,6 +22,7 @@ export * from './graphql/pagination.js';
 export * from './graphql/schema-snapshot.js';
 export * from './graphql/request-loader.js';
 export * from './graphql/audit-event.type.js';
+export * from './graphql/log-feed.js';
 export * from './commands/dispatch.js';
 export * from './http/rest-exception.filter.js';
 export * from './http/download-controller.js';

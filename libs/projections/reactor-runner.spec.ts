@@ -92,6 +92,28 @@ describe('reactor runner', () => {
     expect(statuses.every((status) => status.checkpoint !== null)).toBe(true);
   });
 
+  it('hands a batch to reactBatch, and after a failed batch reacts event by event: each effect once, the poison event parked', async () => {
+    const position = await appendReplies(6);
+    const one = acknowledger(store, { failFor: new Set([4]) });
+    const batches: number[][] = [];
+    const batching: Reactor = {
+      ...one,
+      async reactBatch(events) {
+        batches.push(events.map((event) => (event.data as { n: number }).n));
+        // Acknowledges the first two, then fails on reply 4 (as react does): the runner falls back for the whole batch.
+        for (const event of events) await one.react(event);
+      },
+    };
+    const runner = new ReactorRunner(store, sql, [batching], { retryDelayMs: 1, maxAttempts: 2, batchSize: 20 });
+    await runner.start();
+    await runner.waitFor('test.acknowledge-replies', position, AbortSignal.timeout(5_000));
+    expect(batches.length).toBeGreaterThan(0);
+    expect(await acknowledged()).toEqual([0, 1, 2, 3, 5]);
+    const poison = (await store.readStream('ticket-1')).find((event) => event.type === 'ReplyAdded' && (event.data as { n: number }).n === 4)!;
+    expect((await runner.parked()).map((event) => event.eventId)).toEqual([poison.id]);
+    await runner.stop();
+  });
+
   it('reacts once to each event, also when the effect is repeated after a crash before the checkpoint', async () => {
     const position = await appendReplies(6);
     const runner = new ReactorRunner(store, sql, [acknowledger(store, { crashAfterAppend: new Set([2, 4]) })], { retryDelayMs: 1, batchSize: 4 });

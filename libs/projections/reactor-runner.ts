@@ -130,13 +130,17 @@ class ReactorLoop {
           const batch = await this.buffer.take(this.settings.batchSize);
           if (!batch || this.stopped) break;
           const relevant = batch.filter((event) => this.handled.has(event.type));
-          for (const event of relevant) {
-            if (this.stopped) return;
-            await this.handle(event);
-            // Its effect is recorded (and every earlier event of the batch was handled or not this reactor's):
-            // a read-your-writes wait in this process for it goes on now, not after the rest of the batch.
-            // The checkpoint in the database, what a restart resumes from, still moves once per batch below.
-            this.advance(event.position);
+          if (relevant.length > 1 && (await this.handleBatch(relevant))) {
+            this.advance(relevant[relevant.length - 1]!.position);
+          } else {
+            for (const event of relevant) {
+              if (this.stopped) return;
+              await this.handle(event);
+              // Its effect is recorded (and every earlier event of the batch was handled or not this reactor's):
+              // a read-your-writes wait in this process for it goes on now, not after the rest of the batch.
+              // The checkpoint in the database, what a restart resumes from, still moves once per batch below.
+              this.advance(event.position);
+            }
           }
           const last = batch[batch.length - 1]!.position;
           this.skippedSinceCheckpoint += batch.length - relevant.length;
@@ -157,6 +161,23 @@ class ReactorLoop {
         await this.resumeFromCheckpoint().catch(() => undefined);
         if (failures > 0) await pause(Math.min(30_000, this.settings.retryDelayMs * 2 ** failures));
       }
+    }
+  }
+
+  /**
+   * The effects of several events in one call, when the reactor offers it: true when it went through; false
+   * (after reporting the error) to have them handled one by one, with retries and parking.
+   */
+  private async handleBatch(events: readonly RecordedEvent[]): Promise<boolean> {
+    if (!this.reactor.reactBatch || this.stopped) return false;
+    try {
+      await this.reactor.reactBatch(events);
+      this.lastError = null;
+      return true;
+    } catch (error) {
+      this.lastError = describe(error);
+      this.settings.onError?.(this.reactor.name, error, null);
+      return false;
     }
   }
 

@@ -11,4 +11,10 @@ export interface Reactor {
   /** Event types it reacts to; every other event only moves its checkpoint. */
   readonly eventTypes: readonly string[];
   react(event: RecordedEvent): Promise<void>;
+  /**
+   * Optional: the same effects for several events at once (in log order), with fewer statements — shared
+   * lookups read once per batch. Must do exactly what `react` does for each event; when it fails, the runner
+   * falls back to `react` event by event (with its retries and parking), which is safe because both are idempotent.
+   */
+  reactBatch?(events: readonly RecordedEvent[]): Promise<void>;
 }

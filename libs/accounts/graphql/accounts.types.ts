@@ -192,6 +192,12 @@ export class SignContractInput {
   @Field(() => [CreditRuleInput], { description: 'service credit rules for missed targets' }) credits!: CreditRuleInput[];
   @Field(() => Float, { description: 'credits in one calendar month (account time zone) stay within this percent of the monthly fee' }) creditCapPercent!: number;
   @Field(() => Boolean, { description: 'whether the account gets proactive health checks', nullable: true, defaultValue: false }) proactiveChecks!: boolean;
+  @Field(() => Boolean, {
+    description: 'whether a ticket opened under this contract is linked at once to the open platform incident it matches best (docs/incidents.md#auto-linking)',
+    nullable: true,
+    defaultValue: false,
+  })
+  autoLinkIncidents!: boolean;
   @Field(() => DateTimeScalar, { description: 'from this instant the contract is in force' }) effectiveFrom!: Date;
 }
 
@@ -227,6 +233,7 @@ export class ContractType {
   @Field(() => [CreditRuleType], { description: 'service credit rules for missed targets' }) credits!: CreditRuleType[];
   @Field(() => Float, { description: 'credits in one calendar month (account time zone) stay within this percent of the monthly fee' }) creditCapPercent!: number;
   @Field(() => Boolean, { description: 'whether the account gets proactive health checks' }) proactiveChecks!: boolean;
+  @Field(() => Boolean, { description: 'whether tickets opened under it are linked at once to the open platform incident they match best' }) autoLinkIncidents!: boolean;
   @Field(() => DateTimeScalar, { description: 'from this instant the version is in force' }) effectiveFrom!: Date;
   @Field(() => DateTimeScalar, { description: 'when it was signed' }) signedAt!: Date;
 }

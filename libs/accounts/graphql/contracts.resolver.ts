@@ -39,6 +39,7 @@ export class ContractsResolver {
       credits: input.credits.map(({ severity, metric, percentOfMonthlyFee }) => ({ severity, metric, percentOfMonthlyFee })),
       creditCapPercent: input.creditCapPercent,
       proactiveChecks: input.proactiveChecks ?? false,
+      autoLinkIncidents: input.autoLinkIncidents ?? false,
       effectiveFrom: input.effectiveFrom.toISOString(),
     });
     const signed = (await this.queries.contracts(input.accountId)).find((row) => row.version === version);

@@ -48,6 +48,7 @@ export function toContractType(row: ContractRow): ContractType {
     credits: row.credits,
     creditCapPercent: row.creditCapPercent,
     proactiveChecks: row.proactiveChecks,
+    autoLinkIncidents: row.autoLinkIncidents ?? false,
     effectiveFrom: new Date(row.effectiveFrom),
     signedAt: new Date(row.signedAt),
   };

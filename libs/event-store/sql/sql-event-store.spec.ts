@@ -66,3 +66,20 @@ if (databaseUrl) {
 } else {
   describe.skip('event store contract: PostgreSQL (set LEDGERDESK_TEST_DATABASE_URL to run)', () => undefined);
 }
+
+describe('SQL event store: readStreams', () => {
+  it('reads several whole streams with one statement, each in revision order; a stream that does not exist maps to []', async () => {
+    const store = await SqlEventStore.open(await openTestPglite());
+    const prefix = uniquePrefix('many');
+    await store.append(`${prefix}a`, [testEvent('One'), testEvent('Two')], 'no_stream');
+    await store.append(`${prefix}b`, [testEvent('Three')], 'no_stream');
+    await store.append(`${prefix}a`, [testEvent('Four')], 1);
+    const read = await store.readStreams([`${prefix}a`, `${prefix}b`, `${prefix}none`]);
+    expect([...read.keys()]).toEqual([`${prefix}a`, `${prefix}b`, `${prefix}none`]);
+    expect(read.get(`${prefix}a`)!.map((e) => [e.type, e.revision])).toEqual([['One', 0], ['Two', 1], ['Four', 2]]);
+    expect(read.get(`${prefix}a`)).toEqual(await store.readStream(`${prefix}a`));
+    expect(read.get(`${prefix}b`)!.map((e) => e.type)).toEqual(['Three']);
+    expect(read.get(`${prefix}none`)).toEqual([]);
+    await store.close();
+  });
+});

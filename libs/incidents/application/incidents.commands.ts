@@ -6,6 +6,9 @@ import { incidentDecider, MAX_LINKS_PER_CALL, type IncidentCommand } from '../do
 import { INCIDENTS_PROJECTION } from '../projections/incidents.projection.js';
 import { IncidentsQueries } from './incidents.queries.js';
 
+/** Who auto-links a ticket at intake (the envelope's actor and the link's `linkedBy`). */
+export const AUTO_LINKER = { id: 'incident-auto-link', role: 'ADMIN' as const };
+
 type Body = IncidentCommand extends infer C ? (C extends IncidentCommand ? Omit<C, 'incidentId' | 'actor' | 'now'> : never) : never;
 
 export interface DeclareIncidentInput {
@@ -57,6 +60,16 @@ export class IncidentsCommands {
     const updateId = randomUUID();
     await this.execute(principal, incidentId, { type: 'PostIncidentUpdate', updateId, status, body, visibility });
     return updateId;
+  }
+
+  /**
+   * Auto-linking at intake (the `incidents.auto-link` reactor): one ticket linked to one incident as the reactor's
+   * principal, dated `at`, the event id given by the reactor (derived from the ticket), caused by its TicketOpened.
+   */
+  async autoLink(incidentId: string, ticketId: string, eventId: string, at: Date, cause: { correlationId: string; causationId: string }) {
+    const actor = AUTO_LINKER;
+    const tickets = await this.queries.linkCandidates([ticketId]);
+    return executeCommand(this.runtime.store, incidentStream(incidentId), incidentDecider, { type: 'LinkTickets', tickets, incidentId, actor, now: at }, { actor, now: at, eventIds: () => eventId, ...cause });
   }
 
   resolve = (principal: Principal, incidentId: string, resolution: string, rootCause: string, resolveLinkedTickets: boolean) =>

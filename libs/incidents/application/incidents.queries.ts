@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { satisfies } from 'semver';
-import type { SqlClient } from '#event-store';
+import type { Position, SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
 import type { LinkCandidate } from '../domain/incident.decider.js';
 
@@ -44,6 +44,15 @@ export interface IncidentSuggestion {
 export const SUGGESTION_LEAD_MS = 60 * 60_000;
 const MATCH_WEIGHT: Record<IncidentMatch, number> = { SDK: 4, COMPONENT: 2, REGION: 1 };
 
+/** A suggestion's score: the sum of its matches' weights. */
+export const suggestionScore = (matchedOn: readonly IncidentMatch[]) => matchedOn.reduce((sum, m) => sum + MATCH_WEIGHT[m], 0);
+
+/**
+ * Auto-linking at intake takes the best suggestion only from this score on: the SDK alone (4), or a component
+ * named in the ticket together with the account's region (3); a component or a region alone is not enough.
+ */
+export const AUTO_LINK_MIN_SCORE = 3;
+
 /**
  * Which of the open incidents a ticket probably belongs to, best first: its SDK name and version in the
  * incident's SDK range (weight 4), a component named in its subject or description (2), its account's region
@@ -71,11 +80,16 @@ export function rankSuggestions(
     if (incident.components.some((component) => component.trim() && ticket.words.includes(component.trim().toLowerCase()))) matchedOn.push('COMPONENT');
     if (ticket.region && incident.regions.some((region) => region.toLowerCase() === ticket.region!.toLowerCase())) matchedOn.push('REGION');
     if (matchedOn.length === 0) continue;
-    suggestions.push({ incident, matchedOn, score: matchedOn.reduce((sum, m) => sum + MATCH_WEIGHT[m], 0) });
+    suggestions.push({ incident, matchedOn, score: suggestionScore(matchedOn) });
   }
   suggestions.sort((a, b) => b.score - a.score || b.incident.startedAt.getTime() - a.incident.startedAt.getTime() || a.incident.id.localeCompare(b.incident.id));
   return suggestions.map(({ incident, matchedOn }) => ({ incident, matchedOn }));
 }
+
+/** The auto-link term of ticket t's contract in force at its receivedAt, of the versions signed before ($2, $3) in the log. */
+const AUTO_LINK_TERM = `COALESCE((SELECT c.auto_link FROM incidents.contracts c
+  WHERE c.account_id = t.account_id AND c.effective_from <= t.received_at AND (c.signed_commit, c.signed_prepare) < ($2::numeric, $3::numeric)
+  ORDER BY c.version DESC LIMIT 1), false)`;
 
 /** Who may see what: null for staff (everything); a customer's account restricts to incidents linked to its tickets. */
 export type Scope = { accountId: string | null };
@@ -211,6 +225,48 @@ export class IncidentsQueries {
       { sdkName: ticket.sdk_name, sdkVersion: ticket.sdk_version, words: ticket.words ?? '', region: ticket.region ?? null, receivedAt: ticket.received_at ? new Date(ticket.received_at) : null },
       open.map(toIncident),
     );
+  }
+
+  /**
+   * Auto-linking at intake: the incident a ticket opened at `opened` (its TicketOpened's place in the log) is
+   * linked to, or null — when the contract in force at its receivedAt (of the versions signed before it) allows
+   * auto-linking, the best suggestion (rankSuggestions) among the incidents open at that place in the log, if it
+   * scores AUTO_LINK_MIN_SCORE or more. Reads only what the log held up to `opened`, so a redelivery decides the same.
+   */
+  async autoLinkTarget(ticketId: string, opened: Position): Promise<IncidentSuggestion | null> {
+    const commit = String(opened.commit);
+    const prepare = String(opened.prepare);
+    const [ticket] = await this.db.query<Record<string, any>>(
+      `SELECT t.sdk_name, t.sdk_version, t.words, t.received_at, a.region, ${AUTO_LINK_TERM} AS auto_link
+       FROM incidents.tickets t LEFT JOIN incidents.accounts a ON a.account_id = t.account_id WHERE t.ticket_id = $1`,
+      [ticketId, commit, prepare],
+    );
+    if (!ticket?.auto_link) return null;
+    const open = await this.db.query<Record<string, any>>(
+      `SELECT i.* FROM incidents.incidents i
+       WHERE (i.declared_commit, i.declared_prepare) < ($2::numeric, $3::numeric)
+         AND (i.resolved_commit IS NULL OR (i.resolved_commit, i.resolved_prepare) > ($2::numeric, $3::numeric))
+         AND NOT EXISTS (SELECT 1 FROM incidents.links l WHERE l.incident_id = i.id AND l.ticket_id = $1)
+       ORDER BY i.seq DESC LIMIT 200`,
+      [ticketId, commit, prepare],
+    );
+    const [best] = rankSuggestions(
+      { sdkName: ticket.sdk_name, sdkVersion: ticket.sdk_version, words: ticket.words ?? '', region: ticket.region ?? null, receivedAt: ticket.received_at ? new Date(ticket.received_at) : null },
+      // Open at the ticket's opening, whatever happened to them since.
+      open.map((row) => ({ ...toIncident(row), status: 'OPEN' as const })),
+    );
+    return best && suggestionScore(best.matchedOn) >= AUTO_LINK_MIN_SCORE ? best : null;
+  }
+
+  /** Of these tickets (each with its TicketOpened's place in the log), those whose contract then allowed auto-linking. */
+  async autoLinkingTickets(tickets: readonly { ticketId: string; opened: Position }[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ ticket_id: string }>(
+      `SELECT t.ticket_id FROM unnest($1::text[], $2::numeric[], $3::numeric[]) AS o(ticket_id, commit_position, prepare_position)
+       JOIN incidents.tickets t ON t.ticket_id = o.ticket_id
+       WHERE ${AUTO_LINK_TERM.replaceAll('$2', 'o.commit_position').replaceAll('$3', 'o.prepare_position')}`,
+      [tickets.map((t) => t.ticketId), tickets.map((t) => String(t.opened.commit)), tickets.map((t) => String(t.opened.prepare))],
+    );
+    return new Set(rows.map((row) => row.ticket_id));
   }
 
   /** For a link: each named ticket as the directory knows it, and another open incident it is linked to. */

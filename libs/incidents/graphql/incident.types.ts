@@ -117,3 +117,11 @@ export class IncidentSuggestionType {
   @Field(() => PlatformIncidentType, { description: 'the open incident' }) incident!: PlatformIncidentType;
   @Field(() => [IncidentMatchEnum], { description: 'what matched, strongest first (SDK, COMPONENT, REGION)' }) matchedOn!: string[];
 }
+
+@ObjectType('IncidentUpdateNotice', { description: 'An update as the incidentUpdates subscription delivers it' })
+export class IncidentUpdateNoticeType {
+  @Field(() => ID, { description: 'the incident it was posted on' }) incidentId!: string;
+  @Field(() => IncidentUpdateType, { description: 'the update' }) update!: IncidentUpdateType;
+  @Field(() => String, { description: 'Opaque: pass it as incidentUpdates(after:) on reconnecting to get exactly the updates recorded after this one' })
+  cursor!: string;
+}

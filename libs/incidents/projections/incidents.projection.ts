@@ -1,4 +1,4 @@
-import type { AccountEvent, IncidentEvent, TicketEvent } from '#contracts';
+import type { AccountEvent, ContractEvent, IncidentEvent, TicketEvent } from '#contracts';
 import type { RecordedEvent, SqlExecutor } from '#event-store';
 import type { Projection } from '#projections';
 
@@ -10,7 +10,7 @@ export const INCIDENTS_PROJECTION = 'incidents.incidents';
  */
 export const incidentsProjection: Projection = {
   name: INCIDENTS_PROJECTION,
-  eventTypes: ['PlatformIncidentDeclared', 'TicketsLinkedToIncident', 'TicketUnlinkedFromIncident', 'IncidentUpdatePosted', 'PlatformIncidentResolved', 'TicketOpened', 'DiagnosticsAdded', 'TicketClosed', 'AccountRegistered'],
+  eventTypes: ['PlatformIncidentDeclared', 'TicketsLinkedToIncident', 'TicketUnlinkedFromIncident', 'IncidentUpdatePosted', 'PlatformIncidentResolved', 'TicketOpened', 'DiagnosticsAdded', 'TicketClosed', 'AccountRegistered', 'ContractSigned'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS incidents');
@@ -20,6 +20,11 @@ export const incidentsProjection: Projection = {
       declared_by text NOT NULL, declared_at timestamptz NOT NULL, status text NOT NULL,
       resolved_at timestamptz, resolution text, root_cause text, resolve_linked_tickets boolean)`);
     await sql.query('CREATE INDEX IF NOT EXISTS incidents_status ON incidents.incidents (status, seq)');
+    // Where in the log it was declared and resolved (auto-linking at intake asks which incidents were open at a
+    // ticket's TicketOpened, not which are open when the reactor gets to it).
+    for (const column of ['declared_commit numeric', 'declared_prepare numeric', 'resolved_commit numeric', 'resolved_prepare numeric']) {
+      await sql.query(`ALTER TABLE incidents.incidents ADD COLUMN IF NOT EXISTS ${column}`);
+    }
     await sql.query(`CREATE TABLE IF NOT EXISTS incidents.updates (
       update_id text PRIMARY KEY, incident_id text NOT NULL, seq bigserial, status text NOT NULL, body text NOT NULL, visibility text NOT NULL,
       posted_by text NOT NULL, posted_at timestamptz NOT NULL)`);
@@ -36,15 +41,19 @@ export const incidentsProjection: Projection = {
       await sql.query(`ALTER TABLE incidents.tickets ADD COLUMN IF NOT EXISTS ${column}`);
     }
     await sql.query('CREATE TABLE IF NOT EXISTS incidents.accounts (account_id text PRIMARY KEY, region text NOT NULL)');
+    // Each contract version's auto-link term (auto-linking at intake), from ContractSigned.
+    await sql.query(
+      'CREATE TABLE IF NOT EXISTS incidents.contracts (account_id text NOT NULL, version int NOT NULL, effective_from timestamptz NOT NULL, auto_link boolean NOT NULL, signed_commit numeric NOT NULL, signed_prepare numeric NOT NULL, PRIMARY KEY (account_id, version))',
+    );
   },
 
   async reset(tx) {
-    for (const table of ['incidents', 'updates', 'links', 'ever_linked', 'tickets', 'accounts']) await tx.query(`DELETE FROM incidents.${table}`);
+    for (const table of ['incidents', 'updates', 'links', 'ever_linked', 'tickets', 'accounts', 'contracts']) await tx.query(`DELETE FROM incidents.${table}`);
   },
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
     for (const recorded of events) {
-      const event = recorded as unknown as IncidentEvent | TicketEvent | AccountEvent;
+      const event = recorded as unknown as IncidentEvent | TicketEvent | AccountEvent | ContractEvent;
       switch (event.type) {
         case 'TicketOpened': {
           const d = event.data;
@@ -75,15 +84,21 @@ export const incidentsProjection: Projection = {
         case 'AccountRegistered':
           await tx.query('INSERT INTO incidents.accounts (account_id, region) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING', [event.data.accountId, event.data.region]);
           break;
+        case 'ContractSigned':
+          await tx.query(
+            'INSERT INTO incidents.contracts (account_id, version, effective_from, auto_link, signed_commit, signed_prepare) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+            [event.data.accountId, event.data.version, event.data.effectiveFrom, event.data.autoLinkIncidents === true, String(recorded.position.commit), String(recorded.position.prepare)],
+          );
+          break;
         case 'TicketClosed':
           await tx.query('UPDATE incidents.tickets SET closed = true WHERE ticket_id = $1', [event.data.ticketId]);
           break;
         case 'PlatformIncidentDeclared': {
           const d = event.data;
           await tx.query(
-            `INSERT INTO incidents.incidents (id, title, severity, regions, components, sdk_name, sdk_version_range, started_at, public_summary, declared_by, declared_at, status)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'OPEN') ON CONFLICT (id) DO NOTHING`,
-            [d.incidentId, d.title, d.severity, d.regions, d.components, d.sdk?.name ?? null, d.sdk?.versionRange ?? null, d.startedAt, d.publicSummary, d.declaredBy.id, d.declaredAt],
+            `INSERT INTO incidents.incidents (id, title, severity, regions, components, sdk_name, sdk_version_range, started_at, public_summary, declared_by, declared_at, status, declared_commit, declared_prepare)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'OPEN', $12, $13) ON CONFLICT (id) DO NOTHING`,
+            [d.incidentId, d.title, d.severity, d.regions, d.components, d.sdk?.name ?? null, d.sdk?.versionRange ?? null, d.startedAt, d.publicSummary, d.declaredBy.id, d.declaredAt, String(recorded.position.commit), String(recorded.position.prepare)],
           );
           break;
         }
@@ -113,13 +128,10 @@ export const incidentsProjection: Projection = {
         }
         case 'PlatformIncidentResolved': {
           const d = event.data;
-          await tx.query(`UPDATE incidents.incidents SET status = 'RESOLVED', resolved_at = $2, resolution = $3, root_cause = $4, resolve_linked_tickets = $5 WHERE id = $1`, [
-            d.incidentId,
-            d.resolvedAt,
-            d.resolution,
-            d.rootCause,
-            d.resolveLinkedTickets,
-          ]);
+          await tx.query(
+            `UPDATE incidents.incidents SET status = 'RESOLVED', resolved_at = $2, resolution = $3, root_cause = $4, resolve_linked_tickets = $5, resolved_commit = $6, resolved_prepare = $7 WHERE id = $1`,
+            [d.incidentId, d.resolvedAt, d.resolution, d.rootCause, d.resolveLinkedTickets, String(recorded.position.commit), String(recorded.position.prepare)],
+          );
           break;
         }
         default:

@@ -1,10 +1,14 @@
 import { badUserInput, ON_CALL_TRIGGERS, outboundStreams, type OnCallConfigured, type OnCallTrigger } from '#contracts';
-import { comparePositions, type Actor, type EventStore, type Position } from '#event-store';
+import { comparePositions, type Actor, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import { checkWebhookUrl } from '../domain/target-address.js';
 
 /** The on-call configuration in force at a place in the log: the last OnCallConfigured before it (null: none, the env default applies). */
 export async function onCallConfigAt(store: EventStore, position: Position | null): Promise<OnCallConfigured['data'] | null> {
-  const recorded = await store.readStream(outboundStreams.onCall());
+  return onCallConfigIn(await store.readStream(outboundStreams.onCall()), position);
+}
+
+/** The same, from the on-call stream already read. */
+export function onCallConfigIn(recorded: readonly RecordedEvent[], position: Position | null): OnCallConfigured['data'] | null {
   const before = position ? recorded.filter((e) => comparePositions(e.position, position) < 0) : recorded;
   const last = before.at(-1) as unknown as OnCallConfigured | undefined;
   return last?.data ?? null;

@@ -71,6 +71,19 @@ export class OutboundQueries {
     return rows.map(toWebhook);
   }
 
+  /** Hooks subscribed to any of these event types, as `subscribers` orders them (the caller filters by account). */
+  async subscribersOfAny(eventTypes: readonly string[]): Promise<WebhookRow[]> {
+    const rows = await this.db.query<Record<string, any>>('SELECT * FROM outbound.webhooks WHERE event_types && $1::text[] ORDER BY registered_at, id', [eventTypes]);
+    return rows.map(toWebhook);
+  }
+
+  /** Each known ticket's account (one statement for a batch of events). */
+  async ticketAccounts(ticketIds: readonly string[]): Promise<Map<string, string>> {
+    if (ticketIds.length === 0) return new Map();
+    const rows = await this.db.query<{ ticket_id: string; account_id: string }>('SELECT ticket_id, account_id FROM outbound.tickets WHERE ticket_id = ANY($1::text[])', [ticketIds]);
+    return new Map(rows.map((row) => [row.ticket_id, row.account_id]));
+  }
+
   async ticketAccount(ticketId: string): Promise<string | null> {
     const [row] = await this.db.query<{ account_id: string }>('SELECT account_id FROM outbound.tickets WHERE ticket_id = $1', [ticketId]);
     return row?.account_id ?? null;

@@ -1,7 +1,9 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
+  outboundStreams,
   slaStream,
   ticketStream,
+  type OnCallConfigured,
   type PagingEvent,
   type SlaClockBreached,
   type TicketEvent,
@@ -14,7 +16,7 @@ import type { Clock, PlatformRuntime } from '#platform-kit';
 import { pageForBreach, pageForOpened, pageForUnassignable, resolvePage, resolvesFor, severityInEffect } from '../domain/paging.js';
 import { DELIVERY_NAMESPACE } from './delivery-sender.js';
 import { requestDelivery } from './email-replies.reactor.js';
-import { onCallConfigAt } from './on-call.js';
+import { onCallConfigAt, onCallConfigIn } from './on-call.js';
 
 export const PAGING_REACTOR = 'outbound.paging';
 export const PAGING_QUEUE = 'paging';
@@ -29,67 +31,74 @@ const ALL = { severities: ['P0', 'P1'], triggers: ['TICKET_OPENED', 'UNASSIGNED'
  * (see resolvesFor), to the same endpoint, through the same outbox.
  */
 export function pagingReactor(runtime: PlatformRuntime, clock: Clock, envUrl: string | null, kick: (position: Position) => void): Reactor {
+  const page = async (event: RecordedEvent, config: OnCallConfigured['data'] | null) => {
+    const url = config?.url ?? envUrl;
+    if (!url) return;
+    const filter = config ?? ALL;
+    const pages: PagingEvent[] = [];
+    const { ticketId, accountId: eventAccount } = event.data as { ticketId: string; accountId?: string };
+    let accountId = eventAccount ?? '';
+    const ticketBefore = async () =>
+      (await runtime.store.readStream(ticketStream(ticketId))).filter((recorded) => comparePositions(recorded.position, event.position) < 0) as unknown as TicketEvent[];
+    if (event.type === 'TicketOpened') {
+      const page = pageForOpened(event.data as TicketOpened['data']);
+      if (page && filter.triggers.includes('TICKET_OPENED') && filter.severities.includes('P0')) pages.push(page);
+    } else if (event.type === 'TicketUnassignable') {
+      const found = event.data as TicketUnassignable['data'];
+      const opening = (await runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 }))[0] as unknown as TicketOpened | undefined;
+      if (filter.triggers.includes('UNASSIGNED') && filter.severities.includes(found.severity)) pages.push(pageForUnassignable(found, opening?.data.subject ?? ''));
+    } else if (event.type === 'SlaClockBreached') {
+      const breach = event.data as SlaClockBreached['data'];
+      const before = await ticketBefore();
+      const severity = severityInEffect(before);
+      const subject = before.find((e): e is TicketOpened => e.type === 'TicketOpened')?.data.subject ?? '';
+      const page = pageForBreach(breach, severity, subject);
+      if (page && severity && filter.triggers.includes('SLA_BREACH') && filter.severities.includes(severity)) pages.push(page);
+    } else {
+      const before = await ticketBefore();
+      accountId = before.find((e): e is TicketOpened => e.type === 'TicketOpened')?.data.accountId ?? '';
+      const ticketEvents = (await runtime.store.readStream(ticketStream(ticketId))) as unknown as (TicketEvent & RecordedEvent)[];
+      const breaches = ((await runtime.store.readStream(slaStream(ticketId))) as unknown as (SlaClockBreached & RecordedEvent)[])
+        .filter((e) => e.type === 'SlaClockBreached' && comparePositions(e.position, event.position) < 0)
+        .map((e) => ({
+          metric: e.data.metric,
+          cycle: e.data.cycle,
+          severity: severityInEffect(ticketEvents.filter((t) => comparePositions(t.position, e.position) < 0)),
+        }));
+      // A resolve is sent whatever the filter: closing a page nobody opened is a no-op for the receiver.
+      for (const key of resolvesFor(event as unknown as TicketEvent, before, breaches)) pages.push(resolvePage(key));
+    }
+    for (const page of pages) {
+      const deliveryId = uuidv5(page.event_action === 'trigger' ? `${event.id}:${PAGING_QUEUE}` : `${event.id}:${PAGING_QUEUE}:${page.dedup_key}`, DELIVERY_NAMESPACE);
+      const position = await requestDelivery(runtime, clock, {
+        type: 'DeliveryRequested',
+        data: {
+          deliveryId,
+          kind: 'PAGING',
+          webhookId: PAGING_QUEUE,
+          idempotencyKey: page.event_action === 'trigger' ? page.dedup_key : `${page.dedup_key}:resolve:${event.id}`,
+          url,
+          ticketId,
+          accountId,
+          sourceEventId: event.id,
+          sourceEventType: event.type,
+          payload: page,
+          requestedAt: clock.now().toISOString(),
+        },
+      });
+      if (position) kick(position);
+    }
+  };
   return {
     name: PAGING_REACTOR,
     eventTypes: ['TicketOpened', 'SlaClockBreached', 'TicketUnassignable', 'TicketAssigned', 'ReplyAdded', 'TicketResolved'],
     async react(event: RecordedEvent) {
-      const config = await onCallConfigAt(runtime.store, event.position);
-      const url = config?.url ?? envUrl;
-      if (!url) return;
-      const filter = config ?? ALL;
-      const pages: PagingEvent[] = [];
-      const { ticketId, accountId: eventAccount } = event.data as { ticketId: string; accountId?: string };
-      let accountId = eventAccount ?? '';
-      const ticketBefore = async () =>
-        (await runtime.store.readStream(ticketStream(ticketId))).filter((recorded) => comparePositions(recorded.position, event.position) < 0) as unknown as TicketEvent[];
-      if (event.type === 'TicketOpened') {
-        const page = pageForOpened(event.data as TicketOpened['data']);
-        if (page && filter.triggers.includes('TICKET_OPENED') && filter.severities.includes('P0')) pages.push(page);
-      } else if (event.type === 'TicketUnassignable') {
-        const found = event.data as TicketUnassignable['data'];
-        const opening = (await runtime.store.readStream(ticketStream(ticketId), { maxCount: 1 }))[0] as unknown as TicketOpened | undefined;
-        if (filter.triggers.includes('UNASSIGNED') && filter.severities.includes(found.severity)) pages.push(pageForUnassignable(found, opening?.data.subject ?? ''));
-      } else if (event.type === 'SlaClockBreached') {
-        const breach = event.data as SlaClockBreached['data'];
-        const before = await ticketBefore();
-        const severity = severityInEffect(before);
-        const subject = before.find((e): e is TicketOpened => e.type === 'TicketOpened')?.data.subject ?? '';
-        const page = pageForBreach(breach, severity, subject);
-        if (page && severity && filter.triggers.includes('SLA_BREACH') && filter.severities.includes(severity)) pages.push(page);
-      } else {
-        const before = await ticketBefore();
-        accountId = before.find((e): e is TicketOpened => e.type === 'TicketOpened')?.data.accountId ?? '';
-        const ticketEvents = (await runtime.store.readStream(ticketStream(ticketId))) as unknown as (TicketEvent & RecordedEvent)[];
-        const breaches = ((await runtime.store.readStream(slaStream(ticketId))) as unknown as (SlaClockBreached & RecordedEvent)[])
-          .filter((e) => e.type === 'SlaClockBreached' && comparePositions(e.position, event.position) < 0)
-          .map((e) => ({
-            metric: e.data.metric,
-            cycle: e.data.cycle,
-            severity: severityInEffect(ticketEvents.filter((t) => comparePositions(t.position, e.position) < 0)),
-          }));
-        // A resolve is sent whatever the filter: closing a page nobody opened is a no-op for the receiver.
-        for (const key of resolvesFor(event as unknown as TicketEvent, before, breaches)) pages.push(resolvePage(key));
-      }
-      for (const page of pages) {
-        const deliveryId = uuidv5(page.event_action === 'trigger' ? `${event.id}:${PAGING_QUEUE}` : `${event.id}:${PAGING_QUEUE}:${page.dedup_key}`, DELIVERY_NAMESPACE);
-        const position = await requestDelivery(runtime, clock, {
-          type: 'DeliveryRequested',
-          data: {
-            deliveryId,
-            kind: 'PAGING',
-            webhookId: PAGING_QUEUE,
-            idempotencyKey: page.event_action === 'trigger' ? page.dedup_key : `${page.dedup_key}:resolve:${event.id}`,
-            url,
-            ticketId,
-            accountId,
-            sourceEventId: event.id,
-            sourceEventType: event.type,
-            payload: page,
-            requestedAt: clock.now().toISOString(),
-          },
-        });
-        if (position) kick(position);
-      }
+      await page(event, await onCallConfigAt(runtime.store, event.position));
+    },
+    /** The on-call stream read once for a batch (a broadcast's replies), each event paged with the configuration before it. */
+    async reactBatch(events: readonly RecordedEvent[]) {
+      const configurations = await runtime.store.readStream(outboundStreams.onCall());
+      for (const event of events) await page(event, onCallConfigIn(configurations, event.position));
     },
   };
 }

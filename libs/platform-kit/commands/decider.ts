@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict } from '#contracts';
-import { EventTooLarge, validateAppend, WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '#event-store';
+import { EventTooLarge, validateAppend, WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '#event-store';
 
 /** A domain event as deciders see it: the envelope (ids, metadata, hash) is the store's business. */
 export interface DomainEvent {
@@ -26,6 +26,8 @@ export interface CommandContext {
   causationId?: string;
   /** Event ids for appends a retry could repeat (timers): deterministic ids make them idempotent. */
   eventIds?: (event: DomainEvent, index: number) => string;
+  /** The stream as the caller already read it (one read for many streams): used for the first attempt only. */
+  recorded?: readonly RecordedEvent[];
 }
 
 export interface Decided<State> {
@@ -56,7 +58,7 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
   context: CommandContext,
 ): Promise<Decided<State>> {
   for (let attempt = 1; ; attempt += 1) {
-    const recorded = await store.readStream(stream);
+    const recorded = attempt === 1 && context.recorded ? context.recorded : await store.readStream(stream);
     const revision = recorded.length - 1;
     if (context.expectedVersion != null && context.expectedVersion !== revision) {
       throw conflict(`Expected version ${context.expectedVersion}, but it is at ${revision}; reload and try again`);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { badUserInput, type SlaClockBreached, type SlaWarningReached, type TicketUnassignable } from '#contracts';
-import { formatPosition, parsePosition, type Position, type RecordedEvent, type Subscription } from '#event-store';
-import { PlatformRuntime } from '#platform-kit';
+import type { SlaClockBreached, SlaWarningReached, TicketUnassignable } from '#contracts';
+import type { Position, RecordedEvent } from '#event-store';
+import { LogFeed, logCursor, parseLogCursor, PlatformRuntime } from '#platform-kit';
 
 export const SLA_ALERT_EVENT_TYPES = ['SlaWarningReached', 'SlaClockBreached', 'TicketUnassignable'] as const;
 
@@ -26,20 +26,12 @@ const CURSOR_PREFIX = 'sla-alert:';
 
 /** An alert's cursor: its event's log position, opaque to clients. */
 export function alertCursor(position: Position): string {
-  return Buffer.from(`${CURSOR_PREFIX}${formatPosition(position)}`).toString('base64url');
+  return logCursor(CURSOR_PREFIX, position);
 }
 
 /** The position a cursor names; BAD_USER_INPUT for anything slaAlerts did not hand out. */
 export function parseAlertCursor(cursor: string): Position {
-  const text = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  if (text.startsWith(CURSOR_PREFIX)) {
-    try {
-      return parsePosition(text.slice(CURSOR_PREFIX.length));
-    } catch {
-      // refused below
-    }
-  }
-  throw badUserInput('after is not a cursor slaAlerts handed out', 'after');
+  return parseLogCursor(CURSOR_PREFIX, cursor, 'after', 'after is not a cursor slaAlerts handed out');
 }
 
 export function toAlertMessage(recorded: RecordedEvent): SlaAlertMessage {
@@ -62,53 +54,29 @@ export function toAlertMessage(recorded: RecordedEvent): SlaAlertMessage {
 }
 
 /**
- * SLA alerts straight from the log: each subscriber gets its own subscription on the store, filtered to
- * warnings and breaches — from after its resume cursor (what it missed first, then live) or from the head
- * when it gives none. Every process sees every process's appends (PostgreSQL NOTIFY, KurrentDB's own
- * subscriptions), so an alert reaches a subscriber whichever process fired the timer; each warning or breach
- * is recorded once (deterministic event ids) and delivered once per subscription, in log order.
+ * SLA alerts straight from the log (LogFeed: one store subscription per subscriber, filtered to warnings, breaches
+ * and unassignable tickets, resumable by cursor). Each warning or breach is recorded once (deterministic event
+ * ids) and delivered once per subscription, in log order, whichever process fired the timer.
  */
 @Injectable()
 export class SlaAlertsFeed implements OnApplicationShutdown {
-  private readonly open = new Set<Subscription>();
+  private readonly feed: LogFeed;
 
-  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
+  constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {
+    this.feed = new LogFeed(() => runtime.store);
+  }
 
   /** Alerts after `after` (exclusive), or from now when null. */
-  async follow(after: Position | null): Promise<AsyncIterableIterator<SlaAlertMessage>> {
-    const from = after ?? (await this.runtime.store.headPosition());
-    const subscription = this.runtime.store.subscribe({ after: from, filter: { eventTypes: [...SLA_ALERT_EVENT_TYPES] } });
-    this.open.add(subscription);
-    const source = subscription[Symbol.asyncIterator]();
-    const close = async (): Promise<IteratorResult<SlaAlertMessage>> => {
-      this.open.delete(subscription);
-      // Closing wakes a pending read (it ends); return() then runs the subscription's own clean-up.
-      await subscription.close();
-      await source.return?.(undefined);
-      return { done: true, value: undefined };
-    };
-    const runtime = this.runtime;
-    const iterator: AsyncIterableIterator<SlaAlertMessage> = {
-      async next(): Promise<IteratorResult<SlaAlertMessage>> {
-        const result = await source.next();
-        if (result.done) return { done: true, value: undefined };
-        if (result.value.type === 'TicketUnassignable') {
-          await runtime.reached(TRIAGE_TICKETS, result.value.position, AbortSignal.timeout(5_000)).catch(() => undefined);
-        }
-        return { done: false, value: toAlertMessage(result.value) };
-      },
-      return: close,
-      async throw(error: unknown): Promise<IteratorResult<SlaAlertMessage>> {
-        await close();
-        throw error;
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+  follow(after: Position | null): Promise<AsyncIterableIterator<SlaAlertMessage>> {
+    return this.feed.follow(after, SLA_ALERT_EVENT_TYPES, async (event) => {
+      if (event.type === 'TicketUnassignable') {
+        await this.runtime.reached(TRIAGE_TICKETS, event.position, AbortSignal.timeout(5_000)).catch(() => undefined);
+      }
+      return toAlertMessage(event);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.open].map((subscription) => subscription.close()));
-    this.open.clear();
+    await this.feed.closeAll();
   }
 }

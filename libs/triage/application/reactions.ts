@@ -80,6 +80,8 @@ export const INCIDENT_BROADCAST_REACTOR = 'triage.incident-broadcast';
 const INCIDENT_NAMESPACE = '4f6e2a9c-8b1d-4e3a-9c7f-2d5b8a1e6c30';
 /** How many linked tickets one incident event works on at a time. */
 const INCIDENT_CONCURRENCY = 16;
+/** Linked tickets whose streams are read with one statement (where the store can: readStreams). */
+const INCIDENT_READ_CHUNK = 500;
 
 /** The broadcast reply on a ticket: its id (reply and event) derives from (update, ticket), so a retry records once. */
 export const incidentReplyIdFor = (updateId: string, ticketId: string) => uuidv5(`incident-update\n${updateId}\n${ticketId}`, INCIDENT_NAMESPACE);
@@ -116,36 +118,44 @@ export function incidentBroadcastReactor(tickets: TicketsCommands, store: EventS
       const at = new Date(event.metadata.occurredAt);
       const actor = event.metadata.actor;
       const principal = { id: actor.id, role: actor.role, accountId: null };
-      await eachLimited(linked, INCIDENT_CONCURRENCY, async (ticketId) => {
-        // Closed, resolved or unknown tickets are refused or skipped by the decider (one stream read per ticket).
-        try {
-          if (event.type === 'IncidentUpdatePosted') {
-            const update = data as IncidentUpdatePosted['data'];
-            const replyId = incidentReplyIdFor(update.updateId, ticketId);
-            const body = `[${update.status}] ${update.body}`;
-            await tickets.react(
-              principal,
-              ticketId,
-              { type: 'AddReply', replyId, followUpTicketId: replyId, body, visibility: 'PUBLIC', requestsInformation: false, externalId: null, incidentUpdateId: update.updateId, skipIfResolved: true, attachments: [], maxTicketAttachmentBytes: 0 },
-              replyId,
-              at,
-              cause,
-            );
-          } else {
-            const resolved = data as PlatformIncidentResolved['data'];
-            await tickets.react(
-              principal,
-              ticketId,
-              { type: 'ResolveTicket', resolution: resolved.resolution, rootCause: resolved.rootCause, quietPeriodMs: tickets.quietPeriodMs },
-              uuidv5(`incident-resolved\n${resolved.incidentId}\n${ticketId}`, INCIDENT_NAMESPACE),
-              at,
-              cause,
-            );
+      for (let start = 0; start < linked.length; start += INCIDENT_READ_CHUNK) {
+        const chunk = linked.slice(start, start + INCIDENT_READ_CHUNK);
+        // One read for the chunk's streams; each ticket is decided on its own stream (read again only on a conflict).
+        const streams = store.readStreams ? await store.readStreams(chunk.map((ticketId) => ticketStream(ticketId))) : null;
+        await eachLimited(chunk, INCIDENT_CONCURRENCY, async (ticketId) => {
+          const recorded = streams?.get(ticketStream(ticketId));
+          // Closed, resolved or unknown tickets are refused or skipped by the decider.
+          try {
+            if (event.type === 'IncidentUpdatePosted') {
+              const update = data as IncidentUpdatePosted['data'];
+              const replyId = incidentReplyIdFor(update.updateId, ticketId);
+              const body = `[${update.status}] ${update.body}`;
+              await tickets.react(
+                principal,
+                ticketId,
+                { type: 'AddReply', replyId, followUpTicketId: replyId, body, visibility: 'PUBLIC', requestsInformation: false, externalId: null, incidentUpdateId: update.updateId, skipIfResolved: true, attachments: [], maxTicketAttachmentBytes: 0 },
+                replyId,
+                at,
+                cause,
+                recorded,
+              );
+            } else {
+              const resolved = data as PlatformIncidentResolved['data'];
+              await tickets.react(
+                principal,
+                ticketId,
+                { type: 'ResolveTicket', resolution: resolved.resolution, rootCause: resolved.rootCause, quietPeriodMs: tickets.quietPeriodMs },
+                uuidv5(`incident-resolved\n${resolved.incidentId}\n${ticketId}`, INCIDENT_NAMESPACE),
+                at,
+                cause,
+                recorded,
+              );
+            }
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error; // closed or resolved meanwhile: nothing to say there
           }
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error; // closed or resolved meanwhile: nothing to say there
-        }
-      });
+        });
+      }
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   type Visibility,
 } from '#contracts';
 import { Uploads } from '#attachments';
+import type { RecordedEvent } from '#event-store';
 import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, recordDecisions, type Clock, type DomainEvent, type LedgerdeskConfig, type Timer } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
@@ -56,7 +57,7 @@ export class TicketsCommands {
     at?: Date,
     /** A reaction's cause: the event reacted to (its id and correlation). */
     cause?: { correlationId: string; causationId: string },
-    options: { unsettled?: boolean } = {},
+    options: { unsettled?: boolean; recorded?: readonly RecordedEvent[] } = {},
   ) {
     const now = at ?? this.clock.now();
     const actor = { id: principal.id, role: principal.role };
@@ -73,6 +74,7 @@ export class TicketsCommands {
       expectedVersion,
       ...cause,
       ...(eventId ? { eventIds: typeof eventId === 'string' ? () => eventId : eventId } : {}),
+      ...(options.recorded ? { recorded: options.recorded } : {}),
     });
     if (!options.unsettled) await this.runtime.settled(result);
     return result;
@@ -80,10 +82,11 @@ export class TicketsCommands {
 
   /**
    * A reaction on many tickets at once (an incident's broadcast): recorded without waiting for the read models
-   * ticket by ticket; the reactor's caller (advanceClock, settleReactions) waits once for all.
+   * ticket by ticket; the reactor's caller (advanceClock, settleReactions) waits once for all. `recorded`: the
+   * ticket's stream as the caller read it with many others (the first attempt decides on it).
    */
-  react = (principal: Principal, ticketId: string, body: CommandBody, eventId: string, at: Date, cause: { correlationId: string; causationId: string }) =>
-    this.execute(principal, ticketId, body, null, eventId, at, cause, { unsettled: true });
+  react = (principal: Principal, ticketId: string, body: CommandBody, eventId: string, at: Date, cause: { correlationId: string; causationId: string }, recorded?: readonly RecordedEvent[]) =>
+    this.execute(principal, ticketId, body, null, eventId, at, cause, { unsettled: true, recorded });
 
   /** The quiet period a resolution starts (LEDGERDESK_AUTO_CLOSE_AFTER). */
   get quietPeriodMs(): number {
