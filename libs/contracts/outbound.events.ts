@@ -140,8 +140,9 @@ export interface DeliveryRedeliveryRequested {
 }
 /**
  * A delivery status notification (RFC 3464, multipart/report; report-type=delivery-status) came back through the
- * inbound mail channel for an e-mail delivery: the receiving side accepted the mail and then failed it. One event
- * per reported recipient; the report's own Message-ID makes a redelivered report a no-op.
+ * inbound mail channel for an e-mail delivery: the receiving side accepted the mail and then failed it. Recorded by
+ * the `outbound.bounces` reactor from the channel's `BounceReported` (earlier ones by the channel itself). One event
+ * per reported recipient; ids from delivery, the report's own Message-ID and the recipient make a repeat a no-op.
  */
 export interface DeliveryBounced {
   type: 'DeliveryBounced';

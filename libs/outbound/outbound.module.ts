@@ -3,6 +3,7 @@ import { CLOCK, CONFIG, PlatformRuntime, type Clock } from '#platform-kit';
 import { DeliveryDispatcher } from './application/delivery-dispatcher.js';
 import { DeliverySender } from './application/delivery-sender.js';
 import { OutboundQueries } from './application/outbound.queries.js';
+import { bouncesReactor } from './application/bounces.reactor.js';
 import { emailRepliesReactor } from './application/email-replies.reactor.js';
 import { pagingReactor } from './application/paging.reactor.js';
 import { OUTBOUND_SETTINGS, outboundSettings, type OutboundSettings } from './application/outbound.settings.js';
@@ -38,6 +39,8 @@ export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, Bef
     this.runtime.registerReactor(outboxReactor(this.runtime, this.clock, this.queries, (position) => this.dispatcher.kick(position)));
     // E-mail out only when an SMTP server is configured (LEDGERDESK_SMTP_URL): otherwise no e-mail delivery is requested.
     if (this.settings.mail) this.runtime.registerReactor(emailRepliesReactor(this.runtime, this.clock, this.settings.mail.from, (position) => this.dispatcher.kick(position)));
+    // Bounces the e-mail channel recorded: always registered (a report of a delivery sent before e-mail out was switched off still counts).
+    this.runtime.registerReactor(bouncesReactor(this.runtime, this.clock));
     // Paging is always registered: configureOnCall can turn it on; without it and without LEDGERDESK_PAGING_URL it requests nothing.
     this.runtime.registerReactor(pagingReactor(this.runtime, this.clock, this.settings.paging?.url ?? null, (position) => this.dispatcher.kick(position)));
     this.runtime.registerTimer(DELIVERY_RETRY_TIMER, async (timer) => {
