@@ -198,4 +198,36 @@ describe.each(TEST_BACKENDS)('configureOnCall and paging resolves (%s)', (backen
     expect(receiver.events.filter((e) => e.body.event_action === 'trigger' && e.body.payload.custom_details.ticketId === p1)).toEqual([]);
     expect(receiver.events.filter((e) => e.body.event_action === 'trigger' && e.body.dedup_key === `ledgerdesk:${p0}:unassignable`)).toEqual([]);
   });
+
+  it('SLA_WARNING pages when a clock reaches its warning, keyed by ticket, metric and cycle, and is resolved when that clock stops', async () => {
+    await mustData(platform.gql(CONFIGURE, { input: { ...valid(), triggers: ['SLA_WARNING'] } }, admin));
+    const p0 = await open('P0');
+    const of = (key: string, action = 'trigger') => receiver.events.filter((e) => e.body.dedup_key === key && e.body.event_action === action);
+    // P0 first response: 15 min, warning at 75 %: nothing at 11 min, the page at 12.
+    now = new Date(now.getTime() + 11 * 60_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await platform.runtime.settleReactions();
+    expect(of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`)).toEqual([]);
+    now = new Date(now.getTime() + 60_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await until(() => of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`).length === 1, 'the warning page');
+    const [warning] = of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`);
+    expect(warning!.body).toMatchObject({ routing_key: 'CONFIGUREDKEY0000001', payload: { class: 'SLA_WARNING', severity: 'warning', custom_details: { ticketId: p0, metric: 'FIRST_RESPONSE', cycle: 1, severity: 'P0' } } });
+    expect(warning!.headers['idempotency-key']).toBe(`ledgerdesk:${p0}:FIRST_RESPONSE:1:warning`);
+    // Opened (not a configured trigger) never paged.
+    expect(of(`ledgerdesk:${p0}:opened`)).toEqual([]);
+
+    // The answer stops the first-response clock: its page is resolved, once; the next-update clock (60 min) starts.
+    await mustData(platform.gql(REPLY, { id: p0 }, admin));
+    await until(() => of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`, 'resolve').length === 1, 'the resolve of the warning');
+    now = new Date(now.getTime() + 46 * 60_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await until(() => of(`ledgerdesk:${p0}:NEXT_UPDATE:1`).length === 1, 'the next-update warning page');
+    // No breach came (answered in time), and a second answer resolves the next-update page but not the first-response one again.
+    await mustData(platform.gql(REPLY, { id: p0 }, admin));
+    await until(() => of(`ledgerdesk:${p0}:NEXT_UPDATE:1`, 'resolve').length === 1, 'the resolve of the next-update warning');
+    await platform.runtime.settleReactions();
+    expect(of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`, 'resolve')).toHaveLength(1);
+    expect(receiver.events.filter((e) => e.body.payload?.class === 'SLA_BREACH' && e.body.payload.custom_details.ticketId === p0)).toEqual([]);
+  });
 });

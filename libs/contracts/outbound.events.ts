@@ -74,7 +74,7 @@ export interface PagingEvent {
     timestamp: string;
     component: string;
     group: string;
-    class: 'TICKET_OPENED' | 'SLA_BREACH' | 'UNASSIGNED';
+    class: 'TICKET_OPENED' | 'SLA_WARNING' | 'SLA_BREACH' | 'UNASSIGNED';
     custom_details: Record<string, unknown>;
   };
 }
@@ -173,9 +173,12 @@ export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
   'DeliveryBounced',
 ];
 
-/** What pages the on-call: TICKET_OPENED (a P0 opened), UNASSIGNED (a P0/P1 nobody can take), SLA_BREACH (a P0/P1 clock breached). */
-export type OnCallTrigger = 'TICKET_OPENED' | 'UNASSIGNED' | 'SLA_BREACH';
-export const ON_CALL_TRIGGERS: readonly OnCallTrigger[] = ['TICKET_OPENED', 'UNASSIGNED', 'SLA_BREACH'];
+/**
+ * What pages the on-call: TICKET_OPENED (a P0 opened), UNASSIGNED (a P0/P1 nobody can take), SLA_WARNING (a P0/P1
+ * clock reached its warning percentage), SLA_BREACH (a P0/P1 clock breached).
+ */
+export type OnCallTrigger = 'TICKET_OPENED' | 'UNASSIGNED' | 'SLA_WARNING' | 'SLA_BREACH';
+export const ON_CALL_TRIGGERS: readonly OnCallTrigger[] = ['TICKET_OPENED', 'UNASSIGNED', 'SLA_WARNING', 'SLA_BREACH'];
 export type OnCallProvider = 'PAGERDUTY_EVENTS_V2' | 'GENERIC_WEBHOOK';
 /**
  * The on-call configuration (stream `oncall`), replacing LEDGERDESK_PAGING_URL / _ROUTING_KEY from its place in the
