@@ -178,7 +178,7 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
 
   it('readiness says e-mail out is on and paging off', async () => {
     const ready = (await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: unknown };
-    expect(ready.outbound).toEqual({ email: 'on', paging: 'off: LEDGERDESK_PAGING_URL is not set' });
+    expect(ready.outbound).toEqual({ email: 'on', paging: 'off: no configureOnCall and LEDGERDESK_PAGING_URL is not set' });
   });
 
   it('an SMTP refusal is retried on the same backoff with the same Message-ID', async () => {

@@ -89,6 +89,7 @@ describe.each(TEST_BACKENDS)('on-call paging (%s)', (backend) => {
       return status !== undefined && status !== 'ATTEMPTING';
     }, 'the recorded outcome of the P0 page');
     expect(recorded).toMatchObject({ webhookId: 'paging', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 202 });
+    expect(((await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: { paging: string } }).outbound.paging).toBe('on: LEDGERDESK_PAGING_URL');
 
     // Nobody is on shift and the account has no TAM: routing records TicketUnassignable, which pages too.
     await until(() => receiver.events.some((e) => e.body.dedup_key === `ledgerdesk:${p0}:unassignable`), 'the unassignable page');
@@ -161,6 +162,7 @@ describe.each(TEST_BACKENDS)('configureOnCall and paging resolves (%s)', (backen
     expect((await platform.gql(CONFIGURE, { input: valid() }, engineer)).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(await eventCount(platform)).toBe(count);
     expect((await mustData(platform.gql(ON_CALL, {}, admin))).onCall).toBeNull();
+    expect(((await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: { paging: string } }).outbound.paging).toBe('off: no configureOnCall and LEDGERDESK_PAGING_URL is not set');
     expect(receiver.events).toEqual([]);
   });
 
@@ -168,6 +170,9 @@ describe.each(TEST_BACKENDS)('configureOnCall and paging resolves (%s)', (backen
     const configured = (await mustData(platform.gql(CONFIGURE, { input: valid() }, admin))).configureOnCall;
     expect(configured).toMatchObject({ provider: 'PAGERDUTY_EVENTS_V2', url: receiver.url, severities: ['P0'], triggers: ['TICKET_OPENED', 'SLA_BREACH'] });
     expect((await mustData(platform.gql(ON_CALL, {}, admin))).onCall).toMatchObject({ url: receiver.url, triggers: ['TICKET_OPENED', 'SLA_BREACH'] });
+    // Readiness reports the configuration in force (the oncall stream's read model), not the unset env pair.
+    const ready = (await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: { paging: string } };
+    expect(ready.outbound.paging).toBe(`on: configureOnCall ${configured.configuredAt} (PAGERDUTY_EVENTS_V2 ${new URL(receiver.url).origin}; triggers TICKET_OPENED, SLA_BREACH; severities P0)`);
 
     const p0 = await open('P0');
     const p1 = await open('P1');

@@ -32,7 +32,26 @@ export interface WebhookSecretRotated {
   type: 'WebhookSecretRotated';
   data: { webhookId: string; secretCiphertext: string; secretFingerprint: string; rotatedBy: Actor; rotatedAt: string };
 }
-export type WebhookEvent = WebhookRegistered | WebhookDisabled | WebhookSecretRotated;
+/**
+ * The platform disabled a hook that kept failing: a delivery to it was abandoned after its 24 h of retries, and no
+ * delivery to the hook succeeded in that time (recorded by the `outbound.auto-disable` reactor, event id from the
+ * abandonment). Like WebhookDisabled, no new deliveries go to it; an ADMIN sees it in `webhooks` with the reason.
+ */
+export interface WebhookAutoDisabled {
+  type: 'WebhookAutoDisabled';
+  data: {
+    webhookId: string;
+    /** `failing since <first attempt>: <last error>` — what `webhooks` shows as disabledReason. */
+    reason: string;
+    /** The abandoned delivery's last error. */
+    lastError: string;
+    /** The abandoned delivery, and when its first attempt of the run that failed was made. */
+    deliveryId: string;
+    failingSince: string;
+    disabledAt: string;
+  };
+}
+export type WebhookEvent = WebhookRegistered | WebhookDisabled | WebhookSecretRotated | WebhookAutoDisabled;
 
 /** What a receiver gets: the body of the POST (JSON). */
 export interface WebhookPayload {
