@@ -157,8 +157,16 @@ async function main(): Promise<void> {
     });
     const postSeconds = (performance.now() - t) / 1000;
     process.stderr.write(`posted ${REPLIES} replies in ${postSeconds.toFixed(1)} s (${(REPLIES / postSeconds).toFixed(1)}/s)\n`);
-    const deadline = Date.now() + 600_000;
-    while ((hookArrivals.size < REPLIES || mailArrivals.size < REPLIES) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const deadline = Date.now() + Number(process.env.BENCH_WAIT_S ?? '300') * 1000;
+    let shown = Date.now();
+    while ((hookArrivals.size < REPLIES || mailArrivals.size < REPLIES) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (Date.now() - shown > 10_000) {
+        shown = Date.now();
+        process.stderr.write(`arrived: ${hookArrivals.size} webhook, ${mailArrivals.size} e-mail of ${REPLIES} each\n`);
+      }
+    }
+    if (hookArrivals.size < REPLIES || mailArrivals.size < REPLIES) process.stderr.write(`not all arrived within BENCH_WAIT_S: ${hookArrivals.size} webhook, ${mailArrivals.size} e-mail\n`);
 
     // The replies' commits (recordedAt), by event id and by reply id.
     const committedByEvent = new Map<string, number>();
