@@ -178,7 +178,7 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
 
   it('readiness says e-mail out is on and paging off', async () => {
     const ready = (await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: unknown };
-    expect(ready.outbound).toEqual({ email: 'on', paging: 'off: LEDGERDESK_PAGING_URL is not set' });
+    expect(ready.outbound).toEqual({ email: 'on', paging: 'off: no configureOnCall and LEDGERDESK_PAGING_URL is not set' });
   });
 
   it('an SMTP refusal is retried on the same backoff with the same Message-ID', async () => {
@@ -227,8 +227,9 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
 
     const dsn = bounceReport('<dsn-1@mx.livecommerce.example>', sent.idempotencyKey, 'wei@livecommerce.example', '5.1.1', '550 5.1.1 <wei@livecommerce.example>: user unknown');
     const answer = await postRaw(dsn);
+    // The channel records the report (its own fact); outbound's reactor marks the delivery.
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ action: 'bounced', deliveryId: sent.id, ticketId: opened.ticketId });
+    expect(await answer.json()).toEqual({ action: 'bounce-reported', deliveryId: sent.id });
     await until(async () => (await deliveries(opened.ticketId))[0]?.status === 'BOUNCED', 'the bounced delivery');
     const [bounced] = await deliveries(opened.ticketId);
     expect(bounced.lastError).toContain('5.1.1');
@@ -241,6 +242,14 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
     expect(bounces).toHaveLength(1);
     expect(bounces[0].data).toMatchObject({ deliveryId: sent.id, recipient: 'wei@livecommerce.example', action: 'failed', status: '5.1.1', reportMessageId: '<dsn-1@mx.livecommerce.example>' });
     expect(bounces[0].data.diagnostic).toContain('user unknown');
+
+    // The reaction cut off before its checkpoint (a crash): replayed, it records nothing more.
+    await platform.runtime.reactorRunner.stop();
+    await platform.runtime.readDb.query(`DELETE FROM projections.checkpoints WHERE name = 'outbound.bounces'`);
+    await platform.runtime.reactorRunner.start();
+    expect(await platform.runtime.reached('outbound.bounces', (await platform.runtime.store.headPosition())!, AbortSignal.timeout(15_000))).toBe(true);
+    const replayed = (await mustData(platform.gql(HISTORY, { id: opened.ticketId }, admin))).ticketHistory.deliveryEvents.filter((event: any) => event.type === 'DeliveryBounced');
+    expect(replayed).toHaveLength(1);
     // No reply on the ticket, no mail out (no loop), no ticket opened.
     expect(history.events.length).toBe(eventsBefore);
     await platform.runtime?.settleReactions?.();
@@ -249,6 +258,6 @@ describe.each(TEST_BACKENDS)('e-mail replies out (SMTP, %s)', (backend) => {
     // A report about a message that is not ours is ignored: no ticket is opened.
     const stray = await postRaw(bounceReport('<dsn-2@mx.livecommerce.example>', '<someone-else@mail.livecommerce.example>', 'wei@livecommerce.example', '5.1.1', '550 user unknown'));
     expect(stray.status).toBe(202);
-    expect(await stray.json()).toEqual({ action: 'ignored', deliveryId: null, ticketId: null });
+    expect(await stray.json()).toEqual({ action: 'ignored', deliveryId: null });
   });
 });

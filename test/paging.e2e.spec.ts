@@ -89,6 +89,7 @@ describe.each(TEST_BACKENDS)('on-call paging (%s)', (backend) => {
       return status !== undefined && status !== 'ATTEMPTING';
     }, 'the recorded outcome of the P0 page');
     expect(recorded).toMatchObject({ webhookId: 'paging', status: 'SUCCEEDED', attempts: 1, lastResponseStatus: 202 });
+    expect(((await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: { paging: string } }).outbound.paging).toBe('on: LEDGERDESK_PAGING_URL');
 
     // Nobody is on shift and the account has no TAM: routing records TicketUnassignable, which pages too.
     await until(() => receiver.events.some((e) => e.body.dedup_key === `ledgerdesk:${p0}:unassignable`), 'the unassignable page');
@@ -161,6 +162,7 @@ describe.each(TEST_BACKENDS)('configureOnCall and paging resolves (%s)', (backen
     expect((await platform.gql(CONFIGURE, { input: valid() }, engineer)).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(await eventCount(platform)).toBe(count);
     expect((await mustData(platform.gql(ON_CALL, {}, admin))).onCall).toBeNull();
+    expect(((await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: { paging: string } }).outbound.paging).toBe('off: no configureOnCall and LEDGERDESK_PAGING_URL is not set');
     expect(receiver.events).toEqual([]);
   });
 
@@ -168,6 +170,9 @@ describe.each(TEST_BACKENDS)('configureOnCall and paging resolves (%s)', (backen
     const configured = (await mustData(platform.gql(CONFIGURE, { input: valid() }, admin))).configureOnCall;
     expect(configured).toMatchObject({ provider: 'PAGERDUTY_EVENTS_V2', url: receiver.url, severities: ['P0'], triggers: ['TICKET_OPENED', 'SLA_BREACH'] });
     expect((await mustData(platform.gql(ON_CALL, {}, admin))).onCall).toMatchObject({ url: receiver.url, triggers: ['TICKET_OPENED', 'SLA_BREACH'] });
+    // Readiness reports the configuration in force (the oncall stream's read model), not the unset env pair.
+    const ready = (await (await fetch(`${platform.url}/health/ready`)).json()) as { outbound: { paging: string } };
+    expect(ready.outbound.paging).toBe(`on: configureOnCall ${configured.configuredAt} (PAGERDUTY_EVENTS_V2 ${new URL(receiver.url).origin}; triggers TICKET_OPENED, SLA_BREACH; severities P0)`);
 
     const p0 = await open('P0');
     const p1 = await open('P1');
@@ -197,5 +202,37 @@ describe.each(TEST_BACKENDS)('configureOnCall and paging resolves (%s)', (backen
     // The P1 and the unassignable trigger (not configured) never paged.
     expect(receiver.events.filter((e) => e.body.event_action === 'trigger' && e.body.payload.custom_details.ticketId === p1)).toEqual([]);
     expect(receiver.events.filter((e) => e.body.event_action === 'trigger' && e.body.dedup_key === `ledgerdesk:${p0}:unassignable`)).toEqual([]);
+  });
+
+  it('SLA_WARNING pages when a clock reaches its warning, keyed by ticket, metric and cycle, and is resolved when that clock stops', async () => {
+    await mustData(platform.gql(CONFIGURE, { input: { ...valid(), triggers: ['SLA_WARNING'] } }, admin));
+    const p0 = await open('P0');
+    const of = (key: string, action = 'trigger') => receiver.events.filter((e) => e.body.dedup_key === key && e.body.event_action === action);
+    // P0 first response: 15 min, warning at 75 %: nothing at 11 min, the page at 12.
+    now = new Date(now.getTime() + 11 * 60_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await platform.runtime.settleReactions();
+    expect(of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`)).toEqual([]);
+    now = new Date(now.getTime() + 60_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await until(() => of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`).length === 1, 'the warning page');
+    const [warning] = of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`);
+    expect(warning!.body).toMatchObject({ routing_key: 'CONFIGUREDKEY0000001', payload: { class: 'SLA_WARNING', severity: 'warning', custom_details: { ticketId: p0, metric: 'FIRST_RESPONSE', cycle: 1, severity: 'P0' } } });
+    expect(warning!.headers['idempotency-key']).toBe(`ledgerdesk:${p0}:FIRST_RESPONSE:1:warning`);
+    // Opened (not a configured trigger) never paged.
+    expect(of(`ledgerdesk:${p0}:opened`)).toEqual([]);
+
+    // The answer stops the first-response clock: its page is resolved, once; the next-update clock (60 min) starts.
+    await mustData(platform.gql(REPLY, { id: p0 }, admin));
+    await until(() => of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`, 'resolve').length === 1, 'the resolve of the warning');
+    now = new Date(now.getTime() + 46 * 60_000);
+    await mustData(platform.gql(ADVANCE, { to: now.toISOString() }, admin));
+    await until(() => of(`ledgerdesk:${p0}:NEXT_UPDATE:1`).length === 1, 'the next-update warning page');
+    // No breach came (answered in time), and a second answer resolves the next-update page but not the first-response one again.
+    await mustData(platform.gql(REPLY, { id: p0 }, admin));
+    await until(() => of(`ledgerdesk:${p0}:NEXT_UPDATE:1`, 'resolve').length === 1, 'the resolve of the next-update warning');
+    await platform.runtime.settleReactions();
+    expect(of(`ledgerdesk:${p0}:FIRST_RESPONSE:1`, 'resolve')).toHaveLength(1);
+    expect(receiver.events.filter((e) => e.body.payload?.class === 'SLA_BREACH' && e.body.payload.custom_details.ticketId === p0)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineCalendar, eventCount, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { defineCalendar, eventCount, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 import { TEST_BACKENDS } from './support/test-databases.js';
 
@@ -188,6 +188,16 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     const types = (await platform.runtime.store.readStream(`delivery-${delivery.id}`)).map((event) => event.type);
     expect(types.at(-1)).toBe('DeliveryAbandoned');
     receiver.statuses = [];
+
+    // Nothing to that hook succeeded in those 24 h: the platform disables it, with the last error, and ADMIN sees why.
+    const listedHook = async () => (await mustData(platform.gql('{ webhooks { id active disabledAt disabledReason } }', {}, admin))).webhooks.find((w: any) => w.id === hook);
+    await until(async () => !(await listedHook()).active, 'the hook to be disabled');
+    const listed = await listedHook();
+    expect(listed).toMatchObject({ active: false });
+    expect(listed.disabledAt).not.toBeNull();
+    expect(listed.disabledReason).toBe(`failing for 24 h since ${delivery.attemptLog[0].attemptedAt}: HTTP 503`);
+    const hookEvents = await platform.runtime.store.readStream(`webhook-${hook}`);
+    expect(hookEvents.at(-1)).toMatchObject({ type: 'WebhookAutoDisabled', data: { webhookId: hook, deliveryId: delivery.id, lastError: 'HTTP 503' } });
   });
 
   it('a hook scoped to an account never carries another account’s events or internal notes', async () => {
@@ -199,7 +209,8 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     await reply(theirs, 'other account answer');
     await reply(mine, 'public answer');
     await until(() => receiver.bodies('/all').length === 3, 'the unscoped hook to get all three');
-    await until(async () => (await deliveries(mine)).filter((d) => d.status === 'SUCCEEDED').length >= 3, 'the scoped delivery');
+    // Wait for the scoped hook's own delivery (the ticket's TicketOpened deliveries to earlier tests' hooks succeed too).
+    await until(async () => (await deliveries(mine, scoped)).filter((d) => d.status === 'SUCCEEDED').length >= 1, 'the scoped delivery');
     expect(receiver.bodies('/scoped').map((body) => [body.ticketId, body.data.body])).toEqual([[mine, 'public answer']]);
     expect(receiver.bodies('/all').map((body) => body.data.visibility)).toEqual(['INTERNAL', 'PUBLIC', 'PUBLIC']);
     // The customer's history shows the deliveries to their own account's hook only (no internal note in any).
@@ -230,6 +241,34 @@ describe.each(TEST_BACKENDS)('webhooks delivered from the log (%s)', (backend) =
     await platform.runtime.settleAll();
     expect(receiver.bodies('/catch-up').map((body) => body.data.body)).toEqual(['answered while the outbox was down']);
     expect(await deliveries(ticketId, hook)).toHaveLength(1);
+  });
+
+  it('a TAM registers hooks for the accounts they are TAM of; another TAM’s account or no account is FORBIDDEN and records nothing', async () => {
+    const tamA = await registerStaff(platform, admin, { role: 'TAM', name: 'Tam A' });
+    const tamB = await registerStaff(platform, admin, { role: 'TAM', name: 'Tam B' });
+    await mustData(platform.gql('mutation($a: ID!, $t: ID!) { assignTam(accountId: $a, tamId: $t) { id } }', { a: accountId, t: tamA }, admin));
+    await mustData(platform.gql('mutation($a: ID!, $t: ID!) { assignTam(accountId: $a, tamId: $t) { id } }', { a: otherAccountId, t: tamB }, admin));
+    const asTamA = await platform.token('TAM', { id: tamA });
+    const input = (scope: string | null) => ({ input: { url: `${receiver.url}/tam`, eventTypes: ['TicketOpened'], accountId: scope } });
+    const before = await eventCount(platform);
+    for (const scope of [otherAccountId, null]) {
+      const refused = await platform.gql(REGISTER, input(scope), asTamA);
+      expect(refused.errors?.[0]?.extensions?.code, String(scope)).toBe('FORBIDDEN');
+    }
+    expect((await platform.gql(REGISTER, input(accountId), await platform.token('ENGINEER'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await eventCount(platform)).toBe(before);
+
+    const own = (await mustData(platform.gql(REGISTER, input(accountId), asTamA))).registerWebhook;
+    expect(own.secret).toMatch(/^whsec_/);
+    expect(own.webhook).toMatchObject({ accountId, active: true });
+    const listed = (await mustData(platform.gql('{ webhooks { id registeredBy } }', {}, admin))).webhooks;
+    expect(listed).toContainEqual({ id: own.webhook.id, registeredBy: tamA });
+    const ticketId = await open();
+    await until(() => receiver.bodies('/tam').some((body) => body.ticketId === ticketId), 'the TAM’s hook to get its account’s ticket');
+    // After a handover the account is no longer tamA's.
+    await mustData(platform.gql('mutation($a: ID!, $t: ID!) { assignTam(accountId: $a, tamId: $t) { id } }', { a: accountId, t: tamB }, admin));
+    expect((await platform.gql(REGISTER, input(accountId), asTamA)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await mustData(platform.gql('mutation($id: ID!) { disableWebhook(id: $id, reason: "test done") { id } }', { id: own.webhook.id }, admin));
   });
 
   it('refuses bad input with a clear error and records nothing', async () => {

@@ -4,7 +4,7 @@ import { ticketClaimsProjection, ticketDeliveriesProjection, ticketIncidentsProj
 import { healthChecksProjection, reportedSdksProjection } from '#health-checks';
 import { incidentsProjection } from '#incidents';
 import { intakeDirectoryProjection } from '#intake';
-import { deliveriesProjection, outboundDirectoryProjection } from '#outbound';
+import { deliveriesProjection, onCallProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
 import { incidentLinksProjection, queueSlaProjection, ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
@@ -29,6 +29,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   ticketAttachmentsProjection,
   outboundDirectoryProjection,
   deliveriesProjection,
+  onCallProjection,
   incidentsProjection,
   ticketClaimsProjection,
   ticketDeliveriesProjection,

@@ -13,6 +13,7 @@ export * from './health-checks.events.js';
 export * from './credentials.events.js';
 export * from './ticket-attachments.js';
 export * from './outbound.events.js';
+export * from './email-channel.events.js';
 export * from './sla-statement.events.js';
 export * from './ticket-ids.js';
 export * from './incidents.events.js';

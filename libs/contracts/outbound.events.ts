@@ -32,7 +32,26 @@ export interface WebhookSecretRotated {
   type: 'WebhookSecretRotated';
   data: { webhookId: string; secretCiphertext: string; secretFingerprint: string; rotatedBy: Actor; rotatedAt: string };
 }
-export type WebhookEvent = WebhookRegistered | WebhookDisabled | WebhookSecretRotated;
+/**
+ * The platform disabled a hook that kept failing: a delivery to it was abandoned after its 24 h of retries, and no
+ * delivery to the hook succeeded in that time (recorded by the `outbound.auto-disable` reactor, event id from the
+ * abandonment). Like WebhookDisabled, no new deliveries go to it; an ADMIN sees it in `webhooks` with the reason.
+ */
+export interface WebhookAutoDisabled {
+  type: 'WebhookAutoDisabled';
+  data: {
+    webhookId: string;
+    /** `failing since <first attempt>: <last error>` — what `webhooks` shows as disabledReason. */
+    reason: string;
+    /** The abandoned delivery's last error. */
+    lastError: string;
+    /** The abandoned delivery, and when its first attempt of the run that failed was made. */
+    deliveryId: string;
+    failingSince: string;
+    disabledAt: string;
+  };
+}
+export type WebhookEvent = WebhookRegistered | WebhookDisabled | WebhookSecretRotated | WebhookAutoDisabled;
 
 /** What a receiver gets: the body of the POST (JSON). */
 export interface WebhookPayload {
@@ -74,7 +93,7 @@ export interface PagingEvent {
     timestamp: string;
     component: string;
     group: string;
-    class: 'TICKET_OPENED' | 'SLA_BREACH' | 'UNASSIGNED';
+    class: 'TICKET_OPENED' | 'SLA_WARNING' | 'SLA_BREACH' | 'UNASSIGNED';
     custom_details: Record<string, unknown>;
   };
 }
@@ -140,8 +159,9 @@ export interface DeliveryRedeliveryRequested {
 }
 /**
  * A delivery status notification (RFC 3464, multipart/report; report-type=delivery-status) came back through the
- * inbound mail channel for an e-mail delivery: the receiving side accepted the mail and then failed it. One event
- * per reported recipient; the report's own Message-ID makes a redelivered report a no-op.
+ * inbound mail channel for an e-mail delivery: the receiving side accepted the mail and then failed it. Recorded by
+ * the `outbound.bounces` reactor from the channel's `BounceReported` (earlier ones by the channel itself). One event
+ * per reported recipient; ids from delivery, the report's own Message-ID and the recipient make a repeat a no-op.
  */
 export interface DeliveryBounced {
   type: 'DeliveryBounced';
@@ -172,9 +192,12 @@ export const DELIVERY_EVENT_TYPES: readonly DeliveryEvent['type'][] = [
   'DeliveryBounced',
 ];
 
-/** What pages the on-call: TICKET_OPENED (a P0 opened), UNASSIGNED (a P0/P1 nobody can take), SLA_BREACH (a P0/P1 clock breached). */
-export type OnCallTrigger = 'TICKET_OPENED' | 'UNASSIGNED' | 'SLA_BREACH';
-export const ON_CALL_TRIGGERS: readonly OnCallTrigger[] = ['TICKET_OPENED', 'UNASSIGNED', 'SLA_BREACH'];
+/**
+ * What pages the on-call: TICKET_OPENED (a P0 opened), UNASSIGNED (a P0/P1 nobody can take), SLA_WARNING (a P0/P1
+ * clock reached its warning percentage), SLA_BREACH (a P0/P1 clock breached).
+ */
+export type OnCallTrigger = 'TICKET_OPENED' | 'UNASSIGNED' | 'SLA_WARNING' | 'SLA_BREACH';
+export const ON_CALL_TRIGGERS: readonly OnCallTrigger[] = ['TICKET_OPENED', 'UNASSIGNED', 'SLA_WARNING', 'SLA_BREACH'];
 export type OnCallProvider = 'PAGERDUTY_EVENTS_V2' | 'GENERIC_WEBHOOK';
 /**
  * The on-call configuration (stream `oncall`), replacing LEDGERDESK_PAGING_URL / _ROUTING_KEY from its place in the

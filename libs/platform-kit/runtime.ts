@@ -27,6 +27,7 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
   private readonly projections: Projection[] = [];
   private readonly reactors: Reactor[] = [];
   private readonly timerHandlers = new Map<string, TimerHandler>();
+  private readonly readiness = new Map<string, () => Promise<unknown>>();
   private runner: ProjectionRunner | null = null;
   private reactorsRunner: ReactorRunner | null = null;
   private scheduler: TimerScheduler | null = null;
@@ -54,6 +55,18 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
   registerReactor(reactor: Reactor): void {
     if (this.reactorsRunner) throw new Error('Reactors must be registered before the application starts');
     this.reactors.push(reactor);
+  }
+
+  /**
+   * A detail a context adds to GET /health/ready (informative: never a reason to be unready), e.g. outbound's
+   * `outbound: {email, paging}` from the configuration in force. Read on every readiness request.
+   */
+  registerReadinessDetail(name: string, detail: () => Promise<unknown>): void {
+    this.readiness.set(name, detail);
+  }
+
+  readinessDetail(name: string): (() => Promise<unknown>) | null {
+    return this.readiness.get(name) ?? null;
   }
 
   registerTimer(kind: string, handler: TimerHandler): void {

@@ -1,12 +1,5 @@
 import type { ParsedMail } from 'mailparser';
-
-/** One recipient's entry of a delivery status notification (RFC 3464 §2.3). */
-export interface ReportedRecipient {
-  recipient: string | null;
-  action: string;
-  status: string | null;
-  diagnostic: string | null;
-}
+import type { ReportedRecipient } from '#contracts';
 
 export interface DeliveryStatusReport {
   recipients: ReportedRecipient[];

@@ -4,7 +4,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { Controller, Headers, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { uploadContentType, uploadFileName, Uploads } from '#attachments';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { badUserInput, outboundStreams, type DeliveryEvent, type Principal } from '#contracts';
+import { badUserInput, emailChannelStreams, PLATFORM_MESSAGE_ID, type BounceReported, type Principal } from '#contracts';
 import { CLOCK, CONFIG, PlatformRuntime, Public, recordDecisions, RestExceptionFilter, type Clock, type LedgerdeskConfig } from '#platform-kit';
 import { IntakeQueries } from '../application/intake.queries.js';
 import { ChannelIntake, type ChannelOutcome } from './channel-intake.service.js';
@@ -22,16 +22,16 @@ import {
 import { bearerMatches } from './channel-signatures.js';
 import { isDeliveryStatusReport, parseDeliveryStatus } from './delivery-status.js';
 
-/** The platform's outgoing Message-IDs are `<delivery-id@from-domain>` (libs/outbound/domain/email-reply.ts). */
-const OUR_MESSAGE_ID = /^<([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@[^>]+>$/i;
 const BOUNCE_NAMESPACE = '9c1f4e2a-5b7d-4c3e-8a6f-2d0b1e9f7a53';
 const BOUNCE_ACTOR = { id: 'email-channel', role: 'ADMIN' as const };
 
-/** What a delivery status notification did: `bounced` (recorded on the delivery), `ignored` (it names no e-mail of ours). */
+/**
+ * What a delivery status notification did: `bounce-reported` (recorded; outbound marks the delivery), `ignored`
+ * (it names no e-mail of ours). `deliveryId`: the first of the platform's deliveries it names.
+ */
 export interface BounceOutcome {
-  action: 'bounced' | 'ignored';
+  action: 'bounce-reported' | 'ignored';
   deliveryId: string | null;
-  ticketId: string | null;
 }
 
 /** HTML parts longer than this are not converted to text (the conversion is the expensive part of parsing). */
@@ -58,36 +58,27 @@ export class EmailChannelController {
   ) {}
 
   /**
-   * A bounce (RFC 3464 report) of one of the platform's e-mails: recorded as `DeliveryBounced` on that
-   * delivery's stream, one per reported recipient. It never opens a ticket or adds a reply (a bounce answered
-   * by mail would loop). The event ids derive from the delivery, the report's Message-ID and the recipient,
-   * so a redelivered report records nothing new.
+   * A bounce (RFC 3464 report) naming the platform's own Message-IDs: recorded as the channel's own fact,
+   * `BounceReported` on `email-bounce-<id>` (stream and event id from the report's Message-ID, so a redelivered
+   * report records nothing). Outbound's reactor `outbound.bounces` records `DeliveryBounced` on the delivery it
+   * names. It never opens a ticket or adds a reply (a bounce answered by mail would loop).
    */
   private async recordBounce(mail: ParsedMail, raw: Buffer): Promise<BounceOutcome> {
     const report = parseDeliveryStatus(mail, raw);
+    const ours = [...new Set(report.referencedMessageIds.filter((id) => PLATFORM_MESSAGE_ID.test(id)).map((id) => id.toLowerCase()))].slice(0, 20);
+    if (ours.length === 0) return { action: 'ignored', deliveryId: null };
     const reportMessageId = mail.messageId?.trim().slice(0, MAX_MESSAGE_ID_CHARS) || `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-    for (const id of report.referencedMessageIds) {
-      const deliveryId = OUR_MESSAGE_ID.exec(id)?.[1]?.toLowerCase();
-      if (!deliveryId) continue;
-      const stream = outboundStreams.delivery(deliveryId);
-      const recorded = (await this.runtime.store.readStream(stream)) as unknown as { type: string; data: unknown }[];
-      const requested = recorded.find((event): event is Extract<DeliveryEvent, { type: 'DeliveryRequested' }> & { type: string } => event.type === 'DeliveryRequested');
-      if (!requested || requested.data.kind !== 'EMAIL') continue;
-      const recipients = report.recipients.length > 0 ? report.recipients : [{ recipient: null, action: 'failed', status: null, diagnostic: null }];
-      const now = this.clock.now();
-      const events: DeliveryEvent[] = recipients.map((entry) => ({
-        type: 'DeliveryBounced',
-        data: { deliveryId, ...entry, reportMessageId, bouncedAt: now.toISOString() },
-      }));
-      const appended = await recordDecisions(this.runtime.store, stream, [{ actor: BOUNCE_ACTOR, events }], {
-        now,
-        expectedRevision: 'any',
-        eventIds: (event, index) => uuidv5(`${deliveryId}\n${reportMessageId}\n${(event.data as { recipient: string | null }).recipient ?? index}`, BOUNCE_NAMESPACE),
-      });
-      if (appended.appended) await this.runtime.settled(appended.appended);
-      return { action: 'bounced', deliveryId, ticketId: requested.data.ticketId };
-    }
-    return { action: 'ignored', deliveryId: null, ticketId: null };
+    const reportKey = uuidv5(reportMessageId, BOUNCE_NAMESPACE);
+    const recipients = report.recipients.length > 0 ? report.recipients.slice(0, 100) : [{ recipient: null, action: 'failed', status: null, diagnostic: null }];
+    const now = this.clock.now();
+    const event: BounceReported = { type: 'BounceReported', data: { reportMessageId, messageIds: ours, recipients, reportedAt: now.toISOString() } };
+    const recorded = await recordDecisions(this.runtime.store, emailChannelStreams.bounce(reportKey), [{ actor: BOUNCE_ACTOR, events: [event] }], {
+      now,
+      expectedRevision: 'any',
+      eventIds: () => uuidv5(`bounce-reported\n${reportMessageId}`, BOUNCE_NAMESPACE),
+    });
+    if (recorded.appended && !recorded.appended.alreadyRecorded) await this.runtime.settled(recorded);
+    return { action: 'bounce-reported', deliveryId: PLATFORM_MESSAGE_ID.exec(ours[0]!)![1]!.toLowerCase() };
   }
 
   /** The message's MIME attachments, stored as uploads of the sender (the message is at most 10 MB, parsed already). */
@@ -123,7 +114,7 @@ export class EmailChannelController {
     const mail = await parse(raw);
     if (isDeliveryStatusReport(mail)) {
       const bounce = await this.recordBounce(mail, raw);
-      response.status(bounce.action === 'bounced' ? 200 : 202);
+      response.status(bounce.action === 'bounce-reported' ? 200 : 202);
       return bounce;
     }
     const from = mail.from?.value.find((entry) => entry.address);

@@ -132,7 +132,7 @@ function foldWebhook(events: readonly { type: string; data: unknown }[]): { regi
       secretCiphertext = event.data.secretCiphertext;
     } else if (event.type === 'WebhookSecretRotated') {
       secretCiphertext = event.data.secretCiphertext;
-    } else if (event.type === 'WebhookDisabled') disabled = event.data.reason;
+    } else if (event.type === 'WebhookDisabled' || event.type === 'WebhookAutoDisabled') disabled = event.data.reason;
   }
   return { registered, disabled, secretCiphertext };
 }

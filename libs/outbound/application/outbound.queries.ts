@@ -84,6 +84,12 @@ export class OutboundQueries {
     return new Map(rows.map((row) => [row.ticket_id, row.account_id]));
   }
 
+  /** The on-call configuration in force as the `outbound.on-call` read model has it (null: none recorded). */
+  async onCall(): Promise<{ provider: string; url: string; severities: string[]; triggers: string[]; configuredAt: Date } | null> {
+    const [row] = await this.db.query<Record<string, any>>('SELECT * FROM outbound.on_call WHERE slot = $1', ['current']);
+    return row ? { provider: row.provider, url: row.url, severities: row.severities, triggers: row.triggers, configuredAt: new Date(row.configured_at) } : null;
+  }
+
   async ticketAccount(ticketId: string): Promise<string | null> {
     const [row] = await this.db.query<{ account_id: string }>('SELECT account_id FROM outbound.tickets WHERE ticket_id = $1', [ticketId]);
     return row?.account_id ?? null;
@@ -121,6 +127,15 @@ export class OutboundQueries {
       [limit, inFlight],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** Did a delivery to this hook succeed between these instants (platform clock, both included)? */
+  async succeededBetween(webhookId: string, from: Date, to: Date): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM outbound.deliveries WHERE webhook_id = $1 AND status = 'SUCCEEDED' AND finished_at >= $2 AND finished_at <= $3 LIMIT 1`,
+      [webhookId, from.toISOString(), to.toISOString()],
+    );
+    return rows.length > 0;
   }
 
   /** True while an earlier delivery of the same webhook and ticket is not finished: this one waits for it. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { outboundStreams, streams } from '#contracts';
+import { forbidden, outboundStreams, streams, type AccountEvent } from '#contracts';
 import { CLOCK, executeCommand, PlatformRuntime, recordDecisions, type Clock, type Principal } from '#platform-kit';
 import { deliveryDecider } from '../domain/delivery.decider.js';
 import { webhookDecider } from '../domain/webhook.decider.js';
@@ -25,7 +25,15 @@ export class WebhooksCommands {
     const secret = newWebhookSecret();
     const actor = { id: principal.id, role: principal.role };
     const now = this.clock.now();
-    const accountExists = input.accountId ? (await this.runtime.store.readStream(streams.account(input.accountId), { maxCount: 1 })).length > 0 : false;
+    const account = input.accountId ? await this.runtime.store.readStream(streams.account(input.accountId)) : [];
+    const accountExists = account.length > 0;
+    if (principal.role === 'TAM') {
+      // A TAM registers hooks for their own accounts only: scoped to one, whose TAM they are now (the account's stream says).
+      if (!input.accountId) throw forbidden('A TAM registers webhooks for their own accounts only: give input.accountId');
+      if (accountExists && currentTam(account as unknown as AccountEvent[]) !== principal.id) {
+        throw forbidden(`Account ${input.accountId} is not one of yours: a TAM registers webhooks for the accounts they are TAM of`);
+      }
+    } else if (principal.role !== 'ADMIN') throw forbidden('Only an ADMIN, or a TAM for their own accounts, registers webhooks');
     const result = await executeCommand(
       this.runtime.store,
       outboundStreams.webhook(webhookId),
@@ -94,4 +102,14 @@ export class WebhooksCommands {
   onCall() {
     return onCallConfigAt(this.runtime.store, null);
   }
+}
+
+/** The account's TAM now: the last TamAssigned or AccountHandedOver of its stream (null: none). */
+function currentTam(events: readonly AccountEvent[]): string | null {
+  let tam: string | null = null;
+  for (const event of events) {
+    if (event.type === 'TamAssigned') tam = event.data.tamId;
+    else if (event.type === 'AccountHandedOver') tam = event.data.toTamId;
+  }
+  return tam;
 }

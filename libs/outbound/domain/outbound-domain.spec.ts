@@ -146,4 +146,18 @@ describe('paging resolves', () => {
     expect(resolvesFor(reply('INTERNAL'), [opened('P0')], breaches)).toEqual([]);
     expect(resolvesFor(reply('PUBLIC', 'CUSTOMER'), [opened('P0')], breaches)).toEqual([]);
   });
+
+  it('an SLA page (warning or breach, one key per clock) closes when its clock stops, once', () => {
+    const pages = [
+      { metric: 'FIRST_RESPONSE', cycle: 1, severity: 'P1' as const },
+      { metric: 'FIRST_RESPONSE', cycle: 1, severity: 'P1' as const },
+      { metric: 'NEXT_UPDATE', cycle: 2, severity: 'P1' as const },
+      { metric: 'NEXT_UPDATE', cycle: 1, severity: 'P1' as const, closed: true },
+      { metric: 'RESOLUTION', cycle: 1, severity: 'P1' as const },
+    ];
+    expect(resolvesFor(reply('PUBLIC'), [opened('P1')], pages)).toEqual(['ledgerdesk:t1:FIRST_RESPONSE:1', 'ledgerdesk:t1:NEXT_UPDATE:2']);
+    const closed = { type: 'TicketClosed', data: { ticketId: 't1' } } as unknown as TicketEvent;
+    expect(resolvesFor(closed, [opened('P1'), assigned], pages)).toEqual(['ledgerdesk:t1:FIRST_RESPONSE:1', 'ledgerdesk:t1:NEXT_UPDATE:2', 'ledgerdesk:t1:RESOLUTION:1']);
+    expect(resolvesFor(assigned, [opened('P1')], pages)).toEqual([]);
+  });
 });

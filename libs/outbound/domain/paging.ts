@@ -1,4 +1,4 @@
-import type { PagingEvent, Severity, SlaClockBreached, TicketEvent, TicketOpened, TicketUnassignable } from '#contracts';
+import type { PagingEvent, Severity, SlaClockBreached, SlaWarningReached, TicketEvent, TicketOpened, TicketUnassignable } from '#contracts';
 
 /** The severity in effect after these ticket events: assessed if any, else claimed; after an UPHELD dispute, the claimed one. */
 export function severityInEffect(events: readonly TicketEvent[]): Severity | null {
@@ -54,6 +54,43 @@ export function pageForBreach(breach: SlaClockBreached['data'], severity: Severi
   };
 }
 
+/**
+ * A P0/P1 clock reached its warning percentage pages the on-call. Its dedup_key is the breach page's (ticket,
+ * metric, cycle): at PagerDuty a breach that follows lands on the same alert, and both close with one resolve.
+ */
+export function pageForWarning(warning: SlaWarningReached['data'], severity: Severity | null, subject: string): PagingEvent | null {
+  if (severity !== 'P0' && severity !== 'P1') return null;
+  return {
+    event_action: 'trigger',
+    dedup_key: `ledgerdesk:${warning.ticketId}:${warning.metric}:${warning.cycle}`,
+    payload: {
+      summary: `${severity} ${warning.metric} due ${warning.dueAt}: ${subject}`.slice(0, 1024),
+      source: 'ledgerdesk',
+      severity: 'warning',
+      timestamp: warning.warnedAt,
+      component: warning.metric,
+      group: warning.accountId,
+      class: 'SLA_WARNING',
+      custom_details: { ticketId: warning.ticketId, accountId: warning.accountId, severity, metric: warning.metric, cycle: warning.cycle, dueAt: warning.dueAt },
+    },
+  };
+}
+
+/** Does this ticket event stop the clock of `metric` (sla-engine.ts): a public staff answer stops the first response and the running update; resolving or closing stops every clock. */
+export function clockStoppedBy(event: TicketEvent, metric: string): boolean {
+  if (event.type === 'TicketResolved' || event.type === 'TicketClosed') return true;
+  if (event.type === 'ReplyAdded' && event.data.side === 'STAFF' && event.data.visibility === 'PUBLIC') return metric === 'FIRST_RESPONSE' || metric === 'NEXT_UPDATE';
+  return false;
+}
+
+/** A page of an SLA clock (its warning or its breach) that was triggered, with the severity in effect before it; `closed`: a stop of its clock came between it and now. */
+export interface SlaPage {
+  metric: string;
+  cycle: number;
+  severity: Severity | null;
+  closed?: boolean;
+}
+
 /** A P0/P1 routing could give nobody pages the on-call (dedup: the ticket and `unassignable`). */
 export function pageForUnassignable(found: TicketUnassignable['data'], subject: string): PagingEvent {
   return {
@@ -74,24 +111,26 @@ export function pageForUnassignable(found: TicketUnassignable['data'], subject: 
 
 /**
  * The dedup keys a ticket event closes, from the ticket's events before it: taking the ticket (TicketAssigned), a
- * public staff answer or resolving it closes the `opened` and `unassignable` pages; a public staff answer closes the
- * FIRST_RESPONSE breach pages, resolving closes every breach page. Only pages that were triggered (by the same
- * rules as above) are closed; the breaches are the ticket's SlaClockBreached events of a P0/P1.
+ * public staff answer, resolving or closing it closes the `opened` and `unassignable` pages; an SLA clock's page (its
+ * warning or breach, P0/P1, not closed yet) is closed when its clock stops (clockStoppedBy): a public staff answer
+ * closes FIRST_RESPONSE and NEXT_UPDATE pages, resolving or closing every one.
  */
-export function resolvesFor(event: TicketEvent, before: readonly TicketEvent[], breaches: readonly { metric: string; cycle: number; severity: Severity | null }[]): string[] {
+export function resolvesFor(event: TicketEvent, before: readonly TicketEvent[], slaPages: readonly SlaPage[]): string[] {
   const ticketId = event.data.ticketId;
-  const answered = event.type === 'ReplyAdded' && event.data.side === 'STAFF' && event.data.visibility === 'PUBLIC';
-  if (!(event.type === 'TicketAssigned' || answered || event.type === 'TicketResolved')) return [];
+  const isTaken = (e: TicketEvent) =>
+    e.type === 'TicketAssigned' || e.type === 'TicketResolved' || e.type === 'TicketClosed' || (e.type === 'ReplyAdded' && e.data.side === 'STAFF' && e.data.visibility === 'PUBLIC');
+  if (!isTaken(event)) return [];
   const keys: string[] = [];
-  const isTaken = (e: TicketEvent) => e.type === 'TicketAssigned' || e.type === 'TicketResolved' || (e.type === 'ReplyAdded' && e.data.side === 'STAFF' && e.data.visibility === 'PUBLIC');
   // A page closed once is not closed again: only the first taking event after the trigger resolves it.
   const opened = before.find((e): e is TicketOpened => e.type === 'TicketOpened');
   if (opened && opened.data.claimedSeverity === 'P0' && !before.some(isTaken)) keys.push(`ledgerdesk:${ticketId}:opened`);
   const lastUnassignable = before.map((e) => e.type).lastIndexOf('TicketUnassignable');
   if (lastUnassignable >= 0 && !before.slice(lastUnassignable + 1).some(isTaken)) keys.push(`ledgerdesk:${ticketId}:unassignable`);
-  for (const breach of breaches) {
-    if (breach.severity !== 'P0' && breach.severity !== 'P1') continue;
-    if (event.type === 'TicketResolved' || (answered && breach.metric === 'FIRST_RESPONSE')) keys.push(`ledgerdesk:${ticketId}:${breach.metric}:${breach.cycle}`);
+  for (const page of slaPages) {
+    if (page.severity !== 'P0' && page.severity !== 'P1') continue;
+    if (page.closed || !clockStoppedBy(event, page.metric)) continue;
+    const key = `ledgerdesk:${ticketId}:${page.metric}:${page.cycle}`;
+    if (!keys.includes(key)) keys.push(key);
   }
   return keys;
 }

@@ -35,7 +35,16 @@ export interface RotateWebhookSecret {
   actor: Actor;
   now: Date;
 }
-export type WebhookCommand = RegisterWebhook | DisableWebhook | RotateWebhookSecret;
+/** The platform's own: a hook failing for the 24 h of a delivery's retries (see auto-disable.reactor.ts). */
+export interface AutoDisableWebhook {
+  type: 'AutoDisableWebhook';
+  webhookId: string;
+  deliveryId: string;
+  lastError: string;
+  failingSince: Date;
+  now: Date;
+}
+export type WebhookCommand = RegisterWebhook | DisableWebhook | RotateWebhookSecret | AutoDisableWebhook;
 
 export interface WebhookState {
   registered: boolean;
@@ -98,6 +107,24 @@ export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent>
           },
         ];
       }
+      case 'AutoDisableWebhook': {
+        // Nothing to do for a hook that is gone or disabled already (by an admin, or by an earlier failure).
+        if (!state.registered || state.disabled) return [];
+        const lastError = command.lastError.slice(0, 1000);
+        return [
+          {
+            type: 'WebhookAutoDisabled',
+            data: {
+              webhookId: command.webhookId,
+              reason: `failing for 24 h since ${command.failingSince.toISOString()}: ${lastError}`.slice(0, 1000),
+              lastError,
+              deliveryId: command.deliveryId,
+              failingSince: command.failingSince.toISOString(),
+              disabledAt: command.now.toISOString(),
+            },
+          },
+        ];
+      }
       default: {
         const unknown: never = command;
         throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);
@@ -110,6 +137,7 @@ export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent>
       case 'WebhookRegistered':
         return { ...state, registered: true };
       case 'WebhookDisabled':
+      case 'WebhookAutoDisabled':
         return { ...state, disabled: true };
       case 'WebhookSecretRotated':
         return state;

@@ -14,8 +14,10 @@ export class OutboundResolver {
     @Inject(OutboundQueries) private readonly queries: OutboundQueries,
   ) {}
 
-  @Roles('ADMIN')
-  @Mutation(() => RegisteredWebhookType, { description: 'Admins: a receiver of ticket events (signed JSON POSTs); its secret is shown once' })
+  @Roles('ADMIN', 'TAM')
+  @Mutation(() => RegisteredWebhookType, {
+    description: 'Admins, and a TAM for an account they are TAM of (accountId required): a receiver of ticket events (signed JSON POSTs); its secret is shown once',
+  })
   async registerWebhook(
     @CurrentPrincipal() principal: Principal,
     @Args('input', { description: 'URL, event types and optional account scope', type: () => RegisterWebhookInput }) input: RegisterWebhookInput,

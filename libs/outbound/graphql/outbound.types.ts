@@ -113,13 +113,14 @@ registerEnumType(OnCallProviderEnum, {
     GENERIC_WEBHOOK: { description: 'any endpoint taking the same Events v2 JSON body' },
   },
 });
-export const OnCallTriggerEnum = { TICKET_OPENED: 'TICKET_OPENED', UNASSIGNED: 'UNASSIGNED', SLA_BREACH: 'SLA_BREACH' } as const;
+export const OnCallTriggerEnum = { TICKET_OPENED: 'TICKET_OPENED', UNASSIGNED: 'UNASSIGNED', SLA_WARNING: 'SLA_WARNING', SLA_BREACH: 'SLA_BREACH' } as const;
 registerEnumType(OnCallTriggerEnum, {
   name: 'OnCallTrigger',
   description: 'What pages the on-call',
   valuesMap: {
     TICKET_OPENED: { description: 'a ticket opened with claimed severity P0' },
     UNASSIGNED: { description: 'a P0/P1 routing could give nobody' },
+    SLA_WARNING: { description: 'an SLA clock of a P0/P1 reached the contract’s warning percentage (same dedup_key as its breach page: ticket, metric, cycle); resolved when the clock stops' },
     SLA_BREACH: { description: 'an SLA clock of a P0/P1 breached' },
   },
 });

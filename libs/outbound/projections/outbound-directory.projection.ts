@@ -11,7 +11,7 @@ export const OUTBOUND_DIRECTORY = 'outbound.directory';
  */
 export const outboundDirectoryProjection: Projection = {
   name: OUTBOUND_DIRECTORY,
-  eventTypes: ['WebhookRegistered', 'WebhookDisabled', 'WebhookSecretRotated', 'TicketOpened'],
+  eventTypes: ['WebhookRegistered', 'WebhookDisabled', 'WebhookAutoDisabled', 'WebhookSecretRotated', 'TicketOpened'],
 
   async setup(sql) {
     await sql.query('CREATE SCHEMA IF NOT EXISTS outbound');

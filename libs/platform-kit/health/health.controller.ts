@@ -23,11 +23,19 @@ export class HealthController {
     @Inject(CONFIG) private readonly config: LedgerdeskConfig,
   ) {}
 
-  private outbound(): OutboundDetail {
-    return {
+  /** From the outbound context when it runs here (the configuration in force: configureOnCall's read model), else from the environment. */
+  private async outbound(): Promise<OutboundDetail> {
+    const fromEnv = {
       email: this.config.smtp.url ? 'on' : 'off: LEDGERDESK_SMTP_URL is not set',
-      paging: this.config.paging.url ? 'on' : 'off: LEDGERDESK_PAGING_URL is not set',
+      paging: this.config.paging.url ? 'on: LEDGERDESK_PAGING_URL' : 'off: LEDGERDESK_PAGING_URL is not set',
     };
+    const detail = this.runtime.readinessDetail('outbound');
+    if (!detail) return fromEnv;
+    try {
+      return (await withTimeout(detail(), 3_000)) as OutboundDetail;
+    } catch (error) {
+      return { ...fromEnv, paging: `unknown: ${(error as Error).message}` };
+    }
   }
 
   @Public()
@@ -65,10 +73,11 @@ export class HealthController {
     await probe('eventStore', () => this.runtime.store.ping());
     await probe('readModels', () => this.runtime.readDb.query('SELECT 1'));
     const reactors = await this.reactors();
+    const outbound = await this.outbound();
     if (Object.values(checks).some((state) => state !== 'up')) {
-      throw new HttpException({ status: 'unavailable', store: this.runtime.store.kind, checks, reactors, outbound: this.outbound() }, 503);
+      throw new HttpException({ status: 'unavailable', store: this.runtime.store.kind, checks, reactors, outbound }, 503);
     }
-    return { status: 'ok', store: this.runtime.store.kind, checks: checks as Record<string, 'up'>, reactors, outbound: this.outbound() };
+    return { status: 'ok', store: this.runtime.store.kind, checks: checks as Record<string, 'up'>, reactors, outbound };
   }
 
   private async reactors(): Promise<Record<string, ReactorDetail> | string> {
