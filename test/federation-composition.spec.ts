@@ -93,7 +93,7 @@ describe('the five subgraphs compose into the monolith’s schema', () => {
     for (const app of SUBGRAPH_APPS) apps.push(startSubgraphApp(app.name));
     const token = await new TokenService(TEST_JWT_SECRET).sign({ id: 'admin', role: 'ADMIN', accountId: null }, '10m');
     for (const app of apps) sdls.set(app.name, await fetchSubgraphSdl(await app.url, token));
-  }, 240_000);
+  }, 600_000);
   afterAll(() => {
     for (const app of apps) app.stop();
   });

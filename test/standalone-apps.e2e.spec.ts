@@ -26,7 +26,7 @@ describe('each context alone', () => {
     for (const { name } of SUBGRAPH_APPS) apps.set(name, startSubgraphApp(name));
     admin = await new TokenService(TEST_JWT_SECRET).sign({ id: 'admin', role: 'ADMIN', accountId: null }, '10m');
     await Promise.all([...apps.values()].map((app) => app.url));
-  }, 240_000);
+  }, 600_000);
   afterAll(() => {
     for (const app of apps.values()) app.stop();
   });

@@ -48,6 +48,7 @@ export class StaffMemberReference {
 @ObjectType('AccountHealth', { description: 'An account’s support health (owned by the SLA subgraph; extended here by key)' })
 @Directive('@key(fields: "accountId")')
 export class AccountHealthReference {
+  @Directive('@inaccessible')
   @Field(() => ID, { description: 'the account whose health this is' }) accountId!: string;
 }
 

@@ -36,6 +36,8 @@ export class AccountHealthType {
 @Directive('@key(fields: "accountId")')
 export class AccountHealthEntity extends AccountHealthType {
   // Never instantiated (resolvers return plain objects): the initializer only satisfies the redeclaration.
+  // `@inaccessible`: a key for the gateway, not a field of the API (which stays the plain schema's).
+  @Directive('@inaccessible')
   @Field(() => ID, { description: 'the account whose health this is' }) override accountId: string = '';
 }
 
