@@ -57,6 +57,23 @@ describe('timers on a manual clock', () => {
     return (await store.readStream('pings')).filter((e) => e.type === 'Pinged').map((e) => (e.data as { at: string }).at);
   }
 
+  it("leaves timers of kinds it has no handler for to the process that has one (the split deployment shares the table)", async () => {
+    const due = new Date('2026-02-13T09:05:00Z');
+    await scheduleTimer(sql, { id: 'other:1', kind: 'other', dueAt: due, payload: {} });
+    await scheduler.advanceTo(new Date('2026-02-13T09:10:00Z'));
+    const pending = await sql.query<{ fired_at: Date | null }>('SELECT fired_at FROM platform.timers WHERE id = $1', ['other:1']);
+    expect(pending[0]!.fired_at).toBeNull();
+
+    const fired: string[] = [];
+    const otherProcess = new TimerScheduler(sql, clock, runner);
+    otherProcess.register('other', async (timer) => {
+      fired.push(timer.id);
+      return null;
+    });
+    await otherProcess.advanceTo(new Date('2026-02-13T09:10:00Z'));
+    expect(fired).toEqual(['other:1']);
+  });
+
   it('fires, in time order, every timer due up to `to`, including those that firing schedules', async () => {
     const requested = await store.append('pings', [testEvent('PingRequested', { at: '2026-02-13T09:10:00.000Z' })], 'any');
     await runner.waitFor(requested.position);

@@ -77,7 +77,7 @@ export class TimerScheduler {
       this.woken = false;
       try {
         const now = this.clock.now();
-        const next = await nextPendingTimer(this.sql);
+        const next = await nextPendingTimer(this.sql, [...this.handlers.keys()]);
         if (next && next.dueAt <= now) {
           await this.fire(next, now);
           continue;
@@ -104,7 +104,7 @@ export class TimerScheduler {
     if (!(clock instanceof ManualClock)) throw badUserInput('advanceClock needs LEDGERDESK_CLOCK=manual', 'to');
     if (to < clock.now()) throw badUserInput(`The clock is at ${clock.now().toISOString()}; it cannot move back`, 'to');
     for (;;) {
-      const next = await nextPendingTimer(this.sql, to);
+      const next = await nextPendingTimer(this.sql, [...this.handlers.keys()], to);
       if (!next) break;
       if (next.dueAt > clock.now()) await this.moveClock(clock, next.dueAt);
       await this.fire(next, clock.now());

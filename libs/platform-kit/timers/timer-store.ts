@@ -45,12 +45,17 @@ export async function cancelTimer(tx: SqlExecutor, id: string): Promise<void> {
   await tx.query('DELETE FROM platform.timers WHERE id = $1 AND fired_at IS NULL', [id]);
 }
 
-export async function nextPendingTimer(sql: SqlExecutor, dueNoLaterThan?: Date): Promise<Timer | null> {
+/**
+ * The earliest pending timer of one of `kinds` — the kinds this process has handlers for: processes that share
+ * the table (the split deployment) each fire their own context's timers and leave the others' alone.
+ */
+export async function nextPendingTimer(sql: SqlExecutor, kinds: readonly string[], dueNoLaterThan?: Date): Promise<Timer | null> {
+  if (kinds.length === 0) return null;
   const rows = await sql.query<{ id: string; kind: string; due_at: Date | string; payload: Record<string, unknown> }>(
     `SELECT id, kind, due_at, payload FROM platform.timers
-     WHERE fired_at IS NULL ${dueNoLaterThan ? 'AND due_at <= $1' : ''}
+     WHERE fired_at IS NULL AND kind = ANY($1::text[]) ${dueNoLaterThan ? 'AND due_at <= $2' : ''}
      ORDER BY due_at, id LIMIT 1`,
-    dueNoLaterThan ? [dueNoLaterThan] : [],
+    dueNoLaterThan ? [kinds, dueNoLaterThan] : [kinds],
   );
   const row = rows[0];
   return row ? { id: row.id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload } : null;
