@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -125,6 +126,18 @@ describe('the gateway over the platform as one subgraph', () => {
     expect((await mustData(gql('{ now }', {}, admin))).now).toBe('2026-03-06T02:00:00.000Z');
   });
 
+  it('answers automatic persisted queries as the platform does: hash alone, then with the query, then hash alone', async () => {
+    const query = '{ now }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const post = async (body: Record<string, unknown>) =>
+      (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify(body) }).then((r) => r.json())) as GraphqlResult;
+    expect((await post({ extensions })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post({ query, extensions })).data?.['now']).toBe('2026-03-06T02:00:00.000Z');
+    expect((await post({ extensions })).data?.['now']).toBe('2026-03-06T02:00:00.000Z');
+    expect((await post({ query: '{ me { id } }', extensions })).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+
   it('delivers slaAlerts over graphql-ws through the gateway when advanceClock fires a breach', async () => {
     const engineer = await subgraph.token('ENGINEER');
     const received: any[] = [];
@@ -147,7 +160,7 @@ describe('the gateway over the platform as one subgraph', () => {
 
   it('closes a graphql-ws connection without a token (4403), as the platform does', async () => {
     const closed = await new Promise<number>((resolve) => {
-      const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, on: { closed: (event) => resolve((event as { code: number }).code) } });
+      const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined, on: { closed: (event) => resolve((event as { code: number }).code) } });
       clients.push(client);
     });
     expect(closed).toBe(4403);

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createHash } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { corsOptions, CSRF_PREFLIGHT_HEADERS, type Logger, type SubgraphEndpoint } from '#platform-kit';
+import { APQ_CACHE_BYTES, corsOptions, CSRF_PREFLIGHT_HEADERS, type Logger, type SubgraphEndpoint } from '#platform-kit';
 
 /**
  * The part of GraphQL Hive Gateway's runtime this file uses. Its own declarations reference lib.dom (through
@@ -19,9 +20,15 @@ interface GatewayHandler {
   (req: IncomingMessage, res: ServerResponse): Promise<void> | void;
   dispose(): Promise<void>;
 }
-/** A Yoga/envelop plugin: only the hook used here. */
+/** A Yoga/envelop plugin: only the hooks used here. */
 interface GatewayPlugin {
-  onRequestParse(payload: { request: { headers: { get(name: string): string | null; has(name: string): boolean } } }): void;
+  onRequestParse?(payload: { request: { headers: { get(name: string): string | null; has(name: string): boolean } } }): void;
+  onParams?(payload: { params: GraphQLParams; setParams(params: GraphQLParams): void }): void;
+}
+interface GraphQLParams {
+  query?: string;
+  extensions?: Record<string, unknown>;
+  [key: string]: unknown;
 }
 const HIVE_GATEWAY_RUNTIME: string = '@graphql-hive/gateway-runtime';
 const { createGatewayRuntime, getGraphQLWSOptions } = (await import(HIVE_GATEWAY_RUNTIME)) as HiveGatewayRuntime;
@@ -164,7 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: () => [csrfPrevention()],
+    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES)],
   });
 
   const server: Server = createServer((req, res) => {
@@ -266,6 +273,45 @@ function csrfPrevention(): GatewayPlugin {
         `This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a type that is not one of ${SIMPLE_CONTENT_TYPES.join(', ')}) or provide a non-empty value for one of the following headers: ${CSRF_PREFLIGHT_HEADERS.join(', ')}`,
         { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
       );
+    },
+  };
+}
+
+/**
+ * Automatic persisted queries as the platform answers them (docs/clients.md): a hash alone is looked up in a
+ * bounded in-memory cache (`PERSISTED_QUERY_NOT_FOUND` when absent, so the client resends with the query); a
+ * query with its hash is checked (`BAD_REQUEST` when they differ) and kept. Least recently used first out.
+ */
+function automaticPersistedQueries(maxBytes: number): GatewayPlugin {
+  const cache = new Map<string, string>();
+  let bytes = 0;
+  return {
+    onParams({ params, setParams }) {
+      const persisted = params.extensions?.['persistedQuery'] as { version?: unknown; sha256Hash?: unknown } | undefined;
+      if (!persisted) return;
+      const hash = persisted.sha256Hash;
+      if (persisted.version !== 1 || typeof hash !== 'string') {
+        throw new GraphQLError('Unsupported persisted query version', { extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED', http: { status: 400 } } });
+      }
+      if (typeof params.query !== 'string') {
+        const query = cache.get(hash);
+        if (query === undefined) throw new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200 } } });
+        cache.delete(hash);
+        cache.set(hash, query);
+        setParams({ ...params, query });
+        return;
+      }
+      if (createHash('sha256').update(params.query).digest('hex') !== hash) {
+        throw new GraphQLError('provided sha does not match query', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+      }
+      if (cache.has(hash) || params.query.length > maxBytes) return;
+      cache.set(hash, params.query);
+      bytes += params.query.length;
+      for (const [oldest, query] of cache) {
+        if (bytes <= maxBytes) break;
+        cache.delete(oldest);
+        bytes -= query.length;
+      }
     },
   };
 }
