@@ -120,7 +120,8 @@ export interface Gateway {
   supergraphSdl: string;
   /** The subgraphs and the SDL each served. */
   services: SubgraphService[];
-  close(): Promise<void>;
+  /** Stops: no new connections, subscriptions closed, requests in flight given up to `drainMs` to finish. */
+  close(drainMs?: number): Promise<void>;
 }
 
 const headerValue = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -180,8 +181,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.end(JSON.stringify({ status: 'up', subgraphs: subgraphs.map((s) => s.name) }));
       return;
     }
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
     void gateway(req, res);
   });
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -207,11 +215,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port: listening,
     supergraphSdl,
     services,
-    close: () =>
+    close: (drainMs = 0) =>
       (closed ??= (async () => {
+        // No new connections; requests in flight may finish within drainMs; subscriptions end now.
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
         await wsServer.dispose();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        if (inFlight > 0 && drainMs > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, drainMs).unref();
+          });
+        }
         for (const socket of sockets) socket.destroy();
         await stopped;
         await gateway.dispose();
