@@ -140,16 +140,22 @@ describe.each(TEST_BACKENDS)('evidence bundles of a store tampered with behind i
   const exported = async (ticketId: string, token: string) =>
     (await (await fetch(`${platform.url}/audit/tickets/${ticketId}/export`, { headers: { authorization: `Bearer ${token}` } })).json()) as EvidenceBundle;
 
-  it('catches the last events deleted from the store', async () => {
-    const ticketId = await openTicket();
-    await mustData(platform.gql('mutation($id: ID!) { addReply(ticketId: $id, body: "On it") { id } }', { id: ticketId }, admin));
-    await platform.runtime.readDb.query(
-      `DELETE FROM event_store.events WHERE stream = $1 AND revision = (SELECT max(revision) FROM event_store.events WHERE stream = $1)`,
-      [`ticket-${ticketId}`],
-    );
-    const check = checkEvidenceBundle(await exported(ticketId, admin));
-    expect(check.ok).toBe(false);
-    expect(check.lines.join('\n')).toMatch(new RegExp(`BROKEN  ticket-${ticketId}: .*missing from its tail`));
+  it('catches the last event deleted from the store, in the ticket stream and in the SLA stream', async () => {
+    for (const prefix of ['ticket', 'sla']) {
+      const ticketId = await openTicket();
+      await mustData(platform.gql('mutation($id: ID!) { addReply(ticketId: $id, body: "On it") { id } }', { id: ticketId }, admin));
+      const stream = `${prefix}-${ticketId}`;
+      // The SLA stream may hold only its pin: deleting it leaves the stream empty, still short of its head.
+      expect((await platform.runtime.store.readStream(stream)).length, stream).toBeGreaterThan(0);
+      expect(checkEvidenceBundle(await exported(ticketId, admin)).ok, `${stream} before the deletion`).toBe(true);
+      await platform.runtime.readDb.query(
+        `DELETE FROM event_store.events WHERE stream = $1 AND revision = (SELECT max(revision) FROM event_store.events WHERE stream = $1)`,
+        [stream],
+      );
+      const check = checkEvidenceBundle(await exported(ticketId, admin));
+      expect(check.ok, stream).toBe(false);
+      expect(check.lines.join('\n')).toMatch(new RegExp(`BROKEN  ${stream}: .*missing from its tail`));
+    }
   });
 
   it('catches "redacted": true written into an event that may not be withheld', async () => {

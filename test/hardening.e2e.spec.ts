@@ -1,4 +1,6 @@
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { defineCalendar, eventCount, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
@@ -13,12 +15,49 @@ describe('hardening: hostile GraphQL documents', () => {
   });
 
   it('validates fragment-doubling documents in linear time, without a token', async () => {
-    // Each level spreads the previous one twice: re-walking every spread would take 2^40 steps.
-    const levels = 40;
-    const fragments = ['fragment F0 on Query { now }'];
-    for (let i = 1; i <= levels; i++) fragments.push(`fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`);
-    const result = await platform.gql(`query { ...F${levels} } ${fragments.join(' ')}`, {}, null);
-    expect(result.status).toBeLessThan(500);
+    // Each level spreads the previous one twice: re-walking every spread took 1.1 s at 20 levels, 2^40 steps at 40.
+    for (const levels of [20, 40]) {
+      const fragments = ['fragment F0 on Query { now }'];
+      for (let i = 1; i <= levels; i++) fragments.push(`fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`);
+      const result = await platform.gql(`query { ...F${levels} } ${fragments.join(' ')}`, {}, null);
+      expect(result.status).toBeLessThan(500);
+    }
+  });
+
+  it('refuses, without a token and at once, documents whose validation graphql-js would make quadratic', async () => {
+    // Repeated `a: now a: __typename` (900 KB, under the 1 MB body limit): graphql-js compares every pair (seconds before).
+    const pairs = (count: number) => Array.from({ length: count }, (_, i) => (i % 2 ? 'a: now' : 'a: __typename')).join(' ');
+    const started = performance.now();
+    const huge = await platform.gql(`{ ${pairs(80_000)} }`, {}, null);
+    expect(huge.status).toBe(400);
+    expect(huge.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(huge.errors?.[0]?.message).toMatch(/more tha[nt] 2000 tokens/);
+    const wide = await platform.gql(`{ ${pairs(600)} }`, {}, null);
+    expect(wide.status, JSON.stringify(wide.errors)).toBe(400);
+    expect(wide.errors?.[0]).toMatchObject({ message: expect.stringMatching(/"a" is selected 11 times/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(performance.now() - started, 'both refused without validating').toBeLessThan(1500);
+    // The issue's 1,000 aliases of the nested tickets query no longer fit a document.
+    const nested = 'tickets(first: 200) { edges { node { account { tickets(first: 200) { edges { node { id } } } } } } }';
+    const aliases = await platform.gql(`query { ${Array.from({ length: 1000 }, (_, i) => `a${i}: ${nested}`).join(' ')} }`, {}, await platform.token('CUSTOMER', { accountId: 'acc-1' }));
+    expect(aliases.status).toBe(400);
+    expect(aliases.data).toBeUndefined();
+  });
+
+  it('applies the same bounds and the depth rule to a subscription over graphql-ws', async () => {
+    const client = createClient({ url: `${platform.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await platform.token('ENGINEER')}` }, retryAttempts: 0 });
+    const refusal = (query: string) =>
+      new Promise<{ message: string; extensions?: { code?: string } }[]>((resolve) => {
+        client.subscribe({ query }, { next: () => resolve([]), error: (errors) => resolve(errors as never), complete: () => resolve([]) });
+      });
+    try {
+      const tooMany = await refusal(`subscription { slaAlerts { ${Array.from({ length: 11 }, () => 'kind').join(' ')} } }`);
+      expect(tooMany[0]).toMatchObject({ message: expect.stringMatching(/"kind" is selected 11 times/), extensions: { code: 'BAD_USER_INPUT' } });
+      const deep = 'ticket { account { tickets { edges { node { account { tickets { edges { node { id } } } } } } } } }';
+      const tooDeep = await refusal(`subscription { slaAlerts { ${deep} } }`);
+      expect(tooDeep[0]?.message).toMatch(/nested \d+ levels deep; at most 10/);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('refuses a document whose cost (breadth × page sizes, aliases counted) is above the limit, before running it', async () => {

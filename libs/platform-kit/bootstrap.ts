@@ -12,6 +12,7 @@ import { drainAndClose, InFlightRequests } from './http/graceful-shutdown.js';
 import { rateLimitMiddleware } from './http/rate-limit.js';
 import { Metrics } from './metrics/metrics.js';
 import { explorerMiddleware } from './graphql/explorer.js';
+import { documentLimitsMiddleware } from './graphql/document-limits.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** A raw e-mail (message/rfc822) posted to the e-mail channel, attachments included. */
@@ -90,6 +91,8 @@ export async function startLedgerdesk(
     limit: MAX_EMAIL_BYTES,
     type: (req: IncomingMessage) => pathOf(req) === '/channels/email' && /^message\/rfc822\s*(;|$)/i.test(String(req.headers['content-type'] ?? '')),
   });
+  // A GraphQL document too large or too wide for graphql-js's validation to stay fast is refused before Apollo.
+  app.use(documentLimitsMiddleware('/graphql'));
   // No enableShutdownHooks(): runApp owns SIGTERM/SIGINT, since Nest's hooks would close the databases
   // before the HTTP server stops, under the requests still in flight.
   const server = app.getHttpServer() as Server;

@@ -14,6 +14,7 @@ import { resolveJwtSecret, TokenService } from './auth/token.service.js';
 import { ManualClock, SystemClock, type Clock } from './clock/clock.js';
 import type { LedgerdeskConfig } from './config/config.js';
 import { depthLimitRule } from './graphql/depth-limit.rule.js';
+import { MAX_QUERY_TOKENS, subscriptionDocumentErrors, subscriptionValidator } from './graphql/document-limits.js';
 import { formatGraphqlError } from './graphql/format-error.js';
 import { GraphqlRefusalFilter } from './graphql/graphql-refusal.filter.js';
 import { queryCostPlugin } from './graphql/query-cost.js';
@@ -87,6 +88,9 @@ export class PlatformKitModule {
           csrfPrevention: { requestHeaders: [...CSRF_PREFLIGHT_HEADERS] },
           // Automatic persisted queries, kept in a bounded in-memory LRU cache.
           persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }) },
+          // Linear bounds before graphql-js's rules (docs/hardening.md): the document's shape is checked before
+          // Apollo by documentLimitsMiddleware (bootstrap), its tokens here.
+          parseOptions: { maxTokens: MAX_QUERY_TOKENS },
           validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
           // A subgraph would otherwise add Apollo's inline traces (resolver timings) to every answer.
           plugins: [...(subgraph ? [ApolloServerPluginInlineTraceDisabled()] : []), httpSubscriptionRefusalPlugin(), storableInputPlugin(), queryCostPlugin(config.maxQueryCost), metrics.graphqlPlugin()],
@@ -106,6 +110,10 @@ export class PlatformKitModule {
                 if (authenticated.expiresAtMs !== null) closeAtExpiry(extra.socket, authenticated.expiresAtMs);
                 return true;
               },
+              // graphql-ws parses and validates by itself: the same bounds and rules as over HTTP.
+              onSubscribe: (_context, _id, payload) => subscriptionDocumentErrors(payload.query) ?? undefined,
+              // (`validate` is graphql-ws's own option; Nest passes the config through but does not type it.)
+              ...{ validate: subscriptionValidator([depthLimitRule(MAX_QUERY_DEPTH)]) },
               // Subscription results bypass Apollo: give their errors the same codes and no stack traces.
               onNext: (_context, _id, _payload, _args, result) => {
                 if (!result.errors?.length) return;

@@ -15,9 +15,11 @@ describe('recurrence', () => {
       ['FREQ=DAILY;BYMINUTE=0,30', /BYMINUTE/],
       ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', /BYMONTHDAY/],
       ['FREQ=MONTHLY;BYMONTH=4,6;BYMONTHDAY=31', /BYMONTHDAY/],
+      // rrule parses a list of 100,000 days in ~170 ms (accepted before): the text is bounded first.
+      [`FREQ=MONTHLY;BYMONTHDAY=${Array.from({ length: 100_000 }, (_, i) => (i % 28) + 1).join(',')}`, /at most 500 characters/],
     ];
     for (const [rule, part] of refusals) {
-      expect(() => parseRecurrence(rule, START), rule).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringMatching(part) }));
+      expect(() => parseRecurrence(rule, START), rule.slice(0, 60)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringMatching(part) }));
     }
     expect(parseRecurrence('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', START)).toBe('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29');
     expect(parseRecurrence('FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20270101T000000Z', START)).toContain('UNTIL=20270101T000000Z');

@@ -10,6 +10,8 @@ const { RRule } = rrule;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const asList = (value: number | number[] | null | undefined): number[] => (value === null || value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const refuse = (part: string, problem: string) => badUserInput(`recurrence ${part} ${problem}`, 'recurrence');
+/** Far above any real rule (the longest RFC 5545 example is under 100): rrule's parsing grows with the text. */
+export const MAX_RECURRENCE_CHARS = 500;
 
 /**
  * Checks an RFC 5545 RRULE (with or without the "RRULE:" prefix) and returns it normalised. A rule
@@ -18,6 +20,7 @@ const refuse = (part: string, problem: string) => badUserInput(`recurrence ${par
  * to the year 9999 on each search, holding the event loop for seconds.
  */
 export function parseRecurrence(text: string, seriesStart: Date): string {
+  if (text.length > MAX_RECURRENCE_CHARS) throw badUserInput(`recurrence must be at most ${MAX_RECURRENCE_CHARS} characters`, 'recurrence');
   const body = text.trim().replace(/^RRULE:/i, '');
   if (body === '' || /[\r\n]|DTSTART|RRULE:/i.test(body)) throw badUserInput('recurrence must be a single RRULE, e.g. "FREQ=MONTHLY;BYDAY=1TU"', 'recurrence');
   let options: Partial<rrulePackage.Options>;
