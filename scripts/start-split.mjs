@@ -130,7 +130,9 @@ for (const { name, port, env: childEnv } of layout) {
   const args = source
     ? ['--enable-source-maps', join(root, 'test/support/run-source.mjs'), join(root, 'apps', `${entry}.ts`)]
     : ['--enable-source-maps', join(root, 'dist/apps', `${entry}.js`)];
-  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches the children once, forwarded from here, not twice
+  // (a second SIGINT would cut their drain short).
+  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.set(name, child);
   prefixed(child.stdout, name, process.stdout);
   prefixed(child.stderr, name, process.stderr);
@@ -150,6 +152,11 @@ for (const { name, port, env: childEnv } of layout) {
   });
 }
 process.stdout.write(`${'split'.padEnd(width)} | gateway: http://localhost:${gatewayPort}/graphql (a token: npm run token -- --role ADMIN)\n`);
+
+// Should this process end otherwise (an uncaught error), the children do not outlive it.
+process.on('exit', () => {
+  for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {

@@ -126,6 +126,23 @@ describe('the gateway over the platform as one subgraph', () => {
     expect((await mustData(gql('{ now }', {}, admin))).now).toBe('2026-03-06T02:00:00.000Z');
   });
 
+  it("refuses, token or not, the documents the platform refuses before validating them: too many tokens, too wide, too deep", async () => {
+    const pairs = (count: number) => Array.from({ length: count }, (_, i) => (i % 2 ? 'a: now' : 'a: __typename')).join(' ');
+    const started = performance.now();
+    const huge = await gql(`{ ${pairs(80_000)} }`);
+    expect(huge.status).toBe(400);
+    expect(huge.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(huge.errors?.[0]?.message).toMatch(/more tha[nt] 2000 tokens/);
+    const wide = await gql(`{ ${pairs(600)} }`);
+    expect(wide.status, JSON.stringify(wide.errors)).toBe(400);
+    expect(wide.errors?.[0]).toMatchObject({ message: expect.stringMatching(/"a" is selected 11 times/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(performance.now() - started, 'both refused without validating').toBeLessThan(1500);
+    const deep = 'ticket(id: "x") { account { tickets { edges { node { account { tickets { edges { node { account { id } } } } } } } } } }';
+    const tooDeep = await gql(`{ ${deep} }`, {}, admin);
+    expect(tooDeep.errors?.[0]?.message).toMatch(/nested \d+ levels deep; at most 10/);
+    expect(tooDeep.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('answers automatic persisted queries as the platform does: hash alone, then with the query, then hash alone', async () => {
     const query = '{ now }';
     const sha256Hash = createHash('sha256').update(query).digest('hex');

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { APQ_CACHE_BYTES, corsOptions, CSRF_PREFLIGHT_HEADERS, type Logger, type SubgraphEndpoint } from '#platform-kit';
+import { APQ_CACHE_BYTES, corsOptions, CSRF_PREFLIGHT_HEADERS, depthLimitRule, documentShapeError, MAX_QUERY_DEPTH, MAX_QUERY_TOKENS, type Logger, type SubgraphEndpoint } from '#platform-kit';
 
 /**
  * The part of GraphQL Hive Gateway's runtime this file uses. Its own declarations reference lib.dom (through
@@ -24,6 +24,7 @@ interface GatewayHandler {
 interface GatewayPlugin {
   onRequestParse?(payload: { request: { headers: { get(name: string): string | null; has(name: string): boolean } } }): void;
   onParams?(payload: { params: GraphQLParams; setParams(params: GraphQLParams): void }): void;
+  onValidate?(payload: { addValidationRule(rule: ValidationRule): void }): (done: { result: readonly GraphQLError[]; setResult(errors: GraphQLError[]): void }) => void;
 }
 interface GraphQLParams {
   query?: string;
@@ -34,7 +35,7 @@ const HIVE_GATEWAY_RUNTIME: string = '@graphql-hive/gateway-runtime';
 const { createGatewayRuntime, getGraphQLWSOptions } = (await import(HIVE_GATEWAY_RUNTIME)) as HiveGatewayRuntime;
 
 /** How long the gateway waits at start for every subgraph to answer `_service { sdl }` (they start alongside it). */
-export const DEFAULT_SUBGRAPH_WAIT_MS = 60_000;
+export const DEFAULT_SUBGRAPH_WAIT_MS = 120_000;
 const SDL_ATTEMPT_TIMEOUT_MS = 5_000;
 const SDL_RETRY_PAUSE_MS = 250;
 
@@ -172,7 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES)],
+    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits()],
   });
 
   const server: Server = createServer((req, res) => {
@@ -328,6 +329,42 @@ function automaticPersistedQueries(maxBytes: number): GatewayPlugin {
         cache.delete(oldest);
         bytes -= query.length;
       }
+    },
+  };
+}
+
+/**
+ * The platform's bounds on a document (libs/platform-kit/graphql/document-limits.ts), before the gateway's own
+ * graphql-js validation, whose overlapping-fields rule is quadratic: at most MAX_QUERY_TOKENS tokens and the
+ * shape bounds (400 `BAD_USER_INPUT`, token or not), and the depth rule with validation. A document that does not
+ * parse (or has more tokens) is `GRAPHQL_PARSE_FAILED`.
+ */
+function documentLimits(): GatewayPlugin {
+  return {
+    onParams({ params }) {
+      if (typeof params.query !== 'string') return;
+      let document: DocumentNode;
+      try {
+        document = parse(params.query, { maxTokens: MAX_QUERY_TOKENS });
+      } catch (error) {
+        throw new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } });
+      }
+      const refusal = documentShapeError(document);
+      if (refusal) throw refusal;
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(depthLimitRule(MAX_QUERY_DEPTH));
+      // Coded as Apollo codes them in the platform: every validation error (the depth rule's too) is
+      // GRAPHQL_VALIDATION_FAILED. (The gateway answers them with HTTP 200, where Apollo answers 400.)
+      return ({ result, setResult }) => {
+        if (!result.length) return;
+        setResult(
+          result.map(
+            (error) =>
+              new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+          ),
+        );
+      };
     },
   };
 }
