@@ -4,8 +4,7 @@
 // processes of this one. docs/operations.md ("Split processes") has the details.
 //   DATABASE_URL (required)     the PostgreSQL every process shares (event store and read models)
 //   PORT (default 4000)         the gateway's; the apps get PORT+1, PORT+2, … in list order
-//   LEDGERDESK_SPLIT_APPS       default accounts,triage,sla,intake,health-checks; `platform`: the whole platform
-//                               as one subgraph (the layout that composes until the five do)
+//   LEDGERDESK_SPLIT_APPS       default accounts,triage,sla,intake,health-checks (the five subgraphs)
 // Signals (SIGINT, SIGTERM) are forwarded to every child; when one child exits by itself, the others are
 // stopped and this exits 1. `--source` runs the TypeScript sources without a build (development, tests).
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +22,6 @@ const ENTRIES = {
   sla: 'sla/main',
   intake: 'intake/main',
   'health-checks': 'health-checks/main',
-  platform: 'platform/subgraph',
   gateway: 'gateway/main',
 };
 /** How long the children may take to stop after a signal before they are killed. */
@@ -53,7 +51,6 @@ for (const name of apps) {
   if (name === 'gateway' || !(name in ENTRIES)) fail(`LEDGERDESK_SPLIT_APPS: unknown app "${name}" (one of ${Object.keys(ENTRIES).filter((n) => n !== 'gateway').join(', ')})`);
 }
 if (new Set(apps).size !== apps.length) fail('LEDGERDESK_SPLIT_APPS names an app twice');
-if (apps.includes('platform') && apps.length > 1) fail('LEDGERDESK_SPLIT_APPS: platform serves every context already; list it alone');
 if (gatewayPort + apps.length > 65535) fail(`PORT ${gatewayPort} leaves no room for ${apps.length} app ports after it`);
 const source = process.argv.includes('--source');
 

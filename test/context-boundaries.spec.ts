@@ -10,20 +10,20 @@ const LIBS = resolve(import.meta.dirname, '../libs');
 /** Shared libraries every context may use: no context's state or decisions live in them. */
 const SHARED = new Set(['contracts', 'platform-kit', 'projections', 'event-store', 'calendar']);
 
-const FEDERATION = 'GraphQL only: a field of another context’s entity (or the entity’s type) resolved here; goes when the subgraphs extend entities by key (federation, not built)';
+const FEDERATION = 'GraphQL only: a field of another context’s entity (or the entity’s type) resolved in one process; in the plain schema only — the five subgraphs extend entities by key instead (audit, incidents and outbound serve no subgraph yet)';
 const UPLOADS = 'attachments is the upload store (POST /attachments) that intake and triage attach files from; a storage service, not a decision of another context';
+const CORE = 'a context’s core module (commands, queries, read models; none of its GraphQL, so the importing subgraph serves none of its types)';
 
 /** from → to → the names it may import, and why. */
 const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }>> = {
   intake: {
     triage: {
-      names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'OpenTicketInput', 'foldTicketView'],
-      reason: `${FEDERATION}. Also: a channel reply is triage's command (AddChannelReply, docs/reactors.md), so the module runs with intake, and the channel finds the ticket a message belongs to in triage's read model`,
+      names: ['TriageCoreModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'foldTicketView', 'DiagnosticsInput'],
+      reason: `${CORE}: a channel reply is triage's command (AddChannelReply, docs/reactors.md) and a channel finds the ticket a message belongs to in triage's read model. openTicket answers in the plain schema with the ticket folded as triage folds it (the subgraph's Ticket is triage's entity by key); DiagnosticsInput is the one input both subgraphs accept`,
     },
     attachments: { names: ['AttachmentsModule', 'Uploads', 'uploadContentType', 'uploadFileName'], reason: UPLOADS },
   },
   triage: {
-    accounts: { names: ['AccountsModule', 'AccountsQueries', 'AccountType', 'StaffMemberType', 'toAccountType', 'toStaffType', 'AccountRow', 'StaffRow'], reason: FEDERATION },
     attachments: { names: ['AttachmentsModule', 'Uploads'], reason: UPLOADS },
     sla: {
       names: ['eventInstant', 'slaStatus', 'SlaPolicy'],
@@ -31,16 +31,13 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
     },
   },
   sla: {
-    triage: { names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType'], reason: FEDERATION },
-    accounts: { names: ['AccountType', 'MoneyType'], reason: FEDERATION },
+    triage: { names: ['TriageCoreModule', 'TicketsQueries'], reason: `${CORE}: AccountHealth.openTickets counts the account's open tickets in triage's read model` },
   },
   'health-checks': {
     accounts: {
-      names: ['AccountsModule', 'AccountsQueries', 'AccountType', 'StaffMemberType', 'toAccountType', 'toStaffType', 'AccountRow', 'StaffRow'],
-      reason: `${FEDERATION}. Also: scheduling reads the account (TAM, time zone, contract) from the accounts read model instead of a copy of its own`,
+      names: ['AccountsCoreModule', 'AccountsQueries', 'AccountRow', 'StaffRow'],
+      reason: `${CORE}: scheduling reads the account (TAM, time zone, contract) from the accounts read model instead of a copy of its own, and SdkAdvisory.affectedAccounts sorts by name`,
     },
-    triage: { names: ['TriageModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'TicketRow'], reason: FEDERATION },
-    sla: { names: ['SlaModule', 'AccountHealthType'], reason: `${FEDERATION} (AccountHealth.nextCheckIn, NextCheckInModule)` },
   },
   incidents: {
     triage: { names: ['TicketType'], reason: `${FEDERATION} (Ticket.incident)` },

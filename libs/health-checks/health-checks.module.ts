@@ -1,7 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { AccountsModule } from '#accounts';
+import { AccountsCoreModule } from '../accounts/accounts-core.module.js';
 import { PlatformRuntime } from '#platform-kit';
-import { TriageModule } from '#triage';
 import { HealthChecksCommands } from './application/health-checks.commands.js';
 import { HealthChecksQueries } from './application/health-checks.queries.js';
 import { handoverReactor, sdkExposureReactor } from './application/reactions.js';
@@ -9,18 +8,20 @@ import {
   AccountTrafficPeaksResolver,
   FindingResolver,
   HealthChecksResolver,
-  NextCheckInResolver,
   SdkAdvisoryResolver,
   TrafficPeakResolver,
 } from './graphql/health-checks.resolver.js';
-import { SlaModule } from '#sla';
+import { NextCheckInResolver } from './graphql/next-check-in.resolver.js';
 import { AgendaFeedController } from './http/agenda-feed.controller.js';
 import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjection } from './projections/health-checks.projection.js';
 import { reportedSdksProjection } from './projections/reported-sdks.projection.js';
 
-/** Proactive check-ins: scheduled, recurring, pre-holiday, pre-peak and SDK-upgrade checks, and the TAM's agenda. */
+/**
+ * Proactive check-ins: scheduled, recurring, pre-holiday, pre-peak and SDK-upgrade checks, and the TAM's agenda.
+ * Accounts' core (no GraphQL) runs with it: scheduling reads the account's TAM, zone and contract there.
+ */
 @Module({
-  imports: [AccountsModule, TriageModule],
+  imports: [AccountsCoreModule],
   controllers: [AgendaFeedController],
   providers: [
     HealthChecksQueries,
@@ -30,6 +31,7 @@ import { reportedSdksProjection } from './projections/reported-sdks.projection.j
     TrafficPeakResolver,
     SdkAdvisoryResolver,
     AccountTrafficPeaksResolver,
+    NextCheckInResolver,
   ],
   exports: [HealthChecksQueries],
 })
@@ -48,10 +50,3 @@ export class HealthChecksModule implements OnModuleInit {
     this.runtime.registerTimer(HEALTH_CHECK_SWEEP_TIMER, (timer, firedAt) => this.commands.sweep(timer, firedAt));
   }
 }
-
-/**
- * `AccountHealth.nextCheckIn`: AccountHealth belongs to the SLA context, so this field exists only where both
- * contexts run (apps/platform); the health-checks app alone serves everything else.
- */
-@Module({ imports: [HealthChecksModule, SlaModule], providers: [NextCheckInResolver] })
-export class NextCheckInModule {}

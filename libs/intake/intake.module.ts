@@ -1,7 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
-import { TriageModule } from '#triage';
+import { TriageCoreModule } from '../triage/triage-core.module.js';
 import { IntakeQueries } from './application/intake.queries.js';
 import { OpenTicketHandler } from './application/open-ticket.handler.js';
 import { followUpsReactor } from './application/follow-ups.reactor.js';
@@ -16,11 +16,12 @@ import { intakeDirectoryProjection } from './projections/intake-directory.projec
 /**
  * Intake: tickets from every channel (GraphQL, e-mail, IM), once per channel message; the tickets a health
  * check's findings name (a reactor). Routing and the SLA pin are other contexts' reactors on the opening. A
- * channel reply on an existing ticket is triage's decision (AddChannelReply, docs/reactors.md), and the
- * ticket's GraphQL type is triage's until the subgraphs are federated: TriageModule is imported for those.
+ * channel reply on an existing ticket is triage's decision (AddChannelReply, docs/reactors.md), and a channel
+ * finds the ticket a message belongs to in triage's read model: TriageCoreModule (no GraphQL) is imported for
+ * those. The ticket `openTicket` returns is triage's entity, by key in the intake subgraph.
  */
 @Module({
-  imports: [TriageModule, AttachmentsModule],
+  imports: [TriageCoreModule, AttachmentsModule],
   controllers: [EmailChannelController, SlackChannelController],
   providers: [IntakeQueries, OpenTicketHandler, OpenTicketResolver, ChannelIntake, SlackThreads],
   exports: [OpenTicketHandler, IntakeQueries],

@@ -58,7 +58,7 @@ export async function startLedgerdesk(
   contexts: Type[],
   config: LedgerdeskConfig,
   logger: Logger = createLogger(config.logLevel),
-  options: InfrastructureOptions & { subgraph?: boolean } = {},
+  options: InfrastructureOptions & { subgraph?: boolean; platformOperations?: boolean } = {},
 ): Promise<LedgerdeskApp> {
   @Module({ imports: [PlatformKitModule.forRoot({ config, logger, ...options }), ...contexts] })
   class RootModule {}

@@ -30,3 +30,5 @@ export * from './auth/identity-provider.js';
 export * from './graphql/node.js';
 export { documentShapeError, MAX_QUERY_TOKENS } from './graphql/document-limits.js';
 export { depthLimitRule } from './graphql/depth-limit.rule.js';
+export * from './graphql/federation.js';
+export * from './graphql/money.type.js';

@@ -27,7 +27,8 @@ import { Metrics } from './metrics/metrics.js';
 import { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import type { Logger } from './logging/logger.js';
 import { CLOCK, CONFIG, EVENT_STORE, INFRASTRUCTURE, LOGGER, PlatformRuntime, READ_DB } from './runtime.js';
-import { TimeResolver } from './time/time.resolver.js';
+import { ClockResolver, TimeResolver } from './time/time.resolver.js';
+import { setSubgraphMode, USED_STUBS } from './graphql/federation.js';
 import { ReactorsResolver } from './reactors/reactors.resolver.js';
 import { NodeRegistry, NodeResolver } from './graphql/node.js';
 
@@ -45,6 +46,13 @@ export interface PlatformKitOptions extends InfrastructureOptions {
    * what a context's own app does behind the gateway. The one-process platform serves the plain schema.
    */
   subgraph?: boolean;
+  /**
+   * Serve the per-process platform operations (`advanceClock`, `reactors`, `parkedEvents`, `retryParkedEvent`,
+   * `parkedTimers`, `retryParkedTimer`). Always in the plain schema; in a split deployment one subgraph owns
+   * them (apps/sla), since the gateway cannot ask several processes for one root field. `node`/`nodes` are
+   * plain-schema only: no single subgraph can find every type.
+   */
+  platformOperations?: boolean;
 }
 
 export function createClock(config: LedgerdeskConfig): Clock {
@@ -55,7 +63,9 @@ export function createClock(config: LedgerdeskConfig): Clock {
 @Global()
 @Module({})
 export class PlatformKitModule {
-  static forRoot({ config, logger, subgraph = false, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
+  static forRoot({ config, logger, subgraph = false, platformOperations = !subgraph, ...infrastructureOptions }: PlatformKitOptions): DynamicModule {
+    // Before any schema is built: other contexts' entities are key-only stubs in a subgraph.
+    setSubgraphMode(subgraph);
     const clock = createClock(config);
     const identityProvider = config.identityProvider ? new IdentityProviderVerifier(config.identityProvider) : null;
     const tokens = new TokenService(
@@ -78,6 +88,7 @@ export class PlatformKitModule {
           driver: subgraph ? ApolloFederationDriver : ApolloDriver,
           path: '/graphql',
           autoSchemaFile: subgraph ? { federation: 2 } : true,
+          ...(subgraph ? { buildSchemaOptions: { orphanedTypes: USED_STUBS } } : {}),
           sortSchema: true,
           graphiql: false,
           introspection: true,
@@ -147,10 +158,10 @@ export class PlatformKitModule {
         { provide: EVENT_STORE, useFactory: (infra: Infrastructure) => infra.store, inject: [INFRASTRUCTURE] },
         { provide: READ_DB, useFactory: (infra: Infrastructure) => infra.readDb, inject: [INFRASTRUCTURE] },
         PlatformRuntime,
-        TimeResolver,
-        ReactorsResolver,
+        ClockResolver,
+        ...(platformOperations || !subgraph ? [TimeResolver, ReactorsResolver] : []),
         NodeRegistry,
-        NodeResolver,
+        ...(subgraph ? [] : [NodeResolver]),
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphqlRefusalFilter },
       ],

@@ -12,8 +12,11 @@ const SHUTDOWN_HOOKS_GRACE_MS = 10_000;
  * printed for the embedded default, and on SIGTERM/SIGINT a drain of the requests in flight, then a clean
  * close (PGlite must flush and unlock) and exit 0.
  */
-/** `subgraph`: serve a Federation 2 subgraph, as a context's own app behind the gateway does. */
-export async function runApp(name: string, contexts: Type[], { subgraph = false }: { subgraph?: boolean } = {}): Promise<void> {
+/**
+ * `subgraph`: serve a Federation 2 subgraph, as a context's own app behind the gateway does.
+ * `platformOperations`: in a subgraph, also serve the per-process platform operations (one app owns them).
+ */
+export async function runApp(name: string, contexts: Type[], { subgraph = false, platformOperations }: { subgraph?: boolean; platformOperations?: boolean } = {}): Promise<void> {
   let config;
   try {
     loadDotEnv();
@@ -28,7 +31,7 @@ export async function runApp(name: string, contexts: Type[], { subgraph = false 
   }
   const logger = createLogger(config.logLevel);
   try {
-    const started = await startLedgerdesk(name, contexts, config, logger, { subgraph });
+    const started = await startLedgerdesk(name, contexts, config, logger, { subgraph, platformOperations });
     const { app, port } = started;
     // As long-lived as the configured maximum allows (30 days by default).
     const lifetime = config.tokenMaxLifetimeSeconds;

@@ -4,11 +4,11 @@ import { BreachClaimCommands, SlaCommands } from './application/sla.commands.js'
 import { pinPoliciesReactor } from './application/pin-policies.reactor.js';
 import { BreachClaimsResolver, BreachVerdictResolver } from './graphql/claims.resolver.js';
 import { claimsProjection } from './projections/claims.projection.js';
-import { TriageModule } from '#triage';
+import { TriageCoreModule } from '../triage/triage-core.module.js';
 import { SlaQueries } from './application/sla.queries.js';
 import { SlaAlertsFeed } from './application/sla-alerts.feed.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
-import { AccountHealthResolver } from './graphql/account-health.resolver.js';
+import { AccountHealthReferenceResolver, AccountHealthResolver } from './graphql/account-health.resolver.js';
 import { TicketSlaResolver } from './graphql/sla.resolver.js';
 import { SlaReportQueries } from './application/sla-report.queries.js';
 import { SlaReportResolver } from './graphql/sla-report.resolver.js';
@@ -21,11 +21,14 @@ import { statementRevisionsReactor } from './application/statement-revisions.rea
 import { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
 
-/** SLA: pinned policies, clocks, warning and breach timers, what-if. */
+/**
+ * SLA: pinned policies, clocks, warning and breach timers, what-if. Triage's core (no GraphQL) runs with it for
+ * one read: an account's open tickets (`AccountHealth.openTickets`).
+ */
 @Module({
-  imports: [TriageModule],
+  imports: [TriageCoreModule],
   controllers: [StatementDownloadController],
-  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver, SlaStatements],
+  providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, AccountHealthReferenceResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver, SlaStatements],
   exports: [SlaQueries, SlaStatements],
 })
 export class SlaModule implements OnModuleInit {

@@ -1,6 +1,7 @@
 export * from './triage.module.js';
+export * from './triage-core.module.js';
 export { TicketsQueries, type TicketRow } from './application/tickets.queries.js';
-export { TicketType, DiagnosticsInput, OpenTicketInput } from './graphql/ticket.types.js';
+export { TicketType, DiagnosticsInput } from './graphql/ticket.types.js';
 export { toTicketType } from './graphql/ticket.mapper.js';
 export { applyTicketEvent, foldTicketView, type TicketView } from './domain/ticket-view.js';
 export { missingDiagnostics } from './domain/diagnostics.template.js';

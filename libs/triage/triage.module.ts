@@ -1,42 +1,16 @@
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { AccountsModule } from '#accounts';
-import { AttachmentsModule } from '#attachments';
-import { PlatformRuntime } from '#platform-kit';
-import { AddChannelReplyHandler, TicketsCommands } from './application/tickets.commands.js';
-import { escalateOnBreachReactor, incidentBroadcastReactor, routeNewTicketsReactor } from './application/reactions.js';
-import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
-import { TicketsQueries } from './application/tickets.queries.js';
-import { TicketSearchQueries } from './application/ticket-search.queries.js';
+import { Module } from '@nestjs/common';
+import { TriageCoreModule } from './triage-core.module.js';
 import { TicketSearchResolver } from './graphql/ticket-search.resolver.js';
-import { ticketSearchProjection } from './projections/ticket-search.projection.js';
-import { queueSlaProjection } from './projections/queue-sla.projection.js';
-import { incidentLinksProjection } from './projections/incident-links.projection.js';
 import { AccountTicketsResolver, TicketsResolver } from './graphql/tickets.resolver.js';
 import { StaffTicketsResolver } from './graphql/staff-tickets.resolver.js';
-import { triageDirectoryProjection } from './projections/directory.projection.js';
-import { ticketsProjection } from './projections/tickets.projection.js';
 
-/** Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. */
+/**
+ * Triage: severity, disputes, routing, replies, escalation, resolution; the tickets read model. The core
+ * (TriageCoreModule) and its GraphQL, which only apps/triage and apps/platform load.
+ */
 @Module({
-  imports: [AccountsModule, AttachmentsModule],
-  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries, TicketsResolver, TicketSearchResolver, AccountTicketsResolver, StaffTicketsResolver, AddChannelReplyHandler],
-  exports: [TicketsQueries],
+  imports: [TriageCoreModule],
+  providers: [TicketsResolver, TicketSearchResolver, AccountTicketsResolver, StaffTicketsResolver],
+  exports: [TriageCoreModule],
 })
-export class TriageModule implements OnModuleInit {
-  constructor(
-    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
-    @Inject(TicketsCommands) private readonly commands: TicketsCommands,
-  ) {}
-
-  onModuleInit(): void {
-    this.runtime.registerTimer(TICKET_AUTO_CLOSE_TIMER, (timer, firedAt) => this.commands.autoClose(timer, firedAt));
-    this.runtime.registerProjection(ticketsProjection);
-    this.runtime.registerProjection(triageDirectoryProjection);
-    this.runtime.registerProjection(ticketSearchProjection);
-    this.runtime.registerProjection(queueSlaProjection);
-    this.runtime.registerProjection(incidentLinksProjection);
-    this.runtime.registerReactor(routeNewTicketsReactor(this.commands));
-    this.runtime.registerReactor(escalateOnBreachReactor(this.commands, this.runtime.store));
-    this.runtime.registerReactor(incidentBroadcastReactor(this.commands, this.runtime.store));
-  }
-}
+export class TriageModule {}

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { contractInForce, notFound, streams, type AccountChannelsChanged } from '#contracts';
-import { CLOCK, PlatformRuntime, checkPageSize, connectionPageInfo, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, PAGE_ARGS, pageInfoOf, pageWindow, Public, Roles, STAFF_ROLES, type Clock, type Principal, type RequestContext, type SortDirection } from '#platform-kit';
+import { byKey, CLOCK, PlatformRuntime, checkPageSize, connectionPageInfo, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, PAGE_ARGS, pageInfoOf, pageWindow, Public, Roles, STAFF_ROLES, type Clock, type Principal, type RequestContext, type SortDirection } from '#platform-kit';
 import { AccountsCommands } from '../application/accounts.commands.js';
 import { AccountsQueries } from '../application/accounts.queries.js';
 
@@ -25,6 +25,7 @@ export class AccountsResolver {
   ) {
     this.nodes = nodes;
     nodes.register('Account', (principal, id) => this.account(principal, id));
+    nodes.registerEntityLoader('Account', async (ids) => byKey(ids, await this.queries.accountsByIds(ids), (row) => row.id).map((row) => row && toAccountType(row)));
   }
 
   private readonly nodes: NodeRegistry;

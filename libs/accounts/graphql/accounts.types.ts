@@ -1,6 +1,6 @@
 import { Directive, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { Channel, Coverage, Severity, SlaMetric } from '#contracts';
-import { ActorType, ChannelEnum, CoverageEnum, DecimalScalar, formatCents, NodeInterface, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ActorType, ChannelEnum, CoverageEnum, MoneyType, NodeInterface, registerEntityType, DateScalar, DateTimeScalar, PageInfoType, RoleEnum, SeverityEnum, SlaMetricEnum } from '#platform-kit';
 
 // ---------- calendars ----------
 
@@ -212,17 +212,6 @@ export class CreditRuleType {
   @Field(() => Float, { description: 'the credit, in percent of the monthly fee' }) percentOfMonthlyFee!: number;
 }
 
-@ObjectType('Money', { description: 'An amount in a currency, kept to the cent' })
-export class MoneyType {
-  @Field(() => Float, { description: 'the amount as a float: for display; sum and compare `amountDecimal`' }) amount!: number;
-  @Field(() => String, { description: 'ISO 4217 code' }) currency!: string;
-  @Field(() => DecimalScalar, {
-    description: 'the same amount as an exact decimal string with two decimals, e.g. "1234.50"',
-    middleware: [({ source }) => formatCents((source as MoneyType).amount)],
-  })
-  amountDecimal?: string;
-}
-
 @ObjectType('Contract', { description: 'One signed version of an account’s contract: its SLA targets, channels and credit terms' })
 export class ContractType {
   @Field(() => ID, { description: 'the contract id' }) id!: string;
@@ -241,3 +230,7 @@ export class ContractType {
   @Field(() => DateTimeScalar, { description: 'from this instant the version is in force' }) effectiveFrom!: Date;
   @Field(() => DateTimeScalar, { description: 'when it was signed' }) signedAt!: Date;
 }
+
+// The owner's classes of the entities other subgraphs extend by key (platform-kit's entityType).
+registerEntityType('Account', AccountType);
+registerEntityType('StaffMember', StaffMemberType);

@@ -20,6 +20,7 @@ export class StaffResolver {
   ) {
     this.nodes = nodes;
     nodes.register('StaffMember', (principal, id) => (STAFF_ROLES.includes(principal.role) ? this.staffMember(id) : Promise.resolve(null)));
+    nodes.registerEntityLoader('StaffMember', async (ids) => byKey(ids, await this.queries.staffByIds(ids), (row) => row.id).map((row) => row && toStaffType(row)));
   }
 
   private readonly nodes: NodeRegistry;
@@ -123,7 +124,17 @@ export class StaffResolver {
 export class ActorNamesResolver {
   constructor(@Inject(AccountsQueries) private readonly queries: AccountsQueries) {}
 
-  @ResolveField(() => String, { nullable: true })
+  /** Federation: an Actor any subgraph returned, keyed by all it holds (`id role`). */
+  @Public()
+  @ResolveReference()
+  resolveReference(reference: { id: string; role: string }): ActorType {
+    return { id: reference.id, role: reference.role };
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'the staff member’s name for registered staff (engineers, TAMs); null for others, whose tokens carry no name',
+  })
   async displayName(@Parent() actor: ActorType, @Loaders() loaders: LoaderFactory): Promise<string | null> {
     if (actor.role !== 'ENGINEER' && actor.role !== 'TAM') return null;
     const loader = loaders<string, StaffRow>('accounts.staffById', async (ids) => byKey(ids, await this.queries.staffByIds(ids), (row) => row.id));

@@ -20,7 +20,7 @@ import {
   type Severity,
 } from '#contracts';
 import type { AppendResult, Position } from '#event-store';
-import { AccountsQueries, type AccountRow } from '#accounts';
+import { AccountsQueries, type AccountRow } from '../../accounts/application/accounts.queries.js';
 import { assertRecordable, CLOCK, executeCommand, foldStream, LOGGER, PlatformRuntime, scheduleTimer, type Clock, type Logger, type Timer } from '#platform-kit';
 import { healthCheckDecider, type CompleteHealthCheck } from '../domain/health-check.decider.js';
 import { trafficPeakDecider } from '../domain/traffic-peak.decider.js';

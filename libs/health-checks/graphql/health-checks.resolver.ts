@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badUserInput, forbidden, notFound } from '#contracts';
-import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffType, type AccountRow, type StaffRow } from '#accounts';
-import { byKey, connectionPageInfo, NodeRegistry, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Loaders, type SortDirection, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
-import { TicketsQueries, TicketType, toTicketType, type TicketRow } from '#triage';
-import { AccountHealthType } from '#sla';
+// Accounts' read side only (names to sort by), never its GraphQL module: accounts, staff and tickets are other
+// subgraphs' entities, answered here by key (docs/architecture.md#the-federated-graph-issue-11).
+import { AccountsQueries } from '../../accounts/application/accounts.queries.js';
+import { byKey, connectionPageInfo, entityType, NodeRegistry, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Loaders, type SortDirection, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
 import { HealthChecksCommands } from '../application/health-checks.commands.js';
 import { HealthChecksQueries, type HealthCheckRow, type TrafficPeakRow } from '../application/health-checks.queries.js';
 import { versionAffected } from '../domain/sdk-versions.js';
@@ -32,8 +32,7 @@ export class HealthChecksResolver {
   constructor(
     @Inject(HealthChecksCommands) private readonly commands: HealthChecksCommands,
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
-    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
-    @Inject(NodeRegistry) nodes: NodeRegistry,
+    @Inject(NodeRegistry) private readonly nodes: NodeRegistry,
   ) {
     nodes.register('HealthCheck', (principal, id) => this.healthCheck(principal, id));
   }
@@ -161,34 +160,28 @@ export class HealthChecksResolver {
     return this.queries.advisoriesForSdk(sdkName);
   }
 
-  @ResolveField(() => AccountType, { description: 'the account checked' })
-  async account(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
-    const row = await accountLoader(loaders, this.accounts).load(check.accountId);
-    if (!row) throw notFound('Account');
-    return toAccountType(row);
+  @ResolveField(() => entityType('Account'), { description: 'the account checked' })
+  async account(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<object> {
+    const account = await this.nodes.entity('Account', check.accountId, loaders);
+    if (!account) throw notFound('Account');
+    return account;
   }
 
-  @ResolveField(() => StaffMemberType, { description: 'the TAM holding the check; null: none', nullable: true })
-  async tam(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<StaffMemberType | null> {
+  @ResolveField(() => entityType('StaffMember'), { description: 'the TAM holding the check; null: none', nullable: true })
+  async tam(@Parent() check: HealthCheckType, @Loaders() loaders: LoaderFactory): Promise<object | null> {
     if (!check.tamId) return null;
-    const row = await loaders<string, StaffRow>('health-checks.staff', async (ids) => byKey(ids, await this.accounts.staffByIds(ids), (s) => s.id)).load(check.tamId);
-    return row ? toStaffType(row) : null;
+    return this.nodes.entity('StaffMember', check.tamId, loaders);
   }
-}
-
-function accountLoader(loaders: LoaderFactory, accounts: AccountsQueries) {
-  return loaders<string, AccountRow>('health-checks.accounts', async (ids) => byKey(ids, await accounts.accountsByIds(ids), (a) => a.id));
 }
 
 @Resolver(() => FindingType)
 export class FindingResolver {
-  constructor(@Inject(TicketsQueries) private readonly tickets: TicketsQueries) {}
+  constructor(@Inject(NodeRegistry) private readonly nodes: NodeRegistry) {}
 
-  @ResolveField(() => TicketType, { description: 'the HEALTH_CHECK ticket opened for it; null: none', nullable: true })
-  async ticket(@Parent() finding: FindingType, @Loaders() loaders: LoaderFactory): Promise<TicketType | null> {
+  @ResolveField(() => entityType('Ticket'), { description: 'the HEALTH_CHECK ticket opened for it; null: none', nullable: true })
+  async ticket(@Parent() finding: FindingType, @Loaders() loaders: LoaderFactory): Promise<object | null> {
     if (!finding.ticketId) return null;
-    const row = await loaders<string, TicketRow>('health-checks.tickets', async (ids) => byKey(ids, await this.tickets.ticketsByIds(ids), (t) => t.id)).load(finding.ticketId);
-    return row ? toTicketType(row) : null;
+    return this.nodes.entity('Ticket', finding.ticketId, loaders);
   }
 }
 
@@ -196,14 +189,14 @@ export class FindingResolver {
 export class TrafficPeakResolver {
   constructor(
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
-    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+    @Inject(NodeRegistry) private readonly nodes: NodeRegistry,
   ) {}
 
-  @ResolveField(() => AccountType, { description: 'the account' })
-  async account(@Parent() peak: TrafficPeakType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
-    const row = await accountLoader(loaders, this.accounts).load(peak.accountId);
-    if (!row) throw notFound('Account');
-    return toAccountType(row);
+  @ResolveField(() => entityType('Account'), { description: 'the account' })
+  async account(@Parent() peak: TrafficPeakType, @Loaders() loaders: LoaderFactory): Promise<object> {
+    const account = await this.nodes.entity('Account', peak.accountId, loaders);
+    if (!account) throw notFound('Account');
+    return account;
   }
 
   @ResolveField(() => HealthCheckType, { description: 'the PRE_PEAK check scheduled for it; null: none', nullable: true })
@@ -219,38 +212,30 @@ export class SdkAdvisoryResolver {
   constructor(
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
     @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+    @Inject(NodeRegistry) private readonly nodes: NodeRegistry,
   ) {}
 
-  @ResolveField(() => [AccountType], { description: 'accounts whose tickets report an affected version (now, or when it was published)' })
-  async affectedAccounts(@Parent() advisory: SdkAdvisoryType & { affectedAccountIds?: string[] }): Promise<AccountType[]> {
+  @ResolveField(() => [entityType('Account')], { description: 'accounts whose tickets report an affected version (now, or when it was published)' })
+  async affectedAccounts(@Parent() advisory: SdkAdvisoryType & { affectedAccountIds?: string[] }, @Loaders() loaders: LoaderFactory): Promise<object[]> {
     const reportedNow = (await this.queries.reportedVersions(advisory.sdkName)).filter((report) => versionAffected(report.version, advisory.affectedVersions));
     const ids = [...new Set([...(advisory.affectedAccountIds ?? []), ...reportedNow.map((report) => report.accountId)])];
-    const rows = await this.accounts.accountsByIds(ids);
-    return rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)).map(toAccountType);
+    // Sorted by name here (the accounts read model this context already reads), then answered by key.
+    const rows = (await this.accounts.accountsByIds(ids)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const accounts = await Promise.all(rows.map((row) => this.nodes.entity('Account', row.id, loaders)));
+    return accounts.filter((account): account is object => account !== null);
   }
 }
 
-@Resolver(() => AccountType)
+@Resolver(() => entityType('Account'))
 export class AccountTrafficPeaksResolver {
   constructor(@Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries) {}
 
   @ResolveField(() => [TrafficPeakType], { description: 'the account’s declared traffic peaks' })
-  async trafficPeaks(@Parent() account: AccountType, @Loaders() loaders: LoaderFactory): Promise<TrafficPeakType[]> {
+  async trafficPeaks(@Parent() account: { id: string }, @Loaders() loaders: LoaderFactory): Promise<TrafficPeakType[]> {
     const loader = loaders<string, TrafficPeakRow[]>('health-checks.peaks', async (ids) => {
       const rows = await this.queries.trafficPeaksOf(ids);
       return ids.map((id) => rows.filter((row) => row.accountId === id));
     });
     return ((await loader.load(account.id)) ?? []);
-  }
-}
-
-@Resolver(() => AccountHealthType)
-export class NextCheckInResolver {
-  constructor(@Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries) {}
-
-  @ResolveField(() => HealthCheckType, { nullable: true, description: 'the soonest SCHEDULED check-in' })
-  async nextCheckIn(@Parent() health: AccountHealthType, @Loaders() loaders: LoaderFactory): Promise<HealthCheckType | null> {
-    const row = await loaders<string, HealthCheckRow>('health-checks.next', async (ids) => byKey(ids, await this.queries.nextCheckIns(ids), (c) => c.accountId)).load(health.accountId);
-    return row ? row : null;
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Headers, Inject, Param, Query, UseFilters } from '@nestjs/common';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import { AccountsQueries, type StaffRow } from '#accounts';
+import { AccountsQueries, type StaffRow } from '../../accounts/application/accounts.queries.js';
 import { forbidden, notFound, type Principal } from '#contracts';
 import { CLOCK, Public, RestExceptionFilter, Credentials, type Clock } from '#platform-kit';
 import { feedTokenHash } from '../application/health-checks.commands.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AddChannelReply, type Principal } from '#contracts';
-import { TicketsQueries } from '#triage';
+import { TicketsQueries } from '../../triage/application/tickets.queries.js';
 import { OpenTicketHandler, type OpenTicketRequest } from '../application/open-ticket.handler.js';
 
 /** What a channel message did: opened a ticket, added a reply to one, or nothing (already received). */

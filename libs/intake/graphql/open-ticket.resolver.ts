@@ -1,11 +1,17 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { notFound } from '#contracts';
-import { CurrentPrincipal, Roles, WORKING_STAFF_ROLES, type Principal } from '#platform-kit';
-import { foldTicketView, OpenTicketInput, TicketsQueries, TicketType, toTicketType } from '#triage';
+import { CurrentPrincipal, entityType, Roles, WORKING_STAFF_ROLES, type Principal } from '#platform-kit';
+// Triage's read side and pure fold only, never its GraphQL module: in a subgraph the ticket is triage's entity,
+// answered here by key (docs/architecture.md#the-federated-graph-issue-11).
+import { TicketsQueries } from '../../triage/application/tickets.queries.js';
+import { foldTicketView } from '../../triage/domain/ticket-view.js';
+import { toTicketType } from '../../triage/graphql/ticket.mapper.js';
+import type { TicketType } from '../../triage/graphql/ticket.types.js';
+import { OpenTicketInput } from './open-ticket.input.js';
 import { OpenTicketHandler } from '../application/open-ticket.handler.js';
 
-@Resolver(() => TicketType)
+@Resolver(() => entityType('Ticket'))
 export class OpenTicketResolver {
   constructor(
     @Inject(OpenTicketHandler) private readonly handler: OpenTicketHandler,
@@ -13,7 +19,7 @@ export class OpenTicketResolver {
   ) {}
 
   @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
-  @Mutation(() => TicketType, { description: 'Customers for their own account; staff on a customer’s behalf (phone and video calls)' })
+  @Mutation(() => entityType('Ticket'), { description: 'Customers for their own account; staff on a customer’s behalf (phone and video calls)' })
   async openTicket(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'account, channel, subject, description, claimed severity and diagnostics', type: () => OpenTicketInput }) input: OpenTicketInput): Promise<TicketType> {
     const d = input.diagnostics ?? {};
     const { ticketId, recorded } = await this.handler.execute(principal, {

@@ -1,22 +1,25 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { formatPosition, type RecordedEvent } from '#event-store';
 import { DateTimeScalar, JsonScalar } from './scalars.js';
 import { RoleEnum } from '../time/time.resolver.js';
 
 /** Who did something, as events record it. */
+/**
+ * An entity keyed by the whole of what an event records of its actor (`id role`), so that the accounts subgraph,
+ * which knows staff names, can add `displayName` (ActorNamesResolver) to an actor any subgraph returns.
+ */
 @ObjectType('Actor', { description: 'Who did something: a staff member, a customer, an admin or an integration' })
+@Directive('@key(fields: "id role")')
 export class ActorType {
   @Field(() => ID, { description: 'the principal’s id (the token subject)' }) id!: string;
   @Field(() => RoleEnum, { description: 'the role they acted with' }) role!: string;
-  @Field(() => String, {
-    nullable: true,
-    description: 'the staff member’s name for registered staff (engineers, TAMs); null for others, whose tokens carry no name',
-  })
+  /** A GraphQL field only where the accounts context runs (ActorNamesResolver). */
   displayName?: string | null;
 }
 
 /** One recorded event as auditors see it: content, actor, reason and its place in the hash chain. */
 @ObjectType('AuditEvent', { description: 'One recorded event as auditors see it: content, actor, reason and its place in the hash chain' })
+@Directive('@shareable')
 export class AuditEventType {
   @Field(() => ID, { description: 'the event id' }) id!: string;
   @Field(() => String, { description: 'the event type, e.g. TicketOpened' }) type!: string;

@@ -3,6 +3,8 @@ import { Args, Field, ID, InterfaceType, Query, Resolver } from '@nestjs/graphql
 import type { Principal } from '../auth/principal.js';
 import { badUserInput, unauthenticated } from '#contracts';
 import { CurrentPrincipal } from '../auth/roles.decorator.js';
+import { isSubgraphMode, type EntityName } from './federation.js';
+import type { LoaderFactory } from './request-loader.js';
 
 /**
  * Relay's object identification. Ledgerdesk's ids are UUIDs, unique across every type, so each type's own
@@ -16,6 +18,9 @@ export abstract class NodeInterface {
   @Field(() => ID, { description: 'unique across every type; pass to `node(id:)`' })
   id!: string;
 }
+
+/** An owner's batch read of its entity by ids (null for an absent one), in the order of the ids. */
+export type EntityLoader = (ids: readonly string[]) => Promise<(object | null)[]>;
 
 /** Reads one object of a type as the principal may see it: null when absent or not theirs. */
 export type NodeFinder = (principal: Principal, id: string) => Promise<object | null>;
@@ -49,6 +54,25 @@ export class NodeRegistry {
     const finder = this.finders.get(typeName);
     if (!finder || typeof reference.id !== 'string') return null;
     return finder(principal, reference.id);
+  }
+
+  private readonly entityLoaders = new Map<string, EntityLoader>();
+
+  /** The owner's batch read of an entity by ids, as another context's field in the plain schema returns it. */
+  registerEntityLoader(typeName: EntityName, load: EntityLoader): void {
+    this.entityLoaders.set(typeName, load);
+  }
+
+  /**
+   * Another context's entity, as a field of this context returns it (`Ticket.account`, `BreachClaim.ticket`, …).
+   * In a subgraph: the reference `{ id }`, whose other fields the gateway fetches from the owning subgraph
+   * (which applies its own visibility rules there). In the plain schema: the owner's object, read in one batch
+   * per request through the owner's loader; the calling field has decided visibility, as it always did.
+   */
+  async entity(typeName: EntityName, id: string, loaders: LoaderFactory): Promise<object | null> {
+    const load = this.entityLoaders.get(typeName);
+    if (isSubgraphMode() || !load) return { id };
+    return loaders<string, object>(`entity:${typeName}`, load).load(id);
   }
 
   async find(principal: Principal, id: string): Promise<object | null> {

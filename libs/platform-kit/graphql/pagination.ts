@@ -1,7 +1,8 @@
-import { Field, Int, ObjectType, registerEnumType, type ArgsOptions } from '@nestjs/graphql';
+import { Directive, Field, Int, ObjectType, registerEnumType, type ArgsOptions } from '@nestjs/graphql';
 import { badUserInput } from '#contracts';
 
 @ObjectType('PageInfo', { description: 'Where a page sits in its list (Relay)' })
+@Directive('@shareable')
 export class PageInfoType {
   @Field(() => Boolean, { description: 'whether rows come after this page' }) hasNextPage!: boolean;
   @Field(() => String, { description: 'the last edge’s cursor (null on an empty page): pass as `after` for the next page', nullable: true }) endCursor!: string | null;

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Directive, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { badUserInput, notFound } from '#contracts';
 import { comparePositions, formatPosition, parsePosition } from '#event-store';
 import { ParkedEventNotFound, type ParkedEvent } from '#projections';
@@ -9,6 +9,7 @@ import { DateTimeScalar } from '../graphql/scalars.js';
 import { PlatformRuntime } from '../runtime.js';
 
 @ObjectType('Reactor', { description: 'A reaction of a context to events of the log, run by this process (ADMIN only)' })
+@Directive('@shareable')
 export class ReactorType {
   @Field(() => String, { description: 'Its checkpoint key, `<context>.<reaction>`' }) name!: string;
   @Field(() => String, { nullable: true, description: 'Its committed log position ("commit/prepare"); null before its first' })
@@ -21,6 +22,7 @@ export class ReactorType {
 }
 
 @ObjectType('ParkedEvent', { description: 'An event a reactor gave up on after its retries, kept with its error' })
+@Directive('@shareable')
 export class ParkedEventType {
   @Field(() => String, { description: 'the reactor that gave up, `<context>.<reaction>`' }) reactor!: string;
   @Field(() => ID, { description: 'the event’s id' }) eventId!: string;
@@ -33,12 +35,14 @@ export class ParkedEventType {
 }
 
 @ObjectType('ParkedEventEdge', { description: 'One parked event in a page' })
+@Directive('@shareable')
 export class ParkedEventEdgeType {
   @Field(() => String, { description: 'pass as `after` for the next page' }) cursor!: string;
   @Field(() => ParkedEventType, { description: 'the parked event' }) node!: ParkedEventType;
 }
 
 @ObjectType('ParkedEventConnection', { description: 'A page of parked events' })
+@Directive('@shareable')
 export class ParkedEventConnectionType {
   @Field(() => [ParkedEventEdgeType], { description: 'this page' }) edges!: ParkedEventEdgeType[];
   @Field(() => PageInfoType, { description: 'whether there is a next page' }) pageInfo!: PageInfoType;
@@ -46,6 +50,7 @@ export class ParkedEventConnectionType {
 }
 
 @ObjectType('RetryParkedEventPayload', { description: 'What retrying a parked event did' })
+@Directive('@shareable')
 export class RetryParkedEventPayloadType {
   @Field(() => String, { description: 'the reactor' }) reactor!: string;
   @Field(() => ID, { description: 'the event' }) eventId!: string;
@@ -60,6 +65,9 @@ export class RetryParkedEventPayloadType {
 function toParkedEventType(event: ParkedEvent): ParkedEventType {
   return { ...event, position: formatPosition(event.position) };
 }
+
+// The types are @shareable value types: Nest declares them in every subgraph (they are loaded with the platform
+// kit), though only the subgraph owning the platform operations returns them.
 
 /** ADMIN's view of this process's reactors: lag, parked events, and retrying one after its cause is fixed. */
 @Resolver()

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Field, ID, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from '@nestjs/graphql';
+import { Args, Directive, Field, ID, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from '@nestjs/graphql';
 import type { Role } from '#event-store';
 import { Roles, CurrentPrincipal } from '../auth/roles.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -14,6 +14,7 @@ export const RoleEnum = { CUSTOMER: 'CUSTOMER', ENGINEER: 'ENGINEER', TAM: 'TAM'
 registerEnumType(RoleEnum, { name: 'Role', description: 'Who a token acts as', valuesMap: { ADMIN: { description: 'administers accounts, contracts, staff and the platform' }, AUDITOR: { description: 'reads everything, writes nothing' }, CUSTOMER: { description: 'one account’s user: sees only that account' }, ENGINEER: { description: 'support engineer' }, TAM: { description: 'technical account manager' } } });
 
 @ObjectType('Person', { description: 'The principal a token stands for' })
+@Directive('@shareable')
 export class PersonType {
   @Field(() => ID, { description: 'the token subject' }) id!: string;
   @Field(() => RoleEnum, { description: 'the role it acts with' }) role!: Role;
@@ -21,6 +22,7 @@ export class PersonType {
 }
 
 @ObjectType('ParkedTimer', { description: 'A timer whose handler failed every try (or ran too long): out of the queue until retried' })
+@Directive('@shareable')
 export class ParkedTimerType {
   @Field(() => ID, { description: 'Deterministic timer id, e.g. sla-breach:<ticket>:FIRST_RESPONSE:1' }) id!: string;
   @Field({ description: 'What the timer does when it fires' }) kind!: string;
@@ -30,23 +32,34 @@ export class ParkedTimerType {
   @Field(() => Int, { description: 'Tries made before it was parked' }) attempts!: number;
 }
 
+/** `now` and `me`: every process answers them alike, so every subgraph serves them (`@shareable`). */
 @Resolver()
-export class TimeResolver {
-  constructor(
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
-    @Inject(READ_DB) private readonly readDb: SqlClient,
-  ) {}
+export class ClockResolver {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 
+  @Directive('@shareable')
   @Query(() => DateTimeScalar, { description: "The platform's current instant (the manual clock's, when manual)" })
   now(): Date {
     return this.clock.now();
   }
 
+  @Directive('@shareable')
   @Query(() => PersonType, { description: 'Who the token says you are' })
   me(@CurrentPrincipal() principal: Principal): PersonType {
     return { id: principal.id, role: principal.role, accountId: principal.accountId };
   }
+}
+
+/**
+ * The clock's and the timers' operations (ADMIN). Per process: in a split deployment only the subgraph that owns
+ * the platform operations serves them (`platformOperations`, docs/architecture.md#the-federated-graph-issue-11).
+ */
+@Resolver()
+export class TimeResolver {
+  constructor(
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
+    @Inject(READ_DB) private readonly readDb: SqlClient,
+  ) {}
 
   @Roles('ADMIN')
   @Mutation(() => DateTimeScalar, {

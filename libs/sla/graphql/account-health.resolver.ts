@@ -1,14 +1,16 @@
 import { Inject } from '@nestjs/common';
-import { Field, Float, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { AccountType, MoneyType } from '#accounts';
-import { CLOCK, type Clock } from '#platform-kit';
-import { TicketsQueries } from '#triage';
+import { Directive, Field, Float, ID, Int, ObjectType, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { CLOCK, entityType, isSubgraphMode, MoneyType, Public, registerEntityType, unauthenticated, type Clock, type RequestContext } from '#platform-kit';
+// Triage's read side only (an account's open tickets), never its GraphQL module.
+import { TicketsQueries } from '../../triage/application/tickets.queries.js';
 import { SlaQueries } from '../application/sla.queries.js';
 import { accountHealth, last12Months } from '../domain/account-health.js';
 
-@ObjectType('AccountHealth', { description: 'An account’s support health at a glance: open tickets, recent breaches, credits' })
+const ACCOUNT_HEALTH = 'An account’s support health at a glance: open tickets, recent breaches, credits';
+
+@ObjectType('AccountHealth', { description: ACCOUNT_HEALTH })
 export class AccountHealthType {
-  /** Whose health this is: other contexts add fields (health checks add nextCheckIn). */
+  /** Whose health this is: health checks add `nextCheckIn` (in the SLA subgraph, the entity's key). */
   accountId!: string;
   @Field(() => Int, { description: 'the account’s tickets not RESOLVED or CLOSED' }) openTickets!: number;
   @Field(() => Int, { description: 'SLA clocks whose breach instant (as the engine computes it, retroactive ones included) is in the last 30 days' })
@@ -26,13 +28,26 @@ export class AccountHealthType {
   creditsLast12Months!: MoneyType[];
 }
 
+/**
+ * AccountHealth as the SLA subgraph serves it: an entity keyed by its account, so that the health-checks
+ * subgraph adds `nextCheckIn`. The plain schema keeps AccountHealthType, without the key field.
+ */
+@ObjectType('AccountHealth', { description: ACCOUNT_HEALTH })
+@Directive('@key(fields: "accountId")')
+export class AccountHealthEntity extends AccountHealthType {
+  // Never instantiated (resolvers return plain objects): the initializer only satisfies the redeclaration.
+  @Field(() => ID, { description: 'the account whose health this is' }) override accountId: string = '';
+}
+
+const accountHealthType = () => (isSubgraphMode() ? AccountHealthEntity : AccountHealthType);
+
 const perCurrency = (credits: readonly { amount: number; currency: string }[]): MoneyType[] => {
   const sums = new Map<string, number>();
   for (const credit of credits) sums.set(credit.currency, Math.round(((sums.get(credit.currency) ?? 0) + credit.amount) * 100) / 100);
   return [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ amount, currency }));
 };
 
-@Resolver(() => AccountType)
+@Resolver(() => entityType('Account'))
 export class AccountHealthResolver {
   constructor(
     @Inject(SlaQueries) private readonly sla: SlaQueries,
@@ -40,21 +55,51 @@ export class AccountHealthResolver {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @ResolveField(() => AccountHealthType, { description: 'the account’s support health now' })
-  async health(@Parent() account: AccountType): Promise<AccountHealthType> {
-    const now = this.clock.now();
-    const zone = (await this.sla.account(account.id))?.timeZone ?? 'UTC';
-    const months = last12Months(now, zone);
-    const [facts, openTickets] = await Promise.all([this.sla.accountSlaFacts(account.id, months), this.tickets.openTicketCount(account.id)]);
-    const last12 = perCurrency(facts.credits);
-    const currency = facts.currency ?? last12[0]?.currency ?? 'USD';
-    return {
-      accountId: account.id,
-      openTickets,
-      ...accountHealth(facts.clocks, now),
-      creditsIssued: last12.find((credit) => credit.currency === currency) ?? { amount: 0, currency },
-      creditsThisMonth: perCurrency(facts.credits.filter((credit) => credit.month === months[0])),
-      creditsLast12Months: last12,
-    };
+  @ResolveField(accountHealthType, { description: 'the account’s support health now' })
+  async health(@Parent() account: { id: string }): Promise<AccountHealthType> {
+    return healthOf(this.sla, this.tickets, this.clock, account.id);
   }
 }
+
+/**
+ * Federation: an `AccountHealth` reference (another subgraph's, keyed by account), computed as `Account.health`
+ * is; the caller needs a credential, and a customer gets null for another account.
+ */
+@Resolver(accountHealthType)
+export class AccountHealthReferenceResolver {
+  constructor(
+    @Inject(SlaQueries) private readonly sla: SlaQueries,
+    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Public()
+  @ResolveReference()
+  async resolveReference(reference: { accountId?: unknown }, context: RequestContext): Promise<AccountHealthType | null> {
+    const principal = context?.principal;
+    if (!principal) throw context?.authError ?? unauthenticated();
+    if (typeof reference.accountId !== 'string') return null;
+    if (principal.role === 'CUSTOMER' && principal.accountId !== reference.accountId) return null;
+    return healthOf(this.sla, this.tickets, this.clock, reference.accountId);
+  }
+}
+
+async function healthOf(sla: SlaQueries, tickets: TicketsQueries, clock: Clock, accountId: string): Promise<AccountHealthType> {
+  const now = clock.now();
+  const zone = (await sla.account(accountId))?.timeZone ?? 'UTC';
+  const months = last12Months(now, zone);
+  const [facts, openTickets] = await Promise.all([sla.accountSlaFacts(accountId, months), tickets.openTicketCount(accountId)]);
+  const last12 = perCurrency(facts.credits);
+  const currency = facts.currency ?? last12[0]?.currency ?? 'USD';
+  return {
+    accountId,
+    openTickets,
+    ...accountHealth(facts.clocks, now),
+    creditsIssued: last12.find((credit) => credit.currency === currency) ?? { amount: 0, currency },
+    creditsThisMonth: perCurrency(facts.credits.filter((credit) => credit.month === months[0])),
+    creditsLast12Months: last12,
+  };
+}
+
+// The owner's class of the entity the health-checks subgraph extends by key (platform-kit's entityType).
+registerEntityType('AccountHealth', AccountHealthType);

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { notFound, slaStream, ticketStream } from '#contracts';
-import { AuditEventType, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, NodeRegistry, pageInfoOf, PlatformRuntime, Roles, toAuditEvent, type Principal } from '#platform-kit';
-import { TicketsQueries, TicketType, toTicketType } from '#triage';
+import { AuditEventType, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, entityType, Loaders, NodeRegistry, pageInfoOf, PlatformRuntime, Roles, toAuditEvent, type LoaderFactory, type Principal } from '#platform-kit';
 import { BreachClaimCommands } from '../application/sla.commands.js';
 import { SlaQueries, type ClaimRow } from '../application/sla.queries.js';
+import { SlaTicketReference } from './sla.resolver.js';
 import { BreachClaimConnectionType, BreachClaimType, BreachVerdictType, ClaimDecisionEnum, ClaimStatusEnum, FileBreachClaimInput } from './claims.types.js';
 
 export function toClaimType(row: ClaimRow): BreachClaimType {
@@ -30,8 +30,7 @@ export class BreachClaimsResolver {
   constructor(
     @Inject(BreachClaimCommands) private readonly commands: BreachClaimCommands,
     @Inject(SlaQueries) private readonly queries: SlaQueries,
-    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
-    @Inject(NodeRegistry) nodes: NodeRegistry,
+    @Inject(NodeRegistry) private readonly nodes: NodeRegistry,
   ) {
     nodes.register('BreachClaim', (principal, id) => this.breachClaim(principal, id));
   }
@@ -89,11 +88,11 @@ export class BreachClaimsResolver {
     return toClaimType(row);
   }
 
-  @ResolveField(() => TicketType, { description: 'the claimed ticket' })
-  async ticket(@Parent() claim: BreachClaimType): Promise<TicketType> {
-    const row = await this.tickets.ticket(claim.ticketId);
-    if (!row) throw notFound('Ticket');
-    return toTicketType(row);
+  @ResolveField(() => entityType('Ticket', SlaTicketReference), { description: 'the claimed ticket' })
+  async ticket(@Parent() claim: BreachClaimType, @Loaders() loaders: LoaderFactory): Promise<object> {
+    const ticket = await this.nodes.entity('Ticket', claim.ticketId, loaders);
+    if (!ticket) throw notFound('Ticket');
+    return ticket;
   }
 }
 

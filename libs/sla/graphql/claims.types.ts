@@ -1,7 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Severity, SlaMetric } from '#contracts';
-import { MoneyType } from '#accounts';
-import { ActorType, AuditEventType, NodeInterface, DateTimeScalar, PageInfoType, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ActorType, AuditEventType, NodeInterface, DateTimeScalar, PageInfoType, SeverityEnum, SlaMetricEnum, MoneyType } from '#platform-kit';
 
 export const ClaimStatusEnum = { PENDING: 'PENDING', APPROVED: 'APPROVED', REJECTED: 'REJECTED' } as const;
 registerEnumType(ClaimStatusEnum, { name: 'ClaimStatus', description: 'Where a breach claim stands', valuesMap: { PENDING: { description: 'filed, not decided' }, APPROVED: { description: 'approved: the credit is issued' }, REJECTED: { description: 'rejected' } } });

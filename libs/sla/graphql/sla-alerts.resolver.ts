@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, Field, ID, Int, ObjectType, Parent, registerEnumType, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { notFound, type SlaMetric } from '#contracts';
-import { CurrentPrincipal, DateTimeScalar, SlaMetricEnum, type Principal, type RequestContext } from '#platform-kit';
-import { TicketsQueries, TicketType, toTicketType } from '#triage';
+import { CurrentPrincipal, DateTimeScalar, entityType, Loaders, NodeRegistry, SlaMetricEnum, type LoaderFactory, type Principal, type RequestContext } from '#platform-kit';
+import { SlaTicketReference } from './sla.resolver.js';
 import { parseAlertCursor, SlaAlertsFeed, type SlaAlertMessage } from '../application/sla-alerts.feed.js';
 
 export const SlaAlertKindEnum = { WARNING: 'WARNING', BREACH: 'BREACH', UNASSIGNABLE: 'UNASSIGNABLE' } as const;
@@ -34,7 +34,7 @@ export class SlaAlertType {
 export class SlaAlertsResolver {
   constructor(
     @Inject(SlaAlertsFeed) private readonly alerts: SlaAlertsFeed,
-    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
+    @Inject(NodeRegistry) private readonly nodes: NodeRegistry,
   ) {}
 
   @Subscription(() => SlaAlertType, {
@@ -60,10 +60,10 @@ export class SlaAlertsResolver {
     return this.alerts.follow(from);
   }
 
-  @ResolveField(() => TicketType, { description: 'the ticket' })
-  async ticket(@Parent() alert: SlaAlertType): Promise<TicketType> {
-    const row = await this.tickets.ticket(alert.ticketId);
-    if (!row) throw notFound('Ticket');
-    return toTicketType(row);
+  @ResolveField(() => entityType('Ticket', SlaTicketReference), { description: 'the ticket' })
+  async ticket(@Parent() alert: SlaAlertType, @Loaders() loaders: LoaderFactory): Promise<object> {
+    const ticket = await this.nodes.entity('Ticket', alert.ticketId, loaders);
+    if (!ticket) throw notFound('Ticket');
+    return ticket;
   }
 }

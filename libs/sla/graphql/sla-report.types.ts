@@ -1,7 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity, SlaMetric } from '#contracts';
-import { MoneyType } from '#accounts';
-import { ActorType, ChannelEnum, DateScalar, DateTimeScalar, SeverityEnum, SlaMetricEnum } from '#platform-kit';
+import { ActorType, ChannelEnum, DateScalar, DateTimeScalar, SeverityEnum, SlaMetricEnum, MoneyType } from '#platform-kit';
 import { REPORT_DIMENSIONS } from '../application/sla-report.queries.js';
 
 export const SlaReportDimensionEnum = Object.fromEntries(REPORT_DIMENSIONS.map((d) => [d, d])) as { [K in (typeof REPORT_DIMENSIONS)[number]]: K };

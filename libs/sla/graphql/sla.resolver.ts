@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Directive, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badUserInput, notFound, type Severity } from '#contracts';
-import { byKey, CLOCK, CurrentPrincipal, DateTimeScalar, Loaders, SeverityEnum, type Clock, type LoaderFactory, type Principal } from '#platform-kit';
-import { TicketType } from '#triage';
+import { byKey, CLOCK, CurrentPrincipal, DateTimeScalar, entityType, Loaders, SeverityEnum, type Clock, type LoaderFactory, type Principal } from '#platform-kit';
 import { SlaQueries, type TicketSlaRow } from '../application/sla.queries.js';
 import { slaStatus, type SlaStatus } from '../domain/sla-engine.js';
 import { SlaStatusType } from './sla.types.js';
@@ -19,7 +18,28 @@ function pendingSlaStatus(severity: Severity): SlaStatusType {
   return { severity, contractVersion: 0, calendarVersion: 0, clocks: [], breached: false, nextDueAt: null, pending: true };
 }
 
-@Resolver(() => TicketType)
+/**
+ * Triage's Ticket as the SLA subgraph extends it: its key, and the severity (triage's, `@external`) that
+ * `sla` needs before the pin is recorded. In the plain schema the type is triage's own class.
+ */
+@ObjectType('Ticket', { description: 'A support ticket (owned by the triage subgraph; the SLA subgraph adds `sla`)' })
+@Directive('@key(fields: "id")')
+export class SlaTicketReference {
+  @Field(() => ID, { description: 'the ticket’s id' }) id!: string;
+  @Directive('@external')
+  @Field(() => SeverityEnum, { description: 'the severity in effect (triage’s)' })
+  severity!: Severity;
+}
+
+/** What `sla` reads of its parent: triage's ticket in the plain schema, the reference in a subgraph. */
+interface TicketParent {
+  id: string;
+  severity: Severity;
+  /** Set by a ticket's history (audit): the SLA as of that instant. */
+  asOf?: Date | null;
+}
+
+@Resolver(() => entityType('Ticket', SlaTicketReference))
 export class TicketSlaResolver {
   constructor(
     @Inject(SlaQueries) private readonly queries: SlaQueries,
@@ -27,8 +47,9 @@ export class TicketSlaResolver {
   ) {}
 
   /** Computed now from the ticket's facts and pinned policy (one ticket, one pure call): always current. */
+  @Directive('@requires(fields: "severity")')
   @ResolveField(() => SlaStatusType, { description: 'the ticket’s SLA: pinned policy versions and clocks, now (or at the history’s asOf)' })
-  async sla(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<SlaStatusType> {
+  async sla(@Parent() ticket: TicketParent, @Loaders() loaders: LoaderFactory): Promise<SlaStatusType> {
     const row = await loaders<string, TicketSlaRow>('slaByTicket', (ids) => this.queries.ticketSla(ids).then((rows) => byKey(ids, rows, (r) => r.ticketId))).load(ticket.id);
     if (!row?.policy) return pendingSlaStatus(ticket.severity);
     return toSlaStatusType(slaStatus(row.events, row.policy, ticket.asOf ?? this.clock.now()));

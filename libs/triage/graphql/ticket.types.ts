@@ -1,6 +1,9 @@
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { Channel, Severity } from '#contracts';
-import { ActorType, ChannelEnum, NodeInterface, DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
+import { DiagnosticsInput } from './diagnostics.input.js';
+import { ActorType, ChannelEnum, NodeInterface, registerEntityType, DateTimeScalar, PageInfoType, SeverityEnum } from '#platform-kit';
+
+export { DiagnosticsInput };
 
 const enumOf = <T extends string>(...values: T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 export const TicketStatusEnum = enumOf('OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'RESOLVED', 'CLOSED');
@@ -19,19 +22,6 @@ registerEnumType(RequesterKindEnum, {
 export const TicketOrderEnum = enumOf('SLA_DUE', 'OPENED_AT');
 registerEnumType(TicketOrderEnum, { name: 'TicketOrder', valuesMap: { SLA_DUE: { description: 'breached first, then soonest due, then the rest by opening' }, OPENED_AT: { description: 'by when they were received' } }, description: 'SLA_DUE: the support queue, soonest due first' });
 
-@InputType('DiagnosticsInput', { description: 'Technical details of a report; fields left out keep their value (added diagnostics merge, log URLs accumulate)' })
-export class DiagnosticsInput {
-  @Field(() => String, { description: 'the SDK in use, e.g. an SDK’s package name', nullable: true }) sdkName?: string | null;
-  @Field(() => String, { description: 'its version', nullable: true }) sdkVersion?: string | null;
-  @Field(() => String, { description: 'the platform, e.g. iOS or Android', nullable: true }) platform?: string | null;
-  @Field(() => String, { description: 'the operating system version', nullable: true }) osVersion?: string | null;
-  @Field(() => String, { description: 'the device model', nullable: true }) deviceModel?: string | null;
-  @Field(() => String, { description: 'the network, e.g. WIFI or 4G', nullable: true }) networkType?: string | null;
-  @Field(() => String, { description: 'the error code seen', nullable: true }) errorCode?: string | null;
-  @Field(() => String, { description: 'steps to reproduce', nullable: true }) reproSteps?: string | null;
-  @Field(() => [String], { description: 'links to logs', nullable: true }) logUrls?: string[] | null;
-}
-
 @ObjectType('Diagnostics', { description: 'Technical details reported with a ticket; null: not reported' })
 export class DiagnosticsType {
   @Field(() => String, { description: 'the SDK in use, e.g. an SDK’s package name; null: not reported', nullable: true }) sdkName!: string | null;
@@ -46,20 +36,6 @@ export class DiagnosticsType {
   @Field(() => [String], { description: 'fields a good report still lacks for this severity' }) missing!: string[];
 }
 
-@InputType('OpenTicketInput', { description: 'A new ticket' })
-export class OpenTicketInput {
-  @Field(() => ID, { description: 'the account (a CUSTOMER may open only for their own)' }) accountId!: string;
-  @Field(() => ChannelEnum, { description: 'how it arrived; the contract in force must cover it' }) channel!: Channel;
-  @Field(() => String, { description: 'one-line summary' }) subject!: string;
-  @Field(() => String, { description: 'the full report' }) description!: string;
-  @Field(() => SeverityEnum, { description: 'the severity the requester claims; staff may assess another' }) claimedSeverity!: Severity;
-  @Field(() => DiagnosticsInput, { description: 'technical details, if any', nullable: true }) diagnostics?: DiagnosticsInput | null;
-  @Field(() => String, { nullable: true, description: 'the channel’s own id: a retry returns the same ticket' }) externalId?: string | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'when it was received (staff recording a call); default now; never in the future; refused from a CUSTOMER' })
-  receivedAt?: Date | null;
-  @Field(() => [ID], { nullable: true, description: 'uploads (ids from POST /attachments, made with the same token) to attach to the ticket' })
-  attachmentIds?: string[] | null;
-}
 
 
 @ObjectType('Reply', { description: 'A message on a ticket; INTERNAL ones are staff only' })
@@ -217,3 +193,6 @@ export class TicketSearchConnectionType {
   })
   totalCountCapped!: boolean;
 }
+
+// The owner's class of the entity other subgraphs extend by key (platform-kit's entityType).
+registerEntityType('Ticket', TicketType);

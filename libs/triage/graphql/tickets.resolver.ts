@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { AccountsQueries, AccountType, StaffMemberType, toAccountType, toStaffType, type AccountRow, type StaffRow } from '#accounts';
 import { badUserInput, notFound, type Severity } from '#contracts';
 import {
   byKey,
   connectionPageInfo,
   CurrentPrincipal,
   encodeCursor,
+  entityType,
   mapWindow,
   NodeRegistry,
   PAGE_ARGS,
@@ -50,11 +50,11 @@ export class TicketsResolver {
   constructor(
     @Inject(TicketsCommands) private readonly commands: TicketsCommands,
     @Inject(TicketsQueries) private readonly queries: TicketsQueries,
-    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
     @Inject(NodeRegistry) nodes: NodeRegistry,
   ) {
     this.nodes = nodes;
     nodes.register('Ticket', (principal, id) => this.ticket(principal, id));
+    nodes.registerEntityLoader('Ticket', async (ids) => byKey(ids, await this.queries.ticketsByIds(ids), (row) => row.id).map((row) => row && toTicketType(row)));
   }
 
   private readonly nodes: NodeRegistry;
@@ -231,18 +231,18 @@ export class TicketsResolver {
     return this.reload(ticketId);
   }
 
-  @ResolveField(() => AccountType, { description: 'the account it belongs to' })
-  async account(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<AccountType> {
-    const row = await loaders<string, AccountRow>('accountById', (ids) => this.accounts.accountsByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.accountId);
-    if (!row) throw notFound('Account');
-    return toAccountType(row);
+  // The accounts context's entities: by key in a subgraph, the owner's objects in the plain schema.
+  @ResolveField(() => entityType('Account'), { description: 'the account it belongs to' })
+  async account(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<object> {
+    const account = await this.nodes.entity('Account', ticket.accountId, loaders);
+    if (!account) throw notFound('Account');
+    return account;
   }
 
-  @ResolveField(() => StaffMemberType, { description: 'the assigned staff member; null: unassigned', nullable: true })
-  async assignee(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<StaffMemberType | null> {
+  @ResolveField(() => entityType('StaffMember'), { description: 'the assigned staff member; null: unassigned', nullable: true })
+  async assignee(@Parent() ticket: TicketType, @Loaders() loaders: LoaderFactory): Promise<object | null> {
     if (!ticket.assigneeId) return null;
-    const row = await loaders<string, StaffRow>('staffById', (ids) => this.accounts.staffByIds(ids).then((rows) => byKey(ids, rows, (r) => r.id))).load(ticket.assigneeId);
-    return row ? toStaffType(row) : null;
+    return this.nodes.entity('StaffMember', ticket.assigneeId, loaders);
   }
 
   @ResolveField('followUpOf', () => TicketType, { nullable: true, description: 'the resolved ticket this one follows up: a customer replied to it after the reopen window' })
@@ -329,14 +329,14 @@ export async function ticketConnection(
   return { edges, pageInfo: connectionPageInfo(edges, page), totalCount: page.totalCount };
 }
 
-@Resolver(() => AccountType)
+@Resolver(() => entityType('Account'))
 export class AccountTicketsResolver {
   constructor(@Inject(TicketsQueries) private readonly queries: TicketsQueries) {}
 
   @ResolveField(() => TicketConnectionType, { description: 'the account’s tickets, in the queue order asked' })
   async tickets(
     @CurrentPrincipal() principal: Principal,
-    @Parent() account: AccountType,
+    @Parent() account: { id: string },
     @Args('filter', { description: 'which tickets; leave out for all', type: () => TicketFilterInput, nullable: true }) filter: TicketFilterInput | null,
     @Args('orderBy', { description: 'the order; default SLA_DUE (the support queue)', type: () => TicketOrderEnum, nullable: true, defaultValue: 'SLA_DUE' }) orderBy: string,
     @Args('first', PAGE_ARGS.first) first: number,
