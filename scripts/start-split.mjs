@@ -122,7 +122,33 @@ function stopAll(signal) {
   }, STOP_GRACE_MS).unref();
 }
 
-for (const { name, port, env: childEnv } of layout) {
+// Should this process end otherwise (an uncaught error), the children do not outlive it.
+process.on('exit', () => {
+  for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    stopAll(signal);
+  });
+}
+
+/** The first app alone until it serves (it migrates the shared database), then the rest: concurrent first starts on an empty database were seen to stall. */
+async function serving(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const ok = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+for (const [index, { name, port, env: childEnv }] of layout.entries()) {
+  if (index === 1) await serving(layout[0].port, 180_000);
+  if (stopping) break;
   const entry = ENTRIES[name];
   const args = source
     ? ['--enable-source-maps', join(root, 'test/support/run-source.mjs'), join(root, 'apps', `${entry}.ts`)]
@@ -150,15 +176,3 @@ for (const { name, port, env: childEnv } of layout) {
 }
 process.stdout.write(`${'split'.padEnd(width)} | gateway: http://localhost:${gatewayPort}/graphql (a token: npm run token -- --role ADMIN)\n`);
 
-// Should this process end otherwise (an uncaught error), the children do not outlive it.
-process.on('exit', () => {
-  for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    stopAll(signal);
-  });
-}

@@ -85,7 +85,7 @@ describe.skipIf(!DATABASE)(`npm run start:split on PostgreSQL${DATABASE ? '' : '
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const pids: Record<string, number> = {};
-    await until(async () => /gateway \(pid \d+\)/.test(output), 'the children started', 30_000);
+    await until(async () => /gateway \(pid \d+\)/.test(output), `the children started (${output.slice(-1000)})`, 240_000);
     for (const match of output.matchAll(/^split\s+\| (\S+) \(pid (\d+)\) on port (\d+)$/gm)) pids[match[1]!] = Number(match[2]);
     expect(output).toMatch(new RegExp(`accounts \\(pid \\d+\\) on port ${port + 1}\\n`));
     // The gateway answers once it has composed the five subgraphs.
