@@ -4,8 +4,7 @@
 // processes of this one. docs/operations.md ("Split processes") has the details.
 //   DATABASE_URL (required)     the PostgreSQL every process shares (event store and read models)
 //   PORT (default 4000)         the gateway's; the apps get PORT+1, PORT+2, … in list order
-//   LEDGERDESK_SPLIT_APPS       default accounts,triage,sla,intake,health-checks; `platform`: the whole platform
-//                               as one subgraph (the layout that composes until the five do)
+//   LEDGERDESK_SPLIT_APPS       default accounts,triage,sla,intake,health-checks (the five subgraphs)
 // Signals (SIGINT, SIGTERM) are forwarded to every child; when one child exits by itself, the others are
 // stopped and this exits 1. `--source` runs the TypeScript sources without a build (development, tests).
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +22,6 @@ const ENTRIES = {
   sla: 'sla/main',
   intake: 'intake/main',
   'health-checks': 'health-checks/main',
-  platform: 'platform/subgraph',
   gateway: 'gateway/main',
 };
 /** How long the children may take to stop after a signal before they are killed. */
@@ -53,7 +51,6 @@ for (const name of apps) {
   if (name === 'gateway' || !(name in ENTRIES)) fail(`LEDGERDESK_SPLIT_APPS: unknown app "${name}" (one of ${Object.keys(ENTRIES).filter((n) => n !== 'gateway').join(', ')})`);
 }
 if (new Set(apps).size !== apps.length) fail('LEDGERDESK_SPLIT_APPS names an app twice');
-if (apps.includes('platform') && apps.length > 1) fail('LEDGERDESK_SPLIT_APPS: platform serves every context already; list it alone');
 if (gatewayPort + apps.length > 65535) fail(`PORT ${gatewayPort} leaves no room for ${apps.length} app ports after it`);
 const source = process.argv.includes('--source');
 
@@ -125,12 +122,40 @@ function stopAll(signal) {
   }, STOP_GRACE_MS).unref();
 }
 
-for (const { name, port, env: childEnv } of layout) {
+// Should this process end otherwise (an uncaught error), the children do not outlive it.
+process.on('exit', () => {
+  for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    stopAll(signal);
+  });
+}
+
+/** The first app alone until it serves (it migrates the shared database), then the rest: concurrent first starts on an empty database were seen to stall. */
+async function serving(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const ok = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+for (const [index, { name, port, env: childEnv }] of layout.entries()) {
+  if (index === 1) await serving(layout[0].port, 180_000);
+  if (stopping) break;
   const entry = ENTRIES[name];
   const args = source
     ? ['--enable-source-maps', join(root, 'test/support/run-source.mjs'), join(root, 'apps', `${entry}.ts`)]
     : ['--enable-source-maps', join(root, 'dist/apps', `${entry}.js`)];
-  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches the children once, forwarded from here, not twice
+  // (a second SIGINT would cut their drain short).
+  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.set(name, child);
   prefixed(child.stdout, name, process.stdout);
   prefixed(child.stderr, name, process.stderr);
@@ -151,10 +176,3 @@ for (const { name, port, env: childEnv } of layout) {
 }
 process.stdout.write(`${'split'.padEnd(width)} | gateway: http://localhost:${gatewayPort}/graphql (a token: npm run token -- --role ADMIN)\n`);
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    stopAll(signal);
-  });
-}

@@ -7,22 +7,18 @@ import { defineCalendar, mustData, registerAccount, registerStaff, signContract,
 import { freshPostgresDatabase, type TestDatabase } from './support/test-databases.js';
 import { TEST_JWT_SECRET, type GraphqlResult, type TestPlatform } from './support/test-platform.js';
 import { TokenService } from '#platform-kit';
+import { SUBGRAPH_APPS, subgraphEntry } from '../apps/subgraphs.js';
 
 // The split deployment as separate processes on one PostgreSQL: the subgraphs and apps/gateway as child
 // processes (their TypeScript sources through test/support/run-source.mjs: no build), tickets opened through the
 // gateway while the process that runs triage's routing reactor is killed -9 and restarted.
 //
-// SUBGRAPHS is the process layout. Today the five context subgraphs do not compose (docs/architecture.md), so the
-// whole platform runs as one subgraph, and killing the routing process takes the graph's only subgraph down
-// with it: openings fail through the gateway (with a code) until it is back, and the tickets caught between their
-// append and their routing are the ones the reactor must still assign. Once the five compose, the layout is
-// the list below (ROUTING: 'triage'), and openings go on through intake while triage is down.
-//   [{ name: 'accounts', entry: 'apps/accounts/main.ts' }, { name: 'triage', entry: 'apps/triage/main.ts' },
-//    { name: 'sla', entry: 'apps/sla/main.ts' }, { name: 'intake', entry: 'apps/intake/main.ts' },
-//    { name: 'health-checks', entry: 'apps/health-checks/main.ts' }]
-const SUBGRAPHS: { name: string; entry: string }[] = [{ name: 'platform', entry: 'apps/platform/subgraph.ts' }];
-/** The process that runs `triage.route-new-tickets`. */
-const ROUTING = 'platform';
+// SUBGRAPHS is the process layout: the five context subgraphs (apps/subgraphs.ts). Triage's routing reactor runs in
+// the triage process, and also in intake's and SLA's, which run triage's core in process (docs/architecture.md);
+// the test kills triage, opens tickets through intake meanwhile, and counts assignments in the store.
+const SUBGRAPHS: { name: string; entry: string }[] = SUBGRAPH_APPS.map((app) => ({ name: app.name, entry: subgraphEntry(app, false) }));
+/** The process killed -9 mid-stream and restarted. */
+const ROUTING = 'triage';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE = process.env.LEDGERDESK_TEST_DATABASE_URL;
@@ -114,8 +110,10 @@ describe.skipIf(!DATABASE)(`the split processes on PostgreSQL${DATABASE ? '' : '
       child: null,
       output: [],
     };
-    // The subgraphs first: one of them migrates the database while the others wait on its lock.
-    for (const proc of subgraphs) launch(proc);
+    // One subgraph first, alone, so that it migrates the database; then the others.
+    launch(subgraphs[0]!);
+    await until(() => healthy(subgraphs[0]!.port), `${subgraphs[0]!.name} (${subgraphs[0]!.output.join('').slice(-2000)})`, 240_000);
+    for (const proc of subgraphs.slice(1)) launch(proc);
     launch(gateway);
     // The gateway listens once it has composed the subgraphs' SDLs.
     await until(() => healthy(gateway.port), `the gateway (${gateway.output.join('').slice(-2000)})`, 240_000);

@@ -9,8 +9,8 @@ import { TokenService } from '#platform-kit';
 import { freshPostgresDatabase, type TestDatabase } from './support/test-databases.js';
 import { TEST_JWT_SECRET } from './support/test-platform.js';
 
-// `npm run start:split` (scripts/start-split.mjs), with --source (the TypeScript sources, no build), running the
-// platform as one subgraph behind the gateway: the layout that composes today.
+// `npm run start:split` (scripts/start-split.mjs), with --source (the TypeScript sources, no build): the five
+// subgraphs behind the gateway.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const script = `${root}scripts/start-split.mjs`;
@@ -77,7 +77,7 @@ describe.skipIf(!DATABASE)(`npm run start:split on PostgreSQL${DATABASE ? '' : '
     const port = await freePort();
     let output = '';
     const child = spawn(process.execPath, [script, '--source'], {
-      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), LEDGERDESK_SPLIT_APPS: 'platform', LEDGERDESK_JWT_SECRET: TEST_JWT_SECRET, LEDGERDESK_DATA_DIR: dataDir, LEDGERDESK_LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), LEDGERDESK_JWT_SECRET: TEST_JWT_SECRET, LEDGERDESK_DATA_DIR: dataDir, LEDGERDESK_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     started.push(child);
@@ -85,10 +85,10 @@ describe.skipIf(!DATABASE)(`npm run start:split on PostgreSQL${DATABASE ? '' : '
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const pids: Record<string, number> = {};
-    await until(async () => /gateway \(pid \d+\)/.test(output), 'the children started', 30_000);
+    await until(async () => /gateway \(pid \d+\)/.test(output), `the children started (${output.slice(-1000)})`, 240_000);
     for (const match of output.matchAll(/^split\s+\| (\S+) \(pid (\d+)\) on port (\d+)$/gm)) pids[match[1]!] = Number(match[2]);
-    expect(output).toMatch(new RegExp(`platform \\(pid \\d+\\) on port ${port + 1}\\n`));
-    // The gateway answers once it has composed the platform's subgraph.
+    expect(output).toMatch(new RegExp(`accounts \\(pid \\d+\\) on port ${port + 1}\\n`));
+    // The gateway answers once it has composed the five subgraphs.
     const token = await new TokenService(TEST_JWT_SECRET, { maxLifetimeSeconds: 3600 }, null).sign({ id: 'admin-1', role: 'ADMIN', accountId: null, name: null, email: null });
     await until(
       async () => {
@@ -105,15 +105,15 @@ describe.skipIf(!DATABASE)(`npm run start:split on PostgreSQL${DATABASE ? '' : '
     const { child, exited, pids } = await split();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(Object.keys(pids).sort()).toEqual(['gateway', 'platform']);
+    expect(Object.keys(pids).sort()).toEqual(['accounts', 'gateway', 'health-checks', 'intake', 'sla', 'triage']);
     for (const pid of Object.values(pids)) expect(alive(pid)).toBe(false);
   }, 300_000);
 
   it('stops the others and exits 1 when one process dies', async () => {
     const { exited, pids, output } = await split();
-    process.kill(pids['platform']!, 'SIGKILL');
+    process.kill(pids['triage']!, 'SIGKILL');
     expect(await exited).toBe(1);
-    expect(output()).toMatch(/ledgerdesk start:split: platform exited \(SIGKILL\); stopping the others/);
-    expect(alive(pids['gateway']!)).toBe(false);
+    expect(output()).toMatch(/ledgerdesk start:split: triage exited \(SIGKILL\); stopping the others/);
+    for (const [name, pid] of Object.entries(pids)) expect(alive(pid), name).toBe(false);
   }, 300_000);
 });

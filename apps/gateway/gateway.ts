@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createHash } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { corsOptions, CSRF_PREFLIGHT_HEADERS, type Logger, type SubgraphEndpoint } from '#platform-kit';
+import { APQ_CACHE_BYTES, corsOptions, CSRF_PREFLIGHT_HEADERS, depthLimitRule, documentShapeError, MAX_QUERY_DEPTH, MAX_QUERY_TOKENS, type Logger, type SubgraphEndpoint } from '#platform-kit';
 
 /**
  * The part of GraphQL Hive Gateway's runtime this file uses. Its own declarations reference lib.dom (through
@@ -19,15 +20,22 @@ interface GatewayHandler {
   (req: IncomingMessage, res: ServerResponse): Promise<void> | void;
   dispose(): Promise<void>;
 }
-/** A Yoga/envelop plugin: only the hook used here. */
+/** A Yoga/envelop plugin: only the hooks used here. */
 interface GatewayPlugin {
-  onRequestParse(payload: { request: { headers: { get(name: string): string | null; has(name: string): boolean } } }): void;
+  onRequestParse?(payload: { request: { headers: { get(name: string): string | null; has(name: string): boolean } } }): void;
+  onParams?(payload: { params: GraphQLParams; setParams(params: GraphQLParams): void }): void;
+  onValidate?(payload: { addValidationRule(rule: ValidationRule): void }): (done: { result: readonly GraphQLError[]; setResult(errors: GraphQLError[]): void }) => void;
+}
+interface GraphQLParams {
+  query?: string;
+  extensions?: Record<string, unknown>;
+  [key: string]: unknown;
 }
 const HIVE_GATEWAY_RUNTIME: string = '@graphql-hive/gateway-runtime';
 const { createGatewayRuntime, getGraphQLWSOptions } = (await import(HIVE_GATEWAY_RUNTIME)) as HiveGatewayRuntime;
 
 /** How long the gateway waits at start for every subgraph to answer `_service { sdl }` (they start alongside it). */
-export const DEFAULT_SUBGRAPH_WAIT_MS = 60_000;
+export const DEFAULT_SUBGRAPH_WAIT_MS = 120_000;
 const SDL_ATTEMPT_TIMEOUT_MS = 5_000;
 const SDL_RETRY_PAUSE_MS = 250;
 
@@ -113,7 +121,8 @@ export interface Gateway {
   supergraphSdl: string;
   /** The subgraphs and the SDL each served. */
   services: SubgraphService[];
-  close(): Promise<void>;
+  /** Stops: no new connections, subscriptions closed, requests in flight given up to `drainMs` to finish. */
+  close(drainMs?: number): Promise<void>;
 }
 
 const headerValue = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -164,7 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: () => [csrfPrevention()],
+    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits()],
   });
 
   const server: Server = createServer((req, res) => {
@@ -173,8 +182,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.end(JSON.stringify({ status: 'up', subgraphs: subgraphs.map((s) => s.name) }));
       return;
     }
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
     void gateway(req, res);
   });
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -200,11 +216,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port: listening,
     supergraphSdl,
     services,
-    close: () =>
+    close: (drainMs = 0) =>
       (closed ??= (async () => {
+        // No new connections; requests in flight may finish within drainMs; subscriptions end now.
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
         await wsServer.dispose();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        if (inFlight > 0 && drainMs > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, drainMs).unref();
+          });
+        }
         for (const socket of sockets) socket.destroy();
         await stopped;
         await gateway.dispose();
@@ -266,6 +290,81 @@ function csrfPrevention(): GatewayPlugin {
         `This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a type that is not one of ${SIMPLE_CONTENT_TYPES.join(', ')}) or provide a non-empty value for one of the following headers: ${CSRF_PREFLIGHT_HEADERS.join(', ')}`,
         { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
       );
+    },
+  };
+}
+
+/**
+ * Automatic persisted queries as the platform answers them (docs/clients.md): a hash alone is looked up in a
+ * bounded in-memory cache (`PERSISTED_QUERY_NOT_FOUND` when absent, so the client resends with the query); a
+ * query with its hash is checked (`BAD_REQUEST` when they differ) and kept. Least recently used first out.
+ */
+function automaticPersistedQueries(maxBytes: number): GatewayPlugin {
+  const cache = new Map<string, string>();
+  let bytes = 0;
+  return {
+    onParams({ params, setParams }) {
+      const persisted = params.extensions?.['persistedQuery'] as { version?: unknown; sha256Hash?: unknown } | undefined;
+      if (!persisted) return;
+      const hash = persisted.sha256Hash;
+      if (persisted.version !== 1 || typeof hash !== 'string') {
+        throw new GraphQLError('Unsupported persisted query version', { extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED', http: { status: 400 } } });
+      }
+      if (typeof params.query !== 'string') {
+        const query = cache.get(hash);
+        if (query === undefined) throw new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200 } } });
+        cache.delete(hash);
+        cache.set(hash, query);
+        setParams({ ...params, query });
+        return;
+      }
+      if (createHash('sha256').update(params.query).digest('hex') !== hash) {
+        throw new GraphQLError('provided sha does not match query', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+      }
+      if (cache.has(hash) || params.query.length > maxBytes) return;
+      cache.set(hash, params.query);
+      bytes += params.query.length;
+      for (const [oldest, query] of cache) {
+        if (bytes <= maxBytes) break;
+        cache.delete(oldest);
+        bytes -= query.length;
+      }
+    },
+  };
+}
+
+/**
+ * The platform's bounds on a document (libs/platform-kit/graphql/document-limits.ts), before the gateway's own
+ * graphql-js validation, whose overlapping-fields rule is quadratic: at most MAX_QUERY_TOKENS tokens and the
+ * shape bounds (400 `BAD_USER_INPUT`, token or not), and the depth rule with validation. A document that does not
+ * parse (or has more tokens) is `GRAPHQL_PARSE_FAILED`.
+ */
+function documentLimits(): GatewayPlugin {
+  return {
+    onParams({ params }) {
+      if (typeof params.query !== 'string') return;
+      let document: DocumentNode;
+      try {
+        document = parse(params.query, { maxTokens: MAX_QUERY_TOKENS });
+      } catch (error) {
+        throw new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } });
+      }
+      const refusal = documentShapeError(document);
+      if (refusal) throw refusal;
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(depthLimitRule(MAX_QUERY_DEPTH));
+      // Coded as Apollo codes them in the platform: every validation error (the depth rule's too) is
+      // GRAPHQL_VALIDATION_FAILED. (The gateway answers them with HTTP 200, where Apollo answers 400.)
+      return ({ result, setResult }) => {
+        if (!result.length) return;
+        setResult(
+          result.map(
+            (error) =>
+              new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+          ),
+        );
+      };
     },
   };
 }

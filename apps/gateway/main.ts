@@ -25,8 +25,8 @@ try {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'gateway shutting down');
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    gateway.close().then(
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5_000).unref();
+    gateway.close(config.shutdownTimeoutMs).then(
       () => process.exit(0),
       (error) => {
         logger.error({ err: error }, 'gateway shutdown failed');

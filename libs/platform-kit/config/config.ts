@@ -114,7 +114,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_PAGING_URL: 'endpoint on-call pages are POSTed to in the PagerDuty Events v2 shape, e.g. https://events.pagerduty.com/v2/enqueue (unset: paging is off)',
   LEDGERDESK_PAGING_ROUTING_KEY: "routing_key sent with each page (the PagerDuty service's integration key); required with LEDGERDESK_PAGING_URL",
   LEDGERDESK_SUBGRAPHS: 'apps/gateway only: the subgraphs it composes, name=url pairs separated by commas, e.g. accounts=http://accounts:4000/graphql,triage=http://triage:4000/graphql (required by the gateway)',
-  LEDGERDESK_SPLIT_APPS: 'npm run start:split only: the apps it starts behind the gateway, comma-separated (default accounts,triage,sla,intake,health-checks; platform: the whole platform as one subgraph)',
+  LEDGERDESK_SPLIT_APPS: 'npm run start:split only: the apps it starts behind the gateway, comma-separated (default accounts,triage,sla,intake,health-checks)',
 } as const;
 
 export const DEFAULT_REACTION_WAIT_MS = 5_000;
