@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { badUserInput, notFound } from '#contracts';
+import { badUserInput, notFound, unauthenticated } from '#contracts';
 import { ActorType, byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, NodeRegistry, pageInfoOf, Public, RoleEnum, Roles, STAFF_ROLES, type LoaderFactory, type Principal, type RequestContext } from '#platform-kit';
 import type { StaffRow } from '../application/accounts.queries.js';
 import { AccountsCommands } from '../application/accounts.commands.js';
@@ -25,11 +25,16 @@ export class StaffResolver {
 
   private readonly nodes: NodeRegistry;
 
-  /** Federation: another subgraph's `StaffMember` reference, resolved as `node(id:)` would (docs/architecture.md). */
+  /**
+   * Federation: another subgraph's `StaffMember` reference. It comes from a field the caller may see
+   * (`Ticket.assignee`, a reply's author), which the plain schema answers with the staff member for any signed-in
+   * caller, customers included; so does this (`node(id:)` and `staffMember` stay staff-only).
+   */
   @Public()
   @ResolveReference()
   resolveReference(reference: { id?: unknown }, context: RequestContext): Promise<object | null> {
-    return this.nodes.resolveReference('StaffMember', reference, context);
+    if (!context?.principal) throw context?.authError ?? unauthenticated();
+    return typeof reference.id === 'string' ? this.staffMember(reference.id) : Promise.resolve(null);
   }
 
   @Roles(...STAFF_ROLES)
