@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql as apolloGql } from '@apollo/client';
+import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { Client as UrqlClient, fetchExchange } from '@urql/core';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -194,6 +198,50 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     await vi.waitFor(() => expect(received.filter((alert) => alert.ticket.id === ticketId).map((alert) => alert.kind)).toEqual(['WARNING', 'BREACH']), { timeout: 10_000 });
     expect(errors).toEqual([]);
     expect(received.every((alert) => typeof alert.cursor === 'string' && alert.cursor.length > 0)).toBe(true);
+  });
+
+  it('serves the clients frontends use, with their defaults: urql (GET), Apollo Client with APQ, Apollo over graphql-ws', async () => {
+    const sha256 = (query: string) => createHash('sha256').update(query).digest('hex');
+    const methods: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      methods.push(init?.method ?? 'GET');
+      return fetch(input, init);
+    };
+    const urql = new UrqlClient({ url: `${url}/graphql`, exchanges: [fetchExchange], fetch: recording, fetchOptions: { headers: { authorization: `Bearer ${admin}` } } });
+    const viaUrql = await urql.query('{ me { id role } }', {}).toPromise();
+    expect(viaUrql.error).toBeUndefined();
+    expect(viaUrql.data).toEqual({ me: { id: 'admin-1', role: 'ADMIN' } });
+    expect(methods).toEqual(['GET']);
+
+    methods.length = 0;
+    const apollo = new ApolloClient({
+      cache: new InMemoryCache(),
+      link: ApolloLink.from([createPersistedQueryLink({ sha256, useGETForHashedQueries: true }), new HttpLink({ uri: `${url}/graphql`, headers: { authorization: `Bearer ${admin}` }, fetch: recording })]),
+    });
+    const query = apolloGql`query GatewayWhoami { me { id role } }`;
+    const first = await apollo.query({ query, fetchPolicy: 'network-only' });
+    expect(first.error).toBeUndefined();
+    expect((first.data as any).me).toEqual({ __typename: 'Person', id: 'admin-1', role: 'ADMIN' });
+    // The hash alone over GET (not found), then the query with its hash over POST; then the hash alone is enough.
+    expect(methods).toEqual(['GET', 'POST']);
+    await apollo.query({ query, fetchPolicy: 'network-only' });
+    expect(methods).toEqual(['GET', 'POST', 'GET']);
+
+    const wsClient = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${admin}` }, retryAttempts: 0 });
+    clients.push(wsClient);
+    const overWs = new ApolloClient({ cache: new InMemoryCache(), link: new GraphQLWsLink(wsClient) });
+    const kinds: string[] = [];
+    const subscription = overWs
+      .subscribe({ query: apolloGql`subscription($a: ID) { slaAlerts(accountId: $a) { kind ticket { id } } }`, variables: { a: accountId } })
+      .subscribe({ next: (message) => kinds.push(`${(message.data as any)?.slaAlerts?.ticket?.id}:${(message.data as any)?.slaAlerts?.kind}`) });
+    // A query answered on the same socket: the connection is up (the gateway then subscribes upstream).
+    expect((await overWs.query({ query: apolloGql`{ me { id } }`, fetchPolicy: 'network-only' })).data).toMatchObject({ me: { id: 'admin-1' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const ticketId = (await mustData(gql(OPEN, { input: ticketInput() }, admin))).openTicket.id as string;
+    const now = (await mustData(gql('{ now }', {}, admin))).now as string;
+    await mustData(gql('mutation($to: DateTime!) { advanceClock(to: $to) }', { to: new Date(Date.parse(now) + 16 * 60_000).toISOString() }, admin));
+    await vi.waitFor(() => expect(kinds.filter((entry) => entry.startsWith(ticketId))).toEqual([`${ticketId}:WARNING`, `${ticketId}:BREACH`]), { timeout: 10_000 });
+    subscription.unsubscribe();
   });
 
   it('closes a graphql-ws connection without a token (4403), as the platform does', async () => {

@@ -173,7 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits()],
+    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits(), webSocketTokenToSubgraphs()],
   });
 
   const server: Server = createServer((req, res) => {
@@ -233,6 +233,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await stopped;
         await gateway.dispose();
       })()),
+  };
+}
+
+/**
+ * A query or mutation sent over graphql-ws reaches the subgraphs over HTTP; Hive propagates headers only for
+ * operations that came with an HTTP request, so this puts the socket's token (its connection_init) on those
+ * subgraph requests the same way (`extensions.headers`, which Hive's header propagation sends as headers).
+ */
+function webSocketTokenToSubgraphs() {
+  return {
+    onSubgraphExecute({ executionRequest }: { executionRequest?: { context?: { request?: unknown }; extensions?: Record<string, any> } }) {
+      if (!executionRequest || executionRequest.context?.request) return;
+      const authorization = connectionAuthorization(executionRequest.context);
+      if (!authorization) return;
+      const extensions = (executionRequest.extensions ||= {});
+      extensions['headers'] = { ...(extensions['headers'] ?? {}), authorization };
+    },
   };
 }
 
