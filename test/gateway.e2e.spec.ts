@@ -168,6 +168,19 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     expect(tooDeep.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('refuses a document costing more than LEDGERDESK_MAX_QUERY_COST over the whole graph, before any subgraph is asked', async () => {
+    const nested = '{ tickets(first: 200) { edges { node { id sla { breached } account { tickets(first: 200) { edges { node { id sla { breached } } } } } } } } }';
+    const customer = await subgraph.token('CUSTOMER', { id: 'dev-1', accountId });
+    const refused = await gql(nested, {}, customer);
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', maxCost: 10_000 });
+    expect(refused.errors?.[0]?.extensions?.['cost']).toBeGreaterThan(10_000);
+    expect(refused.errors?.[0]?.message).toMatch(/^The query costs \d+; at most 10000 is allowed/);
+    // A page of the same shape within the bound runs.
+    const small = await gql(nested.replaceAll('200', '5'), {}, customer);
+    expect(small.errors).toBeUndefined();
+  });
+
   it('answers automatic persisted queries as the platform does: hash alone, then with the query, then hash alone', async () => {
     const query = '{ now }';
     const sha256Hash = createHash('sha256').update(query).digest('hex');

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
-import { GraphQLError, parse, type DocumentNode, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, type DocumentNode, type ExecutionArgs, type FragmentDefinitionNode, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { APQ_CACHE_BYTES, corsOptions, CSRF_PREFLIGHT_HEADERS, depthLimitRule, documentShapeError, MAX_QUERY_DEPTH, MAX_QUERY_TOKENS, type Logger, type SubgraphEndpoint } from '#platform-kit';
+import { APQ_CACHE_BYTES, corsOptions, CSRF_PREFLIGHT_HEADERS, DEFAULT_MAX_QUERY_COST, depthLimitRule, documentShapeError, MAX_QUERY_DEPTH, MAX_QUERY_TOKENS, queryCost, type Logger, type SubgraphEndpoint } from '#platform-kit';
 
 /**
  * The part of GraphQL Hive Gateway's runtime this file uses. Its own declarations reference lib.dom (through
@@ -25,6 +25,8 @@ interface GatewayPlugin {
   onRequestParse?(payload: { request: { headers: { get(name: string): string | null; has(name: string): boolean } } }): void;
   onParams?(payload: { params: GraphQLParams; setParams(params: GraphQLParams): void }): void;
   onValidate?(payload: { addValidationRule(rule: ValidationRule): void }): (done: { result: readonly GraphQLError[]; setResult(errors: GraphQLError[]): void }) => void;
+  onExecute?(payload: { args: ExecutionArgs; setResultAndStopExecution(result: { errors: GraphQLError[] }): void }): void;
+  onSubscribe?(payload: { args: ExecutionArgs; setResultAndStopExecution(result: { errors: GraphQLError[] }): void }): void;
 }
 interface GraphQLParams {
   query?: string;
@@ -113,6 +115,8 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** How long to wait for the subgraphs at start. */
   subgraphWaitMs?: number;
+  /** The platform's LEDGERDESK_MAX_QUERY_COST, applied to the whole document before it is planned. */
+  maxQueryCost?: number;
 }
 
 export interface Gateway {
@@ -173,7 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits(), webSocketTokenToSubgraphs()],
+    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits(), queryCostLimit(options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST), webSocketTokenToSubgraphs()],
   });
 
   const server: Server = createServer((req, res) => {
@@ -356,6 +360,32 @@ function automaticPersistedQueries(maxBytes: number): GatewayPlugin {
  * shape bounds (400 `BAD_USER_INPUT`, token or not), and the depth rule with validation. A document that does not
  * parse (or has more tokens) is `GRAPHQL_PARSE_FAILED`.
  */
+/**
+ * The platform's per-document cost bound, on the whole document: each subgraph costs only its own part, and an
+ * entity fetch of thousands of representations is one field to it, so only the gateway sees what a document
+ * asks for in all (test/gateway.e2e.spec.ts).
+ */
+function queryCostLimit(maxCost: number): GatewayPlugin {
+  const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution(result: { errors: GraphQLError[] }): void }) => {
+    const operation = getOperationAST(args.document, args.operationName ?? undefined);
+    if (!operation) return;
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const definition of args.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    let cost: number;
+    try {
+      cost = queryCost(args.schema, operation, fragments, (args.variableValues ?? {}) as Record<string, unknown>);
+    } catch {
+      return; // a variable of the wrong type: execution refuses it with its own error
+    }
+    if (cost > maxCost) {
+      setResultAndStopExecution({
+        errors: [new GraphQLError(`The query costs ${cost}; at most ${maxCost} is allowed (fields × requested page sizes)`, { extensions: { code: 'BAD_USER_INPUT', cost, maxCost } })],
+      });
+    }
+  };
+  return { onExecute: check, onSubscribe: check };
+}
+
 function documentLimits(): GatewayPlugin {
   return {
     onParams({ params }) {

@@ -18,7 +18,7 @@ try {
 }
 const logger = createLogger(config.logLevel);
 try {
-  const gateway = await startGateway({ subgraphs: config.subgraphs, port: config.port, logger, corsOrigins: config.corsOrigins });
+  const gateway = await startGateway({ subgraphs: config.subgraphs, port: config.port, logger, corsOrigins: config.corsOrigins, maxQueryCost: config.maxQueryCost });
   logger.info({ port: gateway.port, subgraphs: config.subgraphs }, `gateway listening on http://localhost:${gateway.port}/graphql`);
   let closing = false;
   const shutdown = (signal: string) => {

@@ -30,6 +30,7 @@ export * from './auth/mint-token.command.js';
 export * from './auth/identity-provider.js';
 export * from './graphql/node.js';
 export { documentShapeError, MAX_QUERY_TOKENS } from './graphql/document-limits.js';
+export { queryCost } from './graphql/query-cost.js';
 export { depthLimitRule } from './graphql/depth-limit.rule.js';
 export * from './graphql/federation.js';
 export * from './graphql/money.type.js';
