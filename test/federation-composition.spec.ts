@@ -56,6 +56,7 @@ const NOT_IN_SUPERGRAPH: { reason: string; coordinates: string[] }[] = [
       'Mutation.declarePlatformIncident', 'Mutation.linkTicketsToIncident', 'Mutation.unlinkTicket', 'Mutation.postIncidentUpdate', 'Mutation.resolvePlatformIncident',
       'PlatformIncident', 'PlatformIncidentConnection', 'PlatformIncidentEdge', 'PlatformIncidentStatus', 'DeclarePlatformIncidentInput',
       'IncidentMatch', 'IncidentSdk', 'IncidentSdkInput', 'IncidentSeverity', 'IncidentSuggestion', 'IncidentUpdate', 'IncidentUpdateStatus', 'IncidentVisibility',
+      'Subscription.incidentUpdates', 'IncidentUpdateNotice',
     ],
   },
 ];
