@@ -306,7 +306,7 @@ describe.each(TEST_BACKENDS)('the ticket lifecycle over GraphQL (%s)', (backend)
       const acknowledgedBodies = writers.filter((_, i) => !results[i]!.errors).map((w) => w.body);
       // Each answer shows its own reply (read-your-writes).
       results.forEach((r, i) => {
-        if (!r.errors) expect(r.data.addReply.replies.map((x: { body: string }) => x.body)).toContain(writers[i]!.body);
+        if (!r.errors) expect(r.data!.addReply.replies.map((x: { body: string }) => x.body)).toContain(writers[i]!.body);
       });
       // The log: exactly the acknowledged replies, each once, on consecutive revisions; nothing from a refused one.
       const events = await platform.runtime.store.readStream(`ticket-${ticket.id}`);
