@@ -153,14 +153,20 @@ async function main(): Promise<void> {
     const targets = Array.from({ length: REPLIES }, (_, i) => tickets[i % TICKETS]!);
     const t = performance.now();
     let failed = 0;
+    const failedByCode = new Map<string, number>();
     await pool(targets, CONCURRENCY, async (ticketId, i) => {
-      // A reply refused under load (an internal error) is counted and not retried: it has no deliveries to wait for.
+      // A reply refused under load (CONFLICT from concurrent writers on one ticket, or an internal error) is counted
+      // and not retried: it has no deliveries to wait for. Counted by code, so an INTERNAL_SERVER_ERROR is not hidden
+      // among CONFLICTs; the first message of each code is shown.
       await gql(admin, 'mutation($id: ID!, $b: String!) { addReply(ticketId: $id, body: $b) { id } }', { id: ticketId, b: `bench reply ${i}` }).catch((error: Error) => {
         failed += 1;
-        if (failed <= 3) process.stderr.write(`reply failed: ${error.message.slice(0, 300)}\n`);
+        const code = /"code":"([A-Z_]+)"/.exec(error.message)?.[1] ?? 'NO_CODE';
+        const seen = failedByCode.get(code) ?? 0;
+        failedByCode.set(code, seen + 1);
+        if (seen === 0) process.stderr.write(`reply failed (${code}): ${error.message.slice(0, 300)}\n`);
       });
     });
-    if (failed > 0) process.stderr.write(`${failed} of ${REPLIES} replies failed\n`);
+    if (failed > 0) process.stderr.write(`${failed} of ${REPLIES} replies failed: ${[...failedByCode].map(([code, n]) => `${n} ${code}`).join(', ')}\n`);
     const expected = REPLIES - failed;
     const postSeconds = (performance.now() - t) / 1000;
     process.stderr.write(`posted ${REPLIES} replies in ${postSeconds.toFixed(1)} s (${(REPLIES / postSeconds).toFixed(1)}/s)\n`);

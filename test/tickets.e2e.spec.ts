@@ -293,6 +293,31 @@ describe.each(TEST_BACKENDS)('the ticket lifecycle over GraphQL (%s)', (backend)
       expect(after.replies).toHaveLength(acknowledged);
       expect(new Set(after.replies.map((r: { body: string }) => r.body)).size).toBe(acknowledged);
     });
+
+    it('answers concurrent replies from both sides on one ticket with data or CONFLICT, never an internal error, and records each acknowledged reply once', async () => {
+      // The outbound bench (BENCH_REPLIES=1000) once got an INTERNAL_SERVER_ERROR from addReply under load.
+      const ticket = await open(customer);
+      const writers = Array.from({ length: 24 }, (_, i) => ({ token: i % 3 === 0 ? customer : engineerToken, body: `concurrent reply ${i}` }));
+      const results = await Promise.all(
+        writers.map(({ token, body }) => platform.gql('mutation($id: ID!, $b: String!) { addReply(ticketId: $id, body: $b) { id version replies { body } } }', { id: ticket.id, b: body }, token)),
+      );
+      const codes = results.flatMap((r) => (r.errors ?? []).map((e: any) => e.extensions?.code));
+      expect(codes.filter((code) => code !== 'CONFLICT')).toEqual([]);
+      const acknowledgedBodies = writers.filter((_, i) => !results[i]!.errors).map((w) => w.body);
+      // Each answer shows its own reply (read-your-writes).
+      results.forEach((r, i) => {
+        if (!r.errors) expect(r.data!.addReply.replies.map((x: { body: string }) => x.body)).toContain(writers[i]!.body);
+      });
+      // The log: exactly the acknowledged replies, each once, on consecutive revisions; nothing from a refused one.
+      const events = await platform.runtime.store.readStream(`ticket-${ticket.id}`);
+      const replies = events.filter((e) => e.type === 'ReplyAdded' && String((e.data as { body: string }).body).startsWith('concurrent reply '));
+      expect(replies.map((e) => (e.data as { body: string }).body).sort()).toEqual([...acknowledgedBodies].sort());
+      expect(new Set(replies.map((e) => e.id)).size).toBe(replies.length);
+      expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
+      const { ticket: after } = await mustData(platform.gql('query($id: ID!) { ticket(id: $id) { version replies { body } } }', { id: ticket.id }, engineerToken));
+      expect(after.version).toBe(events.length - 1);
+      expect(after.replies.map((r: { body: string }) => r.body).filter((b: string) => b.startsWith('concurrent reply ')).sort()).toEqual([...acknowledgedBodies].sort());
+    });
   });
 
   describe('reading tickets, per tenant', () => {
