@@ -125,6 +125,8 @@ async function setUp(admin: string): Promise<string> {
       pauseWhenWaitingOnCustomer: true,
       monthlyFee: 10000,
       currency: 'USD',
+      credits: [{ severity: 'P0', metric: 'FIRST_RESPONSE', percentOfMonthlyFee: 5 }],
+      creditCapPercent: 30,
       effectiveFrom: '2026-01-01T00:00:00Z',
     },
   });
