@@ -5,3 +5,4 @@ export * from './checkpoint-wait.js';
 export * from './reactor.js';
 export * from './reactor-runner.js';
 export * from './parked-events.js';
+export { withSchemaLock } from './schema-lock.js';

@@ -3,6 +3,7 @@ import { comparePositions, type EventStore, type Position, type RecordedEvent, t
 import { deleteCheckpoint, readCheckpoint, readCheckpoints, setupCheckpoints, writeCheckpoint, writeCheckpoints } from './checkpoints.js';
 import { EventBuffer } from './event-buffer.js';
 import type { Projection } from './projection.js';
+import { withSchemaLock } from './schema-lock.js';
 
 export interface ProjectionRunnerOptions {
   batchSize?: number;
@@ -483,7 +484,9 @@ export class ProjectionRunner {
   /** Creates the checkpoint table and every projection's tables, without following the log. */
   async setup(): Promise<void> {
     await setupCheckpoints(this.sql);
-    for (const loop of this.loops.values()) await loop.projection.setup(this.sql);
+    await withSchemaLock(this.sql, async (tx) => {
+      for (const loop of this.loops.values()) await loop.projection.setup(tx);
+    });
   }
 
   /**
@@ -551,7 +554,7 @@ export class ProjectionRunner {
     const wereRunning = this.group.isRunning ? await this.group.remove(loops) : [];
     await setupCheckpoints(this.sql);
     for (const loop of loops) {
-      await loop.projection.setup(this.sql);
+      await withSchemaLock(this.sql, (tx) => loop.projection.setup(tx));
       await this.sql.transaction(async (tx) => {
         await loop.projection.reset(tx);
         await deleteCheckpoint(tx, loop.projection.name);

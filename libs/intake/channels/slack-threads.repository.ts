@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
+import { withSchemaLock } from '#projections';
 
 /**
  * Which ticket a Slack thread belongs to: (workspace, channel, thread root ts) → ticket id.
@@ -16,10 +17,13 @@ export class SlackThreads implements OnModuleInit {
   constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
 
   async onModuleInit(): Promise<void> {
-    await this.db.query('CREATE SCHEMA IF NOT EXISTS intake');
-    await this.db.query(`CREATE TABLE IF NOT EXISTS intake.slack_threads (
-      workspace_id text NOT NULL, channel_id text NOT NULL, thread_ts text NOT NULL, ticket_id text NOT NULL,
-      PRIMARY KEY (workspace_id, channel_id, thread_ts))`);
+    // Under the read models' setup lock: intake's projections create the same schema, maybe in another process.
+    await withSchemaLock(this.db, async (tx) => {
+      await tx.query('CREATE SCHEMA IF NOT EXISTS intake');
+      await tx.query(`CREATE TABLE IF NOT EXISTS intake.slack_threads (
+        workspace_id text NOT NULL, channel_id text NOT NULL, thread_ts text NOT NULL, ticket_id text NOT NULL,
+        PRIMARY KEY (workspace_id, channel_id, thread_ts))`);
+    });
   }
 
   async ticketOf(workspaceId: string, channelId: string, threadTs: string): Promise<string | null> {
