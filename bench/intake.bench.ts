@@ -42,6 +42,7 @@ import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenServic
 import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
 import { Phases, PgSampler, postgresCpuSecondsBetween, postgresCpuTicks } from './intake/phases.js';
 import { StatementCounter } from './intake/statements.js';
+import { gql, setUpBenchWorld } from './intake/world.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
@@ -90,70 +91,6 @@ interface Outcome {
   statementsPerTicket: number | null;
 }
 
-async function gql<T = Record<string, any>>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (!response.ok || body.errors?.length) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
-  return body.data as T;
-}
-
-/** Calendar, account, contract (PORTAL, in force since 2026-01-01), engineers — as ADMIN over GraphQL. */
-async function setUp(url: string, admin: string): Promise<{ accountId: string; engineers: string[] }> {
-  const calendar = await gql(url, admin, 'mutation($input: DefineCalendarInput!) { defineCalendar(input: $input) { id } }', {
-    input: {
-      name: `Shanghai 5x8 (bench ${runId})`,
-      timeZone: 'Asia/Shanghai',
-      weeklyHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),
-      holidayRegion: 'CN',
-    },
-  });
-  const shift = await gql(url, admin, 'mutation($input: DefineCalendarInput!) { defineCalendar(input: $input) { id } }', {
-    input: {
-      name: `Follow the sun (bench ${runId})`,
-      timeZone: 'UTC',
-      weeklyHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
-    },
-  });
-  const account = await gql(url, admin, 'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { id } }', {
-    input: { name: `Livestream Co (bench ${runId})`, region: 'APAC', timeZone: 'Asia/Shanghai' },
-  });
-  const accountId: string = account.registerAccount.id;
-  await gql(url, admin, 'mutation($input: SignContractInput!) { signContract(input: $input) { id version } }', {
-    input: {
-      accountId,
-      plan: 'Enterprise 7x24',
-      calendarId: calendar.defineCalendar.id,
-      targets: [
-        { severity: 'P0', coverage: 'ALWAYS', firstResponseMinutes: 15, nextUpdateMinutes: 60, resolutionMinutes: 240 },
-        { severity: 'P1', coverage: 'ALWAYS', firstResponseMinutes: 60, nextUpdateMinutes: 240, resolutionMinutes: 1440 },
-        { severity: 'P2', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 240, resolutionMinutes: 2400 },
-        { severity: 'P3', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 480 },
-      ],
-      channels: ['PORTAL', 'EMAIL', 'IM', 'PHONE'],
-      pauseWhenWaitingOnCustomer: true,
-      monthlyFee: 10000,
-      currency: 'USD',
-      credits: [
-        { severity: 'P0', metric: 'FIRST_RESPONSE', percentOfMonthlyFee: 5 },
-        { severity: 'P0', metric: 'RESOLUTION', percentOfMonthlyFee: 10 },
-      ],
-      creditCapPercent: 30,
-      effectiveFrom: '2026-01-01T00:00:00Z',
-    },
-  });
-  const engineers: string[] = [];
-  for (const [i, skills] of [['Android'], ['iOS'], ['Web', 'Windows']].entries()) {
-    const staff = await gql(url, admin, 'mutation($input: RegisterStaffInput!) { registerStaff(input: $input) { id } }', {
-      input: { name: `Engineer ${i + 1} (bench ${runId})`, role: 'ENGINEER', regions: ['APAC'], skills, calendarId: shift.defineCalendar.id },
-    });
-    engineers.push(staff.registerStaff.id);
-  }
-  return { accountId, engineers };
-}
 
 function runLoad(options: LoadOptions, onMeasureStart: () => void): Promise<{ warmup: LoadPhaseResult | null; measure: LoadPhaseResult }> {
   return new Promise((resolve, reject) => {
@@ -217,7 +154,7 @@ async function runBackend(backend: Backend): Promise<Outcome> {
     phases?.attach(platform.app.getHttpServer(), runtime);
     const admin = await tokens.sign({ id: 'bench-admin', role: 'ADMIN', accountId: null });
     if (PREFILL_EVENTS > 0) await prefill(runtime, PREFILL_EVENTS);
-    const { accountId } = await setUp(url, admin);
+    const { accountId } = await setUpBenchWorld(url, admin, runId);
     const token = AS === 'CUSTOMER' ? await tokens.sign({ id: `bench-customer-${runId}`, role: 'CUSTOMER', accountId }) : admin;
     log(`${backend.name}: account ${accountId}, 3 engineers; ${CONNECTIONS} connections as ${AS}`);
 

@@ -26,6 +26,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { TokenService } from '#platform-kit';
 import type { LoadMessage, LoadOptions, LoadPhaseResult } from './intake/load-worker.js';
+import { gql, setUpBenchWorld } from './intake/world.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? '30');
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? '5');
@@ -52,16 +53,6 @@ const runId = randomUUID().slice(0, 8);
 const log = (message: string): void => void process.stderr.write(`[bench:reactions ${runId}] ${message}\n`);
 const url = `http://127.0.0.1:${PORT}`;
 
-async function gql<T = Record<string, any>>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (!response.ok || body.errors?.length) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
-  return body.data as T;
-}
 
 /** scripts/start-split.mjs as a child process; its output is kept (the tail is shown when something fails). */
 function startSplit(): { child: ChildProcess; output: string[] } {
@@ -99,44 +90,6 @@ async function until(check: () => Promise<boolean>, what: string, ms: number, ex
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** An always-open calendar, an account, a contract (PORTAL, since 2026-01-01), three APAC engineers. */
-async function setUp(admin: string): Promise<string> {
-  const calendarInput = (name: string) => ({
-    input: { name: `${name} (bench ${runId})`, timeZone: 'UTC', weeklyHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })) },
-  });
-  const define = 'mutation($input: DefineCalendarInput!) { defineCalendar(input: $input) { id } }';
-  const calendar = await gql(admin, define, calendarInput('Always'));
-  const account = await gql(admin, 'mutation($input: RegisterAccountInput!) { registerAccount(input: $input) { id } }', {
-    input: { name: `Livestream Co (bench ${runId})`, region: 'APAC', timeZone: 'Asia/Shanghai' },
-  });
-  const accountId: string = account.registerAccount.id;
-  await gql(admin, 'mutation($input: SignContractInput!) { signContract(input: $input) { id version } }', {
-    input: {
-      accountId,
-      plan: 'Enterprise 7x24',
-      calendarId: calendar.defineCalendar.id,
-      targets: [
-        { severity: 'P0', coverage: 'ALWAYS', firstResponseMinutes: 15, nextUpdateMinutes: 60, resolutionMinutes: 240 },
-        { severity: 'P1', coverage: 'ALWAYS', firstResponseMinutes: 60, nextUpdateMinutes: 240, resolutionMinutes: 1440 },
-        { severity: 'P2', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 240, resolutionMinutes: 2400 },
-        { severity: 'P3', coverage: 'BUSINESS_HOURS', firstResponseMinutes: 480 },
-      ],
-      channels: ['PORTAL', 'EMAIL', 'IM', 'PHONE'],
-      pauseWhenWaitingOnCustomer: true,
-      monthlyFee: 10000,
-      currency: 'USD',
-      credits: [{ severity: 'P0', metric: 'FIRST_RESPONSE', percentOfMonthlyFee: 5 }],
-      creditCapPercent: 30,
-      effectiveFrom: '2026-01-01T00:00:00Z',
-    },
-  });
-  for (const [i, skills] of [['Android'], ['iOS'], ['Web', 'Windows']].entries()) {
-    await gql(admin, 'mutation($input: RegisterStaffInput!) { registerStaff(input: $input) { id } }', {
-      input: { name: `Engineer ${i + 1} (bench ${runId})`, role: 'ENGINEER', regions: ['APAC'], skills, calendarId: calendar.defineCalendar.id },
-    });
-  }
-  return accountId;
-}
 
 function runLoad(options: LoadOptions): Promise<{ warmup: LoadPhaseResult | null; measure: LoadPhaseResult }> {
   return new Promise((resolve, reject) => {
@@ -218,8 +171,8 @@ async function main(): Promise<void> {
   try {
     await until(async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok, 'the gateway', 300_000, () => exited);
     // The gateway serves once the supergraph is composed; the first query proves every subgraph answers.
-    await until(async () => Boolean(await gql(admin, '{ __typename }', {})), 'the graph', 120_000, () => exited);
-    const accountId = await setUp(admin);
+    await until(async () => Boolean(await gql(url, admin, '{ __typename }', {})), 'the graph', 120_000, () => exited);
+    const { accountId } = await setUpBenchWorld(url, admin, runId);
     log(`account ${accountId}, 3 engineers; ${CLIENTS} clients as ADMIN`);
     const { measure } = await runLoad({ url, token: admin, accountId, connections: CLIENTS, durationS: DURATION_S, warmupS: WARMUP_S, runId });
 
