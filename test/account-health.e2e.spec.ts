@@ -84,5 +84,12 @@ describe.each(TEST_BACKENDS)('Account.health from the engine’s SLA status (%s)
       creditsThisMonth: [{ amount: 500, currency: 'EUR' }],
       creditsLast12Months: [{ amount: 500, currency: 'EUR' }],
     });
+
+    // SLA counts open tickets from its own copy of the ticket events: a reopened ticket is open again, a closed one
+    // stays closed (the count triage's read model gives too).
+    await gql('mutation($id: ID!) { reopenTicket(ticketId: $id, reason: "again") { id } }', { id: retro }, customer);
+    expect((await gql(HEALTH, { a: accountId }, customer)).account.health.openTickets).toBe(2);
+    const [triage] = await platform.runtime.readDb.query<{ n: string }>(`SELECT count(*)::text AS n FROM triage.tickets WHERE account_id = $1 AND status NOT IN ('RESOLVED', 'CLOSED')`, [accountId]);
+    expect(Number(triage!.n)).toBe(2);
   });
 });

@@ -30,9 +30,6 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
       reason: 'the queue computes its own SLA columns (triage.queue_sla, from the log) with SLA’s pure engine, as audit does: no SLA module, state or schema',
     },
   },
-  sla: {
-    triage: { names: ['TriageCoreModule', 'TicketsQueries'], reason: `${CORE}: AccountHealth.openTickets counts the account's open tickets in triage's read model` },
-  },
   'health-checks': {
     accounts: {
       names: ['AccountsCoreModule', 'AccountsQueries', 'AccountRow', 'StaffRow'],

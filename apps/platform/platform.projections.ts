@@ -6,7 +6,7 @@ import { incidentsProjection } from '#incidents';
 import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, onCallProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
-import { claimsProjection, slaDirectoryProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
+import { claimsProjection, slaDirectoryProjection, slaOpenTicketsProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
 import { incidentLinksProjection, queueSlaProjection, ticketSearchProjection, ticketsProjection, triageDirectoryProjection } from '#triage';
 
 /** Every read model of the platform, for `ledgerdesk projections rebuild` (the modules register the same ones). */
@@ -21,6 +21,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   incidentLinksProjection,
   slaDirectoryProjection,
   ticketSlaProjection,
+  slaOpenTicketsProjection,
   claimsProjection,
   slaReportProjection,
   slaStatementsProjection,

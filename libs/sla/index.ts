@@ -6,6 +6,7 @@ export { toSlaStatusType } from './graphql/sla.resolver.js';
 export { policyOf } from './projections/ticket-sla.projection.js';
 export { slaDirectoryProjection } from './projections/sla-directory.projection.js';
 export { ticketSlaProjection } from './projections/ticket-sla.projection.js';
+export { slaOpenTicketsProjection } from './projections/sla-open-tickets.projection.js';
 export { claimsProjection } from './projections/claims.projection.js';
 export { AccountHealthType } from './graphql/account-health.resolver.js';
 export { slaReportProjection } from './projections/sla-report.projection.js';

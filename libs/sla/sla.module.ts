@@ -4,7 +4,7 @@ import { BreachClaimCommands, SlaCommands } from './application/sla.commands.js'
 import { pinPoliciesReactor } from './application/pin-policies.reactor.js';
 import { BreachClaimsResolver, BreachVerdictResolver } from './graphql/claims.resolver.js';
 import { claimsProjection } from './projections/claims.projection.js';
-import { TriageCoreModule } from '../triage/triage-core.module.js';
+import { slaOpenTicketsProjection } from './projections/sla-open-tickets.projection.js';
 import { SlaQueries } from './application/sla.queries.js';
 import { SlaAlertsFeed } from './application/sla-alerts.feed.js';
 import { SlaAlertsResolver } from './graphql/sla-alerts.resolver.js';
@@ -22,11 +22,10 @@ import { slaDirectoryProjection } from './projections/sla-directory.projection.j
 import { SLA_BREACH_TIMER, SLA_WARNING_TIMER, ticketSlaProjection } from './projections/ticket-sla.projection.js';
 
 /**
- * SLA: pinned policies, clocks, warning and breach timers, what-if. Triage's core (no GraphQL) runs with it for
- * one read: an account's open tickets (`AccountHealth.openTickets`).
+ * SLA: pinned policies, clocks, warning and breach timers, what-if, account health. It imports no other context:
+ * what it needs of tickets (their facts, which are open) it keeps from the log in its own schema.
  */
 @Module({
-  imports: [TriageCoreModule],
   controllers: [StatementDownloadController],
   providers: [SlaQueries, SlaCommands, BreachClaimCommands, TicketSlaResolver, BreachClaimsResolver, BreachVerdictResolver, SlaAlertsFeed, SlaAlertsResolver, AccountHealthResolver, AccountHealthReferenceResolver, SlaReportQueries, SlaReportResolver, SlaStatementResolver, SlaStatements],
   exports: [SlaQueries, SlaStatements],
@@ -41,6 +40,7 @@ export class SlaModule implements OnModuleInit {
   onModuleInit(): void {
     this.runtime.registerProjection(slaDirectoryProjection);
     this.runtime.registerProjection(ticketSlaProjection);
+    this.runtime.registerProjection(slaOpenTicketsProjection);
     this.runtime.registerProjection(claimsProjection);
     this.runtime.registerReactor(pinPoliciesReactor(this.commands));
     this.runtime.registerProjection(slaReportProjection);

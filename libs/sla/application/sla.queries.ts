@@ -56,6 +56,12 @@ function toClaim(row: Record<string, any>): ClaimRow {
 export class SlaQueries {
   constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
 
+  /** The account's tickets not RESOLVED or CLOSED, from SLA's own copy (sla.open-tickets). */
+  async openTicketCount(accountId: string): Promise<number> {
+    const [row] = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM sla.ticket_standing WHERE account_id = $1 AND standing = 'OPEN'`, [accountId]);
+    return Number(row?.n ?? 0);
+  }
+
   /**
    * What a ticket received at `at` pins, in one statement: the contract version in force then (the highest
    * whose effectiveFrom is not after it, as `contractInForce`) and its calendar as it stood then: the latest

@@ -1,8 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Directive, Field, Float, ID, Int, ObjectType, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { CLOCK, entityType, isSubgraphMode, MoneyType, Public, registerEntityType, unauthenticated, type Clock, type RequestContext } from '#platform-kit';
-// Triage's read side only (an account's open tickets), never its GraphQL module.
-import { TicketsQueries } from '../../triage/application/tickets.queries.js';
 import { SlaQueries } from '../application/sla.queries.js';
 import { accountHealth, last12Months } from '../domain/account-health.js';
 
@@ -53,13 +51,12 @@ const perCurrency = (credits: readonly { amount: number; currency: string }[]): 
 export class AccountHealthResolver {
   constructor(
     @Inject(SlaQueries) private readonly sla: SlaQueries,
-    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @ResolveField(accountHealthType, { description: 'the account’s support health now' })
   async health(@Parent() account: { id: string }): Promise<AccountHealthType> {
-    return healthOf(this.sla, this.tickets, this.clock, account.id);
+    return healthOf(this.sla, this.clock, account.id);
   }
 }
 
@@ -71,7 +68,6 @@ export class AccountHealthResolver {
 export class AccountHealthReferenceResolver {
   constructor(
     @Inject(SlaQueries) private readonly sla: SlaQueries,
-    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -82,15 +78,15 @@ export class AccountHealthReferenceResolver {
     if (!principal) throw context?.authError ?? unauthenticated();
     if (typeof reference.accountId !== 'string') return null;
     if (principal.role === 'CUSTOMER' && principal.accountId !== reference.accountId) return null;
-    return healthOf(this.sla, this.tickets, this.clock, reference.accountId);
+    return healthOf(this.sla, this.clock, reference.accountId);
   }
 }
 
-async function healthOf(sla: SlaQueries, tickets: TicketsQueries, clock: Clock, accountId: string): Promise<AccountHealthType> {
+async function healthOf(sla: SlaQueries, clock: Clock, accountId: string): Promise<AccountHealthType> {
   const now = clock.now();
   const zone = (await sla.account(accountId))?.timeZone ?? 'UTC';
   const months = last12Months(now, zone);
-  const [facts, openTickets] = await Promise.all([sla.accountSlaFacts(accountId, months), tickets.openTicketCount(accountId)]);
+  const [facts, openTickets] = await Promise.all([sla.accountSlaFacts(accountId, months), sla.openTicketCount(accountId)]);
   const last12 = perCurrency(facts.credits);
   const currency = facts.currency ?? last12[0]?.currency ?? 'USD';
   return {
