@@ -125,10 +125,13 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const bad = await gql(OPEN, { input: ticketInput({ channel: 'CARRIER_PIGEON' }) }, admin);
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.status, 'a variable the schema refuses: 400, as the monolith').toBe(400);
     const unknownAccount = await gql(OPEN, { input: ticketInput({ accountId: '00000000-0000-4000-8000-000000000000' }) }, admin);
     expect(unknownAccount.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.accountId' });
     const invalid = await gql('{ noSuchField }', {}, admin);
     expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    // HTTP 400, as the monolith (Apollo) answers a document that does not validate.
+    expect(invalid.status).toBe(400);
     const unparsable = await gql('{ tickets(', {}, admin);
     expect(unparsable.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
     const everything = JSON.stringify([anonymous, bad, unknownAccount, invalid, unparsable]);
@@ -166,6 +169,7 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     const tooDeep = await gql(`{ ${deep} }`, {}, admin);
     expect(tooDeep.errors?.[0]?.message).toMatch(/nested \d+ levels deep; at most 10/);
     expect(tooDeep.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(tooDeep.status).toBe(400);
   });
 
   it('refuses a document costing more than LEDGERDESK_MAX_QUERY_COST over the whole graph, before any subgraph is asked', async () => {

@@ -48,8 +48,10 @@ describe('platform kit over HTTP', () => {
     // A literal the scalar refuses fails validation (Apollo's code); the same value as a variable is bad input.
     const malformed = await platform.gql('mutation { advanceClock(to: "tomorrow") }', {}, admin);
     expect(malformed.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(malformed.status).toBe(400);
     const malformedVariable = await platform.gql('mutation($to: DateTime!) { advanceClock(to: $to) }', { to: 'tomorrow' }, admin);
     expect(malformedVariable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(malformedVariable.status).toBe(400);
   });
 
   it('refuses documents nested deeper than the limit with GRAPHQL_VALIDATION_FAILED', async () => {
@@ -58,6 +60,7 @@ describe('platform kit over HTTP', () => {
     expect(result.data ?? null).toBeNull();
     const depthError = result.errors?.find((error) => /nested 13 levels deep; at most 10/.test(error.message));
     expect(depthError?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(result.status).toBe(400);
   });
 
   it('never shows a stack trace and keeps Apollo’s codes for parse and validation errors', async () => {

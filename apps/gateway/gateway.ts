@@ -27,6 +27,7 @@ interface GatewayPlugin {
   onValidate?(payload: { addValidationRule(rule: ValidationRule): void }): (done: { result: readonly GraphQLError[]; setResult(errors: GraphQLError[]): void }) => void;
   onExecute?(payload: { args: ExecutionArgs; setResultAndStopExecution(result: { errors: GraphQLError[] }): void }): void;
   onSubscribe?(payload: { args: ExecutionArgs; setResultAndStopExecution(result: { errors: GraphQLError[] }): void }): void;
+  onResultProcess?(payload: { result: unknown; setResult(result: unknown): void }): void;
 }
 interface GraphQLParams {
   query?: string;
@@ -177,7 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
       },
     },
-    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits(), queryCostLimit(options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST), webSocketTokenToSubgraphs()],
+    plugins: () => [csrfPrevention(), automaticPersistedQueries(APQ_CACHE_BYTES), documentLimits(), queryCostLimit(options.maxQueryCost ?? DEFAULT_MAX_QUERY_COST), webSocketTokenToSubgraphs(), validationStatus()],
   });
 
   const server: Server = createServer((req, res) => {
@@ -274,7 +275,9 @@ function publicError(error: unknown, log: Logger): Error {
   if (graphql && (!cause || cause instanceof GraphQLError)) {
     const source = cause instanceof GraphQLError ? cause : graphql;
     const extensions = Object.fromEntries(Object.entries({ ...source.extensions, ...graphql.extensions }).filter(([key]) => !PRIVATE_EXTENSIONS.has(key)));
-    const status = (graphql.extensions?.['http'] as { status?: number } | undefined)?.status;
+    const given = (graphql.extensions?.['http'] as { status?: number } | undefined)?.status;
+    // A variable the schema refuses never reaches execution: HTTP 400, as Apollo answers it in the platform.
+    const status = given ?? (VARIABLE_REFUSED.test(graphql.message) && !graphql.path ? 400 : undefined);
     return new GraphQLError(graphql.message, {
       nodes: graphql.nodes,
       source: graphql.source,
@@ -291,8 +294,10 @@ function publicError(error: unknown, log: Logger): Error {
  * A code for an error the gateway raised itself without one, as Apollo Server codes it in the platform: a
  * variable's value the schema refuses is BAD_USER_INPUT, another refused request BAD_REQUEST.
  */
+const VARIABLE_REFUSED = /^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/;
+
 function requestErrorCode(message: string, status: number | undefined): string {
-  if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(message)) return 'BAD_USER_INPUT';
+  if (VARIABLE_REFUSED.test(message)) return 'BAD_USER_INPUT';
   if (status !== undefined && status >= 400 && status < 500) return 'BAD_REQUEST';
   return 'INTERNAL_SERVER_ERROR';
 }
@@ -386,6 +391,22 @@ function queryCostLimit(maxCost: number): GatewayPlugin {
   return { onExecute: check, onSubscribe: check };
 }
 
+/**
+ * A document that does not validate is answered with HTTP 400, as Apollo answers it in the platform (Yoga answers
+ * an `application/json` request with 200). Set on the result (Yoga's status rule reads `extensions.http`, which it
+ * does not serialize): the errors' own `http` extension does not survive the gateway's error handling.
+ */
+function validationStatus(): GatewayPlugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (!result || typeof result !== 'object' || Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const { data, errors, extensions } = result as { data?: unknown; errors?: readonly { extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
+      if (data != null || !errors?.some((error) => error.extensions?.['code'] === 'GRAPHQL_VALIDATION_FAILED')) return;
+      setResult({ ...(result as object), extensions: { ...extensions, http: { ...(extensions?.['http'] as object | undefined), status: 400 } } });
+    },
+  };
+}
+
 function documentLimits(): GatewayPlugin {
   return {
     onParams({ params }) {
@@ -402,7 +423,7 @@ function documentLimits(): GatewayPlugin {
     onValidate({ addValidationRule }) {
       addValidationRule(depthLimitRule(MAX_QUERY_DEPTH));
       // Coded as Apollo codes them in the platform: every validation error (the depth rule's too) is
-      // GRAPHQL_VALIDATION_FAILED. (The gateway answers them with HTTP 200, where Apollo answers 400.)
+      // GRAPHQL_VALIDATION_FAILED; validationStatus() answers them with Apollo's HTTP 400.
       return ({ result, setResult }) => {
         if (!result.length) return;
         setResult(
