@@ -30,12 +30,6 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
       reason: 'the queue computes its own SLA columns (triage.queue_sla, from the log) with SLA’s pure engine, as audit does: no SLA module, state or schema',
     },
   },
-  'health-checks': {
-    accounts: {
-      names: ['AccountsCoreModule', 'AccountsQueries', 'AccountRow', 'StaffRow'],
-      reason: `${CORE}: scheduling reads the account (TAM, time zone, contract) from the accounts read model instead of a copy of its own, and SdkAdvisory.affectedAccounts sorts by name`,
-    },
-  },
   incidents: {
     triage: { names: ['TicketType'], reason: `${FEDERATION} (Ticket.incident)` },
     audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.incidentEvents)` },

@@ -1,7 +1,7 @@
 import { accountsProjection, apiKeysProjection } from '#accounts';
 import { ticketAttachmentsProjection } from '#attachments';
 import { ticketClaimsProjection, ticketDeliveriesProjection, ticketIncidentsProjection } from '#audit';
-import { healthChecksProjection, reportedSdksProjection } from '#health-checks';
+import { healthChecksDirectoryProjection, healthChecksProjection, reportedSdksProjection } from '#health-checks';
 import { incidentsProjection } from '#incidents';
 import { intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, onCallProjection, outboundDirectoryProjection } from '#outbound';
@@ -27,6 +27,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   slaStatementsProjection,
   healthChecksProjection,
   reportedSdksProjection,
+  healthChecksDirectoryProjection,
   ticketAttachmentsProjection,
   outboundDirectoryProjection,
   deliveriesProjection,

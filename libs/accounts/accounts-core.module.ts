@@ -8,9 +8,8 @@ import { accountsProjection } from './projections/accounts.projection.js';
 import { apiKeysProjection } from './projections/api-keys.projection.js';
 
 /**
- * The accounts context without its GraphQL: commands, queries and read models. What another context's app may
- * import (health checks read the account they schedule for); it loads none of accounts' GraphQL types, so the
- * importing subgraph serves none of them (docs/architecture.md#the-federated-graph-issue-11).
+ * The accounts context without its GraphQL: commands, queries and read models. AccountsModule adds the GraphQL;
+ * no other context imports either (each keeps the copy of accounts it needs from the log).
  */
 @Module({
   providers: [AccountsCommands, AccountsQueries, CredentialsCommands, CredentialsQueries],

@@ -1,6 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { AccountsCoreModule } from '../accounts/accounts-core.module.js';
 import { PlatformRuntime } from '#platform-kit';
+import { HealthChecksDirectory } from './application/directory.queries.js';
 import { HealthChecksCommands } from './application/health-checks.commands.js';
 import { HealthChecksQueries } from './application/health-checks.queries.js';
 import { handoverReactor, sdkExposureReactor } from './application/reactions.js';
@@ -14,17 +14,18 @@ import {
 import { NextCheckInResolver } from './graphql/next-check-in.resolver.js';
 import { AgendaFeedController } from './http/agenda-feed.controller.js';
 import { HEALTH_CHECK_MISSED_TIMER, HEALTH_CHECK_SWEEP_TIMER, healthChecksProjection } from './projections/health-checks.projection.js';
+import { healthChecksDirectoryProjection } from './projections/directory.projection.js';
 import { reportedSdksProjection } from './projections/reported-sdks.projection.js';
 
 /**
  * Proactive check-ins: scheduled, recurring, pre-holiday, pre-peak and SDK-upgrade checks, and the TAM's agenda.
- * Accounts' core (no GraphQL) runs with it: scheduling reads the account's TAM, zone and contract there.
+ * Scheduling reads the account's TAM, zone, contract and calendar from its own copy (`health-checks.directory`).
  */
 @Module({
-  imports: [AccountsCoreModule],
   controllers: [AgendaFeedController],
   providers: [
     HealthChecksQueries,
+    HealthChecksDirectory,
     HealthChecksCommands,
     HealthChecksResolver,
     FindingResolver,
@@ -44,6 +45,7 @@ export class HealthChecksModule implements OnModuleInit {
   onModuleInit(): void {
     this.runtime.registerProjection(healthChecksProjection);
     this.runtime.registerProjection(reportedSdksProjection);
+    this.runtime.registerProjection(healthChecksDirectoryProjection);
     this.runtime.registerReactor(sdkExposureReactor(this.commands, this.runtime.store));
     this.runtime.registerReactor(handoverReactor(this.commands, this.runtime.store));
     this.runtime.registerTimer(HEALTH_CHECK_MISSED_TIMER, (timer, firedAt) => this.commands.markMissed(timer, firedAt));

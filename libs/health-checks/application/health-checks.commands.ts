@@ -20,7 +20,7 @@ import {
   type Severity,
 } from '#contracts';
 import type { AppendResult, Position } from '#event-store';
-import { AccountsQueries, type AccountRow } from '../../accounts/application/accounts.queries.js';
+import { HealthChecksDirectory, type DirectoryAccount } from './directory.queries.js';
 import { assertRecordable, CLOCK, executeCommand, foldStream, LOGGER, PlatformRuntime, scheduleTimer, type Clock, type Logger, type Timer } from '#platform-kit';
 import { healthCheckDecider, type CompleteHealthCheck } from '../domain/health-check.decider.js';
 import { trafficPeakDecider } from '../domain/traffic-peak.decider.js';
@@ -61,7 +61,7 @@ const OCCURRENCE_SEARCH_BUDGET_MS = 2_000;
 
 interface NewCheck {
   checkId: string;
-  account: AccountRow;
+  account: DirectoryAccount;
   kind: HealthCheckKind;
   dueAt: Date;
   recurrence: string | null;
@@ -84,7 +84,7 @@ export class HealthChecksCommands {
     @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
-    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+    @Inject(HealthChecksDirectory) private readonly directory: HealthChecksDirectory,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -212,7 +212,7 @@ export class HealthChecksCommands {
     ticketId: string | null,
     now: Date,
   ): Promise<void> {
-    const account = await this.accounts.account(accountId);
+    const account = await this.directory.account(accountId);
     if (!account) return;
     const terms = await this.proactiveTerms(account, now);
     if (!terms.proactive || !terms.calendar) return;
@@ -311,7 +311,7 @@ export class HealthChecksCommands {
    * the handover reactor from the account's stream; else read from the accounts read model).
    */
   async moveScheduledChecks(accountId: string, currentTamId?: string, at?: Date): Promise<void> {
-    const tamId = currentTamId ?? (await this.accounts.account(accountId))?.tamId;
+    const tamId = currentTamId ?? (await this.directory.account(accountId))?.tamId;
     if (!tamId) return;
     const now = at ?? this.clock.now();
     for (const check of await this.queries.scheduledChecksOf(accountId)) {
@@ -334,7 +334,7 @@ export class HealthChecksCommands {
    */
   async sweep(timer: Timer, firedAt: Date): Promise<AppendResult | null> {
     const accountId = String(timer.payload.accountId);
-    const account = await this.accounts.account(accountId);
+    const account = await this.directory.account(accountId);
     if (!account) return null;
     const terms = await this.proactiveTerms(account, firedAt);
     if (terms.proactive && terms.calendar) await this.schedulePreHolidayChecks(account, terms.calendar, firedAt);
@@ -358,7 +358,7 @@ export class HealthChecksCommands {
     }
   }
 
-  private async schedulePreHolidayChecks(account: AccountRow, calendar: BusinessCalendar, now: Date): Promise<void> {
+  private async schedulePreHolidayChecks(account: DirectoryAccount, calendar: BusinessCalendar, now: Date): Promise<void> {
     const today = localDateOf(now, calendar.definition.timeZone);
     for (const period of holidayPeriods(calendar, addDays(today, 1), addDays(today, HOLIDAY_LOOKAHEAD_DAYS))) {
       const holidays = period.holidays.join(', ');
@@ -397,7 +397,7 @@ export class HealthChecksCommands {
 
   private async scheduleNextOccurrence(check: HealthCheckRow): Promise<void> {
     if (!check.recurrence) return;
-    const account = await this.accounts.account(check.accountId);
+    const account = await this.directory.account(check.accountId);
     if (!account) return;
     let dueAt: Date | null;
     try {
@@ -456,7 +456,7 @@ export class HealthChecksCommands {
     const now = this.clock.now();
     const token = `ldf_${randomBytes(32).toString('base64url')}`;
     const tokenId = randomUUID();
-    const staff = await this.accounts.staff(tamId);
+    const staff = await this.directory.staff(tamId);
     const actor = { id: principal.id, role: principal.role };
     const result = await executeCommand(
       this.runtime.store,
@@ -481,17 +481,17 @@ export class HealthChecksCommands {
     if (principal.role !== 'ADMIN' && !(principal.role === 'TAM' && principal.id === tamId)) throw forbidden('Only that TAM or an ADMIN');
   }
 
-  private async mustFindAccount(accountId: string): Promise<AccountRow> {
-    const account = await this.accounts.account(accountId);
+  private async mustFindAccount(accountId: string): Promise<DirectoryAccount> {
+    const account = await this.directory.account(accountId);
     if (!account) throw notFound('Account');
     return account;
   }
 
-  private async proactiveTerms(account: AccountRow, at: Date): Promise<ProactiveTerms> {
-    const contract = contractInForce(await this.accounts.contracts(account.id), at);
+  private async proactiveTerms(account: DirectoryAccount, at: Date): Promise<ProactiveTerms> {
+    const contract = contractInForce(await this.directory.contracts(account.id), at);
     if (!contract?.proactiveChecks) return { proactive: false, calendar: null };
-    const calendar = await this.accounts.calendar(contract.calendarId);
-    return { proactive: true, calendar: calendar ? createCalendar(calendar.definition) : null };
+    const calendar = await this.directory.calendar(contract.calendarId);
+    return { proactive: true, calendar: calendar ? createCalendar(calendar) : null };
   }
 }
 

@@ -3,7 +3,7 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { badUserInput, forbidden, notFound } from '#contracts';
 // Accounts' read side only (names to sort by), never its GraphQL module: accounts, staff and tickets are other
 // subgraphs' entities, answered here by key (docs/architecture.md#the-federated-graph-issue-11).
-import { AccountsQueries } from '../../accounts/application/accounts.queries.js';
+import { HealthChecksDirectory } from '../application/directory.queries.js';
 import { byKey, connectionPageInfo, entityType, NodeRegistry, CurrentPrincipal, encodeCursor, PAGE_ARGS, pageWindow, Loaders, type SortDirection, Roles, STAFF_ROLES, DateTimeScalar, type LoaderFactory, type Principal } from '#platform-kit';
 import { HealthChecksCommands } from '../application/health-checks.commands.js';
 import { HealthChecksQueries, type HealthCheckRow, type TrafficPeakRow } from '../application/health-checks.queries.js';
@@ -211,7 +211,7 @@ export class TrafficPeakResolver {
 export class SdkAdvisoryResolver {
   constructor(
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
-    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+    @Inject(HealthChecksDirectory) private readonly directory: HealthChecksDirectory,
     @Inject(NodeRegistry) private readonly nodes: NodeRegistry,
   ) {}
 
@@ -219,8 +219,8 @@ export class SdkAdvisoryResolver {
   async affectedAccounts(@Parent() advisory: SdkAdvisoryType & { affectedAccountIds?: string[] }, @Loaders() loaders: LoaderFactory): Promise<object[]> {
     const reportedNow = (await this.queries.reportedVersions(advisory.sdkName)).filter((report) => versionAffected(report.version, advisory.affectedVersions));
     const ids = [...new Set([...(advisory.affectedAccountIds ?? []), ...reportedNow.map((report) => report.accountId)])];
-    // Sorted by name here (the accounts read model this context already reads), then answered by key.
-    const rows = (await this.accounts.accountsByIds(ids)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    // Sorted by name here (health checks' own copy of account names), then answered by key.
+    const rows = (await this.directory.accountsByIds(ids)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     const accounts = await Promise.all(rows.map((row) => this.nodes.entity('Account', row.id, loaders)));
     return accounts.filter((account): account is object => account !== null);
   }

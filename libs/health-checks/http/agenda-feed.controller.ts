@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Headers, Inject, Param, Query, UseFilters } from '@nestjs/common';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import { AccountsQueries, type StaffRow } from '../../accounts/application/accounts.queries.js';
+import { HealthChecksDirectory, type DirectoryStaff } from '../application/directory.queries.js';
 import { forbidden, notFound, type Principal } from '#contracts';
 import { CLOCK, Public, RestExceptionFilter, Credentials, type Clock } from '#platform-kit';
 import { feedTokenHash } from '../application/health-checks.commands.js';
@@ -24,7 +24,7 @@ export class AgendaFeedController {
   constructor(
     @Inject(Credentials) private readonly credentials: Credentials,
     @Inject(HealthChecksQueries) private readonly queries: HealthChecksQueries,
-    @Inject(AccountsQueries) private readonly accounts: AccountsQueries,
+    @Inject(HealthChecksDirectory) private readonly directory: HealthChecksDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -35,7 +35,7 @@ export class AgendaFeedController {
   async agenda(@Param('id') tamId: string, @Query('token') feedToken: string | undefined, @Headers('authorization') authorization: string | undefined): Promise<string> {
     if (feedToken !== undefined) await this.checkFeedToken(tamId, feedToken);
     else this.checkPrincipal(tamId, await this.credentials.fromAuthorization(authorization));
-    const tam = await this.accounts.staff(tamId);
+    const tam = await this.directory.staff(tamId);
     if (tam?.role !== 'TAM') throw notFound('TAM');
     const now = this.clock.now();
     const checks = await this.queries.agenda(tamId, new Date(now.getTime() - FEED_PAST_MS), new Date(now.getTime() + FEED_AHEAD_MS));
@@ -51,8 +51,8 @@ export class AgendaFeedController {
     if (principal.role !== 'ADMIN' && !(principal.role === 'TAM' && principal.id === tamId)) throw forbidden('Only that TAM or an ADMIN');
   }
 
-  private async calendar(tam: StaffRow, checks: HealthCheckRow[]): Promise<string> {
-    const accounts = await this.accounts.accountsByIds([...new Set(checks.map((c) => c.accountId))]);
+  private async calendar(tam: DirectoryStaff, checks: HealthCheckRow[]): Promise<string> {
+    const accounts = await this.directory.accountsByIds([...new Set(checks.map((c) => c.accountId))]);
     const accountName = new Map(accounts.map((a) => [a.id, a.name]));
     const calendar = ical({ name: `Ledgerdesk check-ins — ${tam.name}`, prodId: { company: 'Ledgerdesk', product: 'TAM agenda', language: 'EN' }, method: ICalCalendarMethod.PUBLISH });
     for (const check of checks) {
