@@ -206,18 +206,13 @@ export class TicketsCommands {
     }
     const command = { type: 'AssignTicket' as const, assigneeId: decision.assigneeId, assigneeIsStaff: true, reason: decision.reason, automatic: true };
     const { appended } = await this.execute(ROUTER, opened.ticketId, command, null, eventId, at, cause, { unsettled: true });
-    // The next routing counts open tickets in triage.tickets: it must include this assignment. Only that read
-    // model is waited for — not every projection that handles TicketAssigned (the reports, the queue, the
-    // outbox…), which would hold the routing of every following ticket back by all their batches.
-    if (appended) await this.runtime.reached(TICKETS_READ_MODEL, appended.position, AbortSignal.timeout(ROUTING_SETTLE_MS));
+    // The next routing counts open tickets in triage.tickets, which may not show this assignment yet: routing
+    // counts it on top until the read model does, instead of waiting for the read model's batch per ticket.
+    if (appended && !appended.alreadyRecorded) this.queries.noteRoutedAssignment(decision.assigneeId, appended.position);
     return appended;
   }
 }
 
-/** The read model routing counts open tickets in (its checkpoint is read with the directory). */
-const TICKETS_READ_MODEL = 'triage.tickets';
-/** How long routing waits for triage.tickets to include an assignment before it goes on anyway. */
-const ROUTING_SETTLE_MS = 10_000;
 
 /** Who records automatic assignments. */
 const ROUTER = { id: 'router', role: 'ADMIN' as const, accountId: null };

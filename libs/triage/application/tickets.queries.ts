@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Visibility } from '#contracts';
-import type { SqlClient } from '#event-store';
+import { isAfter, parsePosition, type Position, type SqlClient } from '#event-store';
 import { keysetSql, pageOf, READ_DB, type PageWindow } from '#platform-kit';
 import type { TicketView } from '../domain/ticket-view.js';
 import { parseVersionRange, versionInRange } from '../domain/sdk-version-range.js';
@@ -220,6 +220,18 @@ export class TicketsQueries {
   private readonly counted = new Map<string, { at: string; counts: ReadonlyMap<string, number> }>();
   /** Counts under way, by engineers and the checkpoint their requesters saw. */
   private readonly counting = new Map<string, Promise<{ at: string | null; counts: ReadonlyMap<string, number> }>>();
+  /**
+   * Assignments routing recorded that `triage.tickets` may not show yet (after the counted checkpoint): added to
+   * the counts, so that routing the next ticket need not wait for the read model to apply this one. Pruned as
+   * the checkpoint passes them.
+   */
+  private readonly unseenAssignments: { assigneeId: string; position: Position }[] = [];
+
+  /** Routing recorded this assignment: count it until `triage.tickets` shows it. */
+  noteRoutedAssignment(assigneeId: string, position: Position): void {
+    if (this.unseenAssignments.length >= MAX_UNSEEN_ASSIGNMENTS) this.unseenAssignments.shift();
+    this.unseenAssignments.push({ assigneeId, position });
+  }
 
   /**
    * What routing reads: the account's region and TAM, and the engineers of that region (the only ones the
@@ -257,7 +269,8 @@ export class TicketsQueries {
     const key = ids.join('\n');
     const seen = first?.checkpoint ?? null;
     const kept = this.counted.get(key);
-    const counts = seen !== null && kept?.at === seen ? kept.counts : (await this.countOpenTickets(ids, key, seen)).counts;
+    const { at, counts } = seen !== null && kept?.at === seen ? kept : await this.countOpenTickets(ids, key, seen);
+    const unseen = this.assignmentsAfter(at);
     return {
       account: first?.region != null ? { region: first.region, tamId: first.tam_id } : null,
       engineers: staff.map((row) => ({
@@ -266,9 +279,21 @@ export class TicketsQueries {
         regions: row.regions!,
         skills: row.skills!,
         calendarJson: row.calendar,
-        openTickets: counts.get(row.id!) ?? 0,
+        openTickets: (counts.get(row.id!) ?? 0) + (unseen.get(row.id!) ?? 0),
       })),
     };
+  }
+
+  /** Per engineer, the routed assignments the read model at checkpoint `at` does not include yet. */
+  private assignmentsAfter(at: string | null): Map<string, number> {
+    const counted = at === null ? null : parsePosition(at);
+    // The checkpoint only moves forward: what it includes now it includes for every later reader.
+    while (this.unseenAssignments.length > 0 && !isAfter(this.unseenAssignments[0]!.position, counted)) this.unseenAssignments.shift();
+    const unseen = new Map<string, number>();
+    for (const { assigneeId, position } of this.unseenAssignments) {
+      if (isAfter(position, counted)) unseen.set(assigneeId, (unseen.get(assigneeId) ?? 0) + 1);
+    }
+    return unseen;
   }
 
   private countOpenTickets(ids: string[], key: string, seen: string | null): Promise<{ at: string | null; counts: ReadonlyMap<string, number> }> {
@@ -303,6 +328,9 @@ export class TicketsQueries {
 }
 
 /** Is checkpoint `a` ("commit/prepare") after `b`? */
+/** Routing's own assignments kept at most while the read model lags (a stalled projection bounds the memory). */
+const MAX_UNSEEN_ASSIGNMENTS = 10_000;
+
 function laterCheckpoint(a: string, b: string): boolean {
   const [ac, ap] = a.split('/').map(BigInt) as [bigint, bigint];
   const [bc, bp] = b.split('/').map(BigInt) as [bigint, bigint];
