@@ -17,6 +17,7 @@ import { startSubgraphApp, type RunningSubgraph } from './support/subgraph-apps.
 import { freshPostgresDatabase, type TestDatabase } from './support/test-databases.js';
 import { TEST_JWT_SECRET, type GraphqlResult, type TestPlatform } from './support/test-platform.js';
 import { TokenService } from '#platform-kit';
+import { PostgresClient, SqlEventStore } from '#event-store';
 
 // apps/gateway (GraphQL Hive Gateway) in front of the five context subgraphs (apps/subgraphs.ts), each app in its
 // own child process on one PostgreSQL database (they share the store): everything below goes through the
@@ -215,6 +216,12 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     await vi.waitFor(() => expect(received.filter((alert) => alert.ticket.id === ticketId).map((alert) => alert.kind)).toEqual(['WARNING', 'BREACH']), { timeout: 10_000 });
     expect(errors).toEqual([]);
     expect(received.every((alert) => typeof alert.cursor === 'string' && alert.cursor.length > 0)).toBe(true);
+    // The other processes' manual clocks followed the SLA process's: a ticket intake opens now is dated then.
+    const later = new Date(Date.parse(now) + 16 * 60_000).toISOString();
+    await vi.waitFor(async () => {
+      const opened = (await mustData(gql('mutation($input: OpenTicketInput!) { openTicket(input: $input) { openedAt } }', { input: ticketInput({ claimedSeverity: 'P3' }) }, admin))).openTicket;
+      expect(opened.openedAt).toBe(later);
+    }, { timeout: 5_000, interval: 100 });
   });
 
   it('serves the clients frontends use, with their defaults: urql (GET), Apollo Client with APQ, Apollo over graphql-ws', async () => {
@@ -259,6 +266,39 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     await mustData(gql('mutation($to: DateTime!) { advanceClock(to: $to) }', { to: new Date(Date.parse(now) + 16 * 60_000).toISOString() }, admin));
     await vi.waitFor(() => expect(kinds.filter((entry) => entry.startsWith(ticketId))).toEqual([`${ticketId}:WARNING`, `${ticketId}:BREACH`]), { timeout: 10_000 });
     subscription.unsubscribe();
+  });
+
+  it("shows ADMIN the parked events of every process's reactors, and retries one in the process that runs it", async () => {
+    // A poison event for health checks' reactor (a number for the SDK's name), appended by hand: the
+    // health-checks process parks it; the SLA process, which answers these operations, shows and retries it.
+    const advisory = { sdkName: 'Agora RTC SDK', affectedVersions: '>=4.0.0 <4.2.3', fixedIn: '4.2.3', severity: 'P1', summary: 'Audio drops' };
+    await mustData(gql('mutation($input: PublishSdkAdvisoryInput!) { publishSdkAdvisory(input: $input) { id } }', { input: advisory }, admin));
+    const ticketId = (await mustData(gql(OPEN, { input: ticketInput({ claimedSeverity: 'P3' }) }, admin))).openTicket.id;
+    const poison = '6f0c1d3e-0000-4000-8000-0000000000b7';
+    const metadata = { occurredAt: '2026-03-06T02:00:00.000Z', actor: { id: 'admin-1', role: 'ADMIN' as const }, correlationId: poison, causationId: null, schemaVersion: 1 };
+    const sql = new PostgresClient({ connectionString: database.url, maxConnections: 1 });
+    try {
+      const store = await SqlEventStore.open(sql, { ownsClient: false });
+      await store.append(`ticket-${ticketId}`, [{ id: poison, type: 'DiagnosticsAdded', data: { ticketId, diagnostics: { sdkName: 42, sdkVersion: '4.0.1' }, addedBy: metadata.actor, addedAt: metadata.occurredAt }, metadata }], 'any');
+      await store.close();
+    } finally {
+      await sql.close();
+    }
+    const PARKED = 'query($r: String) { parkedEvents(reactor: $r) { totalCount edges { node { eventId attempts error } } } }';
+    const parked = await vi.waitFor(
+      async () => {
+        const page = (await mustData(gql(PARKED, { r: 'health-checks.sdk-exposure' }, admin))).parkedEvents;
+        expect(page.totalCount).toBe(1);
+        return page.edges[0].node;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(parked).toMatchObject({ eventId: poison, attempts: 5, error: expect.stringMatching(/trim/) });
+    const reactors = (await mustData(gql('{ reactors { name parkedCount } }', {}, admin))).reactors;
+    expect(reactors).toEqual(expect.arrayContaining([{ name: 'health-checks.sdk-exposure', parkedCount: 1 }, expect.objectContaining({ name: 'triage.route-new-tickets' })]));
+    const RETRY = 'mutation($r: String!, $e: ID!) { retryParkedEvent(reactor: $r, eventId: $e) { recorded error parkedEvent { attempts } } }';
+    const retried = (await mustData(gql(RETRY, { r: 'health-checks.sdk-exposure', e: poison }, admin))).retryParkedEvent;
+    expect(retried).toMatchObject({ recorded: false, error: expect.stringMatching(/trim/), parkedEvent: { attempts: 6 } });
   });
 
   it('closes a graphql-ws connection without a token (4403), as the platform does', async () => {

@@ -28,6 +28,8 @@ export async function setupParkedEvents(sql: SqlClient): Promise<void> {
       parked_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (reactor, event_id)
     )`);
+    // Set when ADMIN asks another process than the reactor's to retry it; that process clears it with the outcome.
+    await tx.query('ALTER TABLE projections.parked_events ADD COLUMN IF NOT EXISTS retry_requested_at timestamptz');
   });
 }
 
@@ -36,7 +38,7 @@ export async function parkEvent(tx: SqlExecutor, reactor: string, event: Recorde
     `INSERT INTO projections.parked_events (reactor, event_id, stream, type, commit_position, prepare_position, error, attempts)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (reactor, event_id) DO UPDATE SET error = EXCLUDED.error,
-       attempts = parked_events.attempts + EXCLUDED.attempts, parked_at = now()`,
+       attempts = parked_events.attempts + EXCLUDED.attempts, parked_at = now(), retry_requested_at = NULL`,
     [reactor, event.id, event.stream, event.type, event.position.commit.toString(), event.position.prepare.toString(), error, attempts],
   );
 }
@@ -77,4 +79,25 @@ export async function listParkedEvents(sql: SqlExecutor, reactors: readonly stri
     attempts: row.attempts,
     parkedAt: new Date(row.parked_at),
   }));
+}
+
+/**
+ * Marks a parked event for a retry by the process that runs its reactor. Resolves to the attempts counted so
+ * far (the retry's outcome shows as the row gone, or as more attempts), or null when it is not parked.
+ */
+export async function requestParkedRetry(sql: SqlExecutor, reactor: string, eventId: string): Promise<number | null> {
+  const [row] = await sql.query<{ attempts: number }>(
+    'UPDATE projections.parked_events SET retry_requested_at = now() WHERE reactor = $1 AND event_id = $2 RETURNING attempts',
+    [reactor, eventId],
+  );
+  return row ? Number(row.attempts) : null;
+}
+
+/** Parked events of these reactors another process asked to retry. */
+export async function requestedRetries(sql: SqlExecutor, reactors: readonly string[]): Promise<{ reactor: string; eventId: string }[]> {
+  const rows = await sql.query<{ reactor: string; event_id: string }>(
+    'SELECT reactor, event_id FROM projections.parked_events WHERE reactor = ANY($1::text[]) AND retry_requested_at IS NOT NULL ORDER BY retry_requested_at',
+    [reactors],
+  );
+  return rows.map((row) => ({ reactor: row.reactor, eventId: row.event_id }));
 }

@@ -1,7 +1,8 @@
 import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent, type SqlClient } from '#event-store';
 import { readCheckpoint, setupCheckpoints, writeCheckpoint, writeCheckpoints, type CheckpointWrite } from './checkpoints.js';
 import { EventBuffer } from './event-buffer.js';
-import { listParkedEvents, parkEvent, setupParkedEvents, unparkEvent, type ParkedEvent } from './parked-events.js';
+import { listParkedEvents, parkEvent, requestedRetries, requestParkedRetry, setupParkedEvents, unparkEvent, type ParkedEvent } from './parked-events.js';
+import { announceReactors, listReactors, recordLastError, RETRY_PARKED_CHANNEL, setupReactorDirectory } from './reactor-directory.js';
 import type { Reactor } from './reactor.js';
 
 export interface ReactorRunnerOptions {
@@ -14,6 +15,8 @@ export interface ReactorRunnerOptions {
   onError?: (reactor: string, error: unknown, event: RecordedEvent | null) => void;
   /** The instant lag is measured against (the platform's clock). */
   now?: () => Date;
+  /** How long a retry of another process's reactor waits for that process's outcome. */
+  remoteRetryWaitMs?: number;
 }
 
 /** How far a reactor is behind the log's head, as ADMIN sees it. */
@@ -33,6 +36,7 @@ export interface ReactorStatus {
 /** Lag counts stop here: beyond it the figure says "at least". */
 export const LAG_COUNT_LIMIT = 10_000;
 const CHECKPOINT_EVERY_SKIPPED = 1_000;
+const REMOTE_RETRY_POLL_MS = 50;
 
 export class ParkedEventNotFound extends Error {
   override readonly name = 'ParkedEventNotFound';
@@ -92,7 +96,8 @@ class CheckpointWriter {
 class ReactorLoop {
   position: Position | null = null;
   private checkpointed: Position | null = null;
-  lastError: string | null = null;
+  private error: string | null = null;
+  private errorWrites: Promise<unknown> = Promise.resolve();
   private buffer: EventBuffer | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -108,6 +113,18 @@ class ReactorLoop {
     private readonly checkpoints: CheckpointWriter,
   ) {
     this.handled = new Set(reactor.eventTypes);
+  }
+
+  /** The last failure of the loop or of an attempt, null once an event has gone through since. */
+  get lastError(): string | null {
+    return this.error;
+  }
+
+  /** Kept here and, when it changes, in the reactor directory, where ADMIN asking any process sees it. */
+  set lastError(error: string | null) {
+    if (error === this.error) return;
+    this.error = error;
+    this.errorWrites = this.errorWrites.then(() => recordLastError(this.sql, this.reactor.name, error)).catch(() => undefined);
   }
 
   async start(): Promise<void> {
@@ -273,6 +290,7 @@ export class ReactorRunner {
       maxAttempts: options.maxAttempts ?? 5,
       retryDelayMs: options.retryDelayMs ?? 100,
       now: options.now ?? (() => new Date()),
+      remoteRetryWaitMs: options.remoteRetryWaitMs ?? 10_000,
       onError: options.onError,
     };
     const checkpoints = new CheckpointWriter(sql);
@@ -296,22 +314,45 @@ export class ReactorRunner {
   }
 
   private started = false;
+  private unlisten: (() => Promise<void>) | null = null;
+  private retrying: Promise<void> = Promise.resolve();
 
   async start(): Promise<void> {
     await this.setup();
+    await announceReactors(this.sql, [...this.loops.values()].map((loop) => loop.reactor));
     for (const loop of this.loops.values()) await loop.start();
     this.started = true;
+    if (this.loops.size > 0) {
+      this.unlisten = await this.sql.listen(RETRY_PARKED_CHANNEL, () => this.runRequestedRetries());
+      this.runRequestedRetries(); // asked for while no process ran them
+    }
   }
 
-  /** Creates the checkpoint and parked-event tables, without following the log. */
+  /** Creates the checkpoint, parked-event and reactor-directory tables, without following the log. */
   async setup(): Promise<void> {
     await setupCheckpoints(this.sql);
     await setupParkedEvents(this.sql);
+    await setupReactorDirectory(this.sql);
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    await this.unlisten?.().catch(() => undefined);
+    this.unlisten = null;
+    await this.retrying;
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+  }
+
+  /** Retries, one after the other, the parked events of this process's reactors that another process asked for. */
+  private runRequestedRetries(): void {
+    this.retrying = this.retrying
+      .then(async () => {
+        if (!this.started) return;
+        for (const { reactor, eventId } of await requestedRetries(this.sql, this.names)) {
+          await this.retryParked(reactor, eventId).catch((error: unknown) => this.settings.onError?.(reactor, error, null));
+        }
+      })
+      .catch((error: unknown) => this.settings.onError?.('retry-parked', error, null));
   }
 
   /** Resolves once the named reactor (running here) has passed `position`, or when `signal` aborts. */
@@ -321,8 +362,15 @@ export class ReactorRunner {
     return loop.waitFor(position, signal);
   }
 
+  /** Whether a reactor of that name runs in any process on this database (the directory has it). */
+  async knows(name: string): Promise<boolean> {
+    return this.loops.has(name) || (await listReactors(this.sql)).some((entry) => entry.name === name);
+  }
+
+  /** Parked events of every process's reactors. */
   async parked(eventId?: string): Promise<ParkedEvent[]> {
-    return listParkedEvents(this.sql, this.names, eventId);
+    const names = new Set([...this.names, ...(await listReactors(this.sql)).map((entry) => entry.name)]);
+    return listParkedEvents(this.sql, [...names], eventId);
   }
 
   /**
@@ -331,8 +379,9 @@ export class ReactorRunner {
    */
   async retryParked(reactorName: string, eventId: string): Promise<string | null> {
     const loop = this.loops.get(reactorName);
-    const [parked] = loop ? await listParkedEvents(this.sql, [reactorName], eventId) : [];
-    if (!loop || !parked) throw new ParkedEventNotFound(`No event ${eventId} is parked for ${reactorName}`);
+    if (!loop) return this.retryElsewhere(reactorName, eventId);
+    const [parked] = await listParkedEvents(this.sql, [reactorName], eventId);
+    if (!parked) throw new ParkedEventNotFound(`No event ${eventId} is parked for ${reactorName}`);
     const event = (await this.store.readStream(parked.stream)).find((recorded) => recorded.id === eventId);
     if (!event) throw new ParkedEventNotFound(`Event ${eventId} is no longer in ${parked.stream}`);
     try {
@@ -345,22 +394,48 @@ export class ReactorRunner {
     return null;
   }
 
-  /** Each reactor's checkpoint, lag and parked count, from the database (as every replica sees it). */
+  /**
+   * The reactor of another process: asks that process (a mark on the parked row and a NOTIFY) and waits, bounded,
+   * for its outcome — the row gone (recorded) or more attempts counted (the new error).
+   */
+  private async retryElsewhere(reactorName: string, eventId: string): Promise<string | null> {
+    const attempts = await requestParkedRetry(this.sql, reactorName, eventId);
+    if (attempts === null) throw new ParkedEventNotFound(`No event ${eventId} is parked for ${reactorName}`);
+    await this.sql.query('SELECT pg_notify($1, $2)', [RETRY_PARKED_CHANNEL, reactorName]);
+    const deadline = Date.now() + this.settings.remoteRetryWaitMs;
+    while (Date.now() < deadline) {
+      await pause(REMOTE_RETRY_POLL_MS);
+      const [parked] = await listParkedEvents(this.sql, [reactorName], eventId);
+      if (!parked) return null;
+      if (parked.attempts > attempts) return parked.error;
+    }
+    return `retry requested; the process running ${reactorName} did not answer within ${this.settings.remoteRetryWaitMs} ms (it retries when it runs)`;
+  }
+
+  /**
+   * Each reactor's checkpoint, lag and parked count, from the database (as every replica sees it): the reactors
+   * of every process (the directory), not only this one's; a reactor of another process shows the last error
+   * that process recorded.
+   */
   async status(): Promise<ReactorStatus[]> {
     const parked = await this.parked();
+    const local = new Map([...this.loops.values()].map((loop) => [loop.reactor.name, loop]));
+    const entries = new Map((await listReactors(this.sql)).map((entry) => [entry.name, entry]));
+    for (const loop of local.values()) entries.set(loop.reactor.name, { name: loop.reactor.name, eventTypes: [...loop.reactor.eventTypes], lastError: loop.lastError });
     const statuses: ReactorStatus[] = [];
-    for (const loop of this.loops.values()) {
-      const checkpoint = await readCheckpoint(this.sql, loop.reactor.name);
+    for (const entry of [...entries.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const handled = new Set(entry.eventTypes);
+      const checkpoint = await readCheckpoint(this.sql, entry.name);
       const ahead = await this.store.readAll({ after: checkpoint, maxCount: LAG_COUNT_LIMIT });
-      const behind = ahead.filter((event) => loop.handles(event.type));
+      const behind = ahead.filter((event) => handled.has(event.type));
       const oldest = behind[0];
       statuses.push({
-        name: loop.reactor.name,
+        name: entry.name,
         checkpoint: checkpoint ? formatPosition(checkpoint) : null,
         eventsBehind: behind.length,
         secondsBehind: oldest ? Math.max(0, (this.settings.now().getTime() - new Date(oldest.recordedAt).getTime()) / 1000) : 0,
-        parked: parked.filter((event) => event.reactor === loop.reactor.name).length,
-        lastError: loop.lastError,
+        parked: parked.filter((event) => event.reactor === entry.name).length,
+        lastError: local.get(entry.name)?.lastError ?? entry.lastError,
       });
     }
     return statuses;

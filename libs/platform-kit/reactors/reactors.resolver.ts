@@ -17,7 +17,7 @@ export class ReactorType {
   @Field(() => Int, { description: 'Events it handles recorded after its checkpoint (counted up to 10,000)' }) eventsBehind!: number;
   @Field(() => Float, { description: 'Age of the oldest of them on the platform clock, 0 when caught up' }) secondsBehind!: number;
   @Field(() => Int, { description: 'Events it gave up on after its retries, waiting for retryParkedEvent' }) parkedCount!: number;
-  @Field(() => String, { nullable: true, description: 'Its last failure in this process, null once an event has gone through since' })
+  @Field(() => String, { nullable: true, description: 'Its last failure (in the process that runs it), null once an event has gone through since' })
   lastError!: string | null;
 }
 
@@ -69,20 +69,23 @@ function toParkedEventType(event: ParkedEvent): ParkedEventType {
 // The types are @shareable value types: Nest declares them in every subgraph (they are loaded with the platform
 // kit), though only the subgraph owning the platform operations returns them.
 
-/** ADMIN's view of this process's reactors: lag, parked events, and retrying one after its cause is fixed. */
+/**
+ * ADMIN's view of the reactors of every process on this database (the reactor directory): lag, parked events,
+ * and retrying one after its cause is fixed (by the process that runs it).
+ */
 @Resolver()
 export class ReactorsResolver {
   constructor(@Inject(PlatformRuntime) private readonly runtime: PlatformRuntime) {}
 
   @Roles('ADMIN')
-  @Query(() => [ReactorType], { description: 'The reactors this process runs, with their lag and parked count' })
+  @Query(() => [ReactorType], { description: 'The reactors of every process on this database, with their lag and parked count' })
   async reactors(): Promise<ReactorType[]> {
     const statuses = await this.runtime.reactorRunner.status();
     return statuses.map(({ parked, ...status }) => ({ ...status, parkedCount: parked }));
   }
 
   @Roles('ADMIN')
-  @Query(() => ParkedEventConnectionType, { description: 'Events parked by this process’s reactors (or the one named), in log order' })
+  @Query(() => ParkedEventConnectionType, { description: 'Events parked by the reactors of every process (or by the one named), in log order' })
   async parkedEvents(
     @Args('reactor', { description: 'only this reactor’s; leave out for all', type: () => String, nullable: true }) reactor: string | null,
     @Args('first', { description: 'page size', type: () => Int, nullable: true, defaultValue: 50 }) first: number,
@@ -92,7 +95,7 @@ export class ReactorsResolver {
     const cursor = decodeCursor(after, ['text', 'text']) as [string, string] | null;
     const from = cursor ? { position: positionOf(cursor[0]), reactor: cursor[1] } : null;
     const runner = this.runtime.reactorRunner;
-    if (reactor !== null && reactor !== undefined && !runner.has(reactor)) throw notFound('Reactor');
+    if (reactor !== null && reactor !== undefined && !(await runner.knows(reactor))) throw notFound('Reactor');
     // Parked events are the exceptions of a healthy system: few enough to be listed whole and sliced here.
     const all = (await runner.parked()).filter((event) => !reactor || event.reactor === reactor);
     const rest = from
@@ -107,7 +110,7 @@ export class ReactorsResolver {
 
   @Roles('ADMIN')
   @Mutation(() => RetryParkedEventPayloadType, {
-    description: 'Runs a parked event’s reaction once more (after its cause is fixed); NOT_FOUND unless that reactor runs here and has it parked',
+    description: 'Runs a parked event’s reaction once more (after its cause is fixed), in the process that runs the reactor; NOT_FOUND unless that reactor has it parked',
   })
   async retryParkedEvent(
     @Args('reactor', { description: 'the reactor, `<context>.<reaction>`', type: () => String }) reactor: string,

@@ -29,6 +29,9 @@ class TimerHandlerTimeout extends Error {
 }
 const VACUUM_EVERY_FIRES = 10_000;
 
+/** Where a process that moves the manual clock says so (payload: the ISO instant). */
+export const MANUAL_CLOCK_CHANNEL = 'ledgerdesk_manual_clock';
+
 export class TimerScheduler {
   private readonly handlers = new Map<string, TimerHandler>();
   private stopped = true;
@@ -66,7 +69,12 @@ export class TimerScheduler {
   /** On the system clock, fires timers as they fall due (within a second); a manual clock waits for advanceTo. */
   async start(): Promise<void> {
     await this.setup();
-    if (this.clock.kind === 'manual') return;
+    if (this.clock.kind === 'manual') {
+      // Another process moved the shared manual clock (advanceClock is served by one process of a split
+      // deployment): follow it, firing this process's own due timers on the way.
+      this.unlisten = await this.sql.listen(MANUAL_CLOCK_CHANNEL, (payload) => this.follow(payload));
+      return;
+    }
     this.stopped = false;
     this.unlisten = await this.sql.listen(TIMERS_CHANNEL, () => this.wake());
     this.loop = this.run();
@@ -112,7 +120,16 @@ export class TimerScheduler {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await this.moveClock(clock, to);
+    await this.sql.query('SELECT pg_notify($1, $2)', [MANUAL_CLOCK_CHANNEL, to.toISOString()]);
     return clock.now();
+  }
+
+  /** A NOTIFY of the manual clock's new instant (its own, too, then already there): catch up if it is later. */
+  private follow(payload: string): void {
+    const to = new Date(payload);
+    if (Number.isNaN(to.getTime()) || to <= this.clock.now()) return;
+    // Reported as a pseudo-timer: the catch-up failed before any of this process's timers was tried.
+    this.advanceTo(to).catch((error: unknown) => this.onError({ id: `manual-clock:${payload}`, kind: 'manual-clock', dueAt: to, payload: {} }, error, false));
   }
 
   /** Recorded before anything happens at the new instant, so a restart never resumes before a recorded fact. */
