@@ -283,6 +283,13 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     expect(received[0]!.headers['idempotency-key']).toBe(delivery.idempotencyKey);
   });
 
+  it('runs outbound’s reactors in the intake process and incidents’ in the triage process, nowhere else', async () => {
+    const reactorsOf = async (app: RunningSubgraph) => Object.keys(((await (await fetch((await app.url).replace('/graphql', '/health/ready'))).json()) as { reactors: Record<string, unknown> }).reactors);
+    const running = Object.fromEntries(await Promise.all(apps.map(async (app) => [app.name, await reactorsOf(app)] as const)));
+    const hosts = (reactor: string) => Object.keys(running).filter((name) => running[name]!.includes(reactor)).sort();
+    expect({ outbox: hosts('outbound.outbox'), paging: hosts('outbound.paging'), autoLink: hosts('incidents.auto-link') }).toEqual({ outbox: ['intake'], paging: ['intake'], autoLink: ['triage'] });
+  });
+
   it('broadcasts a PUBLIC incident update as a reply on a linked ticket, and it goes out like any reply (incidents run in the triage app)', async () => {
     const engineer = await subgraph.token('ENGINEER', { id: 'eng-oncall' });
     const declared = await mustData(
