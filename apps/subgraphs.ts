@@ -13,8 +13,8 @@ export interface SubgraphApp {
 
 export const SUBGRAPH_APPS: readonly SubgraphApp[] = [
   { name: 'accounts', owns: 'Account, StaffMember, Actor names, calendars, contracts, staff, API keys' },
-  { name: 'intake', owns: 'openTicket (the ticket it returns is triage’s entity), the e-mail and IM channels' },
-  { name: 'triage', owns: 'Ticket and its lifecycle, the queue, search, Account.tickets, StaffMember.openTickets' },
+  { name: 'intake', owns: 'openTicket (the ticket it returns is triage’s entity), the e-mail and IM channels; outbound: e-mail replies, webhooks, deliveries, on-call paging' },
+  { name: 'triage', owns: 'Ticket and its lifecycle, the queue, search, Account.tickets, StaffMember.openTickets; platform incidents, Ticket.incident, Ticket.suggestedIncidents' },
   { name: 'sla', owns: 'Ticket.sla, claims, alerts, reports, statements, Account.health; the platform operations (advanceClock, reactors, parked events and timers)' },
   { name: 'health-checks', owns: 'health checks, traffic peaks, SDK advisories, the TAM agenda, Account.trafficPeaks' },
 ];

@@ -10,7 +10,8 @@ const LIBS = resolve(import.meta.dirname, '../libs');
 /** Shared libraries every context may use: no context's state or decisions live in them. */
 const SHARED = new Set(['contracts', 'platform-kit', 'projections', 'event-store', 'calendar']);
 
-const FEDERATION = 'GraphQL only: a field of another context’s entity (or the entity’s type) resolved in one process; in the plain schema only — the five subgraphs extend entities by key instead (audit, incidents and outbound serve no subgraph yet)';
+const FEDERATION = 'GraphQL only: a field of another context’s entity (or the entity’s type) resolved in one process; in the plain schema only — the subgraphs extend entities by key instead (audit serves no subgraph yet)';
+const HISTORY = 'GraphQL only: a field of audit’s TicketHistory, in a module of its own (imported by path) that only an app running audit loads (apps/platform); the subgraph hosting the context loads no audit type';
 const UPLOADS = 'attachments is the upload store (POST /attachments) that intake and triage attach files from; a storage service, not a decision of another context';
 const CORE = 'a context’s core module (commands, queries, read models; none of its GraphQL, so the importing subgraph serves none of its types)';
 
@@ -31,8 +32,7 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
     },
   },
   incidents: {
-    triage: { names: ['TicketType'], reason: `${FEDERATION} (Ticket.incident)` },
-    audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.incidentEvents)` },
+    audit: { names: ['TicketHistoryType'], reason: `${HISTORY} (TicketHistory.incidentEvents)` },
   },
   audit: {
     triage: { names: ['applyTicketEvent', 'TicketType', 'toTicketType', 'TicketView'], reason: `audit replays a ticket's history with triage's pure fold; ${FEDERATION}` },
@@ -42,7 +42,7 @@ const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }
     },
   },
   outbound: {
-    audit: { names: ['TicketHistoryType'], reason: `${FEDERATION} (TicketHistory.deliveryEvents)` },
+    audit: { names: ['TicketHistoryType'], reason: `${HISTORY} (TicketHistory.deliveryEvents)` },
   },
 };
 

@@ -16,6 +16,7 @@ import { SUBGRAPH_APPS } from '../apps/subgraphs.js';
 import { startSubgraphApp, type RunningSubgraph } from './support/subgraph-apps.js';
 import { freshPostgresDatabase, type TestDatabase } from './support/test-databases.js';
 import { TEST_JWT_SECRET, type GraphqlResult, type TestPlatform } from './support/test-platform.js';
+import { Receiver, verify } from './support/webhook-receiver.js';
 import { TokenService } from '#platform-kit';
 import { PostgresClient, SqlEventStore } from '#event-store';
 
@@ -45,6 +46,7 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
   let otherAccountId: string;
   let engineerId: string;
   const clients: Client[] = [];
+  let receiver: Receiver;
 
   async function gql(query: string, variables: Record<string, unknown> = {}, token: string | null = null): Promise<GraphqlResult<any>> {
     const response = await fetch(`${url}/graphql`, {
@@ -59,7 +61,12 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
 
   beforeAll(async () => {
     database = await freshPostgresDatabase();
-    const env = { LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERDESK_CLOCK_START: '2026-03-06T02:00:00Z', LEDGERDESK_RATE_LIMIT_PER_IP: '0', LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: '0' };
+    receiver = await new Receiver().start();
+    const env = {
+      LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERDESK_CLOCK_START: '2026-03-06T02:00:00Z', LEDGERDESK_RATE_LIMIT_PER_IP: '0', LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: '0',
+      // The test's webhook receiver listens on 127.0.0.1 over plain http.
+      LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST: 'true',
+    };
     // One first, so that it migrates the database alone; then the others.
     apps.push(startSubgraphApp(SUBGRAPH_APPS[0]!.name, env));
     await apps[0]!.url;
@@ -80,6 +87,7 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     for (const client of clients) await client.dispose();
     await gateway?.close();
     for (const app of apps) app.stop();
+    await receiver?.close();
     await database?.drop();
   }, 60_000);
 
@@ -299,6 +307,52 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     const RETRY = 'mutation($r: String!, $e: ID!) { retryParkedEvent(reactor: $r, eventId: $e) { recorded error parkedEvent { attempts } } }';
     const retried = (await mustData(gql(RETRY, { r: 'health-checks.sdk-exposure', e: poison }, admin))).retryParkedEvent;
     expect(retried).toMatchObject({ recorded: false, error: expect.stringMatching(/trim/), parkedEvent: { attempts: 6 } });
+  });
+
+  it('delivers a public reply to a webhook ADMIN registered through the gateway, signed, once (outbound runs in the intake app)', async () => {
+    const hook = (await mustData(gql('mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { secret webhook { id } } }', { input: { url: `${receiver.url}/replies`, eventTypes: ['ReplyAdded'] } }, admin)))
+      .registerWebhook;
+    const ticketId = (await mustData(gql(OPEN, { input: ticketInput({ claimedSeverity: 'P3' }) }, admin))).openTicket.id as string;
+    await mustData(gql('mutation($id: ID!, $b: String!, $v: Visibility) { addReply(ticketId: $id, body: $b, visibility: $v) { id } }', { id: ticketId, b: 'Fixed in 4.1.2', v: 'PUBLIC' }, admin));
+    const deliveries = 'query($id: ID!) { deliveries(ticketId: $id) { webhookId eventType status attempts idempotencyKey } }';
+    await vi.waitFor(async () => expect((await mustData(gql(deliveries, { id: ticketId }, admin))).deliveries).toMatchObject([{ webhookId: hook.webhook.id, eventType: 'ReplyAdded', status: 'SUCCEEDED', attempts: 1 }]), { timeout: 15_000, interval: 100 });
+    const received = receiver.requests.filter((request) => request.path === '/replies' && JSON.parse(request.body).ticketId === ticketId);
+    expect(received.map((request) => JSON.parse(request.body).data.body)).toEqual(['Fixed in 4.1.2']);
+    expect(verify(hook.secret, String(received[0]!.headers['ledgerdesk-signature']), received[0]!.body)).toBe(true);
+    const [delivery] = (await mustData(gql(deliveries, { id: ticketId }, admin))).deliveries;
+    expect(received[0]!.headers['idempotency-key']).toBe(delivery.idempotencyKey);
+  });
+
+  it('runs outbound’s reactors in the intake process and incidents’ in the triage process, nowhere else', async () => {
+    const reactorsOf = async (app: RunningSubgraph) => Object.keys(((await (await fetch((await app.url).replace('/graphql', '/health/ready'))).json()) as { reactors: Record<string, unknown> }).reactors);
+    const running = Object.fromEntries(await Promise.all(apps.map(async (app) => [app.name, await reactorsOf(app)] as const)));
+    const hosts = (reactor: string) => Object.keys(running).filter((name) => running[name]!.includes(reactor)).sort();
+    expect({ outbox: hosts('outbound.outbox'), paging: hosts('outbound.paging'), autoLink: hosts('incidents.auto-link') }).toEqual({ outbox: ['intake'], paging: ['intake'], autoLink: ['triage'] });
+  });
+
+  it('broadcasts a PUBLIC incident update as a reply on a linked ticket, and it goes out like any reply (incidents run in the triage app)', async () => {
+    const engineer = await subgraph.token('ENGINEER', { id: 'eng-oncall' });
+    const declared = await mustData(
+      gql('mutation($input: DeclarePlatformIncidentInput!) { declarePlatformIncident(input: $input) { id status } }', {
+        input: { title: 'CDN ap-east-1 outage', severity: 'SEV1', regions: ['ap-east-1'], components: ['CDN'], startedAt: '2026-03-06T01:50:00Z', publicSummary: 'Playback fails in ap-east-1' },
+      }, engineer),
+    );
+    const incidentId = declared.declarePlatformIncident.id as string;
+    const ticketId = (await mustData(gql(OPEN, { input: ticketInput({ claimedSeverity: 'P3', subject: 'CDN black screen' }) }, admin))).openTicket.id as string;
+    const linked = await mustData(gql('mutation($id: ID!, $ids: [ID!]!) { linkTicketsToIncident(incidentId: $id, ticketIds: $ids) { linkedTicketCount } }', { id: incidentId, ids: [ticketId] }, engineer));
+    expect(linked.linkTicketsToIncident.linkedTicketCount).toBe(1);
+    const post = 'mutation($id: ID!, $b: String!, $v: IncidentVisibility!) { postIncidentUpdate(incidentId: $id, status: IDENTIFIED, body: $b, visibility: $v) { updates { id visibility } } }';
+    await mustData(gql(post, { id: incidentId, b: 'edge config push suspected', v: 'INTERNAL' }, engineer));
+    const updates = (await mustData(gql(post, { id: incidentId, b: 'A CDN configuration change is being rolled back.', v: 'PUBLIC' }, engineer))).postIncidentUpdate.updates;
+    const update = updates.find((u: { visibility: string }) => u.visibility === 'PUBLIC');
+    const read = 'query($id: ID!) { ticket(id: $id) { replies { body visibility incidentUpdateId } incident { id title } } }';
+    await vi.waitFor(async () => expect((await mustData(gql(read, { id: ticketId }, admin))).ticket.replies).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    expect((await mustData(gql(read, { id: ticketId }, admin))).ticket).toEqual({
+      replies: [{ body: expect.stringContaining('A CDN configuration change is being rolled back.'), visibility: 'PUBLIC', incidentUpdateId: update.id }],
+      incident: { id: incidentId, title: 'CDN ap-east-1 outage' },
+    });
+    // The webhook of the test above (ReplyAdded) gets the broadcast reply, once.
+    await vi.waitFor(() => expect(receiver.requests.filter((request) => request.path === '/replies' && JSON.parse(request.body).ticketId === ticketId)).toHaveLength(1), { timeout: 15_000, interval: 100 });
   });
 
   it('closes a graphql-ws connection without a token (4403), as the platform does', async () => {

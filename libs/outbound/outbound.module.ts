@@ -11,7 +11,6 @@ import { OUTBOUND_SETTINGS, outboundSettings, type OutboundSettings } from './ap
 import { outboxReactor } from './application/outbox.reactor.js';
 import { WebhooksCommands } from './application/webhooks.commands.js';
 import { OutboundResolver } from './graphql/outbound.resolver.js';
-import { TicketHistoryDeliveriesResolver } from './graphql/ticket-history-deliveries.resolver.js';
 import { DELIVERY_RETRY_TIMER, deliveriesProjection } from './projections/deliveries.projection.js';
 import { onCallProjection } from './projections/on-call.projection.js';
 import { outboundDirectoryProjection } from './projections/outbound-directory.projection.js';
@@ -19,10 +18,11 @@ import { outboundDirectoryProjection } from './projections/outbound-directory.pr
 /**
  * Outbound: what leaves the platform, delivered from the log — webhooks today. The outbox reactor turns ticket
  * events into deliveries (each its own stream), the dispatcher makes their first attempts, the platform's
- * timers their retries.
+ * timers their retries. Its part of audit's `TicketHistory` (`deliveryEvents`) is `OutboundHistoryModule`,
+ * loaded only where audit is.
  */
 @Module({
-  providers: [{ provide: OUTBOUND_SETTINGS, useFactory: outboundSettings, inject: [CONFIG] }, OutboundQueries, WebhooksCommands, DeliverySender, DeliveryDispatcher, OutboundResolver, TicketHistoryDeliveriesResolver],
+  providers: [{ provide: OUTBOUND_SETTINGS, useFactory: outboundSettings, inject: [CONFIG] }, OutboundQueries, WebhooksCommands, DeliverySender, DeliveryDispatcher, OutboundResolver],
   exports: [OutboundQueries],
 })
 export class OutboundModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {

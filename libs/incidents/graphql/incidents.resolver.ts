@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badUserInput, notFound, type IncidentSeverity, type IncidentUpdateStatus, type IncidentVisibility } from '#contracts';
-import { byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, Loaders, pageInfoOf, Roles, type LoaderFactory, type Principal } from '#platform-kit';
-import { TicketType } from '#triage';
+import { byKey, checkPageSize, CurrentPrincipal, decodeCursor, encodeCursor, entityType, Loaders, pageInfoOf, Roles, type LoaderFactory, type Principal } from '#platform-kit';
 import { IncidentsCommands } from '../application/incidents.commands.js';
 import { IncidentsQueries, type IncidentRow, type Scope } from '../application/incidents.queries.js';
 import {
@@ -141,19 +140,26 @@ export async function toIncidentType(queries: IncidentsQueries, principal: Princ
   };
 }
 
-/** `Ticket.incident`: the platform incident the ticket is linked to (the open one, else the latest). */
-@Resolver(() => TicketType)
+/** What these fields read of their parent ticket: its id (the key); `accountId` where triage's ticket is the parent. */
+type TicketParent = { id: string; accountId?: string };
+
+/**
+ * `Ticket.incident`: the platform incident the ticket is linked to (the open one, else the latest). Triage's
+ * entity, named through `entityType`: the owner's class where triage's GraphQL is loaded too (the platform, the
+ * triage app hosting incidents), the key-only stub elsewhere.
+ */
+@Resolver(() => entityType('Ticket'))
 export class TicketIncidentResolver {
   constructor(@Inject(IncidentsQueries) private readonly queries: IncidentsQueries) {}
 
   @ResolveField(() => PlatformIncidentType, { nullable: true, description: 'the platform incident this ticket is linked to (the open one, else the latest resolved); null if none' })
-  async incident(@Parent() ticket: TicketType, @CurrentPrincipal() principal: Principal, @Loaders() loaders: LoaderFactory): Promise<PlatformIncidentType | null> {
+  async incident(@Parent() ticket: TicketParent, @CurrentPrincipal() principal: Principal, @Loaders() loaders: LoaderFactory): Promise<PlatformIncidentType | null> {
     const id = await loaders<string, { ticketId: string; incidentId: string | null }>('incidentByTicket', (ids) =>
       Promise.all(ids.map(async (ticketId) => ({ ticketId, incidentId: await this.queries.incidentOfTicket(ticketId) }))).then((rows) => byKey(ids, rows, (r) => r.ticketId)),
     ).load(ticket.id);
     if (!id?.incidentId) return null;
     // The ticket is the caller's (a customer reads only their own), so the incident is linked to their account.
-    const row = await this.queries.incident(id.incidentId, { accountId: principal.role === 'CUSTOMER' ? ticket.accountId : null });
+    const row = await this.queries.incident(id.incidentId, { accountId: principal.role === 'CUSTOMER' ? (ticket.accountId ?? principal.accountId) : null });
     return row ? toIncidentType(this.queries, principal, row) : null;
   }
 
@@ -161,7 +167,7 @@ export class TicketIncidentResolver {
     description:
       "staff: open incidents this ticket probably belongs to and is not linked to, best first (its SDK version in the incident's range, a component named in its text, its account's region; incidents started at most an hour after it came in); customers: always empty",
   })
-  async suggestedIncidents(@Parent() ticket: TicketType, @CurrentPrincipal() principal: Principal): Promise<IncidentSuggestionType[]> {
+  async suggestedIncidents(@Parent() ticket: TicketParent, @CurrentPrincipal() principal: Principal): Promise<IncidentSuggestionType[]> {
     // A customer sees only incidents already linked to their account: a suggestion would reveal others.
     if (principal.role === 'CUSTOMER') return [];
     const suggestions = await this.queries.suggestionsFor(ticket.id);

@@ -69,11 +69,17 @@ export function registerEntityType(name: EntityName, type: Type): void {
 
 /**
  * The GraphQL class to name an entity of another context by, for `@Resolver(() => entityType('Account'))` or
- * `@Field(() => entityType('Ticket'))`: in a subgraph its key-only stub, in the plain schema the owner's class
- * (the stub too when the owner is not loaded at all, e.g. a context booted alone without federation).
+ * `@Field(() => entityType('Ticket'))`: in a subgraph its key-only stub — unless the owner's GraphQL is loaded in
+ * the same process (an app hosting two contexts), then the owner's class —, in the plain schema the owner's
+ * class (the stub too when the owner is not loaded at all, e.g. a context booted alone without federation).
  * `stub`: a subgraph's own key-only class for it, when its fields need more than the key (`@requires`).
  */
 export function entityType(name: EntityName, stub: Type = STUBS[name]): Type {
+  // An app that hosts a context beside the entity's owner (apps/triage runs incidents too) has the owner's class
+  // in its schema already: the field extends the owner's type there, as in the plain schema (a stub of the same
+  // name would clash with it). Only the owner's GraphQL registers its class, so elsewhere it is the stub.
+  const owner = OWNERS.get(name);
+  if (subgraphMode && owner) return owner;
   if (subgraphMode) {
     if (!USED_STUBS.includes(stub)) USED_STUBS.push(stub);
     return stub;
