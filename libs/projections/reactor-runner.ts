@@ -414,13 +414,13 @@ export class ReactorRunner {
 
   /**
    * Each reactor's checkpoint, lag and parked count, from the database (as every replica sees it): the reactors
-   * of every process (the directory), not only this one's; a reactor of another process shows the last error
-   * that process recorded.
+   * of every process (the directory), not only this one's — or this process's alone (its readiness details); a
+   * reactor of another process shows the last error that process recorded.
    */
-  async status(): Promise<ReactorStatus[]> {
+  async status(scope: 'every process' | 'this process' = 'every process'): Promise<ReactorStatus[]> {
     const parked = await this.parked();
     const local = new Map([...this.loops.values()].map((loop) => [loop.reactor.name, loop]));
-    const entries = new Map((await listReactors(this.sql)).map((entry) => [entry.name, entry]));
+    const entries = new Map(scope === 'this process' ? [] : (await listReactors(this.sql)).map((entry) => [entry.name, entry]));
     for (const loop of local.values()) entries.set(loop.reactor.name, { name: loop.reactor.name, eventTypes: [...loop.reactor.eventTypes], lastError: loop.lastError });
     const statuses: ReactorStatus[] = [];
     for (const entry of [...entries.values()].sort((a, b) => a.name.localeCompare(b.name))) {

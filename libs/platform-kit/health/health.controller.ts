@@ -82,7 +82,7 @@ export class HealthController {
 
   private async reactors(): Promise<Record<string, ReactorDetail> | string> {
     try {
-      const statuses = await withTimeout(this.runtime.reactorRunner.status(), 3_000);
+      const statuses = await withTimeout(this.runtime.reactorRunner.status('this process'), 3_000);
       return Object.fromEntries(
         statuses.map((status) => [status.name, { eventsBehind: status.eventsBehind, secondsBehind: status.secondsBehind, parked: status.parked }]),
       );
