@@ -94,15 +94,16 @@ export class ChannelIntake {
       ticket,
     );
     const key = channelReplyKey(accountId, externalId);
+    const receivedId = uuidv5(`received\n${key}`, RECEIVED_NAMESPACE);
     const recorded = await recordDecisions(this.runtime.store, channelReplyStreams.received(key), [{ actor: author, events: [received] }], {
       now,
       expectedRevision: 'any',
-      eventIds: () => uuidv5(`received\n${key}`, RECEIVED_NAMESPACE),
+      eventIds: () => receivedId,
     });
     const appended = recorded.appended!;
     // This process's copy shows the message from now on (a redelivery is recognised), whatever triage does.
     await this.runtime.settled(recorded);
-    const refusal = await this.reaction(key, appended.position);
+    const refusal = await this.reaction({ key, receivedId, position: appended.position, ticketId, externalId });
     if (refusal) throw new AppError(refusal.code as ErrorCode, refusal.message, refusal.field ? { field: refusal.field } : {});
     return { ticketId, created: false, action: appended.alreadyRecorded ? 'duplicate' : 'replied' };
   }
@@ -114,14 +115,13 @@ export class ChannelIntake {
    * and this process's read models; a late reply's follow-up opened by `intake.follow-ups`. Returns triage's
    * refusal when it recorded one, else null (also past the bound).
    */
-  private async reaction(key: string, position: Position): Promise<ChannelReplyRefused['data'] | null> {
+  private async reaction(received: { key: string; receivedId: string; position: Position; ticketId: string; externalId: string }): Promise<ChannelReplyRefused['data'] | null> {
+    const { key, receivedId, ticketId, externalId } = received;
     const signal = this.runtime.reactionWait();
-    if (!(await this.runtime.reached(CHANNEL_REPLIES_REACTOR, position, signal))) return null;
-    const [received] = await this.runtime.store.readStream(channelReplyStreams.received(key));
-    if (!received) return null;
-    const { ticketId, externalId } = received.data as { ticketId: string; externalId: string };
+    if (!(await this.runtime.reached(CHANNEL_REPLIES_REACTOR, received.position, signal))) return null;
+    // A redelivery names the same ticket (its references, its thread), so the reply's id is the first delivery's.
     const replyId = channelReplyEventId(ticketId, externalId);
-    const effects = (await this.runtime.store.readStream(ticketStream(ticketId))).filter((event) => event.metadata.causationId === received.id || event.id === replyId);
+    const effects = (await this.runtime.store.readStream(ticketStream(ticketId))).filter((event) => event.metadata.causationId === receivedId || event.id === replyId);
     const reply = effects.find((event) => event.id === replyId);
     if (reply) {
       const last = effects.at(-1)!;

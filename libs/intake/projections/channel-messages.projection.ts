@@ -30,18 +30,26 @@ export const channelMessagesProjection: Projection = {
   },
 
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
+    // Openings (most of the log's ticket events) go in one statement per run of them.
+    let openings: TicketOpened['data'][] = [];
+    const flush = async () => {
+      if (openings.length === 0) return;
+      await tx.query(
+        `WITH opened AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS o(ticket_id, account_id, external_id)),
+              ticket AS (INSERT INTO intake.channel_tickets (ticket_id, account_id) SELECT ticket_id, account_id FROM opened ON CONFLICT DO NOTHING)
+         INSERT INTO intake.channel_messages SELECT account_id, external_id, ticket_id FROM opened WHERE external_id IS NOT NULL ON CONFLICT DO NOTHING`,
+        [openings.map((d) => d.ticketId), openings.map((d) => d.accountId), openings.map((d) => d.externalId)],
+      );
+      openings = [];
+    };
     for (const recorded of events) {
       const event = recorded as unknown as TicketOpened | ReplyAdded | AttachmentAdded | TicketClosed | ChannelReplyEvent;
+      if (event.type === 'TicketOpened') {
+        openings.push(event.data);
+        continue;
+      }
+      await flush();
       switch (event.type) {
-        case 'TicketOpened': {
-          const d = event.data;
-          await tx.query(
-            `WITH ticket AS (INSERT INTO intake.channel_tickets (ticket_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING)
-             INSERT INTO intake.channel_messages SELECT $2, $3, $1 WHERE $3::text IS NOT NULL ON CONFLICT DO NOTHING`,
-            [d.ticketId, d.accountId, d.externalId],
-          );
-          break;
-        }
         case 'ReplyAdded':
           if (event.data.externalId === null) break;
           await tx.query(
@@ -67,5 +75,6 @@ export const channelMessagesProjection: Projection = {
           break;
       }
     }
+    await flush();
   },
 };
