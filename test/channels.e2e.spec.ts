@@ -328,8 +328,8 @@ describe('e-mail and IM channels', () => {
       const root = await (await post(message({ text: 'Video freezes' }))).json();
       const reply = message({ text: 'Still frozen', user: 'U0LI', thread_ts: `1771000000.${String(sequence).padStart(6, '0')}` });
       expect(await (await post(reply)).json()).toMatchObject({ ticketId: root.ticketId, action: 'replied' });
-      // The other process recorded the reply; this process has not projected it yet.
-      await platform.runtime.readDb.query('DELETE FROM triage.replies WHERE ticket_id = $1', [root.ticketId]);
+      // The other process recorded the reply; this process's copy (intake.channel-messages) has not shown it yet.
+      await platform.runtime.readDb.query('DELETE FROM intake.channel_messages WHERE ticket_id = $1', [root.ticketId]);
       const before = await eventCount(platform);
       const repeat = await post(reply);
       expect(repeat.status).toBe(200);

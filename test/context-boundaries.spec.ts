@@ -13,14 +13,13 @@ const SHARED = new Set(['contracts', 'platform-kit', 'projections', 'event-store
 const FEDERATION = 'GraphQL only: a field of another context’s entity (or the entity’s type) resolved in one process; in the plain schema only — the subgraphs extend entities by key instead (audit serves no subgraph yet)';
 const HISTORY = 'GraphQL only: a field of audit’s TicketHistory, in a module of its own (imported by path) that only an app running audit loads (apps/platform); the subgraph hosting the context loads no audit type';
 const UPLOADS = 'attachments is the upload store (POST /attachments) that intake and triage attach files from; a storage service, not a decision of another context';
-const CORE = 'a context’s core module (commands, queries, read models; none of its GraphQL, so the importing subgraph serves none of its types)';
 
 /** from → to → the names it may import, and why. */
 const ALLOWED: Record<string, Record<string, { names: string[]; reason: string }>> = {
   intake: {
     triage: {
-      names: ['TriageCoreModule', 'TicketsQueries', 'TicketType', 'toTicketType', 'foldTicketView', 'DiagnosticsInput'],
-      reason: `${CORE}: a channel reply is triage's command (AddChannelReply, docs/reactors.md) and a channel finds the ticket a message belongs to in triage's read model. openTicket answers in the plain schema with the ticket folded as triage folds it (the subgraph's Ticket is triage's entity by key); DiagnosticsInput is the one input both subgraphs accept`,
+      names: ['TicketType', 'toTicketType', 'foldTicketView', 'DiagnosticsInput'],
+      reason: `triage's pure fold, as audit replays with it: openTicket answers with the ticket folded from its stream (a new ticket from what it recorded, a repeat from the stream as it stands); ${FEDERATION} — TicketType and its mapper are the plain schema's return type of openTicket (the subgraph's Ticket is triage's entity by key), and DiagnosticsInput is the one input both subgraphs accept. No module, command or read model of triage: a channel reply is intake's fact that triage's reactor adds (docs/reactors.md)`,
     },
     attachments: { names: ['AttachmentsModule', 'Uploads', 'uploadContentType', 'uploadFileName'], reason: UPLOADS },
   },
@@ -123,6 +122,11 @@ describe('context boundaries', () => {
 
   it('keeps IntakeModule free of the SLA module: the pin is SLA’s reactor', () => {
     expect(crossings('intake').filter((crossing) => crossing.to === 'sla')).toEqual([]);
+  });
+
+  it('keeps intake free of triage’s modules, commands and read models: channel replies are a reaction on the log', () => {
+    const names = crossings('intake').filter((crossing) => crossing.to === 'triage').flatMap((crossing) => crossing.names);
+    expect(names.filter((name) => /Module$|Queries$|Commands$/.test(name))).toEqual([]);
   });
 });
 

@@ -13,9 +13,9 @@ import { SUBGRAPH_APPS, subgraphEntry } from '../apps/subgraphs.js';
 // processes (their TypeScript sources through test/support/run-source.mjs: no build), tickets opened through the
 // gateway while the process that runs triage's routing reactor is killed -9 and restarted.
 //
-// SUBGRAPHS is the process layout: the five context subgraphs (apps/subgraphs.ts). Triage's routing reactor runs in
-// the triage process, and also in intake's and SLA's, which run triage's core in process (docs/architecture.md);
-// the test kills triage, opens tickets through intake meanwhile, and counts assignments in the store.
+// SUBGRAPHS is the process layout: the five context subgraphs (apps/subgraphs.ts). Triage's reactors (routing, channel
+// replies) run in the triage process only: no other app runs triage's core (docs/architecture.md). The test kills
+// triage, opens tickets and posts an e-mail reply through intake meanwhile, and counts their effects in the store.
 const SUBGRAPHS: { name: string; entry: string }[] = SUBGRAPH_APPS.map((app) => ({ name: app.name, entry: subgraphEntry(app, false) }));
 /** The process killed -9 mid-stream and restarted. */
 const ROUTING = 'triage';
@@ -23,6 +23,23 @@ const ROUTING = 'triage';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE = process.env.LEDGERDESK_TEST_DATABASE_URL;
 const OPEN = 'mutation($input: OpenTicketInput!) { openTicket(input: $input) { id assignee { id } } }';
+const EMAIL_SECRET = 'split-email-channel-secret-0123456789';
+const REPLIES = 'query($id: ID!) { ticket(id: $id) { replies { body } } }';
+
+/** A raw e-mail as the relay posts it to `POST /channels/email` (of the intake process). */
+function email(messageId: string, text: string, inReplyTo?: string): string {
+  return [
+    'From: Wei <wei@split.example>',
+    'To: support@ledgerdesk.example',
+    'Subject: Video freezes',
+    `Message-ID: ${messageId}`,
+    ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    text,
+  ].join('\r\n');
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -96,6 +113,7 @@ describe.skipIf(!DATABASE)(`the split processes on PostgreSQL${DATABASE ? '' : '
       LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: '0',
       // openTicket waits this long for routing and the pin before it answers without them.
       LEDGERDESK_REACTION_WAIT_MS: '2000',
+      LEDGERDESK_EMAIL_CHANNEL_SECRET: EMAIL_SECRET,
     };
     for (const { name, entry } of SUBGRAPHS) {
       const port = await freePort();
@@ -125,13 +143,27 @@ describe.skipIf(!DATABASE)(`the split processes on PostgreSQL${DATABASE ? '' : '
     await database?.drop();
   });
 
-  it('assigns every ticket exactly once across a kill -9 and restart of the routing process', async () => {
+  it('assigns every ticket exactly once across a kill -9 and restart of the routing process; an e-mail reply posted meanwhile is added once', async () => {
     const admin = await tokens.sign({ id: 'admin-1', role: 'ADMIN', accountId: null, name: null, email: null });
     const platform = through() as TestPlatform;
     const calendarId = await defineCalendar(platform, admin);
-    const accountId = await registerAccount(platform, admin, { name: 'Split Ltd' });
+    const accountId = await registerAccount(platform, admin, { name: 'Split Ltd', emailDomains: ['split.example'] });
     await registerStaff(platform, admin, { role: 'ENGINEER', name: 'Round the clock' });
     await signContract(platform, admin, standardContract(accountId, calendarId));
+    const intake = subgraphs.find((proc) => proc.name === 'intake')!;
+    const mail = async (message: string) => {
+      const response = await fetch(`http://127.0.0.1:${intake.port}/channels/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${EMAIL_SECRET}` },
+        body: message,
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    // An e-mail reply: intake records it, triage's reactor (another process) adds it; the answer waits for that.
+    const mailed = (await mail(email('<split-root@split.example>', 'It freezes.'))).body.ticketId as string;
+    expect(await mail(email('<split-reply-1@split.example>', 'Logs attached.', '<split-root@split.example>'))).toEqual({ status: 201, body: { ticketId: mailed, created: false, action: 'replied' } });
+    expect((await mustData(platform.gql(REPLIES, { id: mailed }, admin))).ticket.replies).toEqual([{ body: 'Logs attached.' }]);
     const customer = await tokens.sign({ id: 'dev-1', role: 'CUSTOMER', accountId, name: null, email: null });
 
     // Through the gateway before anything happens: answered with its assignee.
@@ -167,6 +199,10 @@ describe.skipIf(!DATABASE)(`the split processes on PostgreSQL${DATABASE ? '' : '
     await new Promise<void>((resolve) => (routing.child!.exitCode !== null || routing.child!.signalCode !== null ? resolve() : routing.child!.once('exit', () => resolve())));
     const openedAtKill = opened.length;
     const pending = await unassigned(database.url);
+    // A reply while triage is down: recorded by intake, answered past the bound; a redelivery records nothing.
+    const lateReply = email('<split-reply-2@split.example>', 'Still frozen.', '<split-root@split.example>');
+    expect(await mail(lateReply)).toEqual({ status: 201, body: { ticketId: mailed, created: false, action: 'replied' } });
+    expect(await mail(lateReply)).toEqual({ status: 200, body: { ticketId: mailed, created: false, action: 'duplicate' } });
 
     // Down: openings through the gateway go on where the layout allows, or are refused with a code, never a stack.
     await until(() => refusals.length + (opened.length - openedAtKill) >= 8, 'requests answered while the routing process is down', 60_000);
@@ -183,6 +219,11 @@ describe.skipIf(!DATABASE)(`the split processes on PostgreSQL${DATABASE ? '' : '
       expect(refusal.text).not.toMatch(/stacktrace|\bat \S+ \(|node_modules/);
     }
     expect(running(gateway), 'the gateway stayed up').toBe(true);
+
+    // The reply posted while triage was down is on the ticket once triage caught up, exactly once.
+    await until(async () => (await mustData(platform.gql(REPLIES, { id: mailed }, admin))).ticket.replies.length === 2, 'the late reply added', 60_000);
+    const replyEvents = await query<{ n: number }>(database.url, `SELECT count(*)::int AS n FROM event_store.events WHERE stream = 'ticket-${mailed}' AND type = 'ReplyAdded'`);
+    expect(replyEvents[0]!.n).toBe(2);
 
     // Every ticket in the store — answered, or appended by a request the kill cut — gets assigned exactly once.
     const counts = async () => assignments(database.url);

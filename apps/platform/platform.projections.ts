@@ -3,7 +3,7 @@ import { ticketAttachmentsProjection } from '#attachments';
 import { ticketClaimsProjection, ticketDeliveriesProjection, ticketIncidentsProjection } from '#audit';
 import { healthChecksDirectoryProjection, healthChecksProjection, reportedSdksProjection } from '#health-checks';
 import { incidentsProjection } from '#incidents';
-import { intakeDirectoryProjection } from '#intake';
+import { channelMessagesProjection, intakeDirectoryProjection } from '#intake';
 import { deliveriesProjection, onCallProjection, outboundDirectoryProjection } from '#outbound';
 import type { Projection } from '#projections';
 import { claimsProjection, slaDirectoryProjection, slaOpenTicketsProjection, slaReportProjection, slaStatementsProjection, ticketSlaProjection } from '#sla';
@@ -14,6 +14,7 @@ export const PLATFORM_PROJECTIONS: readonly Projection[] = [
   accountsProjection,
   apiKeysProjection,
   intakeDirectoryProjection,
+  channelMessagesProjection,
   ticketsProjection,
   triageDirectoryProjection,
   ticketSearchProjection,

@@ -1,8 +1,8 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AttachmentsModule } from '#attachments';
 import { PlatformRuntime } from '#platform-kit';
-import { AddChannelReplyHandler, TicketsCommands } from './application/tickets.commands.js';
-import { escalateOnBreachReactor, incidentBroadcastReactor, routeNewTicketsReactor } from './application/reactions.js';
+import { TicketsCommands } from './application/tickets.commands.js';
+import { channelRepliesReactor, escalateOnBreachReactor, incidentBroadcastReactor, routeNewTicketsReactor } from './application/reactions.js';
 import { TICKET_AUTO_CLOSE_TIMER } from './domain/auto-close.js';
 import { TicketsQueries } from './application/tickets.queries.js';
 import { TicketSearchQueries } from './application/ticket-search.queries.js';
@@ -13,14 +13,13 @@ import { triageDirectoryProjection } from './projections/directory.projection.js
 import { ticketsProjection } from './projections/tickets.projection.js';
 
 /**
- * Triage without its GraphQL: commands (AddChannelReply included), queries, read models, reactors and the
- * auto-close timer. What another context's app may import (intake: channel replies and the ticket a message
- * belongs to; SLA: an account's open tickets); it loads none of triage's GraphQL types, so the importing
- * subgraph serves none of them (docs/architecture.md#the-federated-graph-issue-11).
+ * Triage without its GraphQL: commands, queries, read models, reactors (channel replies among them) and the
+ * auto-close timer. TriageModule adds the GraphQL; no other context imports either
+ * (test/context-boundaries.spec.ts).
  */
 @Module({
   imports: [AttachmentsModule],
-  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries, AddChannelReplyHandler],
+  providers: [TicketsCommands, TicketsQueries, TicketSearchQueries],
   exports: [TicketsCommands, TicketsQueries, TicketSearchQueries, AttachmentsModule],
 })
 export class TriageCoreModule implements OnModuleInit {
@@ -39,5 +38,6 @@ export class TriageCoreModule implements OnModuleInit {
     this.runtime.registerReactor(routeNewTicketsReactor(this.commands));
     this.runtime.registerReactor(escalateOnBreachReactor(this.commands, this.runtime.store));
     this.runtime.registerReactor(incidentBroadcastReactor(this.commands, this.runtime.store));
+    this.runtime.registerReactor(channelRepliesReactor(this.commands, this.runtime.store));
   }
 }

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Channel } from '#contracts';
 import type { SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
+import type { ChannelTicket } from '../domain/channel-reply.decider.js';
 import type { CoverageProblem } from '../domain/open-ticket.decider.js';
 
-/** Reads of intake's own read model (schema `intake`), built from the accounts context's events. */
+/** Reads of intake's own read models (schema `intake`), built from the log: the accounts context's events and the tickets' channel messages. */
 @Injectable()
 export class IntakeQueries {
   constructor(@Inject(READ_DB) private readonly db: SqlClient) {}
@@ -42,5 +43,24 @@ export class IntakeQueries {
       [workspaceId, channelId],
     );
     return row?.account_id ?? null;
+  }
+
+  /** The ticket whose opening message or one of whose replies has one of these channel ids (intake.channel-messages). */
+  async ticketByChannelMessage(accountId: string, externalIds: readonly string[]): Promise<string | null> {
+    if (externalIds.length === 0) return null;
+    const [row] = await this.db.query<{ ticket_id: string }>(
+      'SELECT ticket_id FROM intake.channel_messages WHERE account_id = $1 AND external_id = ANY($2) LIMIT 1',
+      [accountId, externalIds],
+    );
+    return row?.ticket_id ?? null;
+  }
+
+  /** What intake's copy knows of a ticket a channel reply answers (null: its opening is not in the copy). */
+  async channelTicket(ticketId: string): Promise<ChannelTicket | null> {
+    const [row] = await this.db.query<{ account_id: string; closed: boolean; attachment_ids: string[]; attachment_bytes: string | number }>(
+      'SELECT account_id, closed, attachment_ids, attachment_bytes FROM intake.channel_tickets WHERE ticket_id = $1',
+      [ticketId],
+    );
+    return row ? { accountId: row.account_id, closed: row.closed, attachmentIds: row.attachment_ids, attachmentBytes: Number(row.attachment_bytes) } : null;
   }
 }

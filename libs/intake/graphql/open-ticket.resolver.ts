@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { notFound } from '#contracts';
-import { CurrentPrincipal, entityType, Roles, WORKING_STAFF_ROLES, type Principal } from '#platform-kit';
-// Triage's read side and pure fold only, never its GraphQL module: in a subgraph the ticket is triage's entity,
-// answered here by key (docs/architecture.md#the-federated-graph-issue-11).
-import { TicketsQueries } from '../../triage/application/tickets.queries.js';
+import { notFound, ticketStream } from '#contracts';
+import { CurrentPrincipal, entityType, PlatformRuntime, Roles, WORKING_STAFF_ROLES, type Principal } from '#platform-kit';
+// Triage's pure fold and, in the plain schema only, its Ticket type — never its modules: in a subgraph the ticket
+// is triage's entity, answered here by key (docs/architecture.md#the-federated-graph-issue-11).
 import { foldTicketView } from '../../triage/domain/ticket-view.js';
 import { toTicketType } from '../../triage/graphql/ticket.mapper.js';
 import type { TicketType } from '../../triage/graphql/ticket.types.js';
@@ -15,7 +14,7 @@ import { OpenTicketHandler } from '../application/open-ticket.handler.js';
 export class OpenTicketResolver {
   constructor(
     @Inject(OpenTicketHandler) private readonly handler: OpenTicketHandler,
-    @Inject(TicketsQueries) private readonly tickets: TicketsQueries,
+    @Inject(PlatformRuntime) private readonly runtime: PlatformRuntime,
   ) {}
 
   @Roles('CUSTOMER', ...WORKING_STAFF_ROLES)
@@ -44,14 +43,10 @@ export class OpenTicketResolver {
       attachmentIds: input.attachmentIds ?? [],
     });
     // A ticket this call opened is what it recorded (folded as the read model folds it, which the handler has
-    // waited for); a repeat shows the ticket as it stands now.
-    const view = recorded.length > 0 ? foldTicketView(recorded) : null;
-    if (view) {
-      const { replies: _replies, ...row } = view;
-      return toTicketType(row);
-    }
-    const row = await this.tickets.ticket(ticketId);
-    if (!row) throw notFound('Ticket');
+    // waited for); a repeat shows the ticket as its stream stands now, folded the same way.
+    const view = foldTicketView(recorded.length > 0 ? recorded : await this.runtime.store.readStream(ticketStream(ticketId)));
+    if (!view) throw notFound('Ticket');
+    const { replies: _replies, ...row } = view;
     return toTicketType(row);
   }
 }

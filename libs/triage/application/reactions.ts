@@ -1,6 +1,10 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
   AppError,
+  channelReplyKey,
+  channelReplyStreams,
+  type ChannelReplyReceived,
+  type ChannelReplyRefused,
   incidentStream,
   linkedTicketsOf,
   ticketStream,
@@ -12,12 +16,54 @@ import {
 } from '#contracts';
 import { comparePositions, type EventStore, type RecordedEvent } from '#event-store';
 import type { Reactor } from '#projections';
-import { foldStream } from '#platform-kit';
+import { foldStream, recordDecisions } from '#platform-kit';
 import { ticketDecider } from '../domain/ticket.decider.js';
 import { severityInEffect } from '../domain/ticket.state.js';
 import type { TicketsCommands } from './tickets.commands.js';
 
 // What triage does about other contexts' events: reactors on the log (docs/reactors.md).
+
+export const CHANNEL_REPLIES_REACTOR = 'triage.channel-replies';
+
+const REFUSAL_NAMESPACE = '2b9e4d7c-1a6f-4c3e-8d5b-7f0a9e1c2d43';
+const CHANNEL_REPLIES = { id: 'triage-channel-replies', role: 'ADMIN' as const };
+
+/**
+ * A customer's message through a channel answered a ticket (intake's ChannelReplyReceived): triage decides the
+ * reply on the ticket — ReplyAdded, its attachments, a reopening within the window, a follow-up after it — dated
+ * at its receipt. The reply's id derives from the channel's message id, so a redelivery records nothing. What
+ * the ticket decider refuses on the ticket as it stands (closed since intake's copy saw it, its attachment limit
+ * reached) is recorded as ChannelReplyRefused on `reply-refusal-<key>` (id from the received event), which the
+ * channel answers with; any other failure is retried and, after the retries, parked.
+ */
+export function channelRepliesReactor(tickets: TicketsCommands, store: EventStore): Reactor {
+  return {
+    name: CHANNEL_REPLIES_REACTOR,
+    eventTypes: ['ChannelReplyReceived'],
+    async react(event: RecordedEvent) {
+      const received = event.data as ChannelReplyReceived['data'];
+      const cause = { correlationId: event.metadata.correlationId, causationId: event.id };
+      try {
+        await tickets.channelReply(received, cause);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        // A refusal only when the decider gives it again on the ticket as it stands (not a write race).
+        const refusal = await tickets.channelReplyRefusal(received);
+        if (!refusal) throw error;
+        const field = typeof refusal.details['field'] === 'string' ? refusal.details['field'] : null;
+        const refused: ChannelReplyRefused = {
+          type: 'ChannelReplyRefused',
+          data: { ticketId: received.ticketId, accountId: received.accountId, externalId: received.externalId, code: refusal.code, message: refusal.message, field, refusedAt: received.receivedAt },
+        };
+        await recordDecisions(store, channelReplyStreams.refused(channelReplyKey(received.accountId, received.externalId)), [{ actor: CHANNEL_REPLIES, events: [refused] }], {
+          now: new Date(received.receivedAt),
+          expectedRevision: 'any',
+          eventIds: () => uuidv5(`refused\n${event.id}`, REFUSAL_NAMESPACE),
+        });
+      }
+    },
+  };
+}
 
 export const ESCALATE_ON_BREACH_REACTOR = 'triage.escalate-on-breach';
 

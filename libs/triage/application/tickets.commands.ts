@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { createCalendar, type BusinessCalendar, type CalendarDefinition } from '#calendar';
 import {
-  AddChannelReply,
   AppError,
+  channelReplyEventId,
+  channelReplyPartId,
   ticketStream,
+  type AttachmentRef,
+  type ChannelReplyReceived,
   type Diagnostics,
   type Principal,
   type Severity,
@@ -20,7 +22,6 @@ import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
 
-const CHANNEL_REPLY_NAMESPACE = '7a4e2c1d-9b8f-4e6a-a5d3-2c1b0f9e8d7c';
 const AUTO_CLOSE_NAMESPACE = 'c3a1f0e2-5d4b-4f8e-9a7c-1e2d3c4b5a69';
 
 const FOLLOW_UP_NAMESPACE = 'e5b7c9a1-3d2f-4b6e-8a1c-7f9e0d2b4c68';
@@ -113,30 +114,77 @@ export class TicketsCommands {
     return this.execute(p, id, { type: 'AddDiagnostics', diagnostics, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes }, v);
   }
 
-  /** A reply (with the uploads it attaches); one that came through a channel gets an event id derived from the
-   * channel's message id, so a redelivery — in any process — is recorded once. */
-  async reply(
+  /** A reply written here (GraphQL), with the caller's uploads (`POST /attachments`) it attaches. */
+  async reply(p: Principal, id: string, body: string, visibility: Visibility, requestsInformation: boolean, v: number | null, attachmentIds: readonly string[] = []) {
+    const attachments = await this.uploads.forAttaching(p, attachmentIds);
+    return this.reply_(p, id, body, visibility, requestsInformation, v, null, attachments, true);
+  }
+
+  /**
+   * A channel's customer reply (intake's ChannelReplyReceived, from the `triage.channel-replies` reactor): its
+   * event id derives from the channel's message id, so a redelivery — in any process — is recorded once. The
+   * uploads were checked by intake when it recorded the message (ChannelReplyReceived carries them). Recorded
+   * without waiting for the read models (the channel waits for them, bounded). A refusal of the decider is
+   * thrown as the AppError; `refusal` tells a refusal the ticket as it stands would give again from a passing one.
+   */
+  async channelReply(received: ChannelReplyReceived['data'], cause: { correlationId: string; causationId: string }) {
+    const principal: Principal = { id: received.author.id, role: received.author.role, accountId: received.accountId };
+    return this.reply_(principal, received.ticketId, received.body, 'PUBLIC', false, null, received.externalId, received.attachments, false, new Date(received.receivedAt), cause);
+  }
+
+  /** Whether the ticket decider, on the ticket as it stands now, refuses this channel reply (the error), or not (null). */
+  async channelReplyRefusal(received: ChannelReplyReceived['data']): Promise<AppError | null> {
+    const state = foldStream(ticketDecider, await this.runtime.store.readStream(ticketStream(received.ticketId)));
+    try {
+      ticketDecider.decide(this.channelReplyCommand(received), state);
+      return null;
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+  }
+
+  private channelReplyCommand(received: ChannelReplyReceived['data']): TicketCommand {
+    const replyId = channelReplyEventId(received.ticketId, received.externalId);
+    return {
+      type: 'AddReply',
+      replyId,
+      followUpTicketId: followUpTicketIdFor(replyId),
+      body: received.body,
+      visibility: 'PUBLIC',
+      requestsInformation: false,
+      externalId: received.externalId,
+      attachments: received.attachments,
+      maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes,
+      ticketId: received.ticketId,
+      actor: { id: received.author.id, role: received.author.role },
+      customerAccountId: received.author.role === 'CUSTOMER' ? received.accountId : null,
+      now: new Date(received.receivedAt),
+    };
+  }
+
+  private async reply_(
     p: Principal,
     id: string,
     body: string,
     visibility: Visibility,
     requestsInformation: boolean,
     v: number | null,
-    externalId: string | null = null,
-    attachmentIds: readonly string[] = [],
+    externalId: string | null,
+    attachments: readonly AttachmentRef[],
+    settle: boolean,
+    at?: Date,
+    cause?: { correlationId: string; causationId: string },
   ) {
-    const attachments = await this.uploads.forAttaching(p, attachmentIds);
-    const eventId = externalId === null ? undefined : uuidv5(`reply\n${id}\n${externalId}`, CHANNEL_REPLY_NAMESPACE);
+    const eventId = externalId === null ? undefined : channelReplyEventId(id, externalId);
     // A reply may be several events (a reopening before it, its attachments after it): the reply takes the id
     // derived from the channel message, each other event an id derived from that, its type and its place.
-    const eventIds =
-      eventId &&
-      ((event: DomainEvent, index: number) => (event.type === 'ReplyAdded' ? eventId : uuidv5(`${event.type}\n${index}\n${eventId}`, CHANNEL_REPLY_NAMESPACE)));
+    const eventIds = eventId && ((event: DomainEvent, index: number) => (event.type === 'ReplyAdded' ? eventId : channelReplyPartId(eventId, event.type, index)));
     const replyId = eventId ?? randomUUID();
-    const command = { type: 'AddReply' as const, replyId, followUpTicketId: followUpTicketIdFor(replyId), body, visibility, requestsInformation, externalId, attachments, maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
-    const result = await this.execute(p, id, command, v, eventIds);
+    const command = { type: 'AddReply' as const, replyId, followUpTicketId: followUpTicketIdFor(replyId), body, visibility, requestsInformation, externalId, attachments: [...attachments], maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
+    const result = await this.execute(p, id, command, v, eventIds, at, cause, { unsettled: !settle });
     // A late reply opens a follow-up (intake's reactor, from the log): the answer waits, bounded, until it is there.
-    if (result.appended && result.eventTypes.includes('ReplyAdded') && result.state.status === 'RESOLVED' && p.role === 'CUSTOMER') {
+    if (settle && result.appended && result.eventTypes.includes('ReplyAdded') && result.state.status === 'RESOLVED' && p.role === 'CUSTOMER') {
       await this.runtime.reached(FOLLOW_UPS_REACTOR, result.appended.position, this.runtime.reactionWait());
     }
     return result;
@@ -216,13 +264,3 @@ export class TicketsCommands {
 
 /** Who records automatic assignments. */
 const ROUTER = { id: 'router', role: 'ADMIN' as const, accountId: null };
-
-@CommandHandler(AddChannelReply)
-export class AddChannelReplyHandler implements ICommandHandler<AddChannelReply, boolean> {
-  constructor(@Inject(TicketsCommands) private readonly tickets: TicketsCommands) {}
-  async execute(command: AddChannelReply): Promise<boolean> {
-    const result = await this.tickets.reply(command.principal, command.ticketId, command.body, 'PUBLIC', false, null, command.externalId, command.attachmentIds);
-    // The reply's id derives from the channel message: a repeat the read model had not shown yet is found by the store.
-    return result.appended !== null && !result.appended.alreadyRecorded;
-  }
-}

@@ -193,19 +193,6 @@ export class TicketsQueries {
     }));
   }
 
-  /** The ticket a channel message (e-mail Message-ID, IM event) belongs to, if any. */
-  async ticketByExternalMessage(accountId: string, externalIds: readonly string[]): Promise<string | null> {
-    if (externalIds.length === 0) return null;
-    const [row] = await this.db.query<{ id: string }>(
-      `SELECT id FROM triage.tickets WHERE account_id = $1 AND external_id = ANY($2)
-       UNION ALL
-       SELECT ticket_id FROM triage.replies WHERE account_id = $1 AND external_id = ANY($2)
-       LIMIT 1`,
-      [accountId, externalIds],
-    );
-    return row?.id ?? null;
-  }
-
   async staffMember(id: string): Promise<{ id: string; role: string } | null> {
     const [row] = await this.db.query<{ id: string; role: string }>('SELECT id, role FROM triage.staff WHERE id = $1 AND active', [id]);
     return row ?? null;

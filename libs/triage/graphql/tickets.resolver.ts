@@ -153,7 +153,7 @@ export class TicketsResolver {
     @Args('expectedVersion', expectedVersionArg) expectedVersion: number | null,
     @Args('attachmentIds', attachmentIdsArg) attachmentIds: string[] | null,
   ) {
-    await this.commands.reply(p, ticketId, body, visibility, false, expectedVersion, null, attachmentIds ?? []);
+    await this.commands.reply(p, ticketId, body, visibility, false, expectedVersion, attachmentIds ?? []);
     return this.reload(ticketId);
   }
 
