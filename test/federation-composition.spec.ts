@@ -44,7 +44,7 @@ const NOT_IN_SUPERGRAPH: { reason: string; coordinates: string[] }[] = [
     reason: 'outbound (webhooks, deliveries, on-call paging) runs in no app of the five yet',
     coordinates: [
       'Query.webhooks', 'Query.webhookDeliveries', 'Query.deliveries', 'Query.onCall',
-      'Mutation.registerWebhook', 'Mutation.disableWebhook', 'Mutation.rotateWebhookSecret', 'Mutation.redeliver', 'Mutation.configureOnCall',
+      'Mutation.registerWebhook', 'Mutation.disableWebhook', 'Mutation.enableWebhook', 'Mutation.rotateWebhookSecret', 'Mutation.redeliver', 'Mutation.configureOnCall',
       'Webhook', 'RegisteredWebhook', 'RegisterWebhookInput', 'Delivery', 'DeliveryAttempt', 'DeliveryAttemptOutcome', 'DeliveryConnection', 'DeliveryEdge',
       'DeliveryKind', 'DeliveryStatus', 'OnCallConfig', 'OnCallProvider', 'OnCallTrigger', 'ConfigureOnCallInput',
     ],

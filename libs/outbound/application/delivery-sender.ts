@@ -133,6 +133,7 @@ function foldWebhook(events: readonly { type: string; data: unknown }[]): { regi
     } else if (event.type === 'WebhookSecretRotated') {
       secretCiphertext = event.data.secretCiphertext;
     } else if (event.type === 'WebhookDisabled' || event.type === 'WebhookAutoDisabled') disabled = event.data.reason;
+    else if (event.type === 'WebhookEnabled') disabled = null;
   }
   return { registered, disabled, secretCiphertext };
 }
