@@ -9,6 +9,7 @@
  *   BENCH_TICKETS (500)     tickets they are spread over (round robin): one ticket's deliveries go in order
  *   BENCH_OPENINGS (300)    tickets opened per intake phase (without, then with outbound)
  *   BENCH_CONCURRENCY (16)  GraphQL calls in flight
+ *   BENCH_COUNT_SQL (unset) 1, on PostgreSQL: count the statements sent from the first reply to the last arrival, by text
  *
  * In this process: the platform (system clock: recordedAt is the platform clock's; P2 tickets, no SLA timer is due
  * within a run), a webhook receiver answering 200 at once
@@ -23,6 +24,7 @@
  */
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService } from '#platform-kit';
@@ -31,6 +33,21 @@ const REPLIES = Number(process.env.BENCH_REPLIES ?? '10000');
 const TICKETS = Number(process.env.BENCH_TICKETS ?? '500');
 const OPENINGS = Number(process.env.BENCH_OPENINGS ?? '300');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? '16');
+
+const COUNT_SQL = process.env.BENCH_COUNT_SQL === '1';
+const statements = new Map<string, number>();
+let counting = false;
+if (COUNT_SQL) {
+  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (counting) {
+      const first = args[0] as string | { text?: string };
+      const text = (typeof first === 'string' ? first : (first?.text ?? '?')).replace(/\s+/g, ' ').trim().slice(0, 110);
+      statements.set(text, (statements.get(text) ?? 0) + 1);
+    }
+    return original.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+}
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -152,6 +169,8 @@ async function main(): Promise<void> {
 
     const targets = Array.from({ length: REPLIES }, (_, i) => tickets[i % TICKETS]!);
     const t = performance.now();
+    const cpuBefore = process.cpuUsage();
+    counting = true;
     let failed = 0;
     const failedByCode = new Map<string, number>();
     await pool(targets, CONCURRENCY, async (ticketId, i) => {
@@ -178,6 +197,15 @@ async function main(): Promise<void> {
         shown = Date.now();
         process.stderr.write(`arrived: ${hookArrivals.size} webhook, ${mailArrivals.size} e-mail of ${REPLIES} each\n`);
       }
+    }
+    counting = false;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    process.stderr.write(`this process's CPU from the first reply to the last arrival: ${cpuSeconds.toFixed(1)} s (${((cpuSeconds * 1000) / Math.max(1, hookArrivals.size + mailArrivals.size)).toFixed(2)} ms per delivery, reply included)\n`);
+    if (COUNT_SQL) {
+      const total = [...statements.values()].reduce((a, b) => a + b, 0);
+      process.stderr.write(`SQL statements from the first reply to the last arrival: ${total} (${(total / Math.max(1, expected)).toFixed(1)} per reply, 2 deliveries each)\n`);
+      for (const [text, count] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30)) process.stderr.write(`${String(count).padStart(7)}  ${text}\n`);
     }
     if (hookArrivals.size < expected || mailArrivals.size < expected) process.stderr.write(`not all arrived within BENCH_WAIT_S: ${hookArrivals.size} webhook, ${mailArrivals.size} e-mail\n`);
 
