@@ -188,7 +188,8 @@ async function main(): Promise<void> {
     if (failed > 0) process.stderr.write(`${failed} of ${REPLIES} replies failed: ${[...failedByCode].map(([code, n]) => `${n} ${code}`).join(', ')}\n`);
     const expected = REPLIES - failed;
     const postSeconds = (performance.now() - t) / 1000;
-    process.stderr.write(`posted ${REPLIES} replies in ${postSeconds.toFixed(1)} s (${(REPLIES / postSeconds).toFixed(1)}/s)\n`);
+    const postedAt = Date.now();
+    process.stderr.write(`posted ${REPLIES} replies in ${postSeconds.toFixed(1)} s (${(REPLIES / postSeconds).toFixed(1)}/s: ${((2 * expected) / postSeconds).toFixed(1)} deliveries/s offered)\n`);
     const deadline = Date.now() + Number(process.env.BENCH_WAIT_S ?? '300') * 1000;
     let shown = Date.now();
     while ((hookArrivals.size < expected || mailArrivals.size < expected) && Date.now() < deadline) {
@@ -228,6 +229,7 @@ async function main(): Promise<void> {
     const firstCommit = Math.min(...committedByEvent.values());
     const lastArrival = Math.max(...hookArrivals.values(), ...mailArrivals.values());
     const seconds = (lastArrival - firstCommit) / 1000;
+    process.stderr.write(`the last delivery arrived ${((lastArrival - postedAt) / 1000).toFixed(1)} s after the last reply was answered\n`);
     const ms = (v: number) => `${Math.round(v).toLocaleString('en-US')} ms`;
     console.log(`| store | replies | posted/s | deliveries (webhook + e-mail) | deliveries/s | p50 / p99 delay, webhook | p50 / p99 delay, e-mail | p99 all | intake tickets/s without → with outbound |`);
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

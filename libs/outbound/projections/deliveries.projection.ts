@@ -56,23 +56,19 @@ export const deliveriesProjection: Projection = {
           );
           break;
         case 'DeliverySucceeded':
-          await recordOutcome(tx, event.data.deliveryId, event.data.attempt, { outcome: 'SUCCEEDED', responseStatus: event.data.responseStatus, error: null, durationMs: event.data.durationMs });
-          await tx.query(`UPDATE outbound.deliveries SET status = 'SUCCEEDED', last_response_status = $2, last_error = NULL, finished_at = $3 WHERE id = $1`, [
-            event.data.deliveryId,
-            event.data.responseStatus,
-            event.data.succeededAt,
-          ]);
-          await cancelTimer(tx, retryTimerId(event.data.deliveryId));
+          await recordOutcome(tx, event.data.deliveryId, event.data.attempt, { outcome: 'SUCCEEDED', responseStatus: event.data.responseStatus, error: null, durationMs: event.data.durationMs }, {
+            sql: `status = 'SUCCEEDED', last_response_status = $4, last_error = NULL, finished_at = $5`,
+            params: [event.data.responseStatus, event.data.succeededAt],
+          });
+          // A retry timer exists only after a failed attempt; attempts are numbered on across redeliveries, so a first one had none.
+          if (event.data.attempt > 1) await cancelTimer(tx, retryTimerId(event.data.deliveryId));
           break;
         case 'DeliveryFailed': {
           const d = event.data;
-          await recordOutcome(tx, d.deliveryId, d.attempt, { outcome: 'FAILED', responseStatus: d.responseStatus, error: d.error, durationMs: d.durationMs });
-          await tx.query(`UPDATE outbound.deliveries SET status = 'RETRYING', last_response_status = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`, [
-            d.deliveryId,
-            d.responseStatus,
-            d.error,
-            d.nextAttemptAt,
-          ]);
+          await recordOutcome(tx, d.deliveryId, d.attempt, { outcome: 'FAILED', responseStatus: d.responseStatus, error: d.error, durationMs: d.durationMs }, {
+            sql: `status = 'RETRYING', last_response_status = $4, last_error = $5, next_attempt_at = $6`,
+            params: [d.responseStatus, d.error, d.nextAttemptAt],
+          });
           if (d.nextAttemptAt) {
             await scheduleTimer(tx, { id: retryTimerId(d.deliveryId), kind: DELIVERY_RETRY_TIMER, dueAt: new Date(d.nextAttemptAt), payload: { deliveryId: d.deliveryId } });
           }
@@ -110,13 +106,16 @@ export const deliveriesProjection: Projection = {
   },
 };
 
-/** The outcome goes onto its attempt's entry of the log (idempotent: replaying it writes the same). */
-async function recordOutcome(tx: SqlExecutor, deliveryId: string, attempt: number, outcome: Record<string, unknown>): Promise<void> {
+/**
+ * The outcome goes onto its attempt's entry of the log, and the row's status columns (`set`, parameters from $4)
+ * change in the same statement (idempotent: replaying it writes the same).
+ */
+async function recordOutcome(tx: SqlExecutor, deliveryId: string, attempt: number, outcome: Record<string, unknown>, set: { sql: string; params: unknown[] }): Promise<void> {
   await tx.query(
     `UPDATE outbound.deliveries SET attempt_log = (
        SELECT coalesce(jsonb_agg(CASE WHEN (entry->>'attempt')::int = $2 THEN entry || $3::jsonb ELSE entry END ORDER BY ordinality), '[]'::jsonb)
-       FROM jsonb_array_elements(attempt_log) WITH ORDINALITY AS entries(entry, ordinality))
+       FROM jsonb_array_elements(attempt_log) WITH ORDINALITY AS entries(entry, ordinality)), ${set.sql}
      WHERE id = $1`,
-    [deliveryId, attempt, JSON.stringify(outcome)],
+    [deliveryId, attempt, JSON.stringify(outcome), ...set.params],
   );
 }
