@@ -9,6 +9,9 @@
  *   BENCH_TICKETS (500)     tickets they are spread over (round robin): one ticket's deliveries go in order
  *   BENCH_OPENINGS (300)    tickets opened per intake phase (without, then with outbound)
  *   BENCH_CONCURRENCY (16)  GraphQL calls in flight
+ *   BENCH_BACKLOG (unset)   1: the dispatcher is stopped while the replies are posted (the reactors still request
+ *                           every delivery), then started: deliveries/s is how fast it drains that backlog, the
+ *                           delays are then queueing, not latency
  *   BENCH_COUNT_SQL (unset) 1, on PostgreSQL: count the statements sent from the first reply to the last arrival, by text
  *
  * In this process: the platform (system clock: recordedAt is the platform clock's; P2 tickets, no SLA timer is due
@@ -28,6 +31,7 @@ import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService } from '#platform-kit';
+import { DeliveryDispatcher } from '../libs/outbound/application/delivery-dispatcher.js';
 
 const REPLIES = Number(process.env.BENCH_REPLIES ?? '10000');
 const TICKETS = Number(process.env.BENCH_TICKETS ?? '500');
@@ -35,6 +39,7 @@ const OPENINGS = Number(process.env.BENCH_OPENINGS ?? '300');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? '16');
 
 const COUNT_SQL = process.env.BENCH_COUNT_SQL === '1';
+const BACKLOG = process.env.BENCH_BACKLOG === '1';
 const statements = new Map<string, number>();
 let counting = false;
 if (COUNT_SQL) {
@@ -168,6 +173,8 @@ async function main(): Promise<void> {
     process.stderr.write(`intake: ${withoutOutbound.toFixed(1)} tickets/s without outbound, ${withOutbound.toFixed(1)} with; ${tickets.length} tickets\n`);
 
     const targets = Array.from({ length: REPLIES }, (_, i) => tickets[i % TICKETS]!);
+    const dispatcher = app.get(DeliveryDispatcher);
+    if (BACKLOG) await dispatcher.stop();
     const t = performance.now();
     const cpuBefore = process.cpuUsage();
     counting = true;
@@ -190,6 +197,14 @@ async function main(): Promise<void> {
     const postSeconds = (performance.now() - t) / 1000;
     const postedAt = Date.now();
     process.stderr.write(`posted ${REPLIES} replies in ${postSeconds.toFixed(1)} s (${(REPLIES / postSeconds).toFixed(1)}/s: ${((2 * expected) / postSeconds).toFixed(1)} deliveries/s offered)\n`);
+    let drainStart = 0;
+    if (BACKLOG) {
+      // Every delivery requested (the reactors ran on), none sent: then the dispatcher drains them.
+      await runtime.settleReactions(600_000);
+      process.stderr.write(`backlog: ${hookArrivals.size + mailArrivals.size} arrived before the dispatcher started\n`);
+      drainStart = Date.now();
+      dispatcher.start();
+    }
     const deadline = Date.now() + Number(process.env.BENCH_WAIT_S ?? '300') * 1000;
     let shown = Date.now();
     while ((hookArrivals.size < expected || mailArrivals.size < expected) && Date.now() < deadline) {
@@ -230,6 +245,10 @@ async function main(): Promise<void> {
     const lastArrival = Math.max(...hookArrivals.values(), ...mailArrivals.values());
     const seconds = (lastArrival - firstCommit) / 1000;
     process.stderr.write(`the last delivery arrived ${((lastArrival - postedAt) / 1000).toFixed(1)} s after the last reply was answered\n`);
+    if (BACKLOG) {
+      const drained = (lastArrival - drainStart) / 1000;
+      process.stderr.write(`backlog drained: ${hookArrivals.size + mailArrivals.size} deliveries in ${drained.toFixed(1)} s = ${((hookArrivals.size + mailArrivals.size) / drained).toFixed(1)} deliveries/s\n`);
+    }
     const ms = (v: number) => `${Math.round(v).toLocaleString('en-US')} ms`;
     console.log(`| store | replies | posted/s | deliveries (webhook + e-mail) | deliveries/s | p50 / p99 delay, webhook | p50 / p99 delay, e-mail | p99 all | intake tickets/s without → with outbound |`);
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
