@@ -9,6 +9,10 @@
  *   BENCH_TICKETS (500)     tickets they are spread over (round robin): one ticket's deliveries go in order
  *   BENCH_OPENINGS (300)    tickets opened per intake phase (without, then with outbound)
  *   BENCH_CONCURRENCY (16)  GraphQL calls in flight
+ *   BENCH_BACKLOG (unset)   1: the dispatcher is stopped while the replies are posted (the reactors still request
+ *                           every delivery), then started: deliveries/s is how fast it drains that backlog, the
+ *                           delays are then queueing, not latency
+ *   BENCH_COUNT_SQL (unset) 1, on PostgreSQL: count the statements sent from the first reply to the last arrival, by text
  *
  * In this process: the platform (system clock: recordedAt is the platform clock's; P2 tickets, no SLA timer is due
  * within a run), a webhook receiver answering 200 at once
@@ -23,14 +27,32 @@
  */
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
 import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenService } from '#platform-kit';
+import { DeliveryDispatcher } from '../libs/outbound/application/delivery-dispatcher.js';
 
 const REPLIES = Number(process.env.BENCH_REPLIES ?? '10000');
 const TICKETS = Number(process.env.BENCH_TICKETS ?? '500');
 const OPENINGS = Number(process.env.BENCH_OPENINGS ?? '300');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? '16');
+
+const COUNT_SQL = process.env.BENCH_COUNT_SQL === '1';
+const BACKLOG = process.env.BENCH_BACKLOG === '1';
+const statements = new Map<string, number>();
+let counting = false;
+if (COUNT_SQL) {
+  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (counting) {
+      const first = args[0] as string | { text?: string };
+      const text = (typeof first === 'string' ? first : (first?.text ?? '?')).replace(/\s+/g, ' ').trim().slice(0, 110);
+      statements.set(text, (statements.get(text) ?? 0) + 1);
+    }
+    return original.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+}
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -151,7 +173,11 @@ async function main(): Promise<void> {
     process.stderr.write(`intake: ${withoutOutbound.toFixed(1)} tickets/s without outbound, ${withOutbound.toFixed(1)} with; ${tickets.length} tickets\n`);
 
     const targets = Array.from({ length: REPLIES }, (_, i) => tickets[i % TICKETS]!);
+    const dispatcher = app.get(DeliveryDispatcher);
+    if (BACKLOG) await dispatcher.stop();
     const t = performance.now();
+    const cpuBefore = process.cpuUsage();
+    counting = true;
     let failed = 0;
     const failedByCode = new Map<string, number>();
     await pool(targets, CONCURRENCY, async (ticketId, i) => {
@@ -169,7 +195,16 @@ async function main(): Promise<void> {
     if (failed > 0) process.stderr.write(`${failed} of ${REPLIES} replies failed: ${[...failedByCode].map(([code, n]) => `${n} ${code}`).join(', ')}\n`);
     const expected = REPLIES - failed;
     const postSeconds = (performance.now() - t) / 1000;
-    process.stderr.write(`posted ${REPLIES} replies in ${postSeconds.toFixed(1)} s (${(REPLIES / postSeconds).toFixed(1)}/s)\n`);
+    const postedAt = Date.now();
+    process.stderr.write(`posted ${REPLIES} replies in ${postSeconds.toFixed(1)} s (${(REPLIES / postSeconds).toFixed(1)}/s: ${((2 * expected) / postSeconds).toFixed(1)} deliveries/s offered)\n`);
+    let drainStart = 0;
+    if (BACKLOG) {
+      // Every delivery requested (the reactors ran on), none sent: then the dispatcher drains them.
+      await runtime.settleReactions(600_000);
+      process.stderr.write(`backlog: ${hookArrivals.size + mailArrivals.size} arrived before the dispatcher started\n`);
+      drainStart = Date.now();
+      dispatcher.start();
+    }
     const deadline = Date.now() + Number(process.env.BENCH_WAIT_S ?? '300') * 1000;
     let shown = Date.now();
     while ((hookArrivals.size < expected || mailArrivals.size < expected) && Date.now() < deadline) {
@@ -178,6 +213,15 @@ async function main(): Promise<void> {
         shown = Date.now();
         process.stderr.write(`arrived: ${hookArrivals.size} webhook, ${mailArrivals.size} e-mail of ${REPLIES} each\n`);
       }
+    }
+    counting = false;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    process.stderr.write(`this process's CPU from the first reply to the last arrival: ${cpuSeconds.toFixed(1)} s (${((cpuSeconds * 1000) / Math.max(1, hookArrivals.size + mailArrivals.size)).toFixed(2)} ms per delivery, reply included)\n`);
+    if (COUNT_SQL) {
+      const total = [...statements.values()].reduce((a, b) => a + b, 0);
+      process.stderr.write(`SQL statements from the first reply to the last arrival: ${total} (${(total / Math.max(1, expected)).toFixed(1)} per reply, 2 deliveries each)\n`);
+      for (const [text, count] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30)) process.stderr.write(`${String(count).padStart(7)}  ${text}\n`);
     }
     if (hookArrivals.size < expected || mailArrivals.size < expected) process.stderr.write(`not all arrived within BENCH_WAIT_S: ${hookArrivals.size} webhook, ${mailArrivals.size} e-mail\n`);
 
@@ -200,6 +244,11 @@ async function main(): Promise<void> {
     const firstCommit = Math.min(...committedByEvent.values());
     const lastArrival = Math.max(...hookArrivals.values(), ...mailArrivals.values());
     const seconds = (lastArrival - firstCommit) / 1000;
+    process.stderr.write(`the last delivery arrived ${((lastArrival - postedAt) / 1000).toFixed(1)} s after the last reply was answered\n`);
+    if (BACKLOG) {
+      const drained = (lastArrival - drainStart) / 1000;
+      process.stderr.write(`backlog drained: ${hookArrivals.size + mailArrivals.size} deliveries in ${drained.toFixed(1)} s = ${((hookArrivals.size + mailArrivals.size) / drained).toFixed(1)} deliveries/s\n`);
+    }
     const ms = (v: number) => `${Math.round(v).toLocaleString('en-US')} ms`;
     console.log(`| store | replies | posted/s | deliveries (webhook + e-mail) | deliveries/s | p50 / p99 delay, webhook | p50 / p99 delay, e-mail | p99 all | intake tickets/s without → with outbound |`);
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

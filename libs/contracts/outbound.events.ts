@@ -51,7 +51,15 @@ export interface WebhookAutoDisabled {
     disabledAt: string;
   };
 }
-export type WebhookEvent = WebhookRegistered | WebhookDisabled | WebhookSecretRotated | WebhookAutoDisabled;
+/**
+ * A disabled hook (by hand or by the platform) delivers again: events recorded after this one go to it; those
+ * recorded while it was disabled never do (they were not requested for it).
+ */
+export interface WebhookEnabled {
+  type: 'WebhookEnabled';
+  data: { webhookId: string; enabledBy: Actor; enabledAt: string };
+}
+export type WebhookEvent = WebhookRegistered | WebhookDisabled | WebhookSecretRotated | WebhookAutoDisabled | WebhookEnabled;
 
 /** What a receiver gets: the body of the POST (JSON). */
 export interface WebhookPayload {

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { comparePositions, type AppendResult, type EventStore, type Position, type SqlClient } from '#event-store';
-import { ProjectionRunner, ReactorRunner, waitForCheckpoint, type Projection, type Reactor } from '#projections';
+import { comparePositions, formatPosition, type AppendResult, type EventStore, type Position, type SqlClient } from '#event-store';
+import { ProjectionRunner, ProjectionWaitTimeout, ReactorRunner, waitForCheckpoint, type Projection, type Reactor } from '#projections';
 import type { Clock } from './clock/clock.js';
 import type { Logger } from './logging/logger.js';
 import { TimerScheduler, type TimerHandler } from './timers/timer-scheduler.js';
 import type { Infrastructure } from './infrastructure.js';
-import { reactionWaitMs } from './config/config.js';
+import { reactionWaitMs, readYourWritesWaitMs } from './config/config.js';
 
 export const CONFIG = Symbol('LedgerdeskConfig');
 export const CLOCK = Symbol('Clock');
@@ -134,16 +134,29 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Read-your-writes: resolves once every read model that handles what was appended includes it (the others
-   * have nothing to show for it). Pass a command's result, or a bare append/position to wait for all.
+   * have nothing to show for it), or once LEDGERDESK_READ_YOUR_WRITES_WAIT_MS (default 10 s) has passed — what
+   * was written is recorded, so a slow read model never turns the mutation's answer into an error (a client
+   * retrying it would record it twice): the answer then shows what the read models show. Pass a command's
+   * result, or a bare append/position to wait for all.
    */
   async settled(written: Written | readonly Written[]): Promise<void> {
     if (isList(written)) return this.settledAll(written);
     if (!written) return;
     if ('eventTypes' in written) {
-      if (written.appended) await this.projectionRunner.waitFor(written.appended.position, undefined, written.eventTypes);
+      if (written.appended) await this.readYourWrites(written.appended.position, written.eventTypes);
       return;
     }
-    await this.projectionRunner.waitFor('position' in written ? written.position : written);
+    await this.readYourWrites('position' in written ? written.position : written);
+  }
+
+  private async readYourWrites(position: Position, eventTypes?: readonly string[]): Promise<void> {
+    const bound = readYourWritesWaitMs();
+    try {
+      await this.projectionRunner.waitFor(position, bound, eventTypes);
+    } catch (error) {
+      if (!(error instanceof ProjectionWaitTimeout)) throw error;
+      this.logger.warn({ component: 'projections', position: formatPosition(position), waitedMs: bound }, 'read models did not show a write within LEDGERDESK_READ_YOUR_WRITES_WAIT_MS; answering with what they show');
+    }
   }
 
   /**
@@ -166,7 +179,7 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
       }
       if (position && (!latest || comparePositions(position, latest) > 0)) latest = position;
     }
-    if (latest) await this.projectionRunner.waitFor(latest, undefined, everyReadModel ? undefined : [...types]);
+    if (latest) await this.readYourWrites(latest, everyReadModel ? undefined : [...types]);
   }
 
   /** Waits until the read models include everything readable in the log now. */

@@ -111,6 +111,23 @@ describe('projection runner', () => {
     await Promise.all([first.stop(), second.stop()]);
   });
 
+  it('hold() keeps the read models where they are until resumed; a wait past its bound rejects meanwhile', async () => {
+    const runner = new ProjectionRunner(store, sql, [replyCounts()], { batchSize: 7 });
+    await runner.start();
+    await runner.waitFor(await appendReplies(1, 2));
+    const resume = await runner.hold();
+    const position = await appendReplies(2, 3);
+    await expect(runner.waitFor(position, 200)).rejects.toThrow(/did not reach/);
+    expect(await rows(sql)).toEqual([{ ticket: 'ticket-0', replies: 2, last_n: 1 }]);
+    resume();
+    await runner.waitFor(position);
+    expect(await rows(sql)).toEqual([
+      { ticket: 'ticket-0', replies: 5, last_n: 2 },
+      { ticket: 'ticket-1', replies: 3, last_n: 2 },
+    ]);
+    await runner.stop();
+  });
+
   it('after a crash mid-batch and a restart, rows equal a fresh rebuild', async () => {
     const position = await appendReplies(4, 25);
     const errors: unknown[] = [];

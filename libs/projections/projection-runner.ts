@@ -275,6 +275,21 @@ class ProjectionGroup {
     });
   }
 
+  /**
+   * Holds the group between two batches until the returned `resume` is called (resolves once held): no read
+   * model of the group moves meanwhile. For maintenance and for tests of what a slow read model does.
+   */
+  hold(): Promise<() => void> {
+    let resume!: () => void;
+    const released = new Promise<void>((resolve) => (resume = resolve));
+    return new Promise((held) => {
+      void this.between(async () => {
+        held(resume);
+        await released;
+      });
+    });
+  }
+
   /** Takes projections out of the group (for a rebuild); resolves to those that were running. */
   remove(loops: readonly ProjectionLoop[]): Promise<ProjectionLoop[]> {
     return this.between(async () => {
@@ -507,6 +522,14 @@ export class ProjectionRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Holds every projection following the log together (not a detached one) after the batch in flight until
+   * the returned `resume` is called; resolves once they are held. See ProjectionGroup.hold.
+   */
+  hold(): Promise<() => void> {
+    return this.group.hold();
   }
 
   /** Resolves true once the named projection has processed `position`; false when `signal` aborts first. */

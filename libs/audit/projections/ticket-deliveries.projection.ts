@@ -25,20 +25,22 @@ export const ticketDeliveriesProjection: Projection = {
     await tx.query('DELETE FROM audit.webhook_accounts');
   },
 
+  /** The two tables are independent: a batch's deliveries go in one statement. */
   async apply(events: readonly RecordedEvent[], tx: SqlExecutor) {
+    const requested: DeliveryRequested['data'][] = [];
     for (const recorded of events) {
       if (recorded.type === 'WebhookRegistered') {
         const d = (recorded as unknown as WebhookRegistered).data;
         await tx.query('INSERT INTO audit.webhook_accounts (webhook_id, account_id) VALUES ($1, $2) ON CONFLICT (webhook_id) DO NOTHING', [d.webhookId, d.accountId]);
       } else {
-        const d = (recorded as unknown as DeliveryRequested).data;
-        await tx.query('INSERT INTO audit.ticket_deliveries (delivery_id, ticket_id, webhook_id, requested_at) VALUES ($1, $2, $3, $4) ON CONFLICT (delivery_id) DO NOTHING', [
-          d.deliveryId,
-          d.ticketId,
-          d.webhookId,
-          d.requestedAt,
-        ]);
+        requested.push((recorded as unknown as DeliveryRequested).data);
       }
     }
+    if (requested.length === 0) return;
+    await tx.query(
+      `INSERT INTO audit.ticket_deliveries (delivery_id, ticket_id, webhook_id, requested_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (delivery_id) DO NOTHING`,
+      [requested.map((d) => d.deliveryId), requested.map((d) => d.ticketId), requested.map((d) => d.webhookId), requested.map((d) => d.requestedAt)],
+    );
   },
 };

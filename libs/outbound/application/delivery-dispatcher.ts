@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { comparePositions, type Position } from '#event-store';
+import { outboundStreams, type DeliveryRequested } from '#contracts';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '#event-store';
 import { CLOCK, LOGGER, PlatformRuntime, type Clock, type Logger } from '#platform-kit';
 import { OUTBOUND_DELIVERIES } from '../projections/deliveries.projection.js';
 import { DeliverySender } from './delivery-sender.js';
 import { OutboundQueries } from './outbound.queries.js';
 
 /** Deliveries attempted at the same moment (different webhooks or tickets; one ticket's go in order). */
-const CONCURRENCY = 8;
-const BATCH = 64;
+const CONCURRENCY = 32;
+/** Deliveries one pass takes (at most one per webhook and ticket: the first not finished of each). */
+const BATCH = 512;
 /** On the system clock, a sweep this often picks up what a lost wake-up or another process left. */
 const SWEEP_EVERY_MS = 5_000;
 
@@ -64,6 +66,11 @@ export class DeliveryDispatcher {
     while (this.running) await this.running;
   }
 
+  /**
+   * Passes until nothing is ready: one `ready()` query, the pass's delivery and webhook streams in one read each,
+   * CONCURRENCY attempts at a time, then one wait for `outbound.deliveries` to show the outcomes (so the next
+   * `ready()` sees each queue's next delivery) — not a read-your-writes wait per attempt.
+   */
   private async loop(): Promise<void> {
     this.again = false;
     try {
@@ -75,19 +82,27 @@ export class DeliveryDispatcher {
         const ids = await this.queries.ready(BATCH, this.recoverInFlight);
         this.recoverInFlight = false;
         if (ids.length === 0) return;
-        let progressed = false;
+        const deliveries = await readStreams(this.runtime.store, ids.map((id) => outboundStreams.delivery(id)));
+        const webhookIds = new Set<string>();
+        for (const recorded of deliveries.values()) {
+          const requested = recorded[0];
+          if (requested?.type !== 'DeliveryRequested') continue;
+          const data = requested.data as DeliveryRequested['data'];
+          if ((data.kind ?? 'WEBHOOK') === 'WEBHOOK') webhookIds.add(data.webhookId);
+        }
+        const hookStreams = await readStreams(this.runtime.store, [...webhookIds].map((id) => outboundStreams.webhook(id)));
+        const hooks = new Map([...webhookIds].map((id) => [id, hookStreams.get(outboundStreams.webhook(id)) ?? []]));
+        let last: Position | null = null;
         await pool(ids, CONCURRENCY, async (id) => {
-          const appended = await this.sender.attempt(id).catch((error: unknown) => {
+          const appended = await this.sender.attempt(id, { recorded: deliveries.get(outboundStreams.delivery(id)) ?? [], hooks, turnChecked: true }).catch((error: unknown) => {
             this.log.error({ delivery: id, err: error }, 'delivery attempt failed to record');
             return null;
           });
-          if (appended) {
-            progressed = true;
-            await this.runtime.settled(appended);
-          }
+          if (appended && (!last || comparePositions(appended.position, last) > 0)) last = appended.position;
         });
         // Nothing could go (each waits for another process or a read model): the next wake-up retries.
-        if (!progressed) return;
+        if (!last) return;
+        await this.runtime.projectionRunner.reached(OUTBOUND_DELIVERIES, last, AbortSignal.timeout(30_000));
       }
     } catch (error) {
       this.log.error({ err: error }, 'delivery dispatch failed; the next wake-up retries');
@@ -121,4 +136,11 @@ async function pool<T>(items: readonly T[], size: number, work: (item: T) => Pro
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+/** Several whole streams in one statement where the store can, else one read each. */
+async function readStreams(store: EventStore, streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+  if (streams.length === 0) return new Map();
+  if (store.readStreams) return store.readStreams(streams);
+  return new Map(await Promise.all(streams.map(async (stream) => [stream, await store.readStream(stream)] as const)));
 }

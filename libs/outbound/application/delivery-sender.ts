@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { outboundStreams, type EmailMessage, type PagingEvent, type WebhookEvent } from '#contracts';
-import { WrongExpectedVersion, type AppendResult } from '#event-store';
+import { WrongExpectedVersion, type AppendResult, type RecordedEvent } from '#event-store';
 import { CLOCK, foldStream, PlatformRuntime, recordDecisions, type Clock } from '#platform-kit';
 import { deliveryDecider, type DeliveryCommand, type DeliveryOutcome, type DeliveryState } from '../domain/delivery.decider.js';
 import { SIGNATURE_HEADER, signatureHeader } from '../domain/signature.js';
@@ -9,6 +9,18 @@ import { postWebhook } from '../transport/webhook-transport.js';
 import { onCallConfigAt } from './on-call.js';
 import { OutboundQueries } from './outbound.queries.js';
 import { OUTBOUND_SETTINGS, type OutboundSettings } from './outbound.settings.js';
+
+/**
+ * What the dispatcher read for a whole pass, so that an attempt does not read it again: the delivery's stream and
+ * the webhooks' streams (one statement each for the pass), and the knowledge that it is this delivery's turn (its
+ * `ready()` selected only the first unfinished delivery of each webhook and ticket). A stream changed since (another
+ * process) makes the attempt's append fail on its expected revision: it then sends nothing.
+ */
+export interface AttemptContext {
+  recorded?: readonly RecordedEvent[];
+  hooks?: ReadonlyMap<string, readonly RecordedEvent[]>;
+  turnChecked?: boolean;
+}
 
 export const OUTBOUND_ACTOR = { id: 'outbound', role: 'ADMIN' as const };
 export const DELIVERY_NAMESPACE = '3f6b1c2e-8d4a-4e7b-9a15-6c0d2f8e7b41';
@@ -28,9 +40,9 @@ export class DeliverySender {
     @Inject(OUTBOUND_SETTINGS) private readonly settings: OutboundSettings,
   ) {}
 
-  async attempt(deliveryId: string): Promise<AppendResult | null> {
+  async attempt(deliveryId: string, context: AttemptContext = {}): Promise<AppendResult | null> {
     const stream = outboundStreams.delivery(deliveryId);
-    const recorded = await this.runtime.store.readStream(stream);
+    const recorded = context.recorded ?? (await this.runtime.store.readStream(stream));
     let state = foldStream(deliveryDecider, recorded);
     let revision = recorded.length - 1;
     const requested = state.requested;
@@ -40,7 +52,7 @@ export class DeliverySender {
     const now = () => this.clock.now();
     let send: (at: Date) => Promise<DeliveryOutcome>;
     if (kind === 'WEBHOOK') {
-      const hook = foldWebhook(await this.runtime.store.readStream(outboundStreams.webhook(requested.webhookId)));
+      const hook = foldWebhook(context.hooks?.get(requested.webhookId) ?? (await this.runtime.store.readStream(outboundStreams.webhook(requested.webhookId))));
       if (!hook.registered) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: 'the webhook does not exist', now: now() }, 'abandon');
       if (hook.disabled) return this.record(stream, state, revision, { type: 'AbandonDelivery', reason: `the webhook was disabled: ${hook.disabled}`, now: now() }, 'abandon');
       send = (at) => this.send(requested.url, requested.payload, requested, hook.secretCiphertext!, at);
@@ -58,7 +70,7 @@ export class DeliverySender {
       const paging = { url: requested.url, routingKey };
       send = () => this.page(paging, requested.payload as PagingEvent, requested.idempotencyKey);
     }
-    if (await this.queries.waitsForEarlier(deliveryId)) return null;
+    if (!context.turnChecked && (await this.queries.waitsForEarlier(deliveryId))) return null;
 
     const attemptedAt = this.clock.now();
     let started: AppendResult | null;
@@ -133,6 +145,7 @@ function foldWebhook(events: readonly { type: string; data: unknown }[]): { regi
     } else if (event.type === 'WebhookSecretRotated') {
       secretCiphertext = event.data.secretCiphertext;
     } else if (event.type === 'WebhookDisabled' || event.type === 'WebhookAutoDisabled') disabled = event.data.reason;
+    else if (event.type === 'WebhookEnabled') disabled = null;
   }
   return { registered, disabled, secretCiphertext };
 }

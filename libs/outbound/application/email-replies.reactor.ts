@@ -17,35 +17,57 @@ export const EMAIL_QUEUE = 'email';
  * LEDGERDESK_SMTP_URL is set.
  */
 export function emailRepliesReactor(runtime: PlatformRuntime, clock: Clock, from: string, kick: (position: Position) => void): Reactor {
+  const goesOut = (event: RecordedEvent) => {
+    const reply = event.data as ReplyAdded['data'];
+    return reply.visibility === 'PUBLIC' && reply.side === 'STAFF';
+  };
+  /** The e-mail of one reply, given its ticket's stream; the position of its request (null: nothing recorded). */
+  const request = async (event: RecordedEvent, ticket: readonly RecordedEvent[]): Promise<Position | null> => {
+    const reply = event.data as ReplyAdded['data'];
+    const before = ticket.filter((recorded) => comparePositions(recorded.position, event.position) < 0);
+    const deliveryId = uuidv5(`${event.id}:${EMAIL_QUEUE}`, DELIVERY_NAMESPACE);
+    const message = emailForReply(before as unknown as TicketEvent[], reply, { from, messageId: platformMessageId(deliveryId, from) });
+    if (!message) return null;
+    const opened = (before[0]?.data ?? {}) as { accountId?: string };
+    const requested: DeliveryRequested = {
+      type: 'DeliveryRequested',
+      data: {
+        deliveryId,
+        kind: 'EMAIL',
+        webhookId: EMAIL_QUEUE,
+        idempotencyKey: message.messageId,
+        url: `mailto:${[...message.to, ...message.cc].join(',')}`,
+        ticketId: reply.ticketId,
+        accountId: opened.accountId ?? '',
+        sourceEventId: event.id,
+        sourceEventType: event.type,
+        payload: message,
+        requestedAt: clock.now().toISOString(),
+      },
+    };
+    return requestDelivery(runtime, clock, requested);
+  };
   return {
     name: EMAIL_REPLIES_REACTOR,
     eventTypes: ['ReplyAdded'],
     async react(event: RecordedEvent) {
-      const reply = event.data as ReplyAdded['data'];
-      if (reply.visibility !== 'PUBLIC' || reply.side !== 'STAFF') return;
-      const before = (await runtime.store.readStream(ticketStream(reply.ticketId))).filter((recorded) => comparePositions(recorded.position, event.position) < 0);
-      const deliveryId = uuidv5(`${event.id}:${EMAIL_QUEUE}`, DELIVERY_NAMESPACE);
-      const message = emailForReply(before as unknown as TicketEvent[], reply, { from, messageId: platformMessageId(deliveryId, from) });
-      if (!message) return;
-      const opened = (before[0]?.data ?? {}) as { accountId?: string };
-      const requested: DeliveryRequested = {
-        type: 'DeliveryRequested',
-        data: {
-          deliveryId,
-          kind: 'EMAIL',
-          webhookId: EMAIL_QUEUE,
-          idempotencyKey: message.messageId,
-          url: `mailto:${[...message.to, ...message.cc].join(',')}`,
-          ticketId: reply.ticketId,
-          accountId: opened.accountId ?? '',
-          sourceEventId: event.id,
-          sourceEventType: event.type,
-          payload: message,
-          requestedAt: clock.now().toISOString(),
-        },
-      };
-      const position = await requestDelivery(runtime, clock, requested);
+      if (!goesOut(event)) return;
+      const position = await request(event, await runtime.store.readStream(ticketStream((event.data as ReplyAdded['data']).ticketId)));
       if (position) kick(position);
+    },
+    /** A batch (many replies at once): the tickets' streams read in one statement where the store can. */
+    async reactBatch(events: readonly RecordedEvent[]) {
+      const out = events.filter(goesOut);
+      if (out.length === 0) return;
+      const streams = out.map((event) => ticketStream((event.data as ReplyAdded['data']).ticketId));
+      const tickets = runtime.store.readStreams ? await runtime.store.readStreams(streams) : null;
+      let last: Position | null = null;
+      for (const event of out) {
+        const stream = ticketStream((event.data as ReplyAdded['data']).ticketId);
+        const position = await request(event, tickets?.get(stream) ?? (await runtime.store.readStream(stream)));
+        if (position) last = position;
+      }
+      if (last) kick(last);
     },
   };
 }

@@ -15,6 +15,8 @@ export interface WebhookRow {
   disabledAt: Date | null;
   disabledReason: string | null;
   disabledPosition: string | null;
+  /** Each earlier time it was disabled and enabled again: [from, to) log positions. */
+  inactiveSpans: { from: string; to: string }[];
 }
 
 export type DeliveryStatus = 'PENDING' | 'ATTEMPTING' | 'RETRYING' | 'SUCCEEDED' | 'ABANDONED' | 'BOUNCED';
@@ -165,6 +167,7 @@ function toWebhook(row: Record<string, any>): WebhookRow {
     disabledAt: date(row.disabled_at),
     disabledReason: row.disabled_reason,
     disabledPosition: row.disabled_position,
+    inactiveSpans: (typeof row.inactive_spans === 'string' ? JSON.parse(row.inactive_spans) : row.inactive_spans) ?? [],
   };
 }
 

@@ -16,9 +16,13 @@ function isInternal(event: RecordedEvent): boolean {
   return (event.type === 'ReplyAdded' || event.type === 'AttachmentAdded') && data.visibility === 'INTERNAL';
 }
 
-/** A hook gets the events recorded while it was registered and not disabled (by place in the log, not by clock). */
+/**
+ * A hook gets the events recorded while it was registered and not disabled (by place in the log, not by clock):
+ * not before its registration, not after its current disabling, not inside an earlier disabled span.
+ */
 function activeAt(hook: WebhookRow, position: Position): boolean {
   if (comparePositions(parsePosition(hook.registeredPosition), position) >= 0) return false;
+  if (hook.inactiveSpans.some((span) => comparePositions(parsePosition(span.from), position) < 0 && comparePositions(parsePosition(span.to), position) > 0)) return false;
   return !hook.disabledPosition || comparePositions(parsePosition(hook.disabledPosition), position) > 0;
 }
 

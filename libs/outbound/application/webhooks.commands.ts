@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { forbidden, outboundStreams, streams, type AccountEvent } from '#contracts';
+import { forbidden, notFound, outboundStreams, streams, type AccountEvent } from '#contracts';
 import { CLOCK, executeCommand, PlatformRuntime, recordDecisions, type Clock, type Principal } from '#platform-kit';
 import { deliveryDecider } from '../domain/delivery.decider.js';
 import { webhookDecider } from '../domain/webhook.decider.js';
@@ -9,7 +9,7 @@ import { decideOnCall, onCallConfigAt, type ConfigureOnCallInput } from './on-ca
 import { newWebhookSecret, secretFingerprint } from './secret-box.js';
 import { OUTBOUND_SETTINGS, type OutboundSettings } from './outbound.settings.js';
 
-/** Registering, rotating and disabling webhooks, and redelivering (ADMIN). */
+/** Registering, rotating, disabling and enabling webhooks, and redelivering (ADMIN). */
 @Injectable()
 export class WebhooksCommands {
   constructor(
@@ -61,6 +61,25 @@ export class WebhooksCommands {
     const actor = { id: principal.id, role: principal.role };
     const now = this.clock.now();
     const result = await executeCommand(this.runtime.store, outboundStreams.webhook(webhookId), webhookDecider, { type: 'DisableWebhook', webhookId, reason, actor, now }, { actor, now });
+    await this.runtime.settled(result);
+  }
+
+  /**
+   * Re-enables a disabled hook (disabled by hand or by the platform after 24 h of failures): `WebhookEnabled`.
+   * An ADMIN, or the TAM of the account the hook is scoped to (its TAM now); a TAM asking for another account's
+   * hook, or for a hook of every account, is refused. Unknown hook: NOT_FOUND; enabled already: CONFLICT.
+   */
+  async enable(principal: Principal, webhookId: string): Promise<void> {
+    const actor = { id: principal.id, role: principal.role };
+    const now = this.clock.now();
+    if (principal.role === 'TAM') {
+      const [registered] = await this.runtime.store.readStream(outboundStreams.webhook(webhookId), { maxCount: 1 });
+      if (!registered || registered.type !== 'WebhookRegistered') throw notFound('Webhook');
+      const accountId = (registered.data as { accountId: string | null }).accountId;
+      const account = accountId ? ((await this.runtime.store.readStream(streams.account(accountId))) as unknown as AccountEvent[]) : [];
+      if (!accountId || currentTam(account) !== principal.id) throw forbidden(`Webhook ${webhookId} is not one of your accounts' hooks: a TAM enables the hooks of the accounts they are TAM of`);
+    } else if (principal.role !== 'ADMIN') throw forbidden('Only an ADMIN, or a TAM for their own accounts, enables webhooks');
+    const result = await executeCommand(this.runtime.store, outboundStreams.webhook(webhookId), webhookDecider, { type: 'EnableWebhook', webhookId, actor, now }, { actor, now });
     await this.runtime.settled(result);
   }
 

@@ -44,14 +44,21 @@ export interface AutoDisableWebhook {
   failingSince: Date;
   now: Date;
 }
-export type WebhookCommand = RegisterWebhook | DisableWebhook | RotateWebhookSecret | AutoDisableWebhook;
+/** An ADMIN (or the TAM of the hook's account: the handler checks) re-enables a disabled hook. */
+export interface EnableWebhook {
+  type: 'EnableWebhook';
+  webhookId: string;
+  actor: Actor;
+  now: Date;
+}
+export type WebhookCommand = RegisterWebhook | DisableWebhook | RotateWebhookSecret | AutoDisableWebhook | EnableWebhook;
 
 export interface WebhookState {
   registered: boolean;
   disabled: boolean;
 }
 
-/** A webhook (`webhook-<id>`): registered once with its URL, event types and scope; its secret rotated; disabled once. */
+/** A webhook (`webhook-<id>`): registered once with its URL, event types and scope; its secret rotated; disabled and enabled again. */
 export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent> = {
   initialState: { registered: false, disabled: false },
 
@@ -125,6 +132,11 @@ export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent>
           },
         ];
       }
+      case 'EnableWebhook': {
+        if (!state.registered) throw notFound('Webhook');
+        if (!state.disabled) throw conflict(`Webhook ${command.webhookId} is enabled already`);
+        return [{ type: 'WebhookEnabled', data: { webhookId: command.webhookId, enabledBy: command.actor, enabledAt: command.now.toISOString() } }];
+      }
       default: {
         const unknown: never = command;
         throw new Error(`Unhandled command ${JSON.stringify(unknown)}`);
@@ -139,6 +151,8 @@ export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEvent>
       case 'WebhookDisabled':
       case 'WebhookAutoDisabled':
         return { ...state, disabled: true };
+      case 'WebhookEnabled':
+        return { ...state, disabled: false };
       case 'WebhookSecretRotated':
         return state;
       default: {

@@ -37,6 +37,16 @@ export class OutboundResolver {
     return toWebhookType(await this.mustFind(id));
   }
 
+  @Roles('ADMIN', 'TAM')
+  @Mutation(() => WebhookType, {
+    description:
+      'Admins, and the TAM of the account a hook is scoped to: deliver to a disabled webhook again (disabled by hand or after 24 h of failures); events recorded while it was disabled are not sent',
+  })
+  async enableWebhook(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'the webhook id', type: () => ID }) id: string): Promise<WebhookType> {
+    await this.commands.enable(principal, id);
+    return toWebhookType(await this.mustFind(id));
+  }
+
   @Roles('ADMIN')
   @Mutation(() => RegisteredWebhookType, { description: 'Admins: a new signing secret for a webhook, shown this once; attempts from now on sign with it (no grace window)' })
   async rotateWebhookSecret(@CurrentPrincipal() principal: Principal, @Args('id', { description: 'the webhook id', type: () => ID }) id: string): Promise<RegisteredWebhookType> {

@@ -2,6 +2,9 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { EmailMessage } from '#contracts';
 import type { DeliveryOutcome } from '../domain/delivery.decider.js';
 
+const SMTP_CONNECTIONS = 4;
+const SMTP_MESSAGES_PER_CONNECTION = 1_000;
+
 /** The port e-mail deliveries go out through: one message, one outcome (never throws). */
 export interface MailTransport {
   send(message: EmailMessage, timeoutMs: number): Promise<DeliveryOutcome>;
@@ -12,13 +15,15 @@ export interface MailTransport {
  * SMTP through nodemailer (`LEDGERDESK_SMTP_URL`, e.g. smtps://user:pass@smtp.example.com). The platform's own
  * Message-ID is kept (nodemailer would otherwise choose one), so a retry of the same delivery carries the same
  * id and the receiving side can drop the repeat. The server's reply code is recorded as the response status
- * (250 accepted; 4xx/5xx refused).
+ * (250 accepted; 4xx/5xx refused). Connections are pooled (SMTP_CONNECTIONS kept open, each carrying up to
+ * SMTP_MESSAGES_PER_CONNECTION messages), so a message costs a MAIL/RCPT/DATA exchange, not a TCP and TLS
+ * handshake, EHLO and AUTH; parameters in the URL (e.g. `?pool=false&maxConnections=2`) override these.
  */
 export class SmtpMailTransport implements MailTransport {
   private readonly transporter: Transporter;
 
   constructor(url: string) {
-    this.transporter = createTransport(url);
+    this.transporter = createTransport({ url, pool: true, maxConnections: SMTP_CONNECTIONS, maxMessages: SMTP_MESSAGES_PER_CONNECTION });
   }
 
   async send(message: EmailMessage, timeoutMs: number): Promise<DeliveryOutcome> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_REACTION_WAIT_MS, loadConfig, reactionWaitMs } from './config.js';
+import { ConfigError, DEFAULT_REACTION_WAIT_MS, loadConfig, reactionWaitMs, readYourWritesWaitMs } from './config.js';
 
 describe('configuration', () => {
   it('reads the reaction wait per call: default 5000, 0 answers at once', () => {
@@ -8,6 +8,11 @@ describe('configuration', () => {
     expect(reactionWaitMs({ LEDGERDESK_REACTION_WAIT_MS: '0' })).toBe(0);
     expect(reactionWaitMs({ LEDGERDESK_REACTION_WAIT_MS: '250' })).toBe(250);
     expect(() => loadConfig({ LEDGERDESK_REACTION_WAIT_MS: '250' })).not.toThrow();
+  });
+
+  it('reads the read-your-writes bound per call: default 10000', () => {
+    expect(readYourWritesWaitMs({})).toBe(10_000);
+    expect(readYourWritesWaitMs({ LEDGERDESK_READ_YOUR_WRITES_WAIT_MS: '300' })).toBe(300);
   });
 
   it('defaults to the embedded store, port 4000 and the system clock', () => {
@@ -30,6 +35,7 @@ describe('configuration', () => {
     [{ LEDGERDESK_SHUTDOWN_TIMEOUT_MS: '10s' }, /^LEDGERDESK_SHUTDOWN_TIMEOUT_MS: must be a whole number/],
     [{ LEDGERDESK_REACTION_WAIT_MS: '5s' }, /^LEDGERDESK_REACTION_WAIT_MS: must be a whole number/],
     [{ LEDGERDESK_REACTION_WAIT_MS: '-1' }, /^LEDGERDESK_REACTION_WAIT_MS: must be a whole number/],
+    [{ LEDGERDESK_READ_YOUR_WRITES_WAIT_MS: '10s' }, /^LEDGERDESK_READ_YOUR_WRITES_WAIT_MS: must be a whole number/],
     [{ LEDGERDESK_GRAPHIQL: 'yes' }, /^LEDGERDESK_GRAPHIQL: must be one of on, off/],
     [{ LEDGERDESK_CORS_ORIGINS: '*' }, /^LEDGERDESK_CORS_ORIGINS: "\*" is not an origin/],
     [{ LEDGERDESK_CORS_ORIGINS: 'https://desk.example.com,https://desk.example.com/app' }, /^LEDGERDESK_CORS_ORIGINS: "https:\/\/desk.example.com\/app" is not an origin/],

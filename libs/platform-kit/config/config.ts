@@ -86,6 +86,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_CLOCK_START: "the manual clock's first instant (RFC 3339); unset on a restart, the clock resumes where it was, and an earlier instant than that is refused",
   LEDGERDESK_LOG_LEVEL: 'pino level (default info)',
   LEDGERDESK_REACTION_WAIT_MS: 'how long openTicket and completeHealthCheck wait for the reactions they answer with, in ms (default 5000; 0: answer at once)',
+  LEDGERDESK_READ_YOUR_WRITES_WAIT_MS: 'how long a mutation waits for the read models to show what it recorded, in ms (default 10000); past it the mutation answers with what the read models show, never an error (its write is recorded)',
   LEDGERDESK_EMAIL_CHANNEL_SECRET: 'bearer secret of the mail relay posting to /channels/email, at least 32 characters (unset: endpoint off)',
   LEDGERDESK_SLACK_SIGNING_SECRET: "the Slack app's signing secret for /channels/im (unset: endpoint off)",
   LEDGERDESK_SLACK_BOT_TOKEN: "the Slack app's bot token (files:read) for fetching the files of a message as attachments (unset: files are noted on the ticket, not fetched)",
@@ -128,6 +129,18 @@ export function reactionWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   const text = env['LEDGERDESK_REACTION_WAIT_MS'];
   if (text === undefined || text === '') return DEFAULT_REACTION_WAIT_MS;
   return /^\d{1,7}$/.test(text.trim()) ? Number(text.trim()) : DEFAULT_REACTION_WAIT_MS;
+}
+
+export const DEFAULT_READ_YOUR_WRITES_WAIT_MS = 10_000;
+
+/**
+ * The bound of a mutation's wait for its own read models (PlatformRuntime.settled), from
+ * LEDGERDESK_READ_YOUR_WRITES_WAIT_MS. Read per call like reactionWaitMs; loadConfig refuses a bad value at start.
+ */
+export function readYourWritesWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env['LEDGERDESK_READ_YOUR_WRITES_WAIT_MS'];
+  if (text === undefined || text === '') return DEFAULT_READ_YOUR_WRITES_WAIT_MS;
+  return /^\d{1,7}$/.test(text.trim()) ? Number(text.trim()) : DEFAULT_READ_YOUR_WRITES_WAIT_MS;
 }
 
 /** Invalid configuration: the message is the one line printed before the process stops. */
@@ -235,6 +248,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerdeskConf
   const reactionWaitText = value('LEDGERDESK_REACTION_WAIT_MS');
   if (reactionWaitText !== null && !/^\d{1,7}$/.test(reactionWaitText)) {
     throw new ConfigError('LEDGERDESK_REACTION_WAIT_MS', `must be a whole number of milliseconds up to 9999999 (got "${reactionWaitText}")`);
+  }
+  const readYourWritesText = value('LEDGERDESK_READ_YOUR_WRITES_WAIT_MS');
+  if (readYourWritesText !== null && !/^\d{1,7}$/.test(readYourWritesText)) {
+    throw new ConfigError('LEDGERDESK_READ_YOUR_WRITES_WAIT_MS', `must be a whole number of milliseconds up to 9999999 (got "${readYourWritesText}")`);
   }
   const shutdownTimeoutText = value('LEDGERDESK_SHUTDOWN_TIMEOUT_MS') ?? '10000';
   if (!/^\d{1,7}$/.test(shutdownTimeoutText)) {
