@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { channelRepliesReactor } from '../libs/triage/application/reactions.js';
 import { TicketsCommands } from '../libs/triage/application/tickets.commands.js';
 import { defineCalendar, eventCount, mustData, registerAccount, signContract, standardContract } from './support/fixtures.js';
+import { TEST_BACKENDS } from './support/test-databases.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 // A channel reply is intake's fact (ChannelReplyReceived on its own stream) that triage's reactor
@@ -26,12 +28,12 @@ function email(messageId: string, text: string, inReplyTo?: string): string {
   ].join('\r\n');
 }
 
-describe('channel replies: intake records the message, triage’s reactor adds the reply', () => {
+describe.each(TEST_BACKENDS)('channel replies: intake records the message, triage’s reactor adds the reply (%s)', (backend) => {
   let platform: TestPlatform;
   let admin: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ clockStart: '2026-02-13T09:00:00Z', env: { LEDGERDESK_EMAIL_CHANNEL_SECRET: EMAIL_SECRET } });
+    platform = await startTestPlatform({ backend, clockStart: '2026-02-13T09:00:00Z', env: { LEDGERDESK_EMAIL_CHANNEL_SECRET: EMAIL_SECRET } });
     admin = await platform.token('ADMIN');
     const calendarId = await defineCalendar(platform, admin);
     const accountId = await registerAccount(platform, admin, { name: 'Replies Ltd', emailDomains: ['replies.example'] });
@@ -109,7 +111,11 @@ describe('channel replies: intake records the message, triage’s reactor adds t
     vi.restoreAllMocks(); // the cause is fixed
     const retried = (await mustData(platform.gql(RETRY, { r: 'triage.channel-replies', e: parked.edges[0].node.eventId }, admin))).retryParkedEvent;
     expect(retried).toEqual({ recorded: true, error: null });
-    await platform.runtime.settleAll();
+    // The read models pass the reply the retry recorded (by its own position: on PostgreSQL the log's readable
+    // head may stop short of it while an older transaction is still open).
+    const added = (await platform.runtime.store.readStream(`ticket-${ticketId}`)).find((event) => event.type === 'ReplyAdded');
+    expect(added).toBeDefined();
+    await platform.runtime.projectionRunner.waitFor(added!.position);
     expect(await replies(ticketId)).toEqual([{ body: 'Any news?', author: { id: 'email:wei@replies.example' } }]);
     // Retrying what went through, or the message again, adds nothing.
     delete process.env['LEDGERDESK_REACTION_WAIT_MS'];
@@ -117,6 +123,51 @@ describe('channel replies: intake records the message, triage’s reactor adds t
     await platform.runtime.reactorRunner.retryParked('triage.channel-replies', parked.edges[0].node.eventId).catch(() => null);
     await platform.runtime.settleReactions();
     expect((await stream(`ticket-${ticketId}`)).filter((type) => type === 'ReplyAdded')).toHaveLength(1);
+  });
+
+  it('keeps a reply with its file once when the reaction is delivered again, even on a ticket closed since (no refusal)', async () => {
+    const ticketId = await open('<d-root@replies.example>');
+    let commands: TicketsCommands | null = null;
+    const real = TicketsCommands.prototype.channelReply;
+    vi.spyOn(TicketsCommands.prototype, 'channelReply').mockImplementation(function (this: TicketsCommands, ...args) {
+      commands = this;
+      return real.apply(this, args);
+    });
+    const withFile = [
+      'From: Wei Zhang <wei@replies.example>',
+      'To: support@ledgerdesk.example',
+      'Subject: Re: Video freezes',
+      'Message-ID: <d-1@replies.example>',
+      'In-Reply-To: <d-root@replies.example>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="part"',
+      '',
+      '--part',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The log.',
+      '--part',
+      'Content-Type: text/plain; name="sdk.log"',
+      'Content-Disposition: attachment; filename="sdk.log"',
+      '',
+      'E/RTC: ICE failed',
+      '--part--',
+    ].join('\r\n');
+    expect(await post(withFile)).toEqual({ status: 201, body: { ticketId, created: false, action: 'replied' } });
+    expect(await stream(`ticket-${ticketId}`)).toEqual(expect.arrayContaining(['ReplyAdded', 'AttachmentAdded']));
+    await mustData(platform.gql('mutation($id: ID!) { closeTicket(ticketId: $id) { id } }', { id: ticketId }, admin));
+
+    // At least once: the reactor gets the same ChannelReplyReceived again (a crash before its checkpoint).
+    const received = (await platform.runtime.store.readAll({ after: null, maxCount: 100_000 })).filter(
+      (event) => event.type === 'ChannelReplyReceived' && (event.data as { externalId: string }).externalId === '<d-1@replies.example>',
+    );
+    expect(received).toHaveLength(1);
+    const before = await eventCount(platform);
+    await channelRepliesReactor(commands!, platform.runtime.store).react(received[0]!);
+    expect(await eventCount(platform)).toBe(before);
+    const types = await stream(`ticket-${ticketId}`);
+    expect(types.filter((type) => type === 'ReplyAdded')).toHaveLength(1);
+    expect(types.filter((type) => type === 'AttachmentAdded')).toHaveLength(1);
   });
 
   it('refuses a reply on a closed ticket as before (422, the ticket decider’s words), recording nothing', async () => {

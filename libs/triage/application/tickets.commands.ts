@@ -117,26 +117,30 @@ export class TicketsCommands {
   /** A reply written here (GraphQL), with the caller's uploads (`POST /attachments`) it attaches. */
   async reply(p: Principal, id: string, body: string, visibility: Visibility, requestsInformation: boolean, v: number | null, attachmentIds: readonly string[] = []) {
     const attachments = await this.uploads.forAttaching(p, attachmentIds);
-    return this.reply_(p, id, body, visibility, requestsInformation, v, null, attachments, true);
+    return this.addReply(p, id, body, visibility, requestsInformation, v, null, attachments);
   }
 
   /**
    * A channel's customer reply (intake's ChannelReplyReceived, from the `triage.channel-replies` reactor): its
-   * event id derives from the channel's message id, so a redelivery — in any process — is recorded once. The
-   * uploads were checked by intake when it recorded the message (ChannelReplyReceived carries them). Recorded
-   * without waiting for the read models (the channel waits for them, bounded). A refusal of the decider is
-   * thrown as the AppError; `refusal` tells a refusal the ticket as it stands would give again from a passing one.
+   * event id derives from the channel's message id, so a redelivery — in any process — is recorded once, and a
+   * ticket that holds it already is left alone (a repeated reaction decides nothing, even on a ticket closed
+   * since). The uploads were checked by intake when it recorded the message (ChannelReplyReceived carries them).
+   * Recorded without waiting for the read models (the channel waits for them, bounded). A refusal of the decider
+   * is thrown as the AppError; `channelReplyRefusal` tells one the ticket as it stands gives again from a race.
    */
   async channelReply(received: ChannelReplyReceived['data'], cause: { correlationId: string; causationId: string }) {
+    const recorded = await this.runtime.store.readStream(ticketStream(received.ticketId));
+    if (recorded.some((event) => event.id === channelReplyEventId(received.ticketId, received.externalId))) return null;
     const principal: Principal = { id: received.author.id, role: received.author.role, accountId: received.accountId };
-    return this.reply_(principal, received.ticketId, received.body, 'PUBLIC', false, null, received.externalId, received.attachments, false, new Date(received.receivedAt), cause);
+    return this.addReply(principal, received.ticketId, received.body, 'PUBLIC', false, null, received.externalId, received.attachments, { at: new Date(received.receivedAt), cause, recorded });
   }
 
-  /** Whether the ticket decider, on the ticket as it stands now, refuses this channel reply (the error), or not (null). */
+  /** The refusal the ticket decider gives this channel reply on the ticket as it stands now, or null (it passes, or the ticket holds it). */
   async channelReplyRefusal(received: ChannelReplyReceived['data']): Promise<AppError | null> {
-    const state = foldStream(ticketDecider, await this.runtime.store.readStream(ticketStream(received.ticketId)));
+    const recorded = await this.runtime.store.readStream(ticketStream(received.ticketId));
+    if (recorded.some((event) => event.id === channelReplyEventId(received.ticketId, received.externalId))) return null;
     try {
-      ticketDecider.decide(this.channelReplyCommand(received), state);
+      ticketDecider.decide(this.channelReplyCommand(received), foldStream(ticketDecider, recorded));
       return null;
     } catch (error) {
       if (error instanceof AppError) return error;
@@ -163,7 +167,11 @@ export class TicketsCommands {
     };
   }
 
-  private async reply_(
+  /**
+   * A reply (several events, maybe): a GraphQL one waits for the read models and a late reply's follow-up; a
+   * reaction's (`reaction` given) is recorded at its instant, caused by its event, without waiting.
+   */
+  private async addReply(
     p: Principal,
     id: string,
     body: string,
@@ -172,9 +180,7 @@ export class TicketsCommands {
     v: number | null,
     externalId: string | null,
     attachments: readonly AttachmentRef[],
-    settle: boolean,
-    at?: Date,
-    cause?: { correlationId: string; causationId: string },
+    reaction?: { at: Date; cause: { correlationId: string; causationId: string }; recorded: readonly RecordedEvent[] },
   ) {
     const eventId = externalId === null ? undefined : channelReplyEventId(id, externalId);
     // A reply may be several events (a reopening before it, its attachments after it): the reply takes the id
@@ -182,9 +188,9 @@ export class TicketsCommands {
     const eventIds = eventId && ((event: DomainEvent, index: number) => (event.type === 'ReplyAdded' ? eventId : channelReplyPartId(eventId, event.type, index)));
     const replyId = eventId ?? randomUUID();
     const command = { type: 'AddReply' as const, replyId, followUpTicketId: followUpTicketIdFor(replyId), body, visibility, requestsInformation, externalId, attachments: [...attachments], maxTicketAttachmentBytes: this.config.maxTicketAttachmentBytes };
-    const result = await this.execute(p, id, command, v, eventIds, at, cause, { unsettled: !settle });
+    const result = await this.execute(p, id, command, v, eventIds, reaction?.at, reaction?.cause, reaction ? { unsettled: true, recorded: reaction.recorded } : {});
     // A late reply opens a follow-up (intake's reactor, from the log): the answer waits, bounded, until it is there.
-    if (settle && result.appended && result.eventTypes.includes('ReplyAdded') && result.state.status === 'RESOLVED' && p.role === 'CUSTOMER') {
+    if (!reaction && result.appended && result.eventTypes.includes('ReplyAdded') && result.state.status === 'RESOLVED' && p.role === 'CUSTOMER') {
       await this.runtime.reached(FOLLOW_UPS_REACTOR, result.appended.position, this.runtime.reactionWait());
     }
     return result;
