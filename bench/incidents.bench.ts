@@ -11,6 +11,7 @@
  * triage.incident-broadcast reactor and in every read model, every reactor past it), then every ticket is read
  * over GraphQL to check it shows exactly one reply carrying the update. Target (issue #13): ≤ 5 s for 5,000 tickets on PostgreSQL.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PLATFORM_CONTEXTS } from '../apps/platform/platform.contexts.js';
@@ -18,8 +19,8 @@ import { createLogger, loadConfig, PlatformRuntime, startLedgerdesk, TokenServic
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? '5000');
 /**
- * BENCH_COUNT_SQL=1 (PostgreSQL): counts the statements sent while the update is broadcast, by statement text,
- * with the wall time they took (from sending to the answer, queueing on a busy connection included; statements
+ * BENCH_COUNT_SQL=1 (PostgreSQL): the CPU time of the database's backends during the broadcast (read from /proc:
+ * the server on this machine), and the statements sent meanwhile, by statement text, with the wall time they took (from sending to the answer, queueing on a busy connection included; statements
  * overlap, so the times add up to more than the broadcast).
  */
 const COUNT_SQL = process.env.BENCH_COUNT_SQL === '1';
@@ -51,6 +52,31 @@ if (COUNT_SQL) {
   } as typeof pg.Client.prototype.query;
 }
 const START = '2026-03-02T02:00:00Z';
+
+/**
+ * CPU time (ms) the PostgreSQL backends serving this database have used so far, by pid, from /proc (the server
+ * runs on this machine): the server's share of the work, which wall time under load does not show.
+ */
+async function serverCpu(url: string): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    const ticksPerMs = 100 / 1000; // USER_HZ
+    const used = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        used.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
+      } catch {
+        // ended meanwhile, or not on this machine
+      }
+    }
+    return used;
+  } finally {
+    await client.end();
+  }
+}
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -118,6 +144,7 @@ async function main(): Promise<void> {
       appendCalls += 1;
       return outcomes;
     };
+    const serverBefore = COUNT_SQL && postgres ? await serverCpu(postgres) : null;
     t = performance.now();
     const cpu = process.cpuUsage();
     counting = true;
@@ -129,6 +156,11 @@ async function main(): Promise<void> {
     // On a machine shared with other work the wall time is mostly waiting; this process's CPU time compares better.
     process.stderr.write(`broadcast: ${seconds.toFixed(2)} s wall, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU in this process (${((used.user + used.system) / 1000 / TICKETS).toFixed(2)} ms per reply)\n`);
     process.stderr.write(`every reply recorded ${((appendsDone - t) / 1000).toFixed(2)} s after posting (${appendCalls} appendMany calls); the read models and reactors after that took ${((t + seconds * 1000 - appendsDone) / 1000).toFixed(2)} s\n`);
+    if (serverBefore && postgres) {
+      let serverMs = 0;
+      for (const [pid, ms] of await serverCpu(postgres)) serverMs += ms - (serverBefore.get(pid) ?? 0);
+      process.stderr.write(`PostgreSQL backends of this database: ${serverMs.toFixed(0)} ms CPU during the broadcast (${(serverMs / TICKETS).toFixed(2)} ms per reply)\n`);
+    }
     if (COUNT_SQL) {
       const total = [...statements.values()].reduce((a, b) => a + b.count, 0);
       process.stderr.write(`SQL statements during the broadcast: ${total} (${(total / TICKETS).toFixed(2)} per reply); count, summed wall ms, statement:\n`);
