@@ -107,10 +107,19 @@ export function incidentBroadcastReactor(tickets: TicketsCommands, store: EventS
       const at = new Date(event.metadata.occurredAt);
       const actor = event.metadata.actor;
       const principal = { id: actor.id, role: actor.role, accountId: null };
-      for (let start = 0; start < linked.length; start += INCIDENT_CHUNK) {
-        const chunk = linked.slice(start, start + INCIDENT_CHUNK);
-        // One read for the chunk's streams; each ticket is decided on its own stream (read again only on a conflict).
-        const streams = store.readStreams ? await store.readStreams(chunk.map((ticketId) => ticketStream(ticketId))) : null;
+      const chunks: string[][] = [];
+      for (let start = 0; start < linked.length; start += INCIDENT_CHUNK) chunks.push(linked.slice(start, start + INCIDENT_CHUNK));
+      // One read for a chunk's streams; each ticket is decided on its own stream (read again only on a conflict).
+      // The next chunk's tickets (others) are read while this chunk's replies are appended.
+      const readChunk = (chunk: readonly string[]) => {
+        const read = store.readStreams ? store.readStreams(chunk.map((ticketId) => ticketStream(ticketId))) : Promise.resolve(null);
+        read.catch(() => undefined); // awaited below; a failure there fails this reaction, not the process
+        return read;
+      };
+      let nextRead = chunks.length > 0 ? readChunk(chunks[0]!) : null;
+      for (const [index, chunk] of chunks.entries()) {
+        const streams = await nextRead!;
+        nextRead = index + 1 < chunks.length ? readChunk(chunks[index + 1]!) : null;
         const reactions = chunk.map((ticketId) => {
           const recorded = streams?.get(ticketStream(ticketId));
           if (event.type === 'IncidentUpdatePosted') {
