@@ -184,7 +184,8 @@ describe.each(TEST_BACKENDS)('platform incidents (%s)', (backend) => {
     expect(customerHistory.map((e: any) => e.type)).toEqual(['PlatformIncidentDeclared', 'IncidentUpdatePosted', 'IncidentUpdatePosted']);
     expect(JSON.stringify(customerHistory)).not.toContain('HKG');
 
-    // verifyTicketHistory and the evidence bundle take in the incident's stream (staff); a customer's bundle leaves it out.
+    // verifyTicketHistory and the evidence bundle take in the incident's stream: staff whole, a customer's with
+    // the links and the INTERNAL update withheld (stubs committing to the removed data, so the chain still holds).
     const exportAs = async (token: string) =>
       (await (await fetch(`${platform.url}/audit/tickets/${own[0]}/export`, { headers: { authorization: `Bearer ${token}` } })).json()) as EvidenceBundle;
     const staffBundle = await exportAs(admin);
@@ -194,8 +195,33 @@ describe.each(TEST_BACKENDS)('platform incidents (%s)', (backend) => {
     const verified = (await mustData(platform.gql('query($id: ID!) { verifyTicketHistory(ticketId: $id) { valid eventsChecked } }', { id: own[0] }, admin))).verifyTicketHistory;
     expect(verified).toEqual({ valid: true, eventsChecked: Object.values(staffBundle.streams).reduce((sum, events) => sum + events.length, 0) });
     const customerBundle = await exportAs(customer);
-    expect(Object.keys(customerBundle.streams)).not.toContain(`incident-${incidentId}`);
-    expect(checkEvidenceBundle(customerBundle).ok).toBe(true);
+    const customerIncident = customerBundle.streams[`incident-${incidentId}`]!;
+    expect(customerIncident.map((e) => e.type)).toEqual(staffHistory);
+    expect(customerIncident.map((e) => e.hash)).toEqual(staffBundle.streams[`incident-${incidentId}`]!.map((e) => e.hash));
+    expect(customerIncident.map((e) => (e.redaction ? 'withheld' : (e.data as { visibility?: string }).visibility ?? e.type))).toEqual([
+      'PlatformIncidentDeclared',
+      'withheld',
+      'withheld',
+      'PUBLIC',
+      'PUBLIC',
+    ]);
+    expect(customerIncident[2]!.data).toMatchObject({ visibility: 'INTERNAL', redacted: true });
+    expect(customerBundle.heads[`incident-${incidentId}`]).toEqual(staffBundle.heads[`incident-${incidentId}`]);
+    // Nothing of the internal update, nor any other account's ticket, is in the customer's file.
+    const customerJson = JSON.stringify(customerBundle);
+    expect(customerJson).not.toContain('HKG');
+    for (const other of tickets.filter((t) => t.accountId !== accountId)) expect(customerJson).not.toContain(other.id);
+    const customerCheck = checkEvidenceBundle(customerBundle);
+    expect(customerCheck.ok).toBe(true);
+    expect(customerCheck.lines.find((line) => line.includes(`incident-${incidentId}`))).toMatch(/^HOLDS {3}incident-.*: 5 events, chain intact up to the recorded head \(2 redacted/);
+    // A PUBLIC update may not be withheld, and a stub whose commitment is not the removed data's fails its hash.
+    const forged = structuredClone(customerBundle);
+    const publicUpdate = forged.streams[`incident-${incidentId}`]![3]!;
+    forged.streams[`incident-${incidentId}`]![3] = { ...publicUpdate, data: { redacted: true }, redaction: customerIncident[2]!.redaction! };
+    expect(checkEvidenceBundle(forged).lines.find((line) => line.includes(`incident-${incidentId}`))).toMatch(/^BROKEN .*revision 3: a IncidentUpdatePosted cannot be redacted/);
+    const swapped = structuredClone(customerBundle);
+    swapped.streams[`incident-${incidentId}`]![1]!.redaction = customerIncident[2]!.redaction!;
+    expect(checkEvidenceBundle(swapped).lines.find((line) => line.includes(`incident-${incidentId}`))).toMatch(/^BROKEN .*revision 1: content does not match its recorded hash/);
 
     const stranger = await platform.token('CUSTOMER', { accountId: otherAccount });
     expect(codeOf(await platform.gql(INCIDENT, { id: incidentId }, stranger))).toBe('NOT_FOUND');

@@ -1,3 +1,4 @@
+import type { WrongExpectedVersion } from './errors.js';
 import type { Position } from './position.js';
 
 export type Role = 'CUSTOMER' | 'ENGINEER' | 'TAM' | 'AUDITOR' | 'ADMIN';
@@ -44,6 +45,22 @@ export interface AppendResult {
   /** True when every event id was already recorded in this stream, so nothing was written. */
   alreadyRecorded: boolean;
 }
+
+/** One stream's part of `appendMany`: what `append(stream, events, expectedRevision)` would take. */
+export interface StreamAppend {
+  stream: string;
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
+/**
+ * One stream's outcome in `appendMany`: what `append` would have returned for it (an idempotent repeat is
+ * `alreadyRecorded`), or the `WrongExpectedVersion` it would have thrown.
+ */
+export type StreamAppendOutcome = AppendResult | WrongExpectedVersion;
+
+/** Most streams one `appendMany` takes. */
+export const MAX_STREAMS_PER_APPEND = 1000;
 
 export interface ReadStreamOptions {
   direction?: 'forwards' | 'backwards';
@@ -94,6 +111,15 @@ export interface StreamHead {
 export interface EventStore {
   readonly kind: 'pglite' | 'postgres' | 'kurrentdb';
   append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to many distinct streams at once, each with its own expected revision and hash chain (on the SQL
+   * stores one statement for every stream whose head is where it was expected; on KurrentDB one append after
+   * the other). The streams succeed or conflict independently — it is not a transaction across streams — and
+   * the outcomes come back in the order given. Every stream's events are validated before anything is
+   * written (an invalid one throws for the whole call); other errors (the store unreachable) throw, and streams
+   * already appended stay appended.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Optional: several whole streams in one read (a stream that does not exist maps to []). */

@@ -3,10 +3,13 @@ import { UnstorableText } from './errors.js';
 // NUL, or a surrogate without its partner: PostgreSQL refuses both (text and jsonb), and a replacement
 // character substituted on the way would silently change what was hashed.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A NUL or any surrogate at all: one character-class scan, so most strings (no emoji, no NUL) skip the exact test above. */
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+const unstorable = (text: string) => SUSPECT.test(text) && UNSTORABLE.test(text);
 
 /** Where in `value` (a JSON-like tree) a string that cannot be stored sits, keys included; null when none. */
 export function unstorableTextPath(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path || '(value)' : null;
+  if (typeof value === 'string') return unstorable(value) ? path || '(value)' : null;
   if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -17,7 +20,7 @@ export function unstorableTextPath(value: unknown, path = ''): string | null {
   }
   for (const [key, child] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (UNSTORABLE.test(key)) return at;
+    if (unstorable(key)) return at;
     const found = unstorableTextPath(child, at);
     if (found) return found;
   }

@@ -1,5 +1,5 @@
 import { EventTooLarge, InvalidAppend } from './errors.js';
-import { MAX_EVENT_BYTES, MAX_EVENTS_PER_APPEND, type NewEvent } from './event-store.port.js';
+import { MAX_EVENT_BYTES, MAX_EVENTS_PER_APPEND, MAX_STREAMS_PER_APPEND, type NewEvent, type StreamAppend } from './event-store.port.js';
 import { canonicalJson } from './hash-chain.js';
 import { assertStorableText } from './text-safety.js';
 
@@ -38,4 +38,15 @@ export function validateAppend(stream: string, events: readonly NewEvent[]): Pre
     prepared.push({ event, data, metadata });
   }
   return prepared;
+}
+
+/** `appendMany`'s checks: distinct streams, at most MAX_STREAMS_PER_APPEND, each append valid (before anything is written). */
+export function validateAppendMany(appends: readonly StreamAppend[]): PreparedEvent[][] {
+  if (appends.length > MAX_STREAMS_PER_APPEND) throw new InvalidAppend(`At most ${MAX_STREAMS_PER_APPEND} streams per appendMany`);
+  const streams = new Set<string>();
+  return appends.map(({ stream, events }) => {
+    if (streams.has(stream)) throw new InvalidAppend(`Stream ${stream} appears twice in one appendMany`);
+    streams.add(stream);
+    return validateAppend(stream, events);
+  });
 }

@@ -14,14 +14,19 @@ import {
 } from '#event-store';
 import { policyOf, slaStatus } from '#sla';
 
-export const BUNDLE_FORMAT = 'ledgerdesk-evidence-bundle/2';
+export const BUNDLE_FORMAT = 'ledgerdesk-evidence-bundle/3';
+/** Bundles the verifier still checks: /2 (before incident streams were in customers' bundles) may withhold less, never more. */
+const CHECKED_FORMATS: ReadonlySet<string> = new Set([BUNDLE_FORMAT, 'ledgerdesk-evidence-bundle/2']);
 
-/** The only events whose content a customer's export may withhold: internal notes and the files that came with them. */
+/** The only events whose content a customer's export may withhold from a ticket's stream: internal notes and the files that came with them. */
 const REDACTABLE_TYPES: ReadonlySet<string> = new Set(['ReplyAdded', 'AttachmentAdded']);
+/** What a customer's export withholds from an incident stream: the links (they name other accounts' tickets), and INTERNAL updates. */
+const INCIDENT_LINK_TYPES: ReadonlySet<string> = new Set(['TicketsLinkedToIncident', 'TicketUnlinkedFromIncident']);
+const isIncidentStream = (stream: string) => stream.startsWith(incidentStream(''));
 
 /** One JSON document: a ticket's streams with hashes, its pinned policy, and the SLA verdicts as of `asOf`. */
 export interface EvidenceBundle {
-  format: typeof BUNDLE_FORMAT;
+  format: typeof BUNDLE_FORMAT | 'ledgerdesk-evidence-bundle/2';
   ticketId: string;
   asOf: string;
   streams: Record<string, BundledEvent[]>;
@@ -57,9 +62,21 @@ export function redactedForCustomer<E extends { type: string; data: unknown }>(e
   return event;
 }
 
+/**
+ * What a customer sees of an incident stream's event in a bundle: the declaration, PUBLIC updates and the
+ * resolution whole; a link or unlink (it names other accounts' tickets) and an INTERNAL update as a stub — the
+ * fact (type, time, place in the chain, hash), not the content (as `ticketHistory` leaves them out).
+ */
+export function incidentEventForCustomer<E extends { type: string; data: unknown }>(event: E): E {
+  const data = event.data as { incidentId?: string; updateId?: string; visibility?: string };
+  if (INCIDENT_LINK_TYPES.has(event.type)) return { ...event, data: { incidentId: data.incidentId, redacted: true } };
+  if (event.type === 'IncidentUpdatePosted' && data.visibility !== 'PUBLIC') return { ...event, data: { incidentId: data.incidentId, updateId: data.updateId, visibility: 'INTERNAL', redacted: true } };
+  return event;
+}
+
 /** The bundle's form of a withheld event: the visible stub plus the commitment to what was removed. */
 function redactedInBundle(event: BundledEvent): BundledEvent {
-  const stub = redactedForCustomer(event);
+  const stub = isIncidentStream(event.stream) ? incidentEventForCustomer(event) : redactedForCustomer(event);
   return stub === event ? event : { ...stub, redaction: { dataHash: dataCommitment(event.data) } };
 }
 
@@ -70,7 +87,7 @@ export async function exportEvidenceBundle(
   asOf: Date,
   forCustomer: boolean,
   deliveryIds: readonly string[] = [],
-  /** Platform incidents the ticket was ever linked to: their streams, whole, in a staff bundle (not a customer's: links name other accounts' tickets). */
+  /** Platform incidents the ticket was ever linked to: their streams, whole for staff; for a customer links and INTERNAL updates withheld. */
   incidentIds: readonly string[] = [],
 ): Promise<EvidenceBundle | null> {
   const ticket = await store.readStream(ticketStream(ticketId));
@@ -88,7 +105,10 @@ export async function exportEvidenceBundle(
   }
   // What was sent about the ticket (webhooks, e-mails, pages): chain- and head-checked like the rest.
   for (const deliveryId of deliveryIds) streams[outboundStreams.delivery(deliveryId)] = (await store.readStream(outboundStreams.delivery(deliveryId))).map(toBundledEvent);
-  if (!forCustomer) for (const incidentId of incidentIds) streams[incidentStream(incidentId)] = (await store.readStream(incidentStream(incidentId))).map(toBundledEvent);
+  for (const incidentId of incidentIds) {
+    const events = (await store.readStream(incidentStream(incidentId))).map(toBundledEvent);
+    streams[incidentStream(incidentId)] = forCustomer ? events.map(redactedInBundle) : events;
+  }
   const heads: Record<string, StreamHead | null> = {};
   for (const stream of Object.keys(streams)) heads[stream] = await store.streamHead(stream);
   const pinned = sla.find((event) => event.type === 'SlaPolicyPinned') as unknown as SlaPolicyPinned | undefined;
@@ -138,7 +158,7 @@ export function checkEvidenceBundle(bundle: EvidenceBundle): BundleCheck {
 function checkWellFormedBundle(bundle: EvidenceBundle): BundleCheck {
   const lines: string[] = [];
   let ok = true;
-  if (bundle?.format !== BUNDLE_FORMAT) return { ok: false, lines: [`not a Ledgerdesk evidence bundle of format ${BUNDLE_FORMAT} (format ${String(bundle?.format)})`] };
+  if (!CHECKED_FORMATS.has(bundle?.format)) return { ok: false, lines: [`not a Ledgerdesk evidence bundle of format ${BUNDLE_FORMAT} (format ${String(bundle?.format)})`] };
   const ticketEvents = bundle.streams?.[ticketStream(bundle.ticketId)];
   if (!Array.isArray(ticketEvents) || ticketEvents.length === 0) {
     return { ok: false, lines: [`BROKEN  the bundle holds no events of ticket ${String(bundle.ticketId)}'s stream`] };
@@ -219,8 +239,8 @@ export function chainProblem(stream: string, events: readonly BundledEvent[]): s
   for (const [index, event] of events.entries()) {
     if (event.stream !== stream || event.revision !== index) return `revision ${index} is missing or out of place`;
     if (event.previousHash !== previousHash) return `revision ${index}: previousHash does not match the hash of revision ${index - 1}`;
-    if (event.redaction && !mayBeWithheld(event)) {
-      return `revision ${index}: a ${event.type} cannot be redacted (only internal notes and their files may be withheld)`;
+    if (event.redaction && !mayBeWithheld(stream, event)) {
+      return `revision ${index}: a ${event.type} cannot be redacted (only internal notes and their files, and an incident's links and internal updates, may be withheld)`;
     }
     const hash: string = event.redaction
       ? eventHashOfCommitment(stream, index, event.type, String(event.redaction.dataHash), canonicalJson(event.metadata), previousHash)
@@ -231,8 +251,10 @@ export function chainProblem(stream: string, events: readonly BundledEvent[]): s
   return null;
 }
 
-function mayBeWithheld(event: BundledEvent): boolean {
-  return REDACTABLE_TYPES.has(event.type) && (event.data as { visibility?: unknown } | null)?.visibility === 'INTERNAL';
+function mayBeWithheld(stream: string, event: BundledEvent): boolean {
+  const internal = (event.data as { visibility?: unknown } | null)?.visibility === 'INTERNAL';
+  if (isIncidentStream(stream)) return INCIDENT_LINK_TYPES.has(event.type) || (event.type === 'IncidentUpdatePosted' && internal);
+  return REDACTABLE_TYPES.has(event.type) && internal;
 }
 
 /** A stream must end where the store's head record said it ended at export (a deleted tail leaves a shorter chain). */

@@ -50,6 +50,22 @@ describe('KurrentDB adapter against a fake gRPC server', () => {
     expect(await store.readStream(`${stream}-absent`)).toEqual([]);
   });
 
+  it('appendMany appends stream after stream, each chained at its own revision; a stale one is its own WrongExpectedVersion', async () => {
+    const prefix = uniquePrefix('many');
+    await store.append(`${prefix}a`, [testEvent('Opened')], 'no_stream');
+    await store.append(`${prefix}b`, [testEvent('Opened'), testEvent('Moved')], 'no_stream');
+    const outcomes = await store.appendMany([
+      { stream: `${prefix}a`, events: [testEvent('Reply')], expectedRevision: 0 },
+      { stream: `${prefix}b`, events: [testEvent('Reply')], expectedRevision: 0 },
+      { stream: `${prefix}c`, events: [testEvent('Opened'), testEvent('Reply')], expectedRevision: 'no_stream' },
+    ]);
+    expect(outcomes[0]).toMatchObject({ nextExpectedRevision: 1, alreadyRecorded: false });
+    expect(outcomes[1]).toBeInstanceOf(WrongExpectedVersion);
+    expect(outcomes[2]).toMatchObject({ nextExpectedRevision: 1, alreadyRecorded: false });
+    expect((await store.readStream(`${prefix}b`)).map((e) => e.type)).toEqual(['Opened', 'Moved']);
+    for (const stream of [`${prefix}a`, `${prefix}c`]) expect(await store.verifyStream(stream)).toMatchObject({ valid: true, eventsChecked: 2 });
+  });
+
   it('reads in pages of readPageSize', async () => {
     const paged = openKurrentDbEventStore(fake.connectionString, { readPageSize: 3 });
     try {

@@ -26,6 +26,8 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   StreamHead,
   StreamIntegrity,
   SubscribeOptions,
@@ -35,7 +37,7 @@ import type {
 import { eventHash, verifyChain } from '../hash-chain.js';
 import { eventFilter } from '../polling-subscription.js';
 import { comparePositions, isAfter, type Position } from '../position.js';
-import { validateAppend } from '../validation.js';
+import { validateAppend, validateAppendMany } from '../validation.js';
 
 export interface KurrentDbEventStoreOptions {
   /** The instant recorded with each append (the platform's clock, so a manual clock dates the record too). */
@@ -121,6 +123,21 @@ export class KurrentDbEventStore implements EventStore {
     this.anyRetries = Math.max(0, options.anyRetries ?? 5);
     this.readPageSize = positive(options.readPageSize, 1000);
     this.client = this.createClient();
+  }
+
+  /** KurrentDB appends to one stream at a time: one append after the other, each stream's outcome its own. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    validateAppendMany(appends);
+    const outcomes: StreamAppendOutcome[] = [];
+    for (const { stream, events, expectedRevision } of appends) {
+      try {
+        outcomes.push(await this.append(stream, events, expectedRevision));
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        outcomes.push(error);
+      }
+    }
+    return outcomes;
   }
 
   async append(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {

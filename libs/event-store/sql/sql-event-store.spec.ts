@@ -83,3 +83,31 @@ describe('SQL event store: readStreams', () => {
     await store.close();
   });
 });
+
+describe('SQL event store: appendMany', () => {
+  it('writes many streams with one statement when their heads are where expected (plus one head read for streams it has not seen)', async () => {
+    const sql = await openTestPglite();
+    const store = await SqlEventStore.open(sql);
+    const prefix = uniquePrefix('many-sql');
+    const streams = Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
+    for (const stream of streams) await store.append(stream, [testEvent('Opened')], 'no_stream');
+    const sent: string[] = [];
+    const query = sql.query.bind(sql);
+    sql.query = ((text: string, params?: unknown[]) => {
+      sent.push(text);
+      return query(text, params);
+    }) as typeof sql.query;
+    const outcomes = await store.appendMany(streams.map((stream) => ({ stream, events: [testEvent('Reply')], expectedRevision: 0 })));
+    expect(outcomes.every((o) => 'nextExpectedRevision' in o && o.nextExpectedRevision === 1)).toBe(true);
+    expect(sent.filter((text) => text.includes('INSERT INTO event_store.events'))).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+
+    // A second store on the same data has no cached heads: one read for all of them, then the one statement.
+    const cold = await SqlEventStore.open(sql, { ownsClient: false });
+    sent.length = 0;
+    await cold.appendMany(streams.map((stream) => ({ stream, events: [testEvent('Reply')], expectedRevision: 1 })));
+    expect(sent).toHaveLength(2);
+    for (const stream of streams) expect((await store.verifyStream(stream)).valid).toBe(true);
+    await store.close();
+  });
+});

@@ -8,6 +8,8 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   StreamHead as RecordedStreamHead,
   StreamIntegrity,
   SubscribeOptions,
@@ -18,7 +20,7 @@ import { EventEmitter } from 'node:events';
 import { eventHashOfCanonical, verifyChain } from '../hash-chain.js';
 import type { Position } from '../position.js';
 import { PollingSubscription } from '../polling-subscription.js';
-import { validateAppend, type PreparedEvent } from '../validation.js';
+import { validateAppend, validateAppendMany, type PreparedEvent } from '../validation.js';
 import { migrateEventStore } from './schema.js';
 import { uniqueViolation, type SqlClient, type SqlExecutor } from './sql-client.js';
 
@@ -116,6 +118,144 @@ export class SqlEventStore implements EventStore {
         return this.refuse(stream, events, expectedRevision, actual.revision);
       }
     }
+  }
+
+  /**
+   * Many streams in one autocommit statement: each stream's head moves only if it is still where its events
+   * were chained from (the cached head, or all uncached heads read with one statement), and only those
+   * streams' events are inserted. A stream left out — its head moved, or its expected revision is not the head
+   * we know — then goes through `append` alone, which reads its head again, answers an idempotent repeat from
+   * the record, or refuses. An event id recorded already fails the statement: then every stream goes alone.
+   */
+  async appendMany(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    const prepared = validateAppendMany(appends);
+    if (appends.length <= 1) return Promise.all(appends.map((one) => this.appendOrConflict(one)));
+    const unknown = appends.filter(({ stream, expectedRevision }) => expectedRevision !== 'no_stream' && !this.heads.has(stream)).map(({ stream }) => stream);
+    const read = unknown.length > 0 ? await this.readHeads(unknown) : new Map<string, StreamHead>();
+    const together: { index: number; head: StreamHead }[] = [];
+    appends.forEach(({ stream, expectedRevision }, index) => {
+      const head = this.heads.get(stream) ?? read.get(stream) ?? NO_STREAM_HEAD;
+      if (revisionMatches(expectedRevision, head.revision)) together.push({ index, head });
+    });
+    const outcomes: (StreamAppendOutcome | undefined)[] = new Array(appends.length);
+    if (together.length > 1) {
+      let written = new Map<number, AppendResult>();
+      try {
+        written = await this.tryAppendMany(together.map(({ index, head }) => ({ stream: appends[index]!.stream, prepared: prepared[index]!, head, index })));
+      } catch (error) {
+        if (uniqueViolation(error) !== 'events_pkey') throw error;
+      }
+      for (const [index, result] of written) outcomes[index] = result;
+    }
+    for (const [index, one] of appends.entries()) {
+      if (outcomes[index] === undefined) outcomes[index] = await this.appendOrConflict(one);
+    }
+    return outcomes as StreamAppendOutcome[];
+  }
+
+  private async appendOrConflict({ stream, events, expectedRevision }: StreamAppend): Promise<StreamAppendOutcome> {
+    try {
+      return await this.append(stream, events, expectedRevision);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion) return error;
+      throw error;
+    }
+  }
+
+  /** Heads of streams not in the cache, with one statement (a stream without a row is absent from the map). */
+  private async readHeads(streams: readonly string[]): Promise<Map<string, StreamHead>> {
+    const rows = await this.sql.query<{ stream: string; revision: number; last_hash: string | null }>(
+      'SELECT stream, revision, last_hash FROM event_store.streams WHERE stream = ANY($1::text[])',
+      [[...streams]],
+    );
+    const heads = new Map<string, StreamHead>();
+    for (const row of rows) {
+      const head = { revision: Number(row.revision), hash: row.last_hash };
+      heads.set(row.stream, head);
+      this.rememberHead(row.stream, head);
+    }
+    return heads;
+  }
+
+  /**
+   * The statement of `appendMany`: the heads (in stream order, so two such statements lock rows in one order)
+   * move where they are still at the revision chained from; the events of exactly those streams are inserted,
+   * in the order given. Answers the appends written, by their index.
+   */
+  private async tryAppendMany(items: { stream: string; prepared: PreparedEvent[]; head: StreamHead; index: number }[]): Promise<Map<number, AppendResult>> {
+    const headStreams: string[] = [];
+    const fromRevisions: number[] = [];
+    const lastRevisions: number[] = [];
+    const lastHashes: (string | null)[] = [];
+    const ids: string[] = [];
+    const streams: string[] = [];
+    const revisions: number[] = [];
+    const types: string[] = [];
+    const data: string[] = [];
+    const metadata: string[] = [];
+    const hashes: string[] = [];
+    const previousHashes: (string | null)[] = [];
+    for (const { stream, prepared, head } of items) {
+      let previousHash = head.hash;
+      for (const [offset, { event, data: eventData, metadata: eventMetadata }] of prepared.entries()) {
+        const revision = head.revision + 1 + offset;
+        const hash = eventHashOfCanonical(stream, revision, event.type, eventData, eventMetadata, previousHash);
+        ids.push(event.id);
+        streams.push(stream);
+        revisions.push(revision);
+        types.push(event.type);
+        data.push(eventData);
+        metadata.push(eventMetadata);
+        hashes.push(hash);
+        previousHashes.push(previousHash);
+        previousHash = hash;
+      }
+      headStreams.push(stream);
+      fromRevisions.push(head.revision);
+      lastRevisions.push(head.revision + prepared.length);
+      lastHashes.push(previousHash);
+    }
+    const rows = await this.sql.query<{ stream: string; commit_position: string; prepare_position: string }>(
+      `WITH input AS MATERIALIZED (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[]) AS i(stream, from_revision, revision, last_hash)
+       ),
+       head AS (
+         INSERT INTO event_store.streams AS s (stream, revision, last_hash)
+         SELECT stream, revision, last_hash FROM input ORDER BY stream
+         ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision, last_hash = EXCLUDED.last_hash
+           WHERE s.revision = (SELECT i.from_revision FROM input i WHERE i.stream = s.stream)
+         RETURNING s.stream
+       )
+       INSERT INTO event_store.events (id, stream, revision, type, data, metadata, hash, previous_hash, recorded_at)
+       SELECT e.id, e.stream, e.revision, e.type, e.data, e.metadata, e.hash, e.previous_hash, $5
+       FROM unnest($6::uuid[], $7::text[], $8::int[], $9::text[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[])
+         WITH ORDINALITY AS e(id, stream, revision, type, data, metadata, hash, previous_hash, n)
+       WHERE e.stream IN (SELECT stream FROM head)
+       ORDER BY e.n
+       RETURNING stream, transaction_id::text AS commit_position, seq::text AS prepare_position`,
+      [headStreams, fromRevisions, lastRevisions, lastHashes, this.now(), ids, streams, revisions, types, data, metadata, hashes, previousHashes],
+    );
+    const last = new Map<string, { commit_position: string; prepare_position: string }>();
+    for (const row of rows) {
+      const seen = last.get(row.stream);
+      if (!seen || BigInt(row.prepare_position) > BigInt(seen.prepare_position)) last.set(row.stream, row);
+    }
+    const written = new Map<number, AppendResult>();
+    items.forEach(({ stream, index }, at) => {
+      const row = last.get(stream);
+      if (!row) {
+        this.heads.delete(stream); // its head moved: `append` reads it again
+        return;
+      }
+      this.rememberHead(stream, { revision: lastRevisions[at]!, hash: lastHashes[at]! });
+      written.set(index, {
+        nextExpectedRevision: lastRevisions[at]!,
+        position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+        alreadyRecorded: false,
+      });
+    });
+    if (rows.length > 0) this.announceAppend();
+    return written;
   }
 
   /**

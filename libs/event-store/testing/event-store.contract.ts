@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuplicateEventId, EventTooLarge, WrongExpectedVersion } from '../errors.js';
+import { DuplicateEventId, EventTooLarge, InvalidAppend, WrongExpectedVersion } from '../errors.js';
 import { MAX_EVENT_BYTES, type EventStore, type RecordedEvent } from '../event-store.port.js';
 import { comparePositions, type Position } from '../position.js';
 import { testEvent, uniquePrefix } from './event-fixtures.js';
@@ -105,6 +105,96 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       if (subject.globallyUniqueEventIds === false) return;
       await expect(store.append(`${stream}-other`, [breach], 'any')).rejects.toBeInstanceOf(DuplicateEventId);
       expect(await store.readStream(`${stream}-other`)).toHaveLength(0);
+    });
+
+    it('appends to many streams at once: each chained, each at its own expected revision, conflicts and repeats per stream', async () => {
+      const prefix = uniquePrefix('many');
+      const existing = await store.append(`${prefix}old`, [testEvent('TicketOpened')], 'no_stream');
+      await store.append(`${prefix}behind`, [testEvent('TicketOpened'), testEvent('ReplyAdded')], 'no_stream');
+      const repeated = testEvent('ReplyAdded', { n: 'once' });
+      await store.append(`${prefix}repeat`, [testEvent('TicketOpened'), repeated], 'no_stream');
+      const fresh = Array.from({ length: 20 }, (_, i) => ({ stream: `${prefix}new-${i}`, events: [testEvent('TicketOpened', { i }), testEvent('ReplyAdded', { i })], expectedRevision: 'no_stream' as const }));
+      const outcomes = await store.appendMany([
+        { stream: `${prefix}old`, events: [testEvent('ReplyAdded', { n: 1 })], expectedRevision: existing.nextExpectedRevision },
+        ...fresh,
+        { stream: `${prefix}behind`, events: [testEvent('ReplyAdded', { n: 'stale' })], expectedRevision: 0 },
+        { stream: `${prefix}repeat`, events: [repeated], expectedRevision: 0 },
+      ]);
+      expect(outcomes).toHaveLength(23);
+      expect(outcomes[0]).toMatchObject({ nextExpectedRevision: 1, alreadyRecorded: false });
+      for (const outcome of outcomes.slice(1, 21)) expect(outcome).toMatchObject({ nextExpectedRevision: 1, alreadyRecorded: false });
+      expect(outcomes[21]).toBeInstanceOf(WrongExpectedVersion);
+      expect(outcomes[21]).toMatchObject({ stream: `${prefix}behind`, expected: 0, actual: 1 });
+      expect(outcomes[22]).toMatchObject({ nextExpectedRevision: 1, alreadyRecorded: true });
+
+      expect((await store.readStream(`${prefix}old`)).map((e) => e.data)).toEqual([{}, { n: 1 }]);
+      expect(await store.readStream(`${prefix}behind`)).toHaveLength(2);
+      expect(await store.readStream(`${prefix}repeat`)).toHaveLength(2);
+      for (const [i, { stream }] of fresh.entries()) {
+        const events = await store.readStream(stream);
+        expect(events.map((e) => [e.revision, e.type, e.data])).toEqual([[0, 'TicketOpened', { i }], [1, 'ReplyAdded', { i }]]);
+        expect(events[1]!.previousHash).toBe(events[0]!.hash);
+        // Each outcome's position is its stream's last event, as `append` answers.
+        expect(comparePositions((outcomes[i + 1] as { position: Position }).position, events[1]!.position)).toBe(0);
+      }
+      for (const stream of [`${prefix}old`, `${prefix}behind`, `${prefix}repeat`, ...fresh.map((f) => f.stream)]) {
+        const integrity = await store.verifyStream(stream);
+        expect(integrity.valid, `${stream}: ${integrity.problem}`).toBe(true);
+        expect((await store.streamHead(stream))?.hash).toBe(integrity.headHash);
+      }
+    });
+
+    it('appendMany by two writers on the same streams at once: each stream gets exactly one of them', async () => {
+      const prefix = uniquePrefix('many-race');
+      const streams = Array.from({ length: 30 }, (_, i) => `${prefix}${i}`);
+      for (const stream of streams) await store.append(stream, [testEvent('Start')], 'no_stream');
+      // The second writer names the streams in the opposite order: no deadlock, one winner per stream.
+      const [a, b] = await Promise.all(
+        ['a', 'b'].map((writer) => {
+          const order = writer === 'a' ? streams : [...streams].reverse();
+          return store.appendMany(order.map((stream) => ({ stream, events: [testEvent('Step', { writer })], expectedRevision: 0 })));
+        }),
+      );
+      const byStream = new Map<string, number>();
+      for (const [i, outcome] of a!.entries()) if (!(outcome instanceof WrongExpectedVersion)) byStream.set(streams[i]!, (byStream.get(streams[i]!) ?? 0) + 1);
+      for (const [i, outcome] of b!.entries()) if (!(outcome instanceof WrongExpectedVersion)) byStream.set(streams[streams.length - 1 - i]!, (byStream.get(streams[streams.length - 1 - i]!) ?? 0) + 1);
+      for (const stream of streams) {
+        expect(byStream.get(stream), stream).toBe(1);
+        const events = await store.readStream(stream);
+        expect(events).toHaveLength(2);
+        expect((await store.verifyStream(stream)).valid).toBe(true);
+      }
+    });
+
+    it('appendMany continues a stream another writer moved meanwhile, and refuses a bad batch before writing anything', async () => {
+      const prefix = uniquePrefix('many-moved');
+      await store.append(`${prefix}a`, [testEvent('Start')], 'no_stream');
+      await store.append(`${prefix}b`, [testEvent('Start')], 'no_stream');
+      // Another process (a second store on the same data, where the adapter can) moves stream a.
+      const other = subject.reopen ? await subject.reopen() : store;
+      await other.append(`${prefix}a`, [testEvent('Elsewhere')], 0);
+      if (other !== store) await other.close();
+      const outcomes = await store.appendMany([
+        { stream: `${prefix}a`, events: [testEvent('Here')], expectedRevision: 1 },
+        { stream: `${prefix}b`, events: [testEvent('Here')], expectedRevision: 0 },
+      ]);
+      expect(outcomes.map((o) => (o instanceof WrongExpectedVersion ? 'conflict' : o.nextExpectedRevision))).toEqual([2, 1]);
+      expect((await store.readStream(`${prefix}a`)).map((e) => e.type)).toEqual(['Start', 'Elsewhere', 'Here']);
+      expect((await store.verifyStream(`${prefix}a`)).valid).toBe(true);
+
+      await expect(
+        store.appendMany([
+          { stream: `${prefix}c`, events: [testEvent('Fine')], expectedRevision: 'no_stream' },
+          { stream: `${prefix}d`, events: [{ ...testEvent('Bad'), id: 'not-a-uuid' }], expectedRevision: 'no_stream' },
+        ]),
+      ).rejects.toBeInstanceOf(InvalidAppend);
+      await expect(
+        store.appendMany([
+          { stream: `${prefix}c`, events: [testEvent('Fine')], expectedRevision: 'no_stream' },
+          { stream: `${prefix}c`, events: [testEvent('Twice')], expectedRevision: 'no_stream' },
+        ]),
+      ).rejects.toBeInstanceOf(InvalidAppend);
+      expect(await store.readStream(`${prefix}c`)).toHaveLength(0);
     });
 
     it('refuses an event over the size limit, writing nothing', async () => {

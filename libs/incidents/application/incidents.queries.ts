@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { satisfies } from 'semver';
 import type { Position, SqlClient } from '#event-store';
 import { READ_DB } from '#platform-kit';
 import type { LinkCandidate } from '../domain/incident.decider.js';
+import { AUTO_LINK_MIN_SCORE, rankSuggestions, suggestionScore, type Suggestion } from '../domain/suggestions.js';
+
+/** An open incident offered for a ticket, with what matched (the domain's ranking). */
+export type IncidentSuggestion = Suggestion<IncidentRow>;
 
 export interface IncidentRow {
   id: string;
@@ -31,59 +34,6 @@ export interface IncidentUpdateRow {
   visibility: 'PUBLIC' | 'INTERNAL';
   postedBy: string;
   postedAt: Date;
-}
-
-/** What a suggestion matched on, strongest first. */
-export type IncidentMatch = 'SDK' | 'COMPONENT' | 'REGION';
-export interface IncidentSuggestion {
-  incident: IncidentRow;
-  matchedOn: IncidentMatch[];
-}
-
-/** A ticket that came in more than this long before an incident started is not suggested for it. */
-export const SUGGESTION_LEAD_MS = 60 * 60_000;
-const MATCH_WEIGHT: Record<IncidentMatch, number> = { SDK: 4, COMPONENT: 2, REGION: 1 };
-
-/** A suggestion's score: the sum of its matches' weights. */
-export const suggestionScore = (matchedOn: readonly IncidentMatch[]) => matchedOn.reduce((sum, m) => sum + MATCH_WEIGHT[m], 0);
-
-/**
- * Auto-linking at intake takes the best suggestion only from this score on: the SDK alone (4), or a component
- * named in the ticket together with the account's region (3); a component or a region alone is not enough.
- */
-export const AUTO_LINK_MIN_SCORE = 3;
-
-/**
- * Which of the open incidents a ticket probably belongs to, best first: its SDK name and version in the
- * incident's SDK range (weight 4), a component named in its subject or description (2), its account's region
- * among the incident's regions (1); only incidents started at most an hour after the ticket came in (a ticket
- * from before the outage is not about it), and not resolved. Ties: the most recently started first.
- */
-export function rankSuggestions(
-  ticket: { sdkName: string | null; sdkVersion: string | null; words: string; region: string | null; receivedAt: Date | null },
-  incidents: readonly IncidentRow[],
-): IncidentSuggestion[] {
-  const suggestions: (IncidentSuggestion & { score: number })[] = [];
-  for (const incident of incidents) {
-    if (incident.status !== 'OPEN') continue;
-    if (ticket.receivedAt && incident.startedAt.getTime() - ticket.receivedAt.getTime() > SUGGESTION_LEAD_MS) continue;
-    const matchedOn: IncidentMatch[] = [];
-    if (
-      incident.sdkName &&
-      incident.sdkVersionRange &&
-      ticket.sdkName?.trim().toLowerCase() === incident.sdkName.toLowerCase() &&
-      ticket.sdkVersion &&
-      satisfies(ticket.sdkVersion.trim(), incident.sdkVersionRange, { loose: true, includePrerelease: true })
-    ) {
-      matchedOn.push('SDK');
-    }
-    if (incident.components.some((component) => component.trim() && ticket.words.includes(component.trim().toLowerCase()))) matchedOn.push('COMPONENT');
-    if (ticket.region && incident.regions.some((region) => region.toLowerCase() === ticket.region!.toLowerCase())) matchedOn.push('REGION');
-    if (matchedOn.length === 0) continue;
-    suggestions.push({ incident, matchedOn, score: suggestionScore(matchedOn) });
-  }
-  suggestions.sort((a, b) => b.score - a.score || b.incident.startedAt.getTime() - a.incident.startedAt.getTime() || a.incident.id.localeCompare(b.incident.id));
-  return suggestions.map(({ incident, matchedOn }) => ({ incident, matchedOn }));
 }
 
 /** The auto-link term of ticket t's contract in force at its receivedAt, of the versions signed before ($2, $3) in the log. */

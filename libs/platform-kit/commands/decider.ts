@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict } from '#contracts';
-import { EventTooLarge, validateAppend, WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '#event-store';
+import { EventTooLarge, validateAppend, WrongExpectedVersion, type Actor, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent, type StreamAppend } from '#event-store';
 
 /** A domain event as deciders see it: the envelope (ids, metadata, hash) is the store's business. */
 export interface DomainEvent {
@@ -81,6 +81,73 @@ export async function executeCommand<Command, State, Event extends DomainEvent>(
       }
     }
   }
+}
+
+/** One command of `executeCommands`: its stream, and its context (`recorded`: the stream as the caller read it). */
+export interface StreamCommand<Command> {
+  stream: string;
+  command: Command;
+  context: CommandContext;
+}
+
+/**
+ * Many commands on distinct streams of one decider (an incident's reply on each of its linked tickets), with
+ * one `appendMany` for all: each is decided on its stream as the caller read it (`context.recorded`, else read
+ * now) and appended at that revision. A command whose stream moved meanwhile goes through `executeCommand`
+ * alone (a fresh read, decided again). Per command, in the order given: its result, or the error it raised (its
+ * decision's refusal, a second conflict), as `Promise.allSettled` reports them; the one `appendMany` failing
+ * (the store unreachable, an invalid event) throws for the whole call.
+ */
+export async function executeCommands<Command, State, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<Command, State, Event>,
+  commands: readonly StreamCommand<Command>[],
+): Promise<PromiseSettledResult<Decided<State>>[]> {
+  const outcomes: PromiseSettledResult<Decided<State>>[] = new Array(commands.length);
+  const unread = commands.filter(({ context }) => !context.recorded).map(({ stream }) => stream);
+  const read = unread.length === 0 ? new Map<string, RecordedEvent[]>() : store.readStreams ? await store.readStreams(unread) : new Map(await Promise.all(unread.map(async (stream) => [stream, await store.readStream(stream)] as const)));
+  const pending: { index: number; state: State; events: Event[]; append: StreamAppend }[] = [];
+  for (const [index, { stream, command, context }] of commands.entries()) {
+    const recorded = context.recorded ?? read.get(stream) ?? [];
+    const revision = recorded.length - 1;
+    try {
+      if (context.expectedVersion != null && context.expectedVersion !== revision) {
+        throw conflict(`Expected version ${context.expectedVersion}, but it is at ${revision}; reload and try again`);
+      }
+      const state = foldStream(decider, recorded);
+      const events = decider.decide(command, state);
+      if (events.length === 0) {
+        outcomes[index] = { status: 'fulfilled', value: { state, version: revision, appended: null, eventTypes: [] } };
+        continue;
+      }
+      const newEvents = events.map((event, at) => toNewEvent(event, context, context.eventIds?.(event, at) ?? randomUUID(), context.causationId ?? null));
+      pending.push({ index, state, events, append: { stream, events: newEvents, expectedRevision: revision === -1 ? 'no_stream' : revision } });
+    } catch (error) {
+      outcomes[index] = { status: 'rejected', reason: error };
+    }
+  }
+  const appended = pending.length === 0 ? [] : await store.appendMany(pending.map(({ append }) => append));
+  const again: number[] = [];
+  for (const [at, { index, events }] of pending.entries()) {
+    const result = appended[at]!;
+    if (result instanceof WrongExpectedVersion) {
+      again.push(index);
+      continue;
+    }
+    let { state } = pending[at]!;
+    for (const event of events) state = decider.evolve(state, event);
+    outcomes[index] = { status: 'fulfilled', value: { state, version: result.nextExpectedRevision, appended: result, eventTypes: events.map((event) => event.type) } };
+  }
+  // Moved since the caller read them: decided again on a fresh read, one by one (what `executeCommand` retries).
+  for (const index of again) {
+    const { stream, command, context } = commands[index]!;
+    try {
+      outcomes[index] = { status: 'fulfilled', value: await executeCommand(store, stream, decider, command, { ...context, recorded: undefined }) };
+    } catch (error) {
+      outcomes[index] = { status: 'rejected', reason: error };
+    }
+  }
+  return outcomes;
 }
 
 /**

@@ -105,6 +105,18 @@ class TimedEventStore implements EventStore {
     }
   }
 
+  /** Timed as one append: `outcome` ok, or the error's name when it throws (a stream's conflict is an outcome, not a throw). */
+  appendMany: EventStore['appendMany'] = async (appends) => {
+    const end = this.appendDuration.startTimer({ store: this.inner.kind });
+    try {
+      const outcomes = await this.inner.appendMany(appends);
+      end({ outcome: 'ok' });
+      return outcomes;
+    } catch (error) {
+      end({ outcome: error instanceof Error ? error.name : 'error' });
+      throw error;
+    }
+  };
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
   /** The inner store's one-statement read where it has one (SQL), else each stream read, 16 at a time. */

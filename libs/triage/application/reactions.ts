@@ -124,22 +124,11 @@ export function routeNewTicketsReactor(tickets: TicketsCommands): Reactor {
 export const INCIDENT_BROADCAST_REACTOR = 'triage.incident-broadcast';
 
 const INCIDENT_NAMESPACE = '4f6e2a9c-8b1d-4e3a-9c7f-2d5b8a1e6c30';
-/** How many linked tickets one incident event works on at a time. */
-const INCIDENT_CONCURRENCY = 16;
-/** Linked tickets whose streams are read with one statement (where the store can: readStreams). */
-const INCIDENT_READ_CHUNK = 500;
+/** Linked tickets whose streams are read with one statement (where the store can: readStreams) and appended with one `appendMany`. */
+const INCIDENT_CHUNK = 500;
 
 /** The broadcast reply on a ticket: its id (reply and event) derives from (update, ticket), so a retry records once. */
 export const incidentReplyIdFor = (updateId: string, ticketId: string) => uuidv5(`incident-update\n${updateId}\n${ticketId}`, INCIDENT_NAMESPACE);
-
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 /**
  * A platform incident's effects on its linked tickets (incidents' events, from the log):
@@ -164,43 +153,47 @@ export function incidentBroadcastReactor(tickets: TicketsCommands, store: EventS
       const at = new Date(event.metadata.occurredAt);
       const actor = event.metadata.actor;
       const principal = { id: actor.id, role: actor.role, accountId: null };
-      for (let start = 0; start < linked.length; start += INCIDENT_READ_CHUNK) {
-        const chunk = linked.slice(start, start + INCIDENT_READ_CHUNK);
-        // One read for the chunk's streams; each ticket is decided on its own stream (read again only on a conflict).
-        const streams = store.readStreams ? await store.readStreams(chunk.map((ticketId) => ticketStream(ticketId))) : null;
-        await eachLimited(chunk, INCIDENT_CONCURRENCY, async (ticketId) => {
+      const chunks: string[][] = [];
+      for (let start = 0; start < linked.length; start += INCIDENT_CHUNK) chunks.push(linked.slice(start, start + INCIDENT_CHUNK));
+      // One read for a chunk's streams; each ticket is decided on its own stream (read again only on a conflict).
+      // The next chunk's tickets (others) are read while this chunk's replies are appended.
+      const readChunk = (chunk: readonly string[]) => {
+        const read = store.readStreams ? store.readStreams(chunk.map((ticketId) => ticketStream(ticketId))) : Promise.resolve(null);
+        read.catch(() => undefined); // awaited below; a failure there fails this reaction, not the process
+        return read;
+      };
+      let nextRead = chunks.length > 0 ? readChunk(chunks[0]!) : null;
+      for (const [index, chunk] of chunks.entries()) {
+        const streams = await nextRead!;
+        nextRead = index + 1 < chunks.length ? readChunk(chunks[index + 1]!) : null;
+        const reactions = chunk.map((ticketId) => {
           const recorded = streams?.get(ticketStream(ticketId));
-          // Closed, resolved or unknown tickets are refused or skipped by the decider.
-          try {
-            if (event.type === 'IncidentUpdatePosted') {
-              const update = data as IncidentUpdatePosted['data'];
-              const replyId = incidentReplyIdFor(update.updateId, ticketId);
-              const body = `[${update.status}] ${update.body}`;
-              await tickets.react(
-                principal,
-                ticketId,
-                { type: 'AddReply', replyId, followUpTicketId: replyId, body, visibility: 'PUBLIC', requestsInformation: false, externalId: null, incidentUpdateId: update.updateId, skipIfResolved: true, attachments: [], maxTicketAttachmentBytes: 0 },
-                replyId,
-                at,
-                cause,
-                recorded,
-              );
-            } else {
-              const resolved = data as PlatformIncidentResolved['data'];
-              await tickets.react(
-                principal,
-                ticketId,
-                { type: 'ResolveTicket', resolution: resolved.resolution, rootCause: resolved.rootCause, quietPeriodMs: tickets.quietPeriodMs },
-                uuidv5(`incident-resolved\n${resolved.incidentId}\n${ticketId}`, INCIDENT_NAMESPACE),
-                at,
-                cause,
-                recorded,
-              );
-            }
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error; // closed or resolved meanwhile: nothing to say there
+          if (event.type === 'IncidentUpdatePosted') {
+            const update = data as IncidentUpdatePosted['data'];
+            const replyId = incidentReplyIdFor(update.updateId, ticketId);
+            const body = `[${update.status}] ${update.body}`;
+            return {
+              ticketId,
+              body: { type: 'AddReply' as const, replyId, followUpTicketId: replyId, body, visibility: 'PUBLIC' as const, requestsInformation: false, externalId: null, incidentUpdateId: update.updateId, skipIfResolved: true, attachments: [], maxTicketAttachmentBytes: 0 },
+              eventId: replyId,
+              recorded,
+            };
           }
+          const resolved = data as PlatformIncidentResolved['data'];
+          return {
+            ticketId,
+            body: { type: 'ResolveTicket' as const, resolution: resolved.resolution, rootCause: resolved.rootCause, quietPeriodMs: tickets.quietPeriodMs },
+            eventId: uuidv5(`incident-resolved\n${resolved.incidentId}\n${ticketId}`, INCIDENT_NAMESPACE),
+            recorded,
+          };
         });
+        // A redelivery: the tickets that already have this event are left out (the append would answer alreadyRecorded).
+        const due = reactions.filter(({ eventId, recorded }) => !recorded?.some((recordedEvent) => recordedEvent.id === eventId));
+        // One append for the chunk's tickets; a ticket that moved since the read is decided again on its own.
+        for (const outcome of await tickets.reactMany(principal, due, at, cause)) {
+          // Closed, resolved or unknown tickets are refused or skipped by the decider: nothing to say there.
+          if (outcome.status === 'rejected' && !(outcome.reason instanceof AppError)) throw outcome.reason;
+        }
       }
     },
   };

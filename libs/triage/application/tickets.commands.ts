@@ -17,7 +17,7 @@ import {
 } from '#contracts';
 import { Uploads } from '#attachments';
 import type { RecordedEvent } from '#event-store';
-import { CLOCK, CONFIG, executeCommand, foldStream, PlatformRuntime, recordDecisions, type Clock, type DomainEvent, type LedgerdeskConfig, type Timer } from '#platform-kit';
+import { CLOCK, CONFIG, executeCommand, executeCommands, foldStream, PlatformRuntime, recordDecisions, type Clock, type DomainEvent, type LedgerdeskConfig, type Timer } from '#platform-kit';
 import { ticketDecider, type TicketCommand } from '../domain/ticket.decider.js';
 import { routeTicket } from '../domain/routing.policy.js';
 import { TicketsQueries } from './tickets.queries.js';
@@ -88,6 +88,30 @@ export class TicketsCommands {
    */
   react = (principal: Principal, ticketId: string, body: CommandBody, eventId: string, at: Date, cause: { correlationId: string; causationId: string }, recorded?: readonly RecordedEvent[]) =>
     this.execute(principal, ticketId, body, null, eventId, at, cause, { unsettled: true, recorded });
+
+  /**
+   * The same reaction on many tickets (an incident's broadcast) with one append for all (`executeCommands`):
+   * each decided on its stream as read by the caller, a ticket that moved meanwhile decided again alone.
+   * Per ticket, in order: its result or its refusal. Unsettled, as `react`.
+   */
+  reactMany(
+    principal: Principal,
+    reactions: readonly { ticketId: string; body: CommandBody; eventId: string; recorded?: readonly RecordedEvent[] }[],
+    at: Date,
+    cause: { correlationId: string; causationId: string },
+  ) {
+    const actor = { id: principal.id, role: principal.role };
+    const customerAccountId = principal.role === 'CUSTOMER' ? principal.accountId : null;
+    return executeCommands(
+      this.runtime.store,
+      ticketDecider,
+      reactions.map(({ ticketId, body, eventId, recorded }) => ({
+        stream: ticketStream(ticketId),
+        command: { ...body, ticketId, actor, customerAccountId, now: at } as TicketCommand,
+        context: { actor, now: at, ...cause, eventIds: () => eventId, ...(recorded ? { recorded } : {}) },
+      })),
+    );
+  }
 
   /** The quiet period a resolution starts (LEDGERDESK_AUTO_CLOSE_AFTER). */
   get quietPeriodMs(): number {
