@@ -211,10 +211,7 @@ export class TicketSearchQueries {
     const run = async (tx: SqlExecutor) => {
       // The planner does not price reading an out-of-line vector: on a table whose heap is this small it would
       // rather scan it all (or walk the opening index) and match every row's vector. Only the GIN bitmap is bounded.
-      if (keysOnly) {
-        await tx.query('SET LOCAL enable_seqscan = off');
-        await tx.query('SET LOCAL enable_indexscan = off');
-      }
+      if (keysOnly) await tx.query("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)");
       const ids: string[] = [];
       const seen = new Set<string>();
       for (const column of ['s.subject_doc', 's.head_doc', vector]) {
