@@ -20,7 +20,7 @@ const WEIGHTS = `'{0.1, 0.2, 0.4, 1.0}'::real[]`;
 
 /**
  * How many hits a search counts and ranks at most (LEDGERDESK_SEARCH_CANDIDATES' default): beyond it `totalCount`
- * reads this with `totalCountCapped`, and the pages are the best this many candidates (see `pickCandidates`).
+ * reads this with `totalCountCapped`, and the pages are this many candidates, ranked (see `pickCandidates`).
  */
 export const SEARCH_CANDIDATES = 1000;
 
