@@ -22,8 +22,12 @@ export const ticketSearchProjection: Projection = {
     await sql.query(`CREATE TABLE IF NOT EXISTS triage.ticket_search (
       ticket_id text PRIMARY KEY, account_id text NOT NULL, opened_at timestamptz NOT NULL, doc jsonb NOT NULL,
       public_doc tsvector NOT NULL, staff_doc tsvector NOT NULL) WITH (toast_tuple_target = 128)`);
-    // A table made before the setting: rows written from now on (and all after a rebuild) keep their vectors out of line.
-    await sql.query('ALTER TABLE triage.ticket_search SET (toast_tuple_target = 128)');
+    // A table made before the setting: rows written from now on (and all after a rebuild) keep their vectors out of
+    // line. Checked first, so a start takes no table lock when the setting is there.
+    const [narrow] = await sql.query<{ set: boolean }>(
+      "SELECT coalesce(reloptions @> ARRAY['toast_tuple_target=128'], false) AS set FROM pg_class WHERE oid = 'triage.ticket_search'::regclass",
+    );
+    if (!narrow?.set) await sql.query('ALTER TABLE triage.ticket_search SET (toast_tuple_target = 128)');
     await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_public ON triage.ticket_search USING gin (public_doc)');
     await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_by_account ON triage.ticket_search (account_id)');
     await sql.query('CREATE INDEX IF NOT EXISTS ticket_search_staff ON triage.ticket_search USING gin (staff_doc)');
