@@ -211,6 +211,9 @@ describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (bac
     await open('subject', 'Webinar audio drops', 'It drops');
     for (const name of ['reply1', 'reply2', 'reply3', 'reply4']) await open(name, `Ticket ${name}`, 'Something else', 'Is this the webinar room?');
     await open('lone', 'Metronome clicks', 'A lone word');
+    // Four tickets that say 摄像头 (camera) in a reply, then, newest, one whose subject holds its two bigrams apart.
+    for (const name of ['cam1', 'cam2', 'cam3', 'cam4']) await open(name, `Device ${name}`, 'Something else', '摄像头坏了');
+    await open('decoy', '摄像机和像头', 'Something else');
   });
   afterAll(async () => {
     await platform?.close();
@@ -245,6 +248,20 @@ describe.each(TEST_BACKENDS)('searchTickets past its candidate bound (%s)', (bac
     expect(second.pageInfo.hasNextPage).toBe(false);
     // Equal scores: newest first, and only the three candidates.
     expect([...first.edges, ...second.edges].map((e: any) => names.get(e.node.id))).toEqual(['reply4', 'reply3', 'reply2']);
+  });
+
+  it('checks a sequence (a CJK run, a phrase) on each candidate, so a newer ticket holding its parts apart is not one', async () => {
+    // 摄像头 is the sequence 摄像 <1> 像头: the index finds the decoy by the two bigrams; its vector does not match.
+    const first = await page('摄像头', 2);
+    const second = await page('摄像头', 2, first.pageInfo.endCursor);
+    expect(first.totalCount).toBe(3);
+    expect([...first.edges, ...second.edges].map((e: any) => names.get(e.node.id))).toEqual(['cam4', 'cam3', 'cam2']);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    const phrase = await page('"webinar room"', 5);
+    expect(phrase.edges.map((e: any) => names.get(e.node.id))).toEqual(['reply4', 'reply3', 'reply2']);
+    // The loosened query alone would have the decoy first.
+    const loose = await page('摄像 像头', 5);
+    expect(names.get(loose.edges[0].node.id)).toBe('decoy');
   });
 
   it('counts and ranks exactly under the bound', async () => {

@@ -103,7 +103,7 @@ export const CONFIG_VARIABLES = {
   LEDGERDESK_ATTACHMENTS_S3_ENDPOINT: 'endpoint of an S3-compatible store (MinIO, Ceph, R2), path-style addressing; unset: AWS S3',
   LEDGERDESK_ATTACHMENTS_S3_REGION: 'region of the bucket (default us-east-1)',
   LEDGERDESK_ATTACHMENTS_S3_PREFIX: 'key prefix inside the bucket, e.g. ledgerdesk/ (default none)',
-  LEDGERDESK_SEARCH_CANDIDATES: 'most hits one searchTickets counts and ranks (default 1000): beyond it totalCount reads this, totalCountCapped is true, and the pages are the best this many candidates',
+  LEDGERDESK_SEARCH_CANDIDATES: 'most hits one searchTickets counts and ranks (default 1000): beyond it totalCount reads this, totalCountCapped is true, and the pages are this many candidates chosen newest first (subject matches, then opening matches, then the rest), ranked',
   LEDGERDESK_SHUTDOWN_TIMEOUT_MS: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut (default 10000)',
   LEDGERDESK_GRAPHIQL: 'on | off: the GraphiQL explorer on GET /graphql for browsers (default on, off when NODE_ENV=production)',
   LEDGERDESK_CORS_ORIGINS: 'comma-separated browser origins allowed cross-origin, e.g. https://desk.example.com,http://localhost:5173 (unset: no CORS headers)',

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SqlClient } from '#event-store';
+import type { SqlClient, SqlExecutor } from '#event-store';
 import { READ_DB } from '#platform-kit';
 import type { SearchDocument } from '../domain/search-document.js';
 import type { ParsedSearch } from '../domain/search-text.js';
@@ -20,7 +20,7 @@ const WEIGHTS = `'{0.1, 0.2, 0.4, 1.0}'::real[]`;
 
 /**
  * How many hits a search counts and ranks at most (LEDGERDESK_SEARCH_CANDIDATES' default): beyond it `totalCount`
- * reads this with `totalCountCapped`, and the pages are the best this many candidates (see `search`).
+ * reads this with `totalCountCapped`, and the pages are this many candidates, ranked (see `pickCandidates`).
  */
 export const SEARCH_CANDIDATES = 1000;
 
@@ -92,15 +92,14 @@ export class TicketSearchQueries {
     }
     const limitParam = `$${keysetAt + keysetParams.length + 1}`;
     const pageParams = [...params, ...keysetParams, first + 1];
-    let counted: number;
+    let counted = 0;
     let rows: { ticket_id: string; score: string; opened_at: string }[] | null = null;
-    let head: { total: number; ids: string[] } | null = null;
     if (accountId) {
       // One account's hits are few (its tickets, not the whole table's): rank them in the same scan that counts
       // them, one round trip and one index scan instead of a count and then the ranking. A separate count would
       // scan the full vector's GIN index twice (the account's rows are only intersected with it), which is most of a
       // customer search's time. Only when the account alone has more than SEARCH_CANDIDATES hits is that scan's
-      // ranking (bounded by the LIMIT) thrown away for the capped path below.
+      // ranking (bounded by the LIMIT) thrown away for the candidate path below.
       const rankedScore = parsed.tsquery ? `(${score})::real` : '0::real';
       const found = await this.db.query<{ total: number; ticket_id: string | null; score: string | null; opened_at: string | null }>(
         `WITH hits AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, ${rankedScore} AS score FROM ${from} ${base} LIMIT ${candidates + 1})
@@ -114,51 +113,36 @@ export class TicketSearchQueries {
       );
       counted = found[0]?.total ?? 0;
       if (counted <= candidates) rows = found.filter((row) => row.ticket_id !== null) as { ticket_id: string; score: string; opened_at: string }[];
-    } else if (parsed.tsquery) {
-      // Unpinned, with words: the opening's small vector first. Its hits are a part of the full vector's (head_doc's
-      // fields and positions are the start of either vector), so when they alone exceed the bound the search is
-      // capped without counting the full vector's hits — a second GIN scan, about a third of a staff search's time.
-      head = await this.headCandidates(from, where, params, candidates);
-      counted = head.total > candidates ? head.total : await this.countUpTo(from, base, params, candidates);
-    } else {
-      counted = await this.countUpTo(from, base, params, candidates);
     }
-    const capped = counted > candidates;
-    if (rows === null && parsed.tsquery && capped) {
-      // Too many: the candidates are the SEARCH_CANDIDATES best by the opening's small vector (subject, description,
-      // diagnostics; inline in the row, so cheap to rank), topped up, when fewer of those match, by the newest hits
-      // that match only elsewhere (resolution, replies); only they are ranked on the full vector, and paged.
-      head ??= await this.headCandidates(from, where, params, candidates);
-      let ids = head.ids;
-      if (ids.length < candidates) {
-        const tail = await this.db.query<{ ticket_id: string }>(
-          `SELECT s.ticket_id FROM ${from} ${base} AND NOT coalesce(s.head_doc @@ $1::tsquery, false)
-           ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${candidates - ids.length}`,
-          params,
-        );
-        ids = [...ids, ...tail.map((row) => row.ticket_id)];
-      }
+    if (rows === null && parsed.tsquery) {
+      // Words: the candidates, newest first by tiers (see `pickCandidates`), then only they are ranked on the full vector
+      // and paged. Under the bound the candidates are every hit, so the ranking is exact.
+      const picked = await this.pickCandidates(from, where, params, vector, parsed, candidates, !needsTickets);
+      counted = picked.counted;
       // The filters were applied in choosing the candidates; $1 is the tsquery, $2 the candidates, then the keyset.
       const candidateKeyset = after
         ? 'WHERE (h.score < $3::real OR (h.score = $3::real AND (h.opened_at < $4::timestamptz OR (h.opened_at = $4::timestamptz AND h.ticket_id > $5::text))))'
         : '';
-      rows = await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
-        `WITH hits AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM triage.ticket_search s WHERE s.ticket_id = ANY($2::text[]))
-         SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${candidateKeyset}
-         ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT $${3 + keysetParams.length}`,
-        [params[0], ids, ...keysetParams, first + 1],
-      );
+      rows = picked.ids.length
+        ? await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
+            `WITH hits AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, (${score})::real AS score FROM triage.ticket_search s WHERE s.ticket_id = ANY($2::text[]))
+             SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${candidateKeyset}
+             ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT $${3 + keysetParams.length}`,
+            [params[0], picked.ids, ...keysetParams, first + 1],
+          )
+        : [];
     }
     if (rows === null) {
-      // Few enough to rank every hit exactly; fielded terms only: newest first, score 0 — nothing to rank.
-      const hitsSql = `SELECT s.ticket_id, s.opened_at, ${parsed.tsquery ? `(${score})::real` : '0::real'} AS score FROM ${from} ${base}`;
+      // Fielded terms only: newest first, score 0 — nothing to rank.
+      counted = await this.countUpTo(from, base, params, candidates);
       rows = await this.db.query<{ ticket_id: string; score: string; opened_at: string }>(
-        `WITH hits AS MATERIALIZED (${hitsSql})
+        `WITH hits AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, 0::real AS score FROM ${from} ${base})
          SELECT h.ticket_id, h.score::text AS score, h.opened_at FROM hits h ${keyset}
          ORDER BY h.score DESC, h.opened_at DESC, h.ticket_id LIMIT ${limitParam}`,
         pageParams,
       );
     }
+    const capped = counted > candidates;
     const totalCount = Math.min(counted, candidates);
     const page = rows.slice(0, first);
     const ids = page.map((row) => row.ticket_id!);
@@ -191,17 +175,58 @@ export class TicketSearchQueries {
   }
 
   /**
-   * The hits of the opening's vector (`head_doc`, with the filters; `where[0]`, the full vector's match, left out:
-   * a head_doc match is a hit), counted, and the best `candidates` of them by ts_rank_cd on it — one GIN scan.
+   * A search's candidates: its hits in three tiers — the subject matches all the words, else the opening (subject,
+   * description, diagnostics) does, else they match anywhere (resolution, root cause, replies too) — each tier
+   * newest first, up to `candidates` in all; and how many hits (`candidates` + 1 when there are more).
+   *
+   * Each tier is one GIN bitmap scan that reads only the row keys of its hits (ticket id, opening instant: the
+   * vectors are out of line, see ticket-search.projection.ts) and a top-N sort, so its cost is its hits' count times
+   * a small in-cache row read — never a vector per hit. The tiers stop as soon as `candidates` + 1 distinct hits are
+   * known (capped); the last, the full vector, holds every hit, so when it ends under the bound the candidates are
+   * all the hits. A sequence (phrase, CJK run of 3+) is matched on the index by its loosened form and checked on the
+   * vector of each hit in newest-first order only until the tier has enough.
    */
-  private async headCandidates(from: string, where: readonly string[], params: unknown[], candidates: number): Promise<{ total: number; ids: string[] }> {
-    const headWhere = ['s.head_doc @@ $1::tsquery', ...where.slice(1)].join(' AND ');
-    const [head] = await this.db.query<{ total: number; ids: string[] }>(
-      `WITH scored AS MATERIALIZED (SELECT s.ticket_id, s.opened_at, ts_rank_cd(${WEIGHTS}, s.head_doc, $1::tsquery) AS rank FROM ${from} WHERE ${headWhere})
-       SELECT (SELECT count(*)::int FROM scored) AS total,
-              ARRAY(SELECT ticket_id FROM scored ORDER BY rank DESC, opened_at DESC, ticket_id LIMIT ${candidates}) AS ids`,
-      params,
-    );
-    return { total: head?.total ?? 0, ids: head?.ids ?? [] };
+  private async pickCandidates(
+    from: string,
+    where: readonly string[],
+    params: unknown[],
+    vector: string,
+    parsed: ParsedSearch,
+    candidates: number,
+    keysOnly: boolean,
+  ): Promise<{ counted: number; ids: string[] }> {
+    const rest = where.slice(1); // where[0] is the full vector's match, replaced per tier
+    const exact = parsed.tsquery!;
+    const loose = parsed.looseTsquery ?? exact;
+    const tierParams = loose === exact ? params : [...params, loose];
+    const looseParam = loose === exact ? '$1' : `$${tierParams.length}`;
+    const newest = (column: string, limit: number) => {
+      const filters = [`${column} @@ ${looseParam}::tsquery`, ...rest].join(' AND ');
+      return loose === exact
+        ? `SELECT s.ticket_id FROM ${from} WHERE ${filters} ORDER BY s.opened_at DESC, s.ticket_id LIMIT ${limit}`
+        : // OFFSET 0 keeps the exact match above the sort, so only the newest hits' vectors are read for it.
+          `SELECT h.ticket_id FROM (SELECT s.ticket_id, s.opened_at, ${column} AS v FROM ${from} WHERE ${filters} ORDER BY s.opened_at DESC, s.ticket_id OFFSET 0) h
+           WHERE h.v @@ $1::tsquery LIMIT ${limit}`;
+    };
+    const run = async (tx: SqlExecutor) => {
+      // The planner does not price reading an out-of-line vector: on a table whose heap is this small it would
+      // rather scan it all (or walk the opening index) and match every row's vector. Only the GIN bitmap is bounded.
+      if (keysOnly) await tx.query("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)");
+      const ids: string[] = [];
+      const seen = new Set<string>();
+      for (const column of ['s.subject_doc', 's.head_doc', vector]) {
+        const found = await tx.query<{ ticket_id: string }>(newest(column, candidates + 1), tierParams);
+        for (const { ticket_id } of found) {
+          if (seen.has(ticket_id)) continue;
+          seen.add(ticket_id);
+          ids.push(ticket_id);
+        }
+        if (ids.length > candidates) return { counted: ids.length, ids: ids.slice(0, candidates) };
+        // The full vector's hits include every tier's: under the bound they are all the hits.
+        if (column === vector) return { counted: ids.length, ids };
+      }
+      return { counted: ids.length, ids };
+    };
+    return keysOnly ? this.db.transaction((tx) => run(tx)) : run(this.db);
   }
 }

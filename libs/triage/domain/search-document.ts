@@ -51,7 +51,7 @@ export function applySearchEvent(doc: SearchDocument | null, event: TicketEvent)
  * The two indexed vectors: `public` (what the customer may search: everything but internal notes) and `staff`
  * (everything). Weights: subject A; description and diagnostics B; resolution and root cause C; replies D.
  */
-export function searchVectors(doc: SearchDocument): { publicVector: string; staffVector: string; headVector: string } {
+export function searchVectors(doc: SearchDocument): { publicVector: string; staffVector: string; headVector: string; subjectVector: string } {
   const opening: { text: string | null | undefined; weight: SearchWeight }[] = [
     { text: doc.subject, weight: 'A' },
     { text: doc.description, weight: 'B' },
@@ -67,9 +67,11 @@ export function searchVectors(doc: SearchDocument): { publicVector: string; staf
   return {
     publicVector: searchVector([...head, ...replies((v) => v === 'PUBLIC')]),
     staffVector: searchVector([...head, ...replies(() => true)]),
-    // The opening's fields alone (same positions as at the start of the other two): small enough to stay inline
-    // in the row, so ranking every hit on it is cheap; search picks its candidates by it (ticket-search.queries.ts).
+    // The opening's fields alone (same positions as at the start of the other two): the second tier of a capped
+    // search's candidates (ticket-search.queries.ts).
     headVector: searchVector(opening),
+    // The subject alone: the first tier of a capped search's candidates (subject, then opening, then anywhere).
+    subjectVector: searchVector([{ text: doc.subject, weight: 'A' }]),
   };
 }
 

@@ -20,6 +20,15 @@ describe('search text', () => {
     expect(parseSearchQuery('"audio drops" 卡').tsquery).toBe("('audio' <1> 'drops') & '卡':*");
     expect(parseSearchQuery('SDK卡顿').tsquery).toBe("'sdk':* & '卡顿'");
     expect(parseSearchQuery('status:CLOSED').tsquery).toBeNull();
+    expect(parseSearchQuery('status:CLOSED').looseTsquery).toBeNull();
+  });
+
+  it('loosens each sequence to an AND of its lexemes (what the index answers without positions)', () => {
+    expect(parseSearchQuery('音频卡顿 crash').looseTsquery).toBe("('音频' & '频卡' & '卡顿') & 'crash':*");
+    expect(parseSearchQuery('"audio drops audio" 卡').looseTsquery).toBe("('audio' & 'drops') & '卡':*");
+    // Without a sequence the two are the same query.
+    const plain = parseSearchQuery('音频 crash 1003');
+    expect(plain.looseTsquery).toBe(plain.tsquery);
     expect(parseSearchQuery('http://x.io 1003').tsquery).toBe("'http':* & 'x.io' & '1003'");
   });
 

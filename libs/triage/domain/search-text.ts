@@ -119,6 +119,12 @@ export interface FieldedTerms {
 export interface ParsedSearch {
   /** The `tsquery` literal of the text part; null when the query is fielded terms only. */
   tsquery: string | null;
+  /**
+   * The same terms with each sequence (a quoted phrase, a CJK run of three characters or more) loosened to an AND of
+   * its lexemes: what a GIN index answers without reading the vectors (it keeps no positions, so a sequence must be
+   * rechecked on each row's vector). Its hits include `tsquery`'s; equal to it when the query has no sequence.
+   */
+  looseTsquery: string | null;
   fielded: FieldedTerms;
   /** What highlights mark: words (matched as prefixes at a word start when `prefix`) and CJK runs. */
   needles: { text: string; prefix: boolean }[];
@@ -174,6 +180,12 @@ function sequence(placed: readonly Placed[]): string {
   return placed.length > 1 ? `(${out})` : out;
 }
 
+/** Lexemes ANDed in any order (a sequence's loosening): `'a' & 'b' & 'c'`. */
+function conjunction(placed: readonly Placed[]): string {
+  const terms = [...new Set(placed.map((item) => `${quoteLexeme(item.lexeme)}${item.prefix ? ':*' : ''}`))];
+  return terms.length > 1 ? `(${terms.join(' & ')})` : terms[0]!;
+}
+
 /**
  * Reads a search query: words, "quoted phrases" and fielded terms (`errorCode:1003`, `sdk:4.2`, `sdk:web`,
  * `status:OPEN`, `severity:P1`, `channel:EMAIL`; a value may be quoted). Any other `word:value` is text.
@@ -185,6 +197,7 @@ export function parseSearchQuery(query: string): ParsedSearch {
   if ((query.match(/"/g)?.length ?? 0) % 2 === 1) throw badUserInput('query has an unclosed quote (")', 'query');
   const fielded: FieldedTerms = { errorCode: [], sdkVersion: [], sdkName: [], status: [], severity: [], channel: [] };
   const groups: string[] = [];
+  const loose: string[] = [];
   const needles: ParsedSearch['needles'] = [];
   let terms = 0;
   const ITEM = /([\p{L}\p{N}_]+):(?:"([^"]*)"|(\S*))|"([^"]*)"|(\S+)/gu;
@@ -203,14 +216,26 @@ export function parseSearchQuery(query: string): ParsedSearch {
     if (found.length === 0) continue;
     needles.push(...marks);
     // A phrase is one sequence; an unquoted item ("SDK卡顿", "a/b") is one term per word and per CJK run.
-    if (phrase !== undefined) groups.push(sequence(found.flat()));
-    else for (const piece of found) groups.push(sequence(piece));
+    if (phrase !== undefined) {
+      groups.push(sequence(found.flat()));
+      loose.push(conjunction(found.flat()));
+    } else {
+      for (const piece of found) {
+        groups.push(sequence(piece));
+        loose.push(conjunction(piece));
+      }
+    }
     terms += phrase !== undefined ? 1 : found.length;
   }
   if (terms > MAX_TERMS) throw badUserInput(`query has more than ${MAX_TERMS} terms`, 'query');
   const hasFielded = Object.values(fielded).some((values) => values.length > 0);
   if (groups.length === 0 && !hasFielded) throw badUserInput('query has nothing to search for (no words, no field:value terms)', 'query');
-  return { tsquery: groups.length ? [...new Set(groups)].join(' & ') : null, fielded, needles: dedupeNeedles(needles) };
+  return {
+    tsquery: groups.length ? [...new Set(groups)].join(' & ') : null,
+    looseTsquery: loose.length ? [...new Set(loose)].join(' & ') : null,
+    fielded,
+    needles: dedupeNeedles(needles),
+  };
 }
 
 function addFielded(fielded: FieldedTerms, kind: keyof FieldedTerms | 'sdk', field: string, value: string): void {

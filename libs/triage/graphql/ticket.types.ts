@@ -189,7 +189,7 @@ export class TicketSearchConnectionType {
   totalCount!: number;
   @Field(() => Boolean, {
     description:
-      'true when more tickets match than are counted: totalCount is then a lower bound, and the pages hold only the best candidates (picked by subject, description and diagnostics, then the newest); narrow the query to reach the rest',
+      'true when more tickets match than are counted: totalCount is then a lower bound, and the pages hold only the candidates, chosen newest first among the subject matches, then the opening (subject, description, diagnostics) matches, then the rest, and ranked; narrow the query to reach older tickets',
   })
   totalCountCapped!: boolean;
 }
