@@ -17,6 +17,7 @@ import { startSubgraphApp, type RunningSubgraph } from './support/subgraph-apps.
 import { freshPostgresDatabase, type TestDatabase } from './support/test-databases.js';
 import { TEST_JWT_SECRET, type GraphqlResult, type TestPlatform } from './support/test-platform.js';
 import { Receiver, verify } from './support/webhook-receiver.js';
+import { SmtpSink } from './support/smtp-sink.js';
 import { TokenService } from '#platform-kit';
 import { PostgresClient, SqlEventStore } from '#event-store';
 
@@ -47,6 +48,8 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
   let engineerId: string;
   const clients: Client[] = [];
   let receiver: Receiver;
+  let sink: SmtpSink;
+  const EMAIL_SECRET = 'email-channel-secret-of-at-least-32-chars';
 
   async function gql(query: string, variables: Record<string, unknown> = {}, token: string | null = null): Promise<GraphqlResult<any>> {
     const response = await fetch(`${url}/graphql`, {
@@ -62,7 +65,9 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
   beforeAll(async () => {
     database = await freshPostgresDatabase();
     receiver = await new Receiver().start();
+    sink = await new SmtpSink().start();
     const env = {
+      LEDGERDESK_EMAIL_CHANNEL_SECRET: EMAIL_SECRET, LEDGERDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, LEDGERDESK_SMTP_FROM: 'support@ledgerdesk.example',
       LEDGERDESK_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERDESK_CLOCK_START: '2026-03-06T02:00:00Z', LEDGERDESK_RATE_LIMIT_PER_IP: '0', LEDGERDESK_RATE_LIMIT_PER_PRINCIPAL: '0',
       // The test's webhook receiver listens on 127.0.0.1 over plain http.
       LEDGERDESK_WEBHOOK_ALLOW_LOCALHOST: 'true',
@@ -88,6 +93,7 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     await gateway?.close();
     for (const app of apps) app.stop();
     await receiver?.close();
+    await sink?.close();
     await database?.drop();
   }, 60_000);
 
@@ -353,6 +359,34 @@ describe.skipIf(!DATABASE)(`the gateway over the five subgraphs${DATABASE ? '' :
     });
     // The webhook of the test above (ReplyAdded) gets the broadcast reply, once.
     await vi.waitFor(() => expect(receiver.requests.filter((request) => request.path === '/replies' && JSON.parse(request.body).ticketId === ticketId)).toHaveLength(1), { timeout: 15_000, interval: 100 });
+  });
+
+  it('sends a public reply by e-mail to the customer who wrote in, once (e-mail in through the intake process, out through outbound there)', async () => {
+    const mailAccount = await registerAccount(through, admin, { name: 'Mail Split Co', emailDomains: ['mailsplit.example'] });
+    const calendarId = (await mustData(gql('{ calendars { id } }', {}, admin))).calendars[0].id as string;
+    await signContract(through, admin, standardContract(mailAccount, calendarId, { channels: ['EMAIL', 'PORTAL'] }));
+    const intake = (await apps.find((app) => app.name === 'intake')!.url).replace('/graphql', '/channels/email');
+    const message = ['From: Li Na <li@mailsplit.example>', 'To: support@ledgerdesk.example', 'Subject: [P2] Echo on Android', 'Message-ID: <split-1@mailsplit.example>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Echo since 4.2.'].join('\r\n');
+    const posted = await vi.waitFor(async () => {
+      const response = await fetch(intake, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${EMAIL_SECRET}` }, body: message });
+      expect(response.status).toBeLessThan(300); // intake's copy of the account's domains may lag the registration
+      return (await response.json()) as { ticketId: string; action: string };
+    }, { timeout: 10_000, interval: 200 });
+    expect(posted.action).toBe('opened');
+    await mustData(gql('mutation($id: ID!, $b: String!, $v: Visibility) { addReply(ticketId: $id, body: $b, visibility: $v) { id } }', { id: posted.ticketId, b: 'Please update to 4.2.3.', v: 'PUBLIC' }, admin));
+    await vi.waitFor(() => expect(sink.messages.filter((mail) => mail.inReplyTo === '<split-1@mailsplit.example>')).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    const [mail] = sink.messages.filter((m) => m.inReplyTo === '<split-1@mailsplit.example>');
+    expect(mail!.to && !Array.isArray(mail!.to) ? mail!.to.value.map((a) => a.address) : []).toEqual(['li@mailsplit.example']);
+    expect(mail!.text?.trim()).toBe('Please update to 4.2.3.');
+  });
+
+  it('pages the on-call ADMIN configured through the gateway when a P0 is opened (Events v2 trigger)', async () => {
+    const input = { provider: 'PAGERDUTY_EVENTS_V2', url: `${receiver.url}/page`, routingKey: 'GATEWAYKEY0000000001', severities: ['P0'], triggers: ['TICKET_OPENED'] };
+    await mustData(gql('mutation($input: ConfigureOnCallInput!) { configureOnCall(input: $input) { configuredAt } }', { input }, admin));
+    const ticketId = (await mustData(gql(OPEN, { input: ticketInput({ claimedSeverity: 'P0', subject: 'Paging through the split' }) }, admin))).openTicket.id as string;
+    const triggers = () => receiver.bodies('/page').filter((page) => page.event_action === 'trigger' && JSON.stringify(page).includes(ticketId));
+    await vi.waitFor(() => expect(triggers()).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    expect(triggers()[0]).toMatchObject({ routing_key: 'GATEWAYKEY0000000001', event_action: 'trigger', dedup_key: expect.stringContaining(ticketId) });
   });
 
   it('closes a graphql-ws connection without a token (4403), as the platform does', async () => {
