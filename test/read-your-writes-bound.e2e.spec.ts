@@ -84,4 +84,16 @@ describe('read-your-writes past its bound', () => {
     expect(reply.data!.addReply.id).toBe(ticketId);
     expect(await replies(ticketId, 'Logs attached')).toHaveLength(1);
   });
+  it('refuses to issue a statement with CONFLICT, recording nothing, while the read models lag past the bound', async () => {
+    // A statement's figures are the log's as of now: with the read models behind, none is issued.
+    await openTicket();
+    process.env.LEDGERDESK_READ_YOUR_WRITES_WAIT_MS = '200';
+    resume = await platform.runtime.projectionRunner.hold();
+    await openTicket(); // recorded, not yet in the read models
+    const before = (await platform.runtime.store.readAll({ maxCount: 100_000 })).length;
+    const issued = await platform.gql('mutation($a: ID!, $m: String!) { issueSlaStatement(accountId: $a, month: $m) { status } }', { a: accountId, m: '2026-02' }, admin);
+    expect(issued.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
+    expect(issued.errors?.[0]?.message).toMatch(/catching up/);
+    expect((await platform.runtime.store.readAll({ maxCount: 100_000 })).length).toBe(before);
+  });
 });

@@ -185,7 +185,7 @@ export class PlatformRuntime implements OnApplicationBootstrap, OnApplicationShu
   /** Waits until the read models include everything readable in the log now. */
   async settleAll(): Promise<void> {
     const head = await this.store.headPosition();
-    if (head) await this.projectionRunner.waitFor(head);
+    if (head) await this.projectionRunner.waitFor(head, readYourWritesWaitMs());
   }
 
   /**

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import {
   AppError,
   badUserInput,
+  conflict,
   forbidden,
   notFound,
   statementStream,
@@ -12,6 +13,7 @@ import {
   type StatementRow,
 } from '#contracts';
 import type { SqlClient } from '#event-store';
+import { ProjectionWaitTimeout } from '#projections';
 import { CLOCK, executeCommand, PlatformRuntime, READ_DB, type Clock } from '#platform-kit';
 import { slaStatementDecider } from '../domain/sla-statement.decider.js';
 import { SlaReportQueries, type SlaReportRow } from './sla-report.queries.js';
@@ -105,6 +107,19 @@ export class SlaStatements {
   }
 
   /** ADMIN or the account's TAM, once the month has ended in the account's zone; a second time is CONFLICT. */
+  /**
+   * A statement's figures and its claims are the log's as of now, read from the read models: they must include
+   * everything recorded so far. Past the read-your-writes bound nothing is recorded and the caller may retry.
+   */
+  private async readModelsUpToNow(): Promise<void> {
+    try {
+      await this.runtime.settleAll();
+    } catch (error) {
+      if (error instanceof ProjectionWaitTimeout) throw conflict('The SLA read models are still catching up with the log; nothing was recorded, try again in a moment');
+      throw error;
+    }
+  }
+
   async issue(principal: Principal, accountId: string, month: string): Promise<void> {
     const { account, end } = await this.access(principal, accountId, month);
     if (!(principal.role === 'ADMIN' || (principal.role === 'TAM' && account.tamId === principal.id))) {
@@ -112,7 +127,7 @@ export class SlaStatements {
     }
     const now = this.clock.now();
     // The read models include everything recorded so far, so the figures are the log's as of now.
-    await this.runtime.settleAll();
+    await this.readModelsUpToNow();
     const figures = await this.figures(accountId, month, account.timeZone);
     const actor = { id: principal.id, role: principal.role };
     const result = await executeCommand(
@@ -154,7 +169,7 @@ export class SlaStatements {
       throw forbidden('Only the account’s customer or its TAM can file the claims of a statement');
     }
     const text = statement?.trim() || `Filed with the SLA statement for ${month}`;
-    await this.runtime.settleAll();
+    await this.readModelsUpToNow();
     const unclaimed = (await this.reports.breaches(accountId, month)).filter((b) => b.claimId === null);
     const filed: string[] = [];
     for (const breach of unclaimed) {
