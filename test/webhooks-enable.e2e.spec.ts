@@ -1,39 +1,8 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCalendar, eventCount, mustData, registerAccount, registerStaff, signContract, standardContract } from './support/fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 import { TEST_BACKENDS } from './support/test-databases.js';
-
-/** Records each POST's path and JSON body; answers the next scripted status (200 when none is left). */
-class Receiver {
-  readonly requests: { path: string; body: any }[] = [];
-  statuses: number[] = [];
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        this.requests.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-        response.statusCode = this.statuses.shift() ?? 200;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
-    return this;
-  }
-
-  bodies(path: string) {
-    return this.requests.filter((request) => request.path === path).map((request) => request.body);
-  }
-
-  async close() {
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
+import { Receiver } from './support/webhook-receiver.js';
 
 /** Waits for what the platform does asynchronously (a delivery), not for time to pass. */
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
