@@ -187,33 +187,14 @@ export class SqlEventStore implements EventStore {
     const fromRevisions: number[] = [];
     const lastRevisions: number[] = [];
     const lastHashes: (string | null)[] = [];
-    const ids: string[] = [];
-    const streams: string[] = [];
-    const revisions: number[] = [];
-    const types: string[] = [];
-    const data: string[] = [];
-    const metadata: string[] = [];
-    const hashes: string[] = [];
-    const previousHashes: (string | null)[] = [];
+    const columns = emptyColumns();
+    const { ids, streams, revisions, types, data, metadata, hashes, previousHashes } = columns;
     for (const { stream, prepared, head } of items) {
-      let previousHash = head.hash;
-      for (const [offset, { event, data: eventData, metadata: eventMetadata }] of prepared.entries()) {
-        const revision = head.revision + 1 + offset;
-        const hash = eventHashOfCanonical(stream, revision, event.type, eventData, eventMetadata, previousHash);
-        ids.push(event.id);
-        streams.push(stream);
-        revisions.push(revision);
-        types.push(event.type);
-        data.push(eventData);
-        metadata.push(eventMetadata);
-        hashes.push(hash);
-        previousHashes.push(previousHash);
-        previousHash = hash;
-      }
+      const lastHash = chainInto(columns, stream, prepared, head);
       headStreams.push(stream);
       fromRevisions.push(head.revision);
       lastRevisions.push(head.revision + prepared.length);
-      lastHashes.push(previousHash);
+      lastHashes.push(lastHash);
     }
     const rows = await this.sql.query<{ stream: string; commit_position: string; prepare_position: string }>(
       `WITH input AS MATERIALIZED (
@@ -263,26 +244,9 @@ export class SqlEventStore implements EventStore {
    * events only then. A concurrent writer waits on the head row's lock and then finds it moved (no rows).
    */
   private async tryAppend(stream: string, prepared: PreparedEvent[], head: StreamHead): Promise<AppendResult | null> {
-    let previousHash = head.hash;
-    const ids: string[] = [];
-    const revisions: number[] = [];
-    const types: string[] = [];
-    const data: string[] = [];
-    const metadata: string[] = [];
-    const hashes: string[] = [];
-    const previousHashes: (string | null)[] = [];
-    for (const [index, { event, data: eventData, metadata: eventMetadata }] of prepared.entries()) {
-      const revision = head.revision + 1 + index;
-      const hash = eventHashOfCanonical(stream, revision, event.type, eventData, eventMetadata, previousHash);
-      ids.push(event.id);
-      revisions.push(revision);
-      types.push(event.type);
-      data.push(eventData);
-      metadata.push(eventMetadata);
-      hashes.push(hash);
-      previousHashes.push(previousHash);
-      previousHash = hash;
-    }
+    const columns = emptyColumns();
+    const lastHash = chainInto(columns, stream, prepared, head);
+    const { ids, revisions, types, data, metadata, hashes, previousHashes } = columns;
     const lastRevision = head.revision + prepared.length;
     const single = prepared.length === 1;
     const rows = await this.sql.query<{ commit_position: string; prepare_position: string }>(
@@ -305,14 +269,14 @@ export class SqlEventStore implements EventStore {
       [
         stream,
         lastRevision,
-        previousHash,
+        lastHash,
         head.revision,
         this.now(),
         ...(single ? [ids[0], revisions[0], types[0], data[0], metadata[0], hashes[0], previousHashes[0]] : [ids, revisions, types, data, metadata, hashes, previousHashes]),
       ],
     );
     if (rows.length === 0) return null;
-    this.rememberHead(stream, { revision: lastRevision, hash: previousHash });
+    this.rememberHead(stream, { revision: lastRevision, hash: lastHash });
     this.announceAppend();
     const last = rows.reduce((a, b) => (BigInt(b.prepare_position) > BigInt(a.prepare_position) ? b : a));
     return {
@@ -615,4 +579,37 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
     recordedAt: new Date(row.recorded_at).toISOString(),
   };
+}
+
+/** The events table's columns of an insert, one entry per event. */
+interface EventColumns {
+  ids: string[];
+  streams: string[];
+  revisions: number[];
+  types: string[];
+  data: string[];
+  metadata: string[];
+  hashes: string[];
+  previousHashes: (string | null)[];
+}
+
+const emptyColumns = (): EventColumns => ({ ids: [], streams: [], revisions: [], types: [], data: [], metadata: [], hashes: [], previousHashes: [] });
+
+/** Adds one stream's events to the columns, each chained to the one before it (the first to the head); returns the last hash. */
+function chainInto(columns: EventColumns, stream: string, prepared: readonly PreparedEvent[], head: StreamHead): string | null {
+  let previousHash = head.hash;
+  for (const [offset, { event, data, metadata }] of prepared.entries()) {
+    const revision = head.revision + 1 + offset;
+    const hash = eventHashOfCanonical(stream, revision, event.type, data, metadata, previousHash);
+    columns.ids.push(event.id);
+    columns.streams.push(stream);
+    columns.revisions.push(revision);
+    columns.types.push(event.type);
+    columns.data.push(data);
+    columns.metadata.push(metadata);
+    columns.hashes.push(hash);
+    columns.previousHashes.push(previousHash);
+    previousHash = hash;
+  }
+  return previousHash;
 }
